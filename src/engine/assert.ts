@@ -1,0 +1,19 @@
+/** A bug in clustersim itself (engine or model), never a finding about the system under test. */
+export class AssertionError extends Error {
+  override name = 'AssertionError';
+}
+
+export function assert(condition: boolean, message: string, facts?: object): asserts condition {
+  if (condition) return;
+  const suffix = facts === undefined ? '' : ` ${JSON.stringify(facts)}`;
+  throw new AssertionError(`assertion failed: ${message}${suffix}`);
+}
+
+export function assertNever(value: never): never {
+  throw new AssertionError(`unhandled variant: ${JSON.stringify(value)}`);
+}
+
+/** A simulation limit (events or simulated time) was hit: the run cannot say anything past it. */
+export class LimitError extends Error {
+  override name = 'LimitError';
+}

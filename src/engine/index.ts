@@ -1,0 +1,25 @@
+/** The engine's public API: everything models and benchmarks use. Knows nothing of any system. */
+export { assert, assertNever, AssertionError, LimitError } from './assert.js';
+export type { LivenessInvariant, SafetyInvariant, Violation, ViolationDetail, ViolationEpisode } from './checks.js';
+export { ViolationRecorder } from './checks.js';
+export { EventQueue } from './event-queue.js';
+export type { LinkState, NetworkOptions, StreamSendResult } from './network.js';
+export { defaultNetworkOptions } from './network.js';
+export { RandomStreams, Rng } from './random.js';
+export type {
+  Actor,
+  ActorContext,
+  ActorRef,
+  Envelope,
+  Message,
+  NodeFactory,
+  NodeHandle,
+  Note,
+  SimulationOptions,
+  TimerHandle,
+} from './simulation.js';
+export { Simulation } from './simulation.js';
+export type { Micros } from './time.js';
+export { formatSimTime, msToUs, US_PER_MS, US_PER_S, usToMs } from './time.js';
+export type { DropReason, TraceRecord } from './trace.js';
+export { TraceCapture, TraceHasher, TraceKind } from './trace.js';

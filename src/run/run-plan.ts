@@ -1,0 +1,108 @@
+import { assertNever, LimitError, msToUs, Simulation, US_PER_MS } from '../engine/index.js';
+import type { RunPlan } from '../scenario/types.js';
+import { systemById } from '../systems/registry.js';
+import type { GenericActionName, PlanStep, SystemInstance } from '../systems/system-model.js';
+import type { RunResult } from './result.js';
+
+export interface RunOptions {
+  /** Keep up to this many full trace records (for `--trace`). @defaultValue 0 */
+  readonly captureLimit?: number;
+  /** Stop at the first violation episode (fuzzing wants the first finding, fast). */
+  readonly stopOnFirstViolation?: boolean;
+  /** @defaultValue 50_000_000 */
+  readonly maxEvents?: number;
+}
+
+const GENERIC: ReadonlySet<string> = new Set<GenericActionName>(['crash', 'restart', 'pause', 'partition', 'heal']);
+
+class StopRun extends Error {}
+
+/** Runs one concrete plan: engine + system, steps at their times, checks, metrics. */
+export function runPlan(plan: RunPlan, options: RunOptions = {}): RunResult {
+  const model = systemById(plan.scenario.system);
+  const nodes = model.nodes(plan.scenario.cluster);
+  const sim = new Simulation(
+    {
+      seed: plan.seed,
+      network: {
+        latencyUs: [msToUs(plan.network.latencyMs[0]), msToUs(plan.network.latencyMs[1])],
+        dropProbability: plan.network.drop,
+        duplicateProbability: plan.network.duplicate,
+        extraDelayUs: [msToUs(plan.messageDelayMs[0]), msToUs(plan.messageDelayMs[1])],
+      },
+      ...(options.captureLimit !== undefined ? { captureLimit: options.captureLimit } : {}),
+      ...(options.maxEvents !== undefined ? { maxEvents: options.maxEvents } : {}),
+    },
+    nodes,
+  );
+  const instance = model.build(sim, { cluster: plan.scenario.cluster, config: plan.config, variant: plan.variant, seed: plan.seed });
+  for (const step of plan.steps) sim.at(msToUs(step.atMs), () => applyStep(sim, instance, step));
+  let stoppedEarly: string | undefined;
+  if (options.stopOnFirstViolation === true) {
+    sim.onViolation = (id) => {
+      throw new StopRun(id);
+    };
+  }
+  sim.startAll();
+  try {
+    sim.runUntil(msToUs(plan.durationMs));
+    sim.finish();
+  } catch (error) {
+    if (error instanceof StopRun) stoppedEarly = `stop-on-first: ${error.message}`;
+    else if (error instanceof LimitError) stoppedEarly = error.message;
+    else throw error;
+    sim.violations.finish(sim.now());
+  }
+  const byType: Record<string, number> = {};
+  for (const type of [...sim.messagesByType.keys()].sort()) byType[type] = sim.messagesByType.get(type) ?? 0;
+  return {
+    scenario: plan.scenario.name,
+    system: model.id,
+    variant: plan.variant,
+    seed: plan.seed,
+    simulatedMs: sim.now() / US_PER_MS,
+    events: sim.eventsRun,
+    traceHash: sim.traceHash(),
+    violations: sim.violations.list(),
+    metrics: { messages: { total: sim.messagesSent, dropped: sim.messagesDropped, byType }, ...instance.metrics() },
+    notes: sim.notes,
+    steps: plan.steps,
+    faultsOff: plan.faultsOff,
+    ...(sim.capture !== null ? { trace: { records: sim.capture.records, truncated: sim.capture.truncated } } : {}),
+    ...(stoppedEarly !== undefined ? { stoppedEarly } : {}),
+  };
+}
+
+function applyStep(sim: Simulation, instance: SystemInstance, step: PlanStep): void {
+  if (!GENERIC.has(step.action)) {
+    sim.note('scenario', 'action', `${step.action} ${describeArgs(step.args)}`, { action: step.action });
+    instance.applyAction(step.action, step.args);
+    return;
+  }
+  const action = step.action as GenericActionName;
+  sim.note('scenario', 'fault', `${action} ${describeArgs(step.args)}`, { action });
+  switch (action) {
+    case 'crash':
+      instance.beforeGeneric?.('crash', step.args as string);
+      return sim.crash(step.args as string);
+    case 'restart':
+      instance.beforeGeneric?.('restart', step.args as string);
+      return sim.restart(step.args as string);
+    case 'pause': {
+      const { node, forMs } = step.args as { node: string; forMs: number };
+      instance.beforeGeneric?.('pause', node);
+      return sim.pause(node, msToUs(forMs));
+    }
+    case 'partition':
+      return sim.partition(step.args as string[]);
+    case 'heal':
+      return sim.heal(step.args as string[] | 'all');
+    default:
+      return assertNever(action);
+  }
+}
+
+function describeArgs(args: unknown): string {
+  if (typeof args === 'string') return args;
+  return JSON.stringify(args);
+}

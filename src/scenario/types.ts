@@ -1,0 +1,57 @@
+import type { ConfigValue, PlanStep } from '../systems/system-model.js';
+
+/** A scenario file after loading and validation (CONTRACT §3). Durations are in ms. */
+export interface Scenario {
+  /** Path it was loaded from, for messages; absent for scenarios built in code. */
+  readonly file?: string;
+  readonly name: string;
+  readonly description?: string;
+  readonly system: string;
+  readonly variant?: string;
+  readonly seed?: number;
+  readonly durationMs: number;
+  /** Only the keys the file set, validated and converted (durations in ms). */
+  readonly config: Readonly<Record<string, ConfigValue>>;
+  readonly network: NetworkSpec;
+  /** Validated by the system's cluster schema. */
+  readonly cluster: unknown;
+  readonly timeline: readonly PlanStep[];
+  readonly faults?: FaultsSpec;
+  readonly expect?: Readonly<Record<string, readonly string[]>>;
+  /** Repro files store the hash they replayed to in the campaign; `run` checks it. */
+  readonly traceHash?: string;
+}
+
+export interface NetworkSpec {
+  readonly latencyMs: readonly [number, number];
+  readonly drop: number;
+  readonly duplicate: number;
+}
+
+export const defaultNetworkSpec: NetworkSpec = { latencyMs: [1, 10], drop: 0, duplicate: 0 };
+
+/** `faults:` (CONTRACT §3). Gaps are mean gaps over the whole cluster. */
+export interface FaultsSpec {
+  readonly crash?: { readonly everyMs: number; readonly restartAfterMs?: readonly [number, number] };
+  readonly drop?: { readonly everyMs: number; readonly reconnectAfterMs?: readonly [number, number] };
+  readonly partition?: { readonly everyMs: number; readonly forMs: readonly [number, number] };
+  readonly pause?: { readonly everyMs: number; readonly forMs: readonly [number, number] };
+  readonly messageDelayMs?: readonly [number, number];
+  readonly swarm?: boolean;
+}
+
+/** Everything one run needs, fully concrete: the same plan always runs to the same traceHash. */
+export interface RunPlan {
+  readonly scenario: Scenario;
+  readonly variant: string;
+  readonly seed: number;
+  readonly durationMs: number;
+  /** Defaults merged with the file's config and `--set`. */
+  readonly config: Readonly<Record<string, ConfigValue>>;
+  readonly network: NetworkSpec;
+  readonly messageDelayMs: readonly [number, number];
+  /** Timeline steps and materialised fault steps, stably sorted by time (file order on ties). */
+  readonly steps: readonly PlanStep[];
+  /** Fault kinds this seed switched off (swarm), for reports. */
+  readonly faultsOff: readonly string[];
+}

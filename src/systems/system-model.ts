@@ -1,0 +1,112 @@
+import type { z } from 'zod';
+import type { Simulation } from '../engine/index.js';
+
+/**
+ * The one interface a system under test implements. The engine, the scenario loader, the CLI and
+ * the explorer only ever see this; a new system is one new folder under src/systems/ plus one
+ * line in registry.ts.
+ */
+export interface SystemModel<Cluster = unknown> {
+  readonly id: string;
+  /** One line for `clustersim list systems`. */
+  readonly meaning: string;
+  /** Node name of the control plane (`control-plane`, `aggregator`). */
+  readonly controlPlaneNode: string;
+  readonly defaultVariant: string;
+  /** Base variants; `checkVariant` decides which combinations (`a+b`) are valid. */
+  readonly variants: readonly VariantSpec[];
+  readonly invariants: readonly InvariantSpec[];
+  /** Every `config` key (and `--set` switch), with its default: the one place defaults live. */
+  readonly config: readonly ConfigKeySpec[];
+  /** System-specific timeline actions (generic ones — crash, restart, pause, partition, heal — are the loader's). */
+  readonly actions: readonly ActionSpec[];
+  /** Zod schema of `cluster:`; must reject unknown keys (use z.strictObject). */
+  readonly clusterSchema: z.ZodType<Cluster>;
+
+  /** null when valid, else what is wrong and what is allowed. Accepts `a+b` combinations. */
+  checkVariant(variant: string): string | null;
+  /** Every node of the cluster, in a stable order (it is part of the trace). */
+  nodes(cluster: Cluster): readonly string[];
+  /** Nodes a randomized fault of this kind may hit (usually not the control plane). */
+  faultTargets(cluster: Cluster, kind: FaultKind): readonly string[];
+  /**
+   * Cross-reference checks of a system action against the cluster (unknown operator, job, …).
+   * null when fine, else a message naming what is allowed.
+   */
+  checkAction?(action: string, args: unknown, cluster: Cluster): string | null;
+  /**
+   * Concrete timeline steps for a drawn `drop` fault (ava: silent transport drop, then a
+   * reconnect). Systems without the fault kind leave it out and the loader rejects `faults.drop`.
+   */
+  dropSteps?(target: string, atMs: number, reconnectAfterMs: number | null): PlanStep[];
+  /** Builds actors on a fresh simulation (define nodes, add invariants); the runner then starts it. */
+  build(sim: Simulation, setup: SystemSetup<Cluster>): SystemInstance;
+}
+
+export interface SystemSetup<Cluster = unknown> {
+  readonly cluster: Cluster;
+  /** Resolved config: durations in ms, switches as their values. */
+  readonly config: Readonly<Record<string, ConfigValue>>;
+  /** The variant expression, e.g. `fix-1a-merged+fix-3`. */
+  readonly variant: string;
+  readonly seed: number;
+}
+
+export interface SystemInstance {
+  /** Applies a system-specific action now (submit, failover, connect, drop, …). */
+  applyAction(action: string, args: unknown): void;
+  /**
+   * Generic actions the system must see too (a graceful `shutdown` is system-specific; a crash
+   * needs no help). Called before the engine applies a generic crash/restart of a node.
+   */
+  beforeGeneric?(action: GenericActionName, node: string): void;
+  /** System metrics for `run --json` `metrics` (messages are added by the runner). */
+  metrics(): Record<string, unknown>;
+}
+
+export type ConfigValue = number | boolean | string;
+
+export interface ConfigKeySpec {
+  readonly key: string;
+  /** `duration`: ms in the resolved config, written as a duration in files and `--set`. */
+  readonly kind: 'duration' | 'integer' | 'number' | 'boolean' | 'enum';
+  readonly default: ConfigValue;
+  /** Allowed values of an `enum`. */
+  readonly values?: readonly string[];
+  /** Inclusive bounds of a number, integer or duration (ms). */
+  readonly min?: number;
+  readonly max?: number;
+  readonly meaning: string;
+}
+
+export interface ActionSpec {
+  readonly name: string;
+  readonly meaning: string;
+  /** Schema of the action's value, e.g. `submit: { id, stages }`. Reject unknown keys. */
+  readonly schema: z.ZodType;
+  /** A one-line YAML example for `list actions` and help. */
+  readonly example: string;
+}
+
+export interface VariantSpec {
+  readonly id: string;
+  readonly meaning: string;
+}
+
+export interface InvariantSpec {
+  readonly id: string;
+  readonly kind: 'safety' | 'liveness';
+  readonly meaning: string;
+}
+
+export type FaultKind = 'crash' | 'drop' | 'partition' | 'pause';
+export type GenericActionName = 'crash' | 'restart' | 'pause' | 'partition' | 'heal';
+
+/** One concrete step of a run plan: at a time, one action with its (validated) value. */
+export interface PlanStep {
+  readonly atMs: number;
+  readonly action: string;
+  readonly args: unknown;
+  /** Where it came from: a file position, or the fault that drew it. */
+  readonly origin?: string;
+}
