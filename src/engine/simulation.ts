@@ -60,6 +60,13 @@ export interface ActorContext<M extends Message = Message> {
   random(name: string): Rng;
   /** A notable event for the timeline and trace (hashed). */
   note(category: string, text: string, entities?: Record<string, string>): void;
+  /**
+   * Spawns another actor on this node at run time (a goroutine, a per-connection handler). It
+   * dies with the node; the name must be unique on the node (use a counter).
+   */
+  spawn<N extends Message>(actorName: string, create: (ctx: ActorContext<N>) => Actor<N>): ActorRef;
+  /** Removes this actor: later messages and timers addressed to it are dropped. */
+  stop(): void;
   readonly sim: Simulation;
 }
 
@@ -554,19 +561,40 @@ export class Simulation {
       incarnation: node.incarnation,
       durable: node.durable,
       spawn: <M extends Message>(actorName: string, create: (ctx: ActorContext<M>) => Actor<M>): ActorRef => {
-        const ref = this.ref(node.name, actorName);
-        const slot = this.actors[ref]!;
-        assert(slot.instance === undefined, 'an actor is spawned once per incarnation', { node: node.name, actorName });
-        const ctx = this.makeContext(ref, node) as ActorContext<M>;
-        slot.ctx = ctx as ActorContext<Message>;
-        slot.instance = create(ctx) as Actor<Message>;
-        if (!node.actors.includes(ref)) node.actors.push(ref);
-        spawned.push(slot);
+        const ref = this.createActor(node, actorName, create);
+        spawned.push(this.actors[ref]!);
         return ref;
       },
     };
     node.factory(handle);
     for (const slot of spawned) slot.instance?.onStart?.();
+  }
+
+  private createActor<M extends Message>(node: NodeState, actorName: string, create: (ctx: ActorContext<M>) => Actor<M>): ActorRef {
+    const ref = this.ref(node.name, actorName);
+    const slot = this.actors[ref]!;
+    assert(slot.instance === undefined, 'an actor is spawned once per incarnation', { node: node.name, actorName });
+    const ctx = this.makeContext(ref, node) as ActorContext<M>;
+    slot.ctx = ctx as ActorContext<Message>;
+    slot.instance = create(ctx) as Actor<Message>;
+    if (!node.actors.includes(ref)) node.actors.push(ref);
+    return ref;
+  }
+
+  /** Run-time spawn (see ActorContext.spawn); starts the actor at once. */
+  spawnOn<M extends Message>(nodeName: string, actorName: string, create: (ctx: ActorContext<M>) => Actor<M>): ActorRef {
+    const node = this.nodes[this.nodeIndex(nodeName)]!;
+    assert(node.up, 'spawn on a running node', { nodeName, actorName });
+    const ref = this.createActor(node, actorName, create);
+    this.actors[ref]!.instance?.onStart?.();
+    return ref;
+  }
+
+  /** Removes an actor; messages and timers addressed to it are dropped from now on. */
+  stopActor(ref: ActorRef): void {
+    const slot = this.actors[ref]!;
+    slot.instance = undefined;
+    slot.ctx = undefined;
   }
 
   private makeContext(ref: ActorRef, node: NodeState): ActorContext<Message> {
@@ -587,6 +615,8 @@ export class Simulation {
       cancel: (handle) => sim.cancelTimer(handle),
       random: (name) => sim.random.stream(`${node.name}/${actorName}/${name}`),
       note: (category, text, entities) => sim.note(node.name, category, text, entities),
+      spawn: (name, create) => sim.spawnOn(node.name, name, create),
+      stop: () => sim.stopActor(ref),
     };
   }
 
