@@ -15,3 +15,11 @@ export type { FaultsSpec, NetworkSpec, RunPlan, Scenario } from './scenario/type
 export type { Violation } from './engine/index.js';
 export type { SystemModel } from './systems/system-model.js';
 export { allSystems, systemById } from './systems/registry.js';
+export { planToScenario, scenarioToYaml } from './scenario/write.js';
+export type { PlanToScenarioOptions } from './scenario/write.js';
+export { formatDuration, parseDuration } from './scenario/duration.js';
+export { formatProblem } from './scenario/load.js';
+export { toChromeTrace } from './report/perfetto.js';
+export type { ChromeTrace, PerfettoOptions } from './report/perfetto.js';
+export { runResultToJson } from './report/run-json.js';
+export type { RunJson, ViolationJson } from './report/run-json.js';

@@ -1,5 +1,87 @@
-// PLACEHOLDER until the CLI (issue 3) lands.
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { formatProblem, ScenarioError } from '../scenario/load.js';
+import { register as registerCompare } from './commands/compare.js';
+import { register as registerDemo } from './commands/demo.js';
+import { register as registerFuzz } from './commands/fuzz.js';
+import { register as registerList } from './commands/list.js';
+import { register as registerMerge } from './commands/merge.js';
+import { register as registerRun } from './commands/run.js';
+import { register as registerShrink } from './commands/shrink.js';
+import { register as registerTest } from './commands/test.js';
+import { register as registerValidate } from './commands/validate.js';
+import { UsageError } from './errors.js';
+
+/** Exit codes (CONTRACT §2): 0 fine, 1 a finding / mismatch, 2 bad usage or input. */
+export const EXIT_USAGE = 2;
+/** An unexpected error: a bug in clustersim itself (EX_SOFTWARE of sysexits.h). */
+export const EXIT_BUG = 70;
+
+/** Builds the `clustersim` program with every command registered. */
+export function buildProgram(): Command {
+  const program = new Command('clustersim')
+    .description('deterministic simulation of reconnection races in cluster schedulers (Mantis, Ava)')
+    .version(packageVersion(), '-V, --version')
+    .exitOverride()
+    .showHelpAfterError('(add --help for usage)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ clustersim run scenarios/mantis/report.yaml --variant fix-1a-merged
+  $ clustersim test scenarios/
+  $ clustersim list invariants`,
+    );
+  for (const register of [registerRun, registerTest, registerValidate, registerList, registerDemo, registerFuzz, registerShrink, registerCompare, registerMerge]) {
+    register(program);
+  }
+  return program;
+}
+
+/**
+ * Runs the CLI; returns the exit code (bin/clustersim.js sets process.exitCode). Bad input
+ * (ScenarioError, UsageError, commander's usage errors) → one line per problem on stderr, 2.
+ * Anything else is a bug in clustersim → its stack on stderr, 70.
+ */
 export async function main(argv: readonly string[]): Promise<number> {
-  process.stderr.write(`clustersim: not implemented yet (${argv.slice(2).join(' ')})\n`);
-  return 2;
+  process.exitCode = undefined;
+  try {
+    await buildProgram().parseAsync([...argv]);
+  } catch (error) {
+    return handleError(error);
+  }
+  const code = process.exitCode;
+  return typeof code === 'number' ? code : Number(code ?? 0);
+}
+
+function handleError(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // Commander already printed its message (or the help / version).
+    // --help and --version exit 0; help shown because a command was missing is a usage error.
+    return error.exitCode === 0 ? 0 : EXIT_USAGE;
+  }
+  if (error instanceof ScenarioError) {
+    for (const problem of error.problems) process.stderr.write(`${formatProblem(problem)}\n`);
+    return EXIT_USAGE;
+  }
+  if (error instanceof UsageError) {
+    process.stderr.write(`clustersim: ${error.message}\n`);
+    return EXIT_USAGE;
+  }
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`clustersim: internal error — this is a bug in clustersim, please report it with the command line:\n${detail}\n`);
+  return EXIT_BUG;
+}
+
+function packageVersion(): string {
+  // dist/src/cli/main.js in the package, src/cli/main.ts under a test runner.
+  for (const relative of ['../../../package.json', '../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(relative, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'clustersim' && pkg.version !== undefined) return pkg.version;
+    } catch {
+      // try the next location
+    }
+  }
+  return '0.0.0';
 }

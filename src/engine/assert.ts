@@ -9,6 +9,15 @@ export function assert(condition: boolean, message: string, facts?: object): ass
   throw new AssertionError(`assertion failed: ${message}${suffix}`);
 }
 
+/**
+ * The failing half of `assert`, for hot paths: `if (!(x >= 0)) fail('x >= 0', { x })` builds the
+ * facts object only when the check fails (`assert(cond, msg, { ... })` builds it on every call).
+ */
+export function fail(message: string, facts?: object): never {
+  const suffix = facts === undefined ? '' : ` ${JSON.stringify(facts)}`;
+  throw new AssertionError(`assertion failed: ${message}${suffix}`);
+}
+
 export function assertNever(value: never): never {
   throw new AssertionError(`unhandled variant: ${JSON.stringify(value)}`);
 }

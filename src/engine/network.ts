@@ -88,10 +88,11 @@ export class LatencyModel {
   }
 
   delayUs(): Micros {
-    const [min, max] = this.options.latencyUs;
-    let delay = this.latencyRng.range(min, max);
-    const [extraMin, extraMax] = this.options.extraDelayUs;
-    if (extraMax > 0) delay += this.latencyRng.range(extraMin, extraMax);
+    // Indexing, not destructuring: this runs once per message.
+    const latency = this.options.latencyUs;
+    let delay = this.latencyRng.range(latency[0], latency[1]);
+    const extra = this.options.extraDelayUs;
+    if (extra[1] > 0) delay += this.latencyRng.range(extra[0], extra[1]);
     return delay;
   }
 

@@ -11,6 +11,12 @@ export interface RunOptions {
   readonly stopOnFirstViolation?: boolean;
   /** @defaultValue 50_000_000 */
   readonly maxEvents?: number;
+  /**
+   * Called on the fresh simulation after the system is built, before it starts. Exploration
+   * hooks in here (PCT delivery priorities, stop at one invariant while shrinking); it must be
+   * deterministic, like everything else in a run.
+   */
+  readonly instrument?: (sim: Simulation) => void;
 }
 
 const GENERIC: ReadonlySet<string> = new Set<GenericActionName>(['crash', 'restart', 'pause', 'partition', 'heal']);
@@ -37,6 +43,7 @@ export function runPlan(plan: RunPlan, options: RunOptions = {}): RunResult {
   );
   const instance = model.build(sim, { cluster: plan.scenario.cluster, config: plan.config, variant: plan.variant, seed: plan.seed });
   for (const step of plan.steps) sim.at(msToUs(step.atMs), () => applyStep(sim, instance, step));
+  options.instrument?.(sim);
   let stoppedEarly: string | undefined;
   if (options.stopOnFirstViolation === true) {
     sim.onViolation = (id) => {

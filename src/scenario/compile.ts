@@ -1,4 +1,11 @@
-// INTERFACE STUB: the loader (issue 3) replaces the body; keep the exported signature.
+import { assert } from '../engine/index.js';
+import { systemById } from '../systems/registry.js';
+import type { ConfigValue, PlanStep, SystemModel } from '../systems/system-model.js';
+import { configDefault, parseConfigValue } from './config.js';
+import { drawFaults } from './faults.js';
+import type { ScenarioProblem } from './load.js';
+import { ScenarioError } from './load.js';
+import { GENERIC_ACTIONS } from './schema.js';
 import type { RunPlan, Scenario } from './types.js';
 
 export interface CompileOptions {
@@ -10,12 +17,100 @@ export interface CompileOptions {
   readonly set?: Readonly<Record<string, string>>;
 }
 
+/** The seed when neither the file nor the caller names one (CONTRACT §3). */
+export const DEFAULT_SEED = 1;
+
+const GENERIC: ReadonlySet<string> = new Set(GENERIC_ACTIONS.map((a) => a.name));
+
 /**
  * Scenario → concrete run plan: config defaults + file + `--set`, timeline steps, and `faults`
- * drawn from named seeded streams into concrete steps. Throws ScenarioError on a bad `--set`.
+ * drawn from named seeded streams into concrete steps. Throws ScenarioError on a bad `--set`,
+ * `--variant` or `--seed` (problems without a position, named after the flag).
  */
 export function compilePlan(scenario: Scenario, options: CompileOptions = {}): RunPlan {
-  void scenario;
-  void options;
-  throw new Error('compilePlan not implemented yet');
+  const model = systemById(scenario.system);
+  const problems: ScenarioProblem[] = [];
+  const variant = options.variant ?? scenario.variant ?? model.defaultVariant;
+  const variantProblem = model.checkVariant(variant);
+  if (variantProblem !== null) problems.push(flagProblem('--variant', variantProblem));
+  const seed = options.seed ?? scenario.seed ?? DEFAULT_SEED;
+  if (!Number.isSafeInteger(seed) || seed < 0) problems.push(flagProblem('--seed', `'${seed}' is not a seed (allowed: an integer from 0 to ${Number.MAX_SAFE_INTEGER})`));
+  const config = resolveConfig(model, scenario.config, options.set ?? {}, problems);
+  if (problems.length > 0) throw new ScenarioError(problems);
+
+  const drawn = drawFaults(scenario.faults, { model, cluster: scenario.cluster, seed, durationMs: scenario.durationMs });
+  const faultSteps = drawn.steps.map((step) => normaliseStep(model, step));
+  // Stable: file order on ties, and fault steps after file steps at equal times.
+  const steps = [...scenario.timeline, ...faultSteps]
+    .map((step, index) => ({ step, index }))
+    .sort((a, b) => a.step.atMs - b.step.atMs || a.index - b.index)
+    .map(({ step }) => step);
+  return {
+    scenario,
+    variant,
+    seed,
+    durationMs: scenario.durationMs,
+    config,
+    network: scenario.network,
+    messageDelayMs: drawn.messageDelayMs,
+    steps,
+    faultsOff: drawn.faultsOff,
+  };
+}
+
+function flagProblem(flag: string, message: string): ScenarioProblem {
+  return { file: flag, line: 0, col: 0, message };
+}
+
+/** Defaults, then the file, then `--set` (each `--set` validated like a file value). */
+export function resolveConfig(
+  model: SystemModel,
+  fileConfig: Readonly<Record<string, ConfigValue>>,
+  set: Readonly<Record<string, string>>,
+  problems: ScenarioProblem[],
+): Record<string, ConfigValue> {
+  const config: Record<string, ConfigValue> = {};
+  for (const spec of model.config) config[spec.key] = configDefault(spec);
+  for (const [key, value] of Object.entries(fileConfig)) config[key] = value;
+  for (const [key, text] of Object.entries(set)) {
+    const spec = model.config.find((c) => c.key === key);
+    if (spec === undefined) {
+      problems.push(flagProblem('--set', `unknown key '${key}' (allowed: ${model.config.map((c) => c.key).join(', ') || 'none'})`));
+      continue;
+    }
+    const result = parseConfigValue(spec, text, true);
+    if (result.ok) config[key] = result.value;
+    else problems.push(flagProblem('--set', `${key}: ${result.error}`));
+  }
+  return config;
+}
+
+/**
+ * Passes a model-made system step (e.g. from `dropSteps`) through its action schema, so its
+ * args have the same shape (and key order, which the trace hash sees) as the same step loaded
+ * from a repro file.
+ */
+function normaliseStep(model: SystemModel, step: PlanStep): PlanStep {
+  if (GENERIC.has(step.action)) return step;
+  const spec = model.actions.find((a) => a.name === step.action);
+  assert(spec !== undefined, 'a drawn step names a declared action', { action: step.action, system: model.id });
+  const parsed = spec.schema.safeParse(step.args);
+  assert(parsed.success, 'a drawn step is valid input to its action schema', { action: step.action, args: step.args });
+  return { ...step, args: parsed.data };
+}
+
+/** Parses `--set key=value` strings (repeatable) into a map; throws ScenarioError on a malformed one. */
+export function parseSetFlags(values: readonly string[]): Record<string, string> {
+  const set: Record<string, string> = {};
+  const problems: ScenarioProblem[] = [];
+  for (const value of values) {
+    const eq = value.indexOf('=');
+    if (eq <= 0) {
+      problems.push(flagProblem('--set', `'${value}' is not key=value (e.g. --set workerTimeout=120s)`));
+      continue;
+    }
+    set[value.slice(0, eq).trim()] = value.slice(eq + 1).trim();
+  }
+  if (problems.length > 0) throw new ScenarioError(problems);
+  return set;
 }

@@ -1,7 +1,19 @@
-// INTERFACE STUB: the loader (issue 3) replaces the bodies; keep the exported signatures.
-import type { Scenario } from './types.js';
+import { readFileSync } from 'node:fs';
+import type { Document } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
+import { systemById, systemIds } from '../systems/registry.js';
+import type { SystemModel } from '../systems/system-model.js';
+import { parseConfigValue } from './config.js';
+import { formatDuration, parseDuration } from './duration.js';
+import type { DataPath } from './positions.js';
+import { ProblemList } from './positions.js';
+import { FAULTS_PER_KIND_MAX, scenarioFileSchema } from './schema.js';
+import { parseTimeline } from './timeline.js';
+import type { FaultsSpec, NetworkSpec, Scenario } from './types.js';
+import { defaultNetworkSpec } from './types.js';
+import { reportIssues } from './zod-issues.js';
 
-/** One problem in a scenario file, with its 1-based position. */
+/** One problem in a scenario file, with its 1-based position (line 0: about the file as a whole or a flag). */
 export interface ScenarioProblem {
   readonly file: string;
   readonly line: number;
@@ -16,7 +28,7 @@ export class ScenarioError extends Error {
   readonly line: number;
   readonly col: number;
   constructor(readonly problems: readonly ScenarioProblem[]) {
-    super(problems.map((p) => `${p.file}:${p.line}:${p.col}: ${p.message}`).join('\n'));
+    super(problems.map(formatProblem).join('\n'));
     const first = problems[0];
     this.file = first?.file ?? '';
     this.line = first?.line ?? 0;
@@ -24,13 +36,255 @@ export class ScenarioError extends Error {
   }
 }
 
+/** `file:line:col: message`, or `file: message` when the problem has no position. */
+export function formatProblem(problem: ScenarioProblem): string {
+  return problem.line > 0 ? `${problem.file}:${problem.line}:${problem.col}: ${problem.message}` : `${problem.file}: ${problem.message}`;
+}
+
+/** Larger files are not scenarios; refuse before parsing them. */
+const FILE_BYTES_MAX = 8 * 1024 * 1024;
+/** Keys that would poke at prototypes if a consumer ever copied the object naively. */
+const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
 /** Reads, parses and validates a scenario file; throws ScenarioError on bad input. */
 export function loadScenario(path: string): Scenario {
-  throw new ScenarioError([{ file: path, line: 1, col: 1, message: 'loader not implemented yet' }]);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a scenario file' : `cannot read (${code ?? String(error)})`;
+    throw new ScenarioError([{ file: path, line: 0, col: 0, message: reason }]);
+  }
+  return parseScenarioBytes(bytes, path);
+}
+
+/** Like parseScenario, from raw bytes: rejects binary content and invalid UTF-8 first. */
+export function parseScenarioBytes(bytes: Uint8Array, file: string): Scenario {
+  if (bytes.length > FILE_BYTES_MAX) throw new ScenarioError([{ file, line: 0, col: 0, message: `file too large (${bytes.length} bytes; allowed: up to ${FILE_BYTES_MAX})` }]);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const lossy = new TextDecoder('utf-8').decode(bytes);
+    throw binaryError(file, lossy, lossy.indexOf('\uFFFD'), 'invalid UTF-8');
+  }
+  return parseScenario(text, file);
+}
+
+function binaryError(file: string, text: string, offset: number, what: string): ScenarioError {
+  const counter = new LineCounter();
+  let at = 0;
+  for (;;) {
+    counter.addNewLine(at);
+    const next = text.indexOf('\n', at);
+    if (next === -1 || next >= offset) break;
+    at = next + 1;
+  }
+  const { line, col } = offset >= 0 ? counter.linePos(offset) : { line: 1, col: 1 };
+  return new ScenarioError([{ file, line, col, message: `binary content (${what}): a scenario file is YAML text` }]);
 }
 
 /** Parses and validates scenario text; `file` is used in messages only. */
 export function parseScenario(text: string, file: string): Scenario {
-  void text;
-  throw new ScenarioError([{ file, line: 1, col: 1, message: 'loader not implemented yet' }]);
+  const nul = text.indexOf('\u0000');
+  if (nul !== -1) throw binaryError(file, text, nul, 'NUL byte');
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text.startsWith('\uFEFF') ? text.slice(1) : text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const problems = new ProblemList(file, doc, lineCounter);
+  for (const error of doc.errors) problems.atOffset(error.pos[0], `YAML syntax: ${error.message}`);
+  if (!problems.empty) throw sortedError(problems);
+  if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
+    throw new ScenarioError([{ file, line: 1, col: 1, message: 'empty file: a scenario is a mapping with at least name, system and duration' }]);
+  }
+  if (!isMap(doc.contents)) {
+    const got = isSeq(doc.contents) ? 'a list' : 'a single value';
+    problems.atOffset(doc.contents.range?.[0] ?? 0, `a scenario file must be a mapping of keys (name, system, duration, …), got ${got}`);
+    throw sortedError(problems);
+  }
+  removeForbiddenKeys(doc, problems);
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    problems.atOffset(0, `YAML: ${(error as Error).message}`);
+    throw sortedError(problems);
+  }
+  const scenario = validate(data as Record<string, unknown>, file, problems);
+  if (scenario === null || !problems.empty) throw sortedError(problems);
+  return scenario;
+}
+
+function sortedError(problems: ProblemList): ScenarioError {
+  const list = [...problems.problems].sort((a, b) => a.line - b.line || a.col - b.col);
+  return new ScenarioError(list);
+}
+
+function removeForbiddenKeys(doc: Document, problems: ProblemList): void {
+  visit(doc, {
+    Pair(_, pair) {
+      if (!isScalar(pair.key) || !FORBIDDEN_KEYS.has(String(pair.key.value))) return undefined;
+      problems.atOffset(pair.key.range?.[0] ?? 0, `'${String(pair.key.value)}' is not allowed as a key`);
+      return visit.REMOVE;
+    },
+  });
+}
+
+/** Everything after YAML parsing: the generic shape (zod), then the system's parts. */
+function validate(data: Record<string, unknown>, file: string, problems: ProblemList): Scenario | null {
+  const parsed = scenarioFileSchema.safeParse(data);
+  if (!parsed.success) reportIssues(problems, parsed.error.issues, [], scenarioFileSchema, data);
+  const model = resolveSystem(data.system, problems);
+  const durationMs = durationOf(data.duration);
+  const duration = parseDuration(data.duration);
+  if (duration.ok && duration.ms === 0) problems.atPath(['duration'], 'must be longer than 0');
+  if (model === null) return null;
+
+  if (typeof data.variant === 'string') {
+    const wrong = model.checkVariant(data.variant);
+    if (wrong !== null) problems.atPath(['variant'], wrong);
+  }
+  const cluster = parseCluster(model, data.cluster, problems);
+  const nodes = cluster.ok ? model.nodes(cluster.value) : null;
+  const config = parseConfig(model, data.config, problems);
+  const timeline = parseTimeline({ problems, file, model, raw: data.timeline, nodes, cluster: cluster.ok ? cluster.value : undefined, durationMs });
+  checkFaults(model, data.faults, durationMs, cluster.ok ? cluster.value : undefined, problems);
+  checkExpect(model, data.expect, problems);
+  if (!parsed.success || !problems.empty || durationMs === null || !cluster.ok) return null;
+
+  const input = parsed.data;
+  return {
+    file,
+    name: input.name,
+    ...(input.description !== undefined ? { description: input.description } : {}),
+    system: model.id,
+    ...(input.variant !== undefined ? { variant: input.variant } : {}),
+    ...(input.seed !== undefined ? { seed: input.seed } : {}),
+    durationMs,
+    config,
+    network: networkOf(input.network ?? undefined),
+    cluster: cluster.value,
+    clusterSource: data.cluster ?? {},
+    timeline,
+    ...(input.faults != null ? { faults: faultsOf(input.faults) } : {}),
+    ...(input.expect != null ? { expect: input.expect } : {}),
+    ...(input.traceHash !== undefined ? { traceHash: input.traceHash } : {}),
+  };
+}
+
+function resolveSystem(system: unknown, problems: ProblemList): SystemModel | null {
+  if (typeof system !== 'string') return null; // zod already said what is wrong
+  if (!systemIds().includes(system)) {
+    problems.atPath(['system'], `unknown system '${system}' (allowed: ${systemIds().join(', ')})`);
+    return null;
+  }
+  return systemById(system);
+}
+
+function durationOf(value: unknown): number | null {
+  const parsed = parseDuration(value);
+  if (!parsed.ok || parsed.ms === 0) return null;
+  return parsed.ms;
+}
+
+function parseCluster(model: SystemModel, raw: unknown, problems: ProblemList): { ok: true; value: unknown } | { ok: false } {
+  const input = raw ?? {};
+  const result = model.clusterSchema.safeParse(input);
+  if (result.success) return { ok: true, value: result.data };
+  reportIssues(problems, result.error.issues, ['cluster'], model.clusterSchema, input);
+  return { ok: false };
+}
+
+function parseConfig(model: SystemModel, raw: unknown, problems: ProblemList): Record<string, number | boolean | string> {
+  const config: Record<string, number | boolean | string> = {};
+  if (raw === null || raw === undefined || typeof raw !== 'object' || Array.isArray(raw)) return config;
+  const valid = model.config.map((c) => c.key);
+  for (const [key, value] of Object.entries(raw)) {
+    const spec = model.config.find((c) => c.key === key);
+    if (spec === undefined) {
+      problems.atPath(['config', key], `unknown key '${key}' in config (allowed: ${valid.join(', ') || 'none'})`, 'key');
+      continue;
+    }
+    const result = parseConfigValue(spec, value, false);
+    if (result.ok) config[key] = result.value;
+    else problems.atPath(['config', key], result.error);
+  }
+  return config;
+}
+
+function checkFaults(model: SystemModel, raw: unknown, durationMs: number | null, cluster: unknown, problems: ProblemList): void {
+  if (raw === null || raw === undefined || typeof raw !== 'object' || Array.isArray(raw)) return;
+  const faults = raw as Record<string, unknown>;
+  const kinds = ['crash', 'drop', 'partition', 'pause'] as const;
+  for (const kind of kinds) {
+    const spec = faults[kind] as Record<string, unknown> | undefined;
+    if (spec === undefined || spec === null) continue;
+    const path: DataPath = ['faults', kind];
+    if (kind === 'drop' && model.dropSteps === undefined) {
+      problems.atPath(path, `system ${model.id} has no drop fault (allowed: crash, partition, pause, messageDelay, swarm)`, 'key');
+      continue;
+    }
+    const every = parseDuration(spec.every);
+    if (every.ok && every.ms === 0) problems.atPath([...path, 'every'], 'must be longer than 0');
+    else if (every.ok && durationMs !== null && durationMs / every.ms > FAULTS_PER_KIND_MAX) {
+      problems.atPath([...path, 'every'], `about ${Math.round(durationMs / every.ms)} faults in ${formatDuration(durationMs)} (allowed: at most ${FAULTS_PER_KIND_MAX}; raise every)`);
+    }
+    if (cluster !== undefined && model.faultTargets(cluster, kind).length === 0) {
+      problems.atPath(path, `no node of this cluster can get a ${kind} fault`, 'key');
+    }
+  }
+}
+
+function checkExpect(model: SystemModel, raw: unknown, problems: ProblemList): void {
+  if (raw === null || raw === undefined || typeof raw !== 'object' || Array.isArray(raw)) return;
+  const invariants = model.invariants.map((i) => i.id);
+  for (const [variant, ids] of Object.entries(raw)) {
+    const wrong = model.checkVariant(variant);
+    if (wrong !== null) problems.atPath(['expect', variant], wrong, 'key');
+    if (!Array.isArray(ids)) continue;
+    ids.forEach((id, index) => {
+      if (typeof id === 'string' && !invariants.includes(id)) {
+        problems.atPath(['expect', variant, index], `unknown invariant '${id}' (allowed: ${invariants.join(', ')})`);
+      }
+    });
+  }
+}
+
+function networkOf(input: { latency?: readonly unknown[] | undefined; drop?: number | undefined; duplicate?: number | undefined } | undefined): NetworkSpec {
+  if (input === undefined || input === null) return defaultNetworkSpec;
+  return {
+    latencyMs: input.latency !== undefined ? rangeOf(input.latency) : defaultNetworkSpec.latencyMs,
+    drop: input.drop ?? defaultNetworkSpec.drop,
+    duplicate: input.duplicate ?? defaultNetworkSpec.duplicate,
+  };
+}
+
+function msOf(value: unknown): number {
+  const parsed = parseDuration(value);
+  if (!parsed.ok) throw new Error(`validated duration does not parse: ${String(value)}`);
+  return parsed.ms;
+}
+
+function rangeOf(value: readonly unknown[]): readonly [number, number] {
+  return [msOf(value[0]), msOf(value[1])];
+}
+
+interface FaultsInput {
+  crash?: { every: unknown; restartAfter?: readonly unknown[] | undefined } | undefined;
+  drop?: { every: unknown; reconnectAfter?: readonly unknown[] | undefined } | undefined;
+  partition?: { every: unknown; for: readonly unknown[] } | undefined;
+  pause?: { every: unknown; for: readonly unknown[] } | undefined;
+  messageDelay?: readonly unknown[] | undefined;
+  swarm?: boolean | undefined;
+}
+
+function faultsOf(input: FaultsInput): FaultsSpec {
+  return {
+    ...(input.crash ? { crash: { everyMs: msOf(input.crash.every), ...(input.crash.restartAfter ? { restartAfterMs: rangeOf(input.crash.restartAfter) } : {}) } } : {}),
+    ...(input.drop ? { drop: { everyMs: msOf(input.drop.every), ...(input.drop.reconnectAfter ? { reconnectAfterMs: rangeOf(input.drop.reconnectAfter) } : {}) } } : {}),
+    ...(input.partition ? { partition: { everyMs: msOf(input.partition.every), forMs: rangeOf(input.partition.for) } } : {}),
+    ...(input.pause ? { pause: { everyMs: msOf(input.pause.every), forMs: rangeOf(input.pause.for) } } : {}),
+    ...(input.messageDelay ? { messageDelayMs: rangeOf(input.messageDelay) } : {}),
+    ...(input.swarm !== undefined ? { swarm: input.swarm } : {}),
+  };
 }

@@ -13,8 +13,14 @@ export interface Scenario {
   /** Only the keys the file set, validated and converted (durations in ms). */
   readonly config: Readonly<Record<string, ConfigValue>>;
   readonly network: NetworkSpec;
-  /** Validated by the system's cluster schema. */
+  /** Validated by the system's cluster schema (its parsed output). */
   readonly cluster: unknown;
+  /**
+   * The `cluster:` mapping as written in the file, before the system's schema converted it.
+   * Writers (repro files, shrinking) emit this so a written file re-validates; absent for
+   * scenarios built in code, where `cluster` is written instead.
+   */
+  readonly clusterSource?: unknown;
   readonly timeline: readonly PlanStep[];
   readonly faults?: FaultsSpec;
   readonly expect?: Readonly<Record<string, readonly string[]>>;

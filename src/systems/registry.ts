@@ -7,17 +7,32 @@ const systems: ReadonlyMap<string, SystemModel<unknown>> = new Map(
   [mantisModel as SystemModel<never>, avaModel as SystemModel<never>].map((m) => [m.id, m as unknown as SystemModel<unknown>]),
 );
 
+/** Models added by tests (see registerSystemForTests); empty in normal runs. */
+const testSystems = new Map<string, SystemModel<unknown>>();
+
+/**
+ * @internal Tests only: makes a test-defined model loadable by id (`system: <id>`) until the
+ * returned function is called. Never used by the CLI or the library API.
+ */
+export function registerSystemForTests(model: SystemModel<never>): () => void {
+  const entry = model as unknown as SystemModel<unknown>;
+  testSystems.set(entry.id, entry);
+  return () => {
+    if (testSystems.get(entry.id) === entry) testSystems.delete(entry.id);
+  };
+}
+
 export function systemIds(): string[] {
-  return [...systems.keys()];
+  return [...systems.keys(), ...[...testSystems.keys()].filter((id) => !systems.has(id))];
 }
 
 /** The model for `id`; callers validate ids first (the loader reports unknown systems). */
 export function systemById(id: string): SystemModel<unknown> {
-  const model = systems.get(id);
+  const model = systems.get(id) ?? testSystems.get(id);
   if (model === undefined) throw new Error(`unknown system '${id}' (allowed: ${systemIds().join(', ')})`);
   return model;
 }
 
 export function allSystems(): SystemModel<unknown>[] {
-  return [...systems.values()];
+  return systemIds().map(systemById);
 }

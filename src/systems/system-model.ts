@@ -39,6 +39,13 @@ export interface SystemModel<Cluster = unknown> {
    * reconnect). Systems without the fault kind leave it out and the loader rejects `faults.drop`.
    */
   dropSteps?(target: string, atMs: number, reconnectAfterMs: number | null): PlanStep[];
+  /**
+   * Optional, for `clustersim shrink`: smaller variants of a `cluster:` mapping as written in a
+   * file (one executor, job, stage worker, operator or task fewer), each valid input, smallest
+   * first. Without it, shrink falls back to a structural guess (drop one list item, lower one
+   * integer) and keeps only candidates the loader accepts.
+   */
+  shrinkCluster?(clusterSource: unknown): unknown[];
   /** Builds actors on a fresh simulation (define nodes, add invariants); the runner then starts it. */
   build(sim: Simulation, setup: SystemSetup<Cluster>): SystemInstance;
 }

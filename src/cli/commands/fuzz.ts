@@ -1,7 +1,120 @@
-// INTERFACE STUB: the exploration work (issue 6) replaces this with the real `fuzz` command.
+import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
+import { Option } from 'commander';
+import { writeFileAtomic } from '../../explore/atomic-write.js';
+import { parseCount, parseDurationFlag } from '../../explore/duration.js';
+import { fuzzCampaign } from '../../explore/fuzz.js';
+import { progressBar } from '../../explore/progress.js';
+import type { FuzzReport } from '../../explore/report.js';
+import type { CampaignSpec } from '../../explore/seed-run.js';
+import { parseShard, wholeCampaign } from '../../explore/shard.js';
+import { parseStrategy } from '../../explore/strategy.js';
+import { compilePlan, parseSetFlags } from '../../scenario/compile.js';
+import { loadScenario } from '../../scenario/load.js';
+import { chalkFor } from '../options.js';
+import { withInterrupt } from '../../explore/interrupt.js';
+import { renderFuzzReport } from '../../explore/render.js';
 
-/** Adds the `fuzz` command to the program. Sets process.exitCode; throws UsageError/ScenarioError on bad input. */
+interface FuzzFlags {
+  readonly seeds: string;
+  readonly fromSeed: string;
+  readonly workers?: string;
+  readonly shard?: string;
+  readonly out: string;
+  readonly shrink: boolean;
+  readonly stopOnFirst?: boolean;
+  readonly timeLimit?: string;
+  readonly maxRepros: string;
+  readonly strategy: string;
+  readonly pctDepth: string;
+  readonly variant?: string;
+  readonly set: string[];
+  readonly report?: string;
+  readonly json?: boolean;
+  readonly quiet?: boolean;
+  readonly progress: boolean;
+  readonly color: boolean;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
 export function register(program: Command): void {
-  void program;
+  program
+    .command('fuzz')
+    .description("many seeds of the scenario's faults; a repro file per finding (exit 0: nothing found, 1: findings)")
+    .argument('<scenario>', 'scenario file (YAML) with a faults block')
+    .option('--seeds <n>', 'seeds to run (over all shards)', '1000')
+    .option('--from-seed <s>', 'first seed', '1')
+    .option('--workers <n>', 'worker threads (default: cores); results are the same for any number')
+    .option('--shard <i/n>', 'run shard i of n (1-based); seed s belongs to shard ((s - from) mod n) + 1')
+    .option('--out <dir>', 'directory for repro files', 'clustersim-findings')
+    .option('--no-shrink', 'do not shrink the repro files')
+    .option('--stop-on-first', 'stop at the first finding (in seed order)')
+    .option('--time-limit <duration>', 'stop after this much wall time (e.g. 30s, 5m)')
+    .option('--max-repros <n>', 'repro files in all; the first finding of each invariant always gets one', '20')
+    .addOption(new Option('--strategy <name>', 'message-order exploration').choices(['random', 'pct']).default('random'))
+    .option('--pct-depth <d>', 'PCT bug depth d (d - 1 priority change points)', '3')
+    .option('--variant <name>', "variant to fuzz (default: the file's)")
+    .addOption(new Option('--set <key=value>', 'override a config key or switch (repeatable)').argParser(collect).default([]))
+    .option('--report <file>', 'also write the JSON report to this file (for `clustersim merge`)')
+    .option('--json', 'machine output on stdout: { seedsRun, seedsPerSecond, findings: [...] , ... }')
+    .option('--quiet', 'summary only')
+    .option('--no-progress', 'no progress bar (it is shown on a terminal only anyway)')
+    .option('--no-color', 'no colours (also when NO_COLOR is set)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ clustersim fuzz scenarios/mantis/fuzz.yaml --seeds 2000
+  $ clustersim fuzz scenarios/ava/fuzz.yaml --variant pre --strategy pct --pct-depth 3
+  $ clustersim fuzz scenarios/mantis/fuzz.yaml --shard 2/8 --report shard-2.json   # then: clustersim merge shard-*.json
+
+Ctrl-C stops cleanly: the summary so far is printed and every repro already written is kept.`,
+    )
+    .action((file: string, flags: FuzzFlags) => fuzzCommand(file, flags));
+}
+
+async function fuzzCommand(file: string, flags: FuzzFlags): Promise<void> {
+  const scenario = loadScenario(file);
+  const set = parseSetFlags(flags.set);
+  const strategy = parseStrategy(flags.strategy, flags.pctDepth);
+  const seeds = parseCount('--seeds', flags.seeds, 1);
+  const fromSeed = parseCount('--from-seed', flags.fromSeed, 0);
+  const workers = flags.workers === undefined ? availableParallelism() : parseCount('--workers', flags.workers, 1);
+  const shard = flags.shard === undefined ? wholeCampaign : parseShard(flags.shard);
+  const timeLimitMs = flags.timeLimit === undefined ? null : parseDurationFlag('--time-limit', flags.timeLimit);
+  const maxRepros = parseCount('--max-repros', flags.maxRepros, 0);
+  const spec: CampaignSpec = { scenario, ...(flags.variant !== undefined ? { variant: flags.variant } : {}), set, strategy };
+  // Bad --variant / --set show up here as ScenarioError (exit 2), before any worker starts.
+  compilePlan(scenario, { seed: fromSeed, ...(flags.variant !== undefined ? { variant: flags.variant } : {}), set });
+  if (scenario.faults === undefined && strategy.kind === 'random') {
+    process.stderr.write(`clustersim: warning: ${file} has no faults block, so every seed differs only in message latencies\n`);
+  }
+  const report: FuzzReport = await withInterrupt((interrupted) =>
+    fuzzCampaign({
+      spec,
+      fromSeed,
+      seeds,
+      shard,
+      workers,
+      outDir: flags.out,
+      shrink: flags.shrink,
+      stopOnFirst: flags.stopOnFirst === true,
+      timeLimitMs,
+      maxRepros,
+      progress: progressBar({
+        total: Math.ceil((seeds - shard.index + 1) / shard.count),
+        label: 'fuzz',
+        enabled: flags.progress && flags.quiet !== true,
+        quiet: flags.quiet === true || flags.json === true,
+      }),
+      interrupted,
+    }),
+  );
+  if (flags.report !== undefined) writeFileAtomic(flags.report, `${JSON.stringify(report, null, 2)}\n`);
+  if (flags.json === true) process.stdout.write(`${JSON.stringify(report)}\n`);
+  else process.stdout.write(renderFuzzReport(report, chalkFor(flags)));
+  process.exitCode = report.findings.length > 0 || report.errors.length > 0 ? 1 : 0;
 }

@@ -1,7 +1,87 @@
-// INTERFACE STUB: the exploration work (issue 6) replaces this with the real `shrink` command.
 import type { Command } from 'commander';
+import { Option } from 'commander';
+import { writeFileAtomic } from '../../explore/atomic-write.js';
+import { parseCount } from '../../explore/duration.js';
+import { shrinkScenario } from '../../explore/shrink.js';
+import { formatDuration } from '../../scenario/duration.js';
+import { loadScenario } from '../../scenario/load.js';
+import { parseSetFlags } from '../../scenario/compile.js';
+import { chalkFor } from '../options.js';
 
-/** Adds the `shrink` command to the program. Sets process.exitCode; throws UsageError/ScenarioError on bad input. */
+interface ShrinkFlags {
+  readonly invariant?: string;
+  readonly variant?: string;
+  readonly set: string[];
+  readonly out?: string;
+  readonly runsMax: string;
+  readonly json?: boolean;
+  readonly quiet?: boolean;
+  readonly color: boolean;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
 export function register(program: Command): void {
-  void program;
+  program
+    .command('shrink')
+    .description('minimises a failing scenario, keeping the same violated invariant (exit 0: shrunk, 1: it did not fail)')
+    .argument('<repro>', 'a failing scenario file (a repro from fuzz, or any scenario)')
+    .option('--invariant <id>', "invariant to keep violated (default: the first in the file's expect, else the first violated)")
+    .option('--variant <name>', "variant to run (default: the file's)")
+    .addOption(new Option('--set <key=value>', 'override a config key or switch (repeatable)').argParser(collect).default([]))
+    .option('--out <file>', 'where to write the result (default: <repro>.min.yaml beside it)')
+    .option('--runs-max <n>', 'simulation runs allowed in all', '4000')
+    .option('--json', 'machine output on stdout: { status, invariant, out, before, after, runs, wallMs }')
+    .option('--quiet', 'print only the path written')
+    .option('--no-color', 'no colours (also when NO_COLOR is set)')
+    .addHelpText(
+      'after',
+      `
+Delta debugging over the timeline steps, then the cluster, then the duration, then step times
+rounded; the result is 1-minimal for single-step removal and says in its header what was removed.
+
+Examples:
+  $ clustersim shrink clustersim-findings/mantis-fuzz-seed12-no-foreign-read.yaml
+  $ clustersim shrink scenarios/mantis/report.yaml --out report.min.yaml`,
+    )
+    .action((file: string, flags: ShrinkFlags) => shrinkCommand(file, flags));
+}
+
+function shrinkCommand(file: string, flags: ShrinkFlags): void {
+  const scenario = loadScenario(file);
+  const set = parseSetFlags(flags.set);
+  const runsMax = parseCount('--runs-max', flags.runsMax, 1);
+  const result = shrinkScenario(scenario, {
+    ...(flags.invariant !== undefined ? { invariant: flags.invariant } : {}),
+    ...(flags.variant !== undefined ? { variant: flags.variant } : {}),
+    set,
+    runsMax,
+  });
+  const c = chalkFor(flags);
+  if (result.status === 'not-failing') {
+    const what = result.invariant === null ? 'any invariant' : result.invariant;
+    if (flags.json === true) process.stdout.write(`${JSON.stringify({ status: 'not-failing', invariant: result.invariant, variant: result.variant, violated: result.violated })}\n`);
+    else process.stdout.write(`${file} does not violate ${what} under variant ${result.variant} (violated: ${result.violated.join(', ') || 'none'}); nothing to shrink\n`);
+    process.exitCode = 1;
+    return;
+  }
+  const out = flags.out ?? file.replace(/(\.ya?ml)?$/i, '.min.yaml');
+  writeFileAtomic(out, result.yaml);
+  if (flags.json === true) {
+    const { before, after, runs, wallMs, invariant, variant, traceHash, oneMinimal, changes } = result;
+    process.stdout.write(`${JSON.stringify({ status: 'shrunk', invariant, variant, out, traceHash, before, after, changes, runs, oneMinimal, wallMs })}\n`);
+  } else if (flags.quiet === true) process.stdout.write(`${out}\n`);
+  else {
+    const { before, after } = result;
+    process.stdout.write(
+      `${c.bold(`shrunk ${file}`)} keeping ${c.red(result.invariant)} (variant ${result.variant}): ` +
+        `${before.steps} → ${after.steps} steps, ${formatDuration(before.durationMs)} → ${formatDuration(after.durationMs)}, ` +
+        `cluster ${before.clusterItems} → ${after.clusterItems} items; ${result.runs} runs in ${(result.wallMs / 1000).toFixed(1)}s\n` +
+        result.changes.map((line) => `  - ${line}\n`).join('') +
+        `written to ${out}; replay: clustersim run ${out}\n`,
+    );
+  }
+  process.exitCode = 0;
 }

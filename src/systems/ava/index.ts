@@ -1,21 +1,148 @@
-// PLACEHOLDER while the model is being written; replaced by the real model.
 import { z } from 'zod';
-import type { SystemModel } from '../system-model.js';
+import type { Simulation } from '../../engine/index.js';
+import type { ActionSpec, FaultKind, GenericActionName, PlanStep, SystemInstance, SystemModel, SystemSetup } from '../system-model.js';
+import type { AvaCluster } from './cluster.js';
+import { avaClusterSchema, findOperator, triggerSchema } from './cluster.js';
+import { avaConfigKeys, avaVariants, checkAvaVariant, resolveAvaConfig } from './config.js';
+import { Engine } from './engine.js';
+import { addAvaInvariants, avaInvariantSpecs } from './invariants.js';
+import { OperatorProcess } from './operator.js';
+import type { ClockChoice, DbTask } from './world.js';
+import { AvaWorld } from './world.js';
 
-export const avaModel: SystemModel<Record<string, never>> = {
+const operatorName = z.string().min(1);
+const taskId = z.string().min(1);
+
+const avaActions: readonly ActionSpec[] = [
+  {
+    name: 'connect',
+    meaning: 'the operator dials SyncMessages now (starting its process if it is down) with a MonotonicClock: an integer, same, lower or next',
+    schema: z.strictObject({ operator: operatorName, clock: z.union([z.number().int(), z.enum(['same', 'lower', 'next'])]).default('next') }),
+    example: 'connect: { operator: 0xA1, clock: same }',
+  },
+  { name: 'disconnect', meaning: 'clean close of the operator\'s stream; the operator retries after operatorRetryDelay, the aggregator notices at its next Send', schema: operatorName, example: 'disconnect: 0xA1' },
+  { name: 'drop', meaning: 'silent transport drop (half-open): nothing arrives either way; the aggregator notices only when a Send fails', schema: operatorName, example: 'drop: 0xA1' },
+  { name: 'create-task', meaning: 'CreateTask: a new active task', schema: z.strictObject({ id: taskId, trigger: triggerSchema.default('event') }), example: 'create-task: { id: T9, trigger: cron }' },
+  { name: 'cancel-task', meaning: 'CancelTaskByUser: the task leaves memory; CancelTask is batched to operators that have it synced', schema: taskId, example: 'cancel-task: T1' },
+  { name: 'delete-task', meaning: 'DeleteTaskByUser: DeleteTask is batched; the task stays in memory (deleteKeepsTaskInMemory)', schema: taskId, example: 'delete-task: T1' },
+];
+
+const ENGINE_ACTOR = 'engine';
+const WORKER_ACTOR = 'worker';
+
+export const avaModel: SystemModel<AvaCluster> = {
   id: 'ava',
-  meaning: 'placeholder',
+  meaning: 'Ava Protocol AVS aggregator streaming tasks to operators (StreamCheckToOperator), with its reconnection fixes',
   controlPlaneNode: 'aggregator',
   defaultVariant: 'fixed',
-  variants: [],
-  invariants: [],
-  config: [],
-  actions: [],
-  clusterSchema: z.strictObject({}),
-  checkVariant: () => 'not implemented yet',
-  nodes: () => ['aggregator'],
-  faultTargets: () => [],
-  build: () => {
-    throw new Error('ava model not implemented yet');
+  variants: avaVariants,
+  invariants: avaInvariantSpecs,
+  config: avaConfigKeys,
+  actions: avaActions,
+  clusterSchema: avaClusterSchema,
+  checkVariant: checkAvaVariant,
+  nodes: (cluster) => ['aggregator', ...cluster.operators.map((op) => op.node)],
+  faultTargets: (cluster, kind: FaultKind) => {
+    void kind;
+    return cluster.operators.map((op) => op.node);
   },
+  checkAction(action, args, cluster) {
+    const name = action === 'connect' ? (args as { operator: string }).operator : action === 'disconnect' || action === 'drop' ? (args as string) : null;
+    if (name === null || findOperator(cluster, name) !== undefined) return null;
+    const allowed = cluster.operators.map((op) => (op.node === op.address ? op.address : `${op.node} (${op.address})`)).join(', ');
+    return `unknown operator '${name}' (allowed: ${allowed})`;
+  },
+  dropSteps(target, atMs, reconnectAfterMs): PlanStep[] {
+    const steps: PlanStep[] = [{ atMs, action: 'drop', args: target }];
+    if (reconnectAfterMs !== null) steps.push({ atMs: atMs + reconnectAfterMs, action: 'connect', args: { operator: target, clock: 'next' } });
+    return steps;
+  },
+  build: (sim, setup) => buildAva(sim, setup),
 };
+
+function buildAva(sim: Simulation, setup: SystemSetup<AvaCluster>): SystemInstance {
+  const { cluster } = setup;
+  const config = resolveAvaConfig(setup.variant, setup.config);
+  const world = new AvaWorld(sim, cluster, config);
+  const engineRef = sim.ref('aggregator', ENGINE_ACTOR);
+  const engine = (): Engine | undefined => sim.instance<Engine>(engineRef);
+
+  sim.defineNode('aggregator', (node) => {
+    // The DB (BadgerDB) is the only aggregator state that survives a restart.
+    if (!node.durable.has('db')) node.durable.set('db', new Map<string, DbTask>(cluster.tasks.map((t) => [t.id, { id: t.id, trigger: t.trigger, status: 'active' }])));
+    world.db = node.durable.get('db') as Map<string, DbTask>;
+    node.spawn(ENGINE_ACTOR, (ctx) => new Engine(ctx, world, config));
+  });
+  for (const spec of cluster.operators) {
+    sim.defineNode(spec.node, (node) => node.spawn(WORKER_ACTOR, (ctx) => new OperatorProcess(ctx, spec, world, config, engineRef)));
+  }
+  addAvaInvariants(sim, world, engine);
+
+  const process = (name: string): OperatorProcess | undefined => {
+    const spec = findOperator(cluster, name);
+    return spec === undefined ? undefined : sim.instance<OperatorProcess>(sim.ref(spec.node, WORKER_ACTOR));
+  };
+  /** srv.Context().Done() fires only when lazy detection is switched off. */
+  const peerGone = (streamId: number): void => {
+    if (config.lazyDisconnectDetection || !sim.isUp('aggregator')) return;
+    const record = world.connByStream.get(streamId);
+    if (record === undefined || record.exited) return;
+    const handler = sim.ref('aggregator', `stream-${record.id}`);
+    sim.send(handler, handler, { type: 'peer-gone' });
+  };
+
+  return {
+    applyAction(action, args) {
+      switch (action) {
+        case 'connect': {
+          const { operator, clock } = args as { operator: string; clock: ClockChoice };
+          const spec = findOperator(cluster, operator);
+          if (spec === undefined) return;
+          if (!sim.isUp(spec.node)) {
+            world.pendingClock.set(spec.node, clock);
+            return sim.restart(spec.node);
+          }
+          return process(operator)?.dial(clock);
+        }
+        case 'disconnect':
+        case 'drop': {
+          const op = process(args as string);
+          const streamId = op?.currentStream() ?? null;
+          if (op === undefined || streamId === null) return sim.note('operator', 'scenario', `${action} ${String(args)}: no open stream`, {});
+          if (action === 'drop') return sim.setStreamState(streamId, 'half-open');
+          sim.setStreamState(streamId, 'closed');
+          op.transportLost(streamId);
+          return peerGone(streamId);
+        }
+        case 'create-task':
+        case 'cancel-task':
+        case 'delete-task': {
+          const e = engine();
+          if (e === undefined) return sim.note('aggregator', 'scenario', `${action} ignored: the aggregator is down`, {});
+          if (action === 'create-task') return e.createTask(args as { id: string; trigger: 'event' });
+          return action === 'cancel-task' ? e.cancelTask(args as string) : e.deleteTask(args as string);
+        }
+        default:
+          throw new Error(`ava has no action '${action}'`);
+      }
+    },
+    beforeGeneric(action: GenericActionName, node: string) {
+      if (action !== 'crash' && action !== 'restart') return;
+      if (node === 'aggregator') {
+        if (!sim.isUp('aggregator')) return;
+        world.onAggregatorDown();
+        // The operators' sockets are reset: each sees an error and retries later.
+        for (const op of world.operators.values()) {
+          const streamId = op.currentStream();
+          if (streamId !== null && sim.isUp(op.spec.node) && sim.streamState(streamId) === 'up') op.transportLost(streamId);
+        }
+        return;
+      }
+      if (!sim.isUp(node)) return;
+      world.onProcessDown(node);
+      const streamId = world.operators.get(node)?.currentStream() ?? null;
+      if (streamId !== null) peerGone(streamId);
+    },
+    metrics: () => ({ ...world.metrics }),
+  };
+}

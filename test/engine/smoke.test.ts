@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Actor, ActorContext, ActorRef, Message } from '../src/engine/index.js';
-import { Simulation } from '../src/engine/index.js';
+import type { Actor, ActorContext, ActorRef, Message } from '../../src/engine/index.js';
+import { Simulation } from '../../src/engine/index.js';
 
 type Beat = { type: 'beat-due' } | { type: 'Heartbeat'; seq: number };
 

@@ -1,0 +1,75 @@
+import type { Command } from 'commander';
+import { runPlan } from '../../run/run-plan.js';
+import { compilePlan, parseSetFlags } from '../../scenario/compile.js';
+import { loadScenario } from '../../scenario/load.js';
+import { runResultToJson } from '../../report/run-json.js';
+import { renderRunText } from '../../report/run-text.js';
+import { toChromeTrace } from '../../report/perfetto.js';
+import { writeFileAtomic } from '../../report/write-file.js';
+import { systemById } from '../../systems/registry.js';
+import type { RunFlags } from '../options.js';
+import { addOutputFlags, addSeedVariantSet, chalkFor, parseSeedFlag, shellQuote } from '../options.js';
+
+interface RunCommandFlags extends RunFlags {
+  readonly trace?: string;
+}
+
+/** Full trace records kept for `--trace` (bounded memory; the rest is counted as truncated). */
+export const TRACE_CAPTURE_LIMIT = 500_000;
+
+export function register(program: Command): void {
+  const command = program
+    .command('run')
+    .description('one deterministic run: a timeline of notable events and a summary (exit 0: every invariant held, 1: a violation)')
+    .argument('<scenario>', 'scenario file (YAML)');
+  addSeedVariantSet(command);
+  addOutputFlags(command);
+  command
+    .option('--trace <file>', 'also write a Perfetto / Chrome trace (open it in ui.perfetto.dev)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ clustersim run scenarios/mantis/report.yaml
+  $ clustersim run scenarios/mantis/report.yaml --variant fix-1a-merged --seed 3 --set workerTimeout=120s
+  $ clustersim run scenarios/mantis/report.yaml --json --trace run.trace.json
+
+A file with a traceHash (repro files) is checked: when the same seed and variant replay to a
+different hash, a NON-DETERMINISM warning goes to stderr and the exit code is 1.`,
+    )
+    .action((file: string, flags: RunCommandFlags) => runCommand(file, flags));
+}
+
+function runCommand(file: string, flags: RunCommandFlags): void {
+  const scenario = loadScenario(file);
+  const set = parseSetFlags(flags.set ?? []);
+  const seed = parseSeedFlag(flags.seed);
+  const plan = compilePlan(scenario, { ...(flags.variant !== undefined ? { variant: flags.variant } : {}), ...(seed !== undefined ? { seed } : {}), set });
+  const result = runPlan(plan, flags.trace !== undefined ? { captureLimit: TRACE_CAPTURE_LIMIT } : {});
+  if (flags.trace !== undefined) {
+    const model = systemById(scenario.system);
+    writeFileAtomic(flags.trace, JSON.stringify(toChromeTrace(result, { nodes: model.nodes(scenario.cluster) })));
+  }
+  const rerun = ['clustersim', 'run', file, '--seed', String(plan.seed), '--variant', plan.variant, ...Object.entries(set).flatMap(([k, v]) => ['--set', `${k}=${v}`])]
+    .map(shellQuote)
+    .join(' ');
+  if (flags.json === true) process.stdout.write(`${JSON.stringify(runResultToJson(result))}\n`);
+  else process.stdout.write(renderRunText(result, { chalk: chalkFor(flags), rerun, ...(flags.quiet === true ? { quiet: true } : {}), ...(flags.verbose === true ? { verbose: true } : {}) }));
+  if (flags.trace !== undefined && flags.json !== true && flags.quiet !== true) process.stdout.write(`trace written to ${flags.trace} (open it in https://ui.perfetto.dev)\n`);
+  if (result.stoppedEarly !== undefined) process.stderr.write(`clustersim: warning: the run stopped early (${result.stoppedEarly}); invariants were judged at that point\n`);
+
+  let exitCode = result.violations.length > 0 ? 1 : 0;
+  const model = systemById(scenario.system);
+  const replaysFile = Object.keys(set).length === 0 && plan.seed === (scenario.seed ?? 1) && plan.variant === (scenario.variant ?? model.defaultVariant);
+  if (scenario.traceHash !== undefined && replaysFile && scenario.traceHash !== result.traceHash) {
+    const c = chalkFor(flags, process.stderr);
+    process.stderr.write(
+      c.red.bold('NON-DETERMINISM WARNING: ') +
+        `${file} records traceHash ${scenario.traceHash}, but this run (same seed ${plan.seed}, variant ${plan.variant}) gave ${result.traceHash}.\n` +
+        'Either clustersim or the model changed since the file was written, or a run is not deterministic (a bug).\n' +
+        'Re-record the file, or delete its traceHash line to skip this check.\n',
+    );
+    exitCode = 1;
+  }
+  process.exitCode = exitCode;
+}

@@ -1,0 +1,119 @@
+import type { Command } from 'commander';
+import { formatSimTime, msToUs } from '../../engine/index.js';
+import { runPlan } from '../../run/run-plan.js';
+import { compilePlan, parseSetFlags } from '../../scenario/compile.js';
+import { formatProblem, loadScenario, ScenarioError } from '../../scenario/load.js';
+import type { RunFlags } from '../options.js';
+import { addOutputFlags, addSeedVariantSet, chalkFor, parseSeedFlag } from '../options.js';
+import { expandScenarioPaths } from '../paths.js';
+
+/** One (scenario, variant) check of `clustersim test`. */
+export interface TestOutcome {
+  readonly file: string;
+  readonly scenario: string;
+  readonly variant: string;
+  readonly seed: number;
+  /** Invariants `expect` says must be violated (exactly these; [] = every invariant holds). */
+  readonly expected: readonly string[];
+  /** Invariants the run violated, safety and liveness alike, sorted. */
+  readonly violated: readonly string[];
+  readonly pass: boolean;
+  readonly traceHash: string;
+  readonly stoppedEarly?: string;
+}
+
+export function register(program: Command): void {
+  const command = program
+    .command('test')
+    .description('runs each scenario under every variant named in its expect and checks the outcome (exit 0: all met, 1: a mismatch, 2: bad input)')
+    .argument('<paths...>', 'scenario files or directories (searched for *.yaml / *.yml)');
+  addSeedVariantSet(command);
+  addOutputFlags(command);
+  command
+    .addHelpText(
+      'after',
+      `
+An expectation is met when the run violates exactly the listed invariants, liveness ones
+included: \`fix-1a-merged: []\` means every invariant holds. Files without expect are skipped.
+--variant limits the check to that variant's expectation.
+
+Examples:
+  $ clustersim test scenarios/
+  $ clustersim test scenarios/mantis/report.yaml --seed 7 --json`,
+    )
+    .action((paths: string[], flags: RunFlags) => testCommand(paths, flags));
+}
+
+function testCommand(paths: string[], flags: RunFlags): void {
+  const files = expandScenarioPaths(paths);
+  const set = parseSetFlags(flags.set ?? []);
+  const seed = parseSeedFlag(flags.seed);
+  const c = chalkFor(flags);
+  const outcomes: TestOutcome[] = [];
+  const invalid: string[] = [];
+  const skipped: string[] = [];
+  const say = (line: string): void => {
+    if (flags.json !== true) process.stdout.write(`${line}\n`);
+  };
+  for (const file of files) {
+    let scenario;
+    try {
+      scenario = loadScenario(file);
+    } catch (error) {
+      if (!(error instanceof ScenarioError)) throw error;
+      invalid.push(file);
+      for (const problem of error.problems) process.stderr.write(`${formatProblem(problem)}\n`);
+      continue;
+    }
+    const expectations = Object.entries(scenario.expect ?? {}).filter(([variant]) => flags.variant === undefined || variant === flags.variant);
+    if (expectations.length === 0) {
+      skipped.push(file);
+      const why = scenario.expect === undefined ? 'no expect' : flags.variant !== undefined ? `no expectation for variant ${flags.variant}` : 'expect is empty';
+      if (flags.quiet !== true) say(`${c.yellow('SKIP')} ${file}: ${why}`);
+      continue;
+    }
+    for (const [variant, expectedList] of expectations) {
+      const plan = compilePlan(scenario, { variant, ...(seed !== undefined ? { seed } : {}), set });
+      const result = runPlan(plan);
+      const violated = [...new Set(result.violations.map((v) => v.invariant))].sort();
+      const expected = [...new Set(expectedList)].sort();
+      const pass = violated.length === expected.length && violated.every((id, i) => id === expected[i]);
+      const outcome: TestOutcome = {
+        file,
+        scenario: scenario.name,
+        variant,
+        seed: plan.seed,
+        expected,
+        violated,
+        pass: pass && result.stoppedEarly === undefined,
+        traceHash: result.traceHash,
+        ...(result.stoppedEarly !== undefined ? { stoppedEarly: result.stoppedEarly } : {}),
+      };
+      outcomes.push(outcome);
+      const label = `${file} [${variant}, seed ${plan.seed}]`;
+      if (outcome.pass) {
+        if (flags.quiet !== true) say(`${c.green('PASS')} ${label}: ${violated.length === 0 ? 'every invariant held' : `violated ${violated.join(', ')} as expected`}`);
+      } else {
+        say(`${c.red('FAIL')} ${label}: expected ${listText(expected)}, got ${listText(violated)}${result.stoppedEarly !== undefined ? ` (stopped early: ${result.stoppedEarly})` : ''}`);
+        for (const v of result.violations.filter((x) => !expected.includes(x.invariant))) {
+          say(`       ${v.invariant} at t=${formatSimTime(msToUs(v.atMs))}: ${v.message}`);
+        }
+        say(c.dim(`       re-run: clustersim run ${file} --seed ${plan.seed} --variant ${variant}`));
+      }
+    }
+  }
+  const failed = outcomes.filter((o) => !o.pass).length;
+  if (flags.json === true) {
+    process.stdout.write(`${JSON.stringify({ passed: outcomes.length - failed, failed, invalid, skipped, outcomes })}\n`);
+  } else {
+    const parts = [`${outcomes.length - failed} passed`, `${failed} failed`];
+    if (invalid.length > 0) parts.push(`${invalid.length} invalid file(s)`);
+    if (skipped.length > 0) parts.push(`${skipped.length} skipped`);
+    say((failed > 0 || invalid.length > 0 ? c.red : c.green)(parts.join(', ')));
+  }
+  process.exitCode = invalid.length > 0 ? 2 : failed > 0 ? 1 : 0;
+}
+
+function listText(ids: readonly string[]): string {
+  return ids.length === 0 ? 'no violation' : `[${ids.join(', ')}]`;
+}

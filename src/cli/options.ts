@@ -1,0 +1,57 @@
+import { Chalk } from 'chalk';
+import type { ChalkInstance } from 'chalk';
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { UsageError } from './errors.js';
+
+/** Flags shared by commands that run scenarios (CONTRACT §2). */
+export interface RunFlags {
+  readonly seed?: string;
+  readonly variant?: string;
+  readonly set?: string[];
+  readonly json?: boolean;
+  readonly color: boolean;
+  readonly quiet?: boolean;
+  readonly verbose?: boolean;
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+export function addSeedVariantSet(command: Command): Command {
+  return command
+    .option('--seed <n>', 'seed of the run (default: the file\'s seed, else 1)')
+    .option('--variant <name>', 'variant to run, e.g. fix-1a-merged or fix-1a-merged+fix-3 (default: the file\'s)')
+    .addOption(new Option('--set <key=value>', 'override a config key or switch (repeatable)').argParser(collect));
+}
+
+export function addOutputFlags(command: Command): Command {
+  return command
+    .option('--json', 'machine output on stdout (one JSON object), nothing else there')
+    .option('--no-color', 'no colours (also when NO_COLOR is set)')
+    .option('--quiet', 'summary only')
+    .option('--verbose', 'everything, including verbose-only notes');
+}
+
+/** `--seed N` as a number; UsageError when it is not a non-negative safe integer. */
+export function parseSeedFlag(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(Number(text))) {
+    throw new UsageError(`--seed: '${text}' is not a seed (allowed: an integer from 0 to ${Number.MAX_SAFE_INTEGER})`);
+  }
+  return Number(text);
+}
+
+/** Colours only for a terminal, never with --no-color or NO_COLOR (https://no-color.org). */
+export function chalkFor(options: { readonly color?: boolean }, stream: NodeJS.WriteStream = process.stdout): ChalkInstance {
+  const noColorEnv = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';
+  const forced = process.env.FORCE_COLOR !== undefined && process.env.FORCE_COLOR !== '0';
+  const wanted = options.color !== false && !noColorEnv && (stream.isTTY === true || forced);
+  return new Chalk({ level: wanted ? 1 : 0 });
+}
+
+/** A shell-safe rendering of one argument, for re-run command lines. */
+export function shellQuote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,0 +1,172 @@
+import { readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { writeFileAtomic } from './atomic-write.js';
+import type { DriveResult } from './drive.js';
+import { driveSeeds } from './drive.js';
+import { round2 } from './merge.js';
+import type { TaskExecutor } from './pool.js';
+import { openExecutor } from './pool.js';
+import type { ProgressSink } from './progress.js';
+import { silentProgress } from './progress.js';
+import { makeRepro } from './repro.js';
+import type { Finding, FuzzReport, SeedError } from './report.js';
+import { countByInvariant } from './report.js';
+import type { CampaignSpec, FuzzOutcome } from './seed-run.js';
+import { compileSeed, pctProbeMessages } from './seed-run.js';
+import type { Shard } from './shard.js';
+import { shardSeeds } from './shard.js';
+import { describeStrategy } from './strategy.js';
+
+export interface FuzzOptions {
+  readonly spec: CampaignSpec;
+  /** @defaultValue 1 */
+  readonly fromSeed: number;
+  /** Seeds over all shards. @defaultValue 1000 */
+  readonly seeds: number;
+  readonly shard: Shard;
+  readonly workers: number;
+  /** Where repro files go; null = write none. */
+  readonly outDir: string | null;
+  readonly shrink: boolean;
+  readonly stopOnFirst: boolean;
+  readonly timeLimitMs: number | null;
+  /** Repro files in all, beyond the first finding of each invariant (which always gets one). */
+  readonly maxRepros: number;
+  readonly progress?: ProgressSink;
+  /** Polled between batches: true after Ctrl-C. */
+  readonly interrupted?: () => boolean;
+}
+
+/**
+ * A fuzz campaign: every seed of the shard compiled with its own faults (swarm included) and run
+ * until its first violation; findings handed over in seed order, so the report is the same for
+ * any number of workers; a repro file per finding (capped), then each repro shrunk.
+ */
+export async function fuzzCampaign(options: FuzzOptions): Promise<FuzzReport> {
+  const startedMs = Date.now();
+  const progress = options.progress ?? silentProgress;
+  const log = (line: string): void => progress.log(line);
+  // PCT's k is measured on the campaign's first seed, never the shard's: all shards agree.
+  const spec: CampaignSpec =
+    options.spec.strategy.kind === 'pct' && options.spec.pctMessagesExpected === undefined
+      ? { ...options.spec, pctMessagesExpected: pctProbeMessages(options.spec, options.fromSeed) }
+      : options.spec;
+  const variant = compileSeed(spec, options.fromSeed).variant;
+  const seeds = shardSeeds(options.fromSeed, options.seeds, options.shard);
+  const findings: Finding[] = [];
+  const errors: SeedError[] = [];
+  const reproFor = new Set<string>();
+  let reprosWritten = 0;
+  const executor: TaskExecutor = openExecutor(spec, options.workers);
+  let drive: DriveResult;
+  try {
+    const batchSize = Math.max(1, Math.min(16, Math.ceil(seeds.length / (executor.workers * 16))));
+    drive = await driveSeeds<FuzzOutcome>({
+      seeds,
+      batchSize,
+      inFlight: executor.workers * 2,
+      exec: async (batch) => {
+        const reply = await executor.run({ kind: 'fuzz', seeds: batch });
+        if (reply.kind !== 'fuzz') throw new Error(`worker answered a fuzz task with ${reply.kind}`);
+        return reply.outcomes;
+      },
+      onOutcome: (outcome) => {
+        if (outcome.error !== undefined) {
+          errors.push({ seed: outcome.seed, message: outcome.error });
+          log(`seed ${outcome.seed}: clustersim error (a bug in clustersim, not a finding): ${outcome.error.split('\n')[0] ?? ''}`);
+        } else if (outcome.invariant !== null) {
+          const finding = { seed: outcome.seed, invariant: outcome.invariant, atMs: outcome.atMs ?? 0 };
+          const wanted = !reproFor.has(finding.invariant) || reprosWritten < options.maxRepros;
+          let repro: string | null = null;
+          if (wanted && options.outDir !== null) {
+            repro = writeRepro(spec, finding, options.outDir, log);
+            reproFor.add(finding.invariant);
+            reprosWritten++;
+          }
+          findings.push({ ...finding, repro });
+        }
+        progress.update(countDone(outcome.seed, seeds), { findings: countByInvariant(findings) });
+        return options.stopOnFirst && outcome.invariant !== null;
+      },
+      stopRequested: () => {
+        if (options.interrupted?.() === true) return 'interrupted';
+        if (options.timeLimitMs !== null && Date.now() - startedMs >= options.timeLimitMs) return 'time-limit';
+        return null;
+      },
+    });
+    progress.stop();
+    const seedsWallS = (Date.now() - startedMs) / 1000;
+    if (options.shrink && options.outDir !== null && options.interrupted?.() !== true) {
+      await shrinkFindings(executor, findings, variant, options.outDir, log, options.interrupted);
+    }
+    const wallS = (Date.now() - startedMs) / 1000;
+    return {
+      scenario: spec.scenario.name,
+      file: spec.scenario.file ?? null,
+      system: spec.scenario.system,
+      variant,
+      strategy: describeStrategy(spec.strategy),
+      fromSeed: options.fromSeed,
+      seeds: options.seeds,
+      shards: [options.shard],
+      seedsRun: drive.done,
+      seedsPerSecond: round2(seedsWallS > 0 ? drive.done / seedsWallS : 0),
+      wallS: round2(wallS),
+      workers: executor.workers,
+      stopped: drive.stopped,
+      findings,
+      byInvariant: countByInvariant(findings),
+      errors,
+    };
+  } finally {
+    progress.stop();
+    await executor.close();
+  }
+}
+
+/** Seeds of the shard done once `seed` is handed over (seeds are handed over in order). */
+function countDone(seed: number, seeds: readonly number[]): number {
+  // Shard seeds are an arithmetic progression, so the position is arithmetic too.
+  const first = seeds[0] ?? seed;
+  const step = seeds.length > 1 ? (seeds[1] as number) - first : 1;
+  return Math.floor((seed - first) / step) + 1;
+}
+
+function writeRepro(spec: CampaignSpec, finding: { seed: number; invariant: string; atMs: number }, outDir: string, log: (line: string) => void): string {
+  const repro = makeRepro(spec, finding);
+  const path = join(outDir, repro.fileName);
+  writeFileAtomic(path, repro.yaml);
+  log(`seed ${finding.seed}: ${finding.invariant} at t=${finding.atMs}ms → ${path}${repro.replays ? '' : ' (does not replay alone, see the file header)'}`);
+  return path;
+}
+
+async function shrinkFindings(
+  executor: TaskExecutor,
+  findings: Finding[],
+  variant: string,
+  outDir: string,
+  log: (line: string) => void,
+  interrupted: (() => boolean) | undefined,
+): Promise<void> {
+  // One shrink per invariant (its first repro): the others are usually the same bug.
+  const firsts = new Map<string, Finding>();
+  for (const f of findings) if (f.repro !== null && !firsts.has(f.invariant)) firsts.set(f.invariant, f);
+  await Promise.all(
+    [...firsts.values()].map(async (finding) => {
+      const file = finding.repro as string;
+      if (interrupted?.() === true) return;
+      const reply = await executor.run({ kind: 'shrink', request: { file, text: readFileSync(file, 'utf8'), invariant: finding.invariant, variant } });
+      if (reply.kind !== 'shrink') throw new Error(`worker answered a shrink task with ${reply.kind}`);
+      if (!reply.reply.ok) {
+        finding.shrunk = null;
+        log(`shrink ${basename(file)}: ${reply.reply.why}`);
+        return;
+      }
+      const shrunkPath = file.replace(/\.yaml$/, '.min.yaml');
+      writeFileAtomic(shrunkPath, reply.reply.yaml);
+      finding.shrunk = shrunkPath;
+      const { before, after } = reply.reply;
+      log(`shrunk ${basename(file)}: ${before.steps} → ${after.steps} steps in ${(reply.reply.wallMs / 1000).toFixed(1)}s → ${shrunkPath}`);
+    }),
+  );
+}

@@ -1,0 +1,74 @@
+import type { ChalkInstance } from 'chalk';
+import type { CompareReport, VariantSummary } from './compare.js';
+import type { FuzzReport } from './report.js';
+
+/** The human summary of a fuzz campaign (or of merged shards). */
+export function renderFuzzReport(report: FuzzReport, c: ChalkInstance): string {
+  const out: string[] = [];
+  const shards = report.shards.length === 1 && report.shards[0]?.count === 1 ? '' : `, shards ${report.shards.map((s) => `${s.index}/${s.count}`).join(' ')}`;
+  out.push(
+    c.bold(`fuzz ${report.scenario}`) +
+      ` (${report.system}, variant ${report.variant}, strategy ${report.strategy}${shards}): ${report.seedsRun} of ${report.seeds} seeds from ${report.fromSeed}` +
+      ` in ${report.wallS.toFixed(1)}s, ${report.seedsPerSecond} seeds/s on ${report.workers} worker${report.workers === 1 ? '' : 's'}`,
+  );
+  if (report.stopped !== null) out.push(c.yellow(`stopped early: ${report.stopped}`));
+  if (report.findings.length === 0) out.push(c.green('no findings: every invariant held on every seed run'));
+  else {
+    out.push(c.red.bold(`${report.findings.length} seed${report.findings.length === 1 ? '' : 's'} violated an invariant:`));
+    for (const [invariant, count] of Object.entries(report.byInvariant)) {
+      const first = report.findings.find((f) => f.invariant === invariant);
+      if (first === undefined) continue;
+      out.push(`  ${c.red(invariant.padEnd(28))} ${String(count).padStart(6)} seed${count === 1 ? ' ' : 's'}   first: seed ${first.seed} at t=${first.atMs}ms`);
+      if (first.repro !== null) out.push(`  ${''.padEnd(28)} repro ${first.repro}${first.shrunk ? `  shrunk ${first.shrunk}` : ''}`);
+    }
+    const written = report.findings.filter((f) => f.repro !== null).length;
+    out.push(c.dim(`${written} repro file${written === 1 ? '' : 's'} written; replay one with: clustersim run <repro.yaml>`));
+  }
+  if (report.errors.length > 0) {
+    out.push(c.red.bold(`${report.errors.length} seed${report.errors.length === 1 ? '' : 's'} hit an internal error (a bug in clustersim, not a finding), first: seed ${report.errors[0]?.seed}:`));
+    out.push(`  ${report.errors[0]?.message.split('\n')[0] ?? ''}`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** `compare`: one column per variant, one row per measure. */
+export function renderCompareReport(report: CompareReport, c: ChalkInstance): string {
+  const names = Object.keys(report.variants);
+  const summaries = names.map((n) => report.variants[n] as VariantSummary);
+  const invariants = [...new Set(summaries.flatMap((s) => Object.keys(s.violatingSeeds)))].sort();
+  const rows: [string, string[]][] = [];
+  const rate = (s: VariantSummary, inv: string): string => {
+    const r = s.violatingRate[inv];
+    if (r === undefined) return `0/${s.seedsRun} 0% [0%-${pct(upperZero(s.seedsRun))}]`;
+    return `${s.violatingSeeds[inv]}/${s.seedsRun} ${pct(r.rate)} [${pct(r.low)}-${pct(r.high)}]`;
+  };
+  rows.push(['any violation', summaries.map((s) => `${s.anyViolation.seeds}/${s.seedsRun} ${pct(s.anyViolation.rate)} [${pct(s.anyViolation.low)}-${pct(s.anyViolation.high)}]`)]);
+  for (const inv of invariants) rows.push([`  ${inv}`, summaries.map((s) => rate(s, inv))]);
+  rows.push(['violation-seconds / seed', summaries.map((s) => s.violationSecondsPerSeed.toFixed(1))]);
+  rows.push(['time to recover (s)', summaries.map((s) => (s.timeToRecoverS === null ? '-' : s.timeToRecoverS.toFixed(1)))]);
+  rows.push(['messages / seed', summaries.map((s) => s.messages.perSeed.toFixed(0))]);
+  rows.push(['messages / reconnection', summaries.map((s) => (s.messages.perReconnection === null ? '-' : s.messages.perReconnection.toFixed(1)))]);
+  rows.push(['recycling delay (ms)', summaries.map((s) => (s.recyclingDelayMs === null ? '-' : s.recyclingDelayMs.toFixed(0)))]);
+  const labelWidth = Math.max(...rows.map(([l]) => l.length), 10);
+  const widths = names.map((n, i) => Math.max(n.length, ...rows.map(([, cells]) => (cells[i] ?? '').length)));
+  const line = (label: string, cells: string[]): string => `${label.padEnd(labelWidth)}  ${cells.map((cell, i) => cell.padStart(widths[i] ?? 0)).join('  ')}`;
+  const out = [
+    c.bold(`compare ${report.scenario} (${report.system}): seeds ${report.fromSeed}..${report.fromSeed + report.seeds - 1}, rates with 95% Wilson intervals`),
+    c.bold(line('', names)),
+    ...rows.map(([label, cells]) => line(label, cells)),
+  ];
+  if (report.stopped !== null) out.push(c.yellow(`stopped early: ${report.stopped} (partial columns)`));
+  const errors = summaries.reduce((n, s) => n + s.errors.length, 0);
+  if (errors > 0) out.push(c.red(`${errors} runs hit an internal error (a bug in clustersim); see --json for details`));
+  return `${out.join('\n')}\n`;
+}
+
+function pct(value: number): string {
+  return `${(value * 100).toFixed(value > 0 && value < 0.1 ? 1 : 0)}%`;
+}
+
+/** The Wilson upper bound at 0 successes (for the 0/n cells). */
+function upperZero(n: number): number {
+  const z2 = 1.959963984540054 ** 2;
+  return n === 0 ? 1 : z2 / n / (1 + z2 / n);
+}

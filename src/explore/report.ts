@@ -1,0 +1,47 @@
+import type { Shard } from './shard.js';
+
+/** One finding: the first violation of a seed (fuzz runs stop at the first). */
+export interface Finding {
+  readonly seed: number;
+  readonly invariant: string;
+  readonly atMs: number;
+  /** Repro file written for it, or null (beyond `--max-repros`). */
+  readonly repro: string | null;
+  /** Shrunk repro, when shrinking ran and succeeded. */
+  shrunk?: string | null;
+}
+
+/** A clustersim bug met while fuzzing (an exception from the engine or a model), not a finding. */
+export interface SeedError {
+  readonly seed: number;
+  readonly message: string;
+}
+
+/** `fuzz --json` (CONTRACT §4) plus what `merge` needs to join shards. */
+export interface FuzzReport {
+  readonly scenario: string;
+  readonly file: string | null;
+  readonly system: string;
+  readonly variant: string;
+  readonly strategy: string;
+  readonly fromSeed: number;
+  /** Seeds asked for, over all shards. */
+  readonly seeds: number;
+  readonly shards: readonly Shard[];
+  readonly seedsRun: number;
+  readonly seedsPerSecond: number;
+  readonly wallS: number;
+  readonly workers: number;
+  /** Why the campaign ended before all its seeds ran (`interrupted`, `time-limit`, `stop-on-first`), else null. */
+  readonly stopped: string | null;
+  readonly findings: readonly Finding[];
+  /** Seeds whose first violation was each invariant. */
+  readonly byInvariant: Readonly<Record<string, number>>;
+  readonly errors: readonly SeedError[];
+}
+
+export function countByInvariant(findings: readonly Finding[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const f of findings) counts[f.invariant] = (counts[f.invariant] ?? 0) + 1;
+  return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}

@@ -1,0 +1,53 @@
+import { join } from 'node:path';
+import { runPlan } from '../run/run-plan.js';
+import { compilePlan } from '../scenario/compile.js';
+import { parseScenario } from '../scenario/load.js';
+import { planToScenario, scenarioToYaml } from '../scenario/write.js';
+import type { CampaignSpec } from './seed-run.js';
+import { compileSeed } from './seed-run.js';
+import { describeStrategy } from './strategy.js';
+
+export interface Repro {
+  readonly fileName: string;
+  readonly yaml: string;
+  readonly traceHash: string;
+  /** Invariants the full replay violates (the finding's first, then any others). */
+  readonly violated: readonly string[];
+  /** The full replay of the file shows the finding's invariant again. */
+  readonly replays: boolean;
+}
+
+/**
+ * The repro file of a finding (CONTRACT §4): the scenario with the seed fixed, the drawn faults
+ * written out as timeline steps, `faults` removed, `expect: { <variant>: [...] }` and the
+ * traceHash. The hash is that of the written file re-read and run in full, exactly as
+ * `clustersim run repro.yaml` runs it (the fuzz run itself stopped at the first violation), so
+ * the check in `run` compares like with like.
+ */
+export function makeRepro(spec: CampaignSpec, finding: { readonly seed: number; readonly invariant: string; readonly atMs: number }): Repro {
+  const plan = compileSeed(spec, finding.seed);
+  const fileName = `${spec.scenario.name}-seed${finding.seed}-${finding.invariant}.yaml`;
+  const description = `Found by clustersim fuzz (seed ${finding.seed}, ${describeStrategy(spec.strategy)}): ${finding.invariant} at t=${finding.atMs}ms.`;
+  const draft = scenarioToYaml(planToScenario(plan, { description }));
+  const replay = runPlan(compilePlan(parseScenario(draft, fileName)));
+  const others = replay.violations.map((v) => v.invariant).filter((id) => id !== finding.invariant);
+  const replays = replay.violations.some((v) => v.invariant === finding.invariant);
+  const violated = replays ? [finding.invariant, ...others] : replay.violations.map((v) => v.invariant);
+  const header = [
+    `Repro written by clustersim fuzz from ${spec.scenario.file ?? spec.scenario.name}, seed ${finding.seed}, variant ${plan.variant}, strategy ${describeStrategy(spec.strategy)}.`,
+    `Faults drawn for this seed are explicit timeline steps below${plan.faultsOff.length > 0 ? ` (swarm switched off: ${plan.faultsOff.join(', ')})` : ''}.`,
+    `Replay: clustersim run ${fileName}    Minimise: clustersim shrink ${fileName}`,
+    ...(replays
+      ? []
+      : [
+          `WARNING: this file alone does not show ${finding.invariant} again (the ${describeStrategy(spec.strategy)} strategy reordered deliveries).`,
+          `Replay the finding with: clustersim fuzz ${spec.scenario.file ?? '<scenario>'} --strategy ${spec.strategy.kind}${spec.strategy.kind === 'pct' ? ` --pct-depth ${spec.strategy.depth}` : ''} --from-seed ${finding.seed} --seeds 1 --workers 1`,
+        ]),
+  ];
+  const scenario = planToScenario(plan, { description, expect: { [plan.variant]: violated }, traceHash: replay.traceHash });
+  return { fileName, yaml: scenarioToYaml(scenario, header.join('\n')), traceHash: replay.traceHash, violated, replays };
+}
+
+export function reproPath(outDir: string, fileName: string): string {
+  return join(outDir, fileName);
+}

@@ -1,0 +1,51 @@
+import type { RunResult } from '../run/result.js';
+
+/** One violated invariant as `run --json` prints it (CONTRACT §4, plus detail fields). */
+export interface ViolationJson {
+  readonly invariant: string;
+  readonly kind: 'safety' | 'liveness';
+  readonly atMs: number;
+  readonly count: number;
+  readonly message: string;
+  readonly violationSeconds: number;
+  readonly entities: Readonly<Record<string, string>>;
+}
+
+/** The `run --json` object (CONTRACT §4). */
+export interface RunJson {
+  readonly scenario: string;
+  readonly system: string;
+  readonly variant: string;
+  readonly seed: number;
+  readonly simulatedMs: number;
+  readonly events: number;
+  readonly traceHash: string;
+  readonly violations: readonly ViolationJson[];
+  readonly metrics: RunResult['metrics'];
+  readonly faultsOff: readonly string[];
+  readonly stoppedEarly?: string;
+}
+
+export function runResultToJson(result: RunResult): RunJson {
+  return {
+    scenario: result.scenario,
+    system: result.system,
+    variant: result.variant,
+    seed: result.seed,
+    simulatedMs: result.simulatedMs,
+    events: result.events,
+    traceHash: result.traceHash,
+    violations: result.violations.map((v) => ({
+      invariant: v.invariant,
+      kind: v.kind,
+      atMs: v.atMs,
+      count: v.count,
+      message: v.message,
+      violationSeconds: Math.round(v.violationSeconds * 1000) / 1000,
+      entities: v.entities,
+    })),
+    metrics: result.metrics,
+    faultsOff: result.faultsOff,
+    ...(result.stoppedEarly !== undefined ? { stoppedEarly: result.stoppedEarly } : {}),
+  };
+}

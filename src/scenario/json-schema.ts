@@ -1,0 +1,112 @@
+import { pathToFileURL } from 'node:url';
+import { z } from 'zod';
+import { allSystems } from '../systems/registry.js';
+import type { ConfigKeySpec, SystemModel } from '../systems/system-model.js';
+import { DURATION_HELP, DURATION_PATTERN, formatDuration } from './duration.js';
+import { DURATION_DESCRIPTION, GENERIC_ACTIONS, scenarioFileSchema } from './schema.js';
+import { writeFileAtomic } from '../report/write-file.js';
+
+type JsonSchema = Record<string, unknown>;
+
+/** Where the committed schema lives (editors point `# yaml-language-server: $schema=` at it). */
+export const SCENARIO_SCHEMA_PATH = 'schema/scenario.schema.json';
+
+const durationJson: JsonSchema = {
+  description: DURATION_DESCRIPTION,
+  anyOf: [
+    { type: 'number', minimum: 0 },
+    { type: 'string', pattern: DURATION_PATTERN },
+  ],
+};
+
+function toJson(schema: z.ZodType): JsonSchema {
+  const json = z.toJSONSchema(schema, {
+    io: 'input',
+    unrepresentable: 'any',
+    override: (ctx) => {
+      // Durations are validated by parseDuration; in the JSON Schema they get their pattern.
+      if (ctx.jsonSchema.description === DURATION_DESCRIPTION) {
+        for (const key of Object.keys(ctx.jsonSchema)) delete (ctx.jsonSchema as JsonSchema)[key];
+        Object.assign(ctx.jsonSchema, structuredClone(durationJson));
+      }
+    },
+  }) as JsonSchema;
+  delete json.$schema;
+  return json;
+}
+
+function configJson(spec: ConfigKeySpec): JsonSchema {
+  const defaultText = spec.kind === 'duration' && typeof spec.default === 'number' ? formatDuration(spec.default) : String(spec.default);
+  const description = `${spec.meaning} Default: ${defaultText}.`;
+  switch (spec.kind) {
+    case 'duration':
+      return { ...structuredClone(durationJson), description };
+    case 'integer':
+    case 'number':
+      return { type: spec.kind, description, ...(spec.min !== undefined ? { minimum: spec.min } : {}), ...(spec.max !== undefined ? { maximum: spec.max } : {}) };
+    case 'boolean':
+      return { type: 'boolean', description };
+    case 'enum':
+      return { type: 'string', enum: [...(spec.values ?? [])], description };
+  }
+}
+
+function stepJson(model: SystemModel): JsonSchema {
+  const node = { type: 'string', description: 'A node of the cluster.' };
+  const nodeList = { type: 'array', items: node, minItems: 1 };
+  const properties: Record<string, JsonSchema> = {
+    at: { ...structuredClone(durationJson), description: 'When the step runs, from the start of the run.' },
+    crash: { ...node, description: GENERIC_ACTIONS[0]?.meaning },
+    restart: { ...node, description: GENERIC_ACTIONS[1]?.meaning },
+    pause: { type: 'object', properties: { node, for: structuredClone(durationJson) }, required: ['node', 'for'], additionalProperties: false, description: GENERIC_ACTIONS[2]?.meaning },
+    partition: { ...nodeList, description: GENERIC_ACTIONS[3]?.meaning },
+    heal: { anyOf: [nodeList, { const: 'all' }], description: GENERIC_ACTIONS[4]?.meaning },
+  };
+  for (const action of model.actions) properties[action.name] = { ...toJson(action.schema), description: `${action.meaning} e.g. ${action.example}` };
+  // `at` plus exactly one action.
+  return { type: 'object', properties, required: ['at'], minProperties: 2, maxProperties: 2, additionalProperties: false };
+}
+
+/** One JSON Schema for scenario files of every system (`system` selects the system's parts). */
+export function buildScenarioJsonSchema(systems: readonly SystemModel[] = allSystems()): JsonSchema {
+  const base = toJson(scenarioFileSchema);
+  const properties = base.properties as Record<string, JsonSchema>;
+  properties.system = { type: 'string', enum: systems.map((s) => s.id), description: 'The system under test.' };
+  properties.name = { ...properties.name, description: 'Scenario name: a-z, 0-9 and -.' };
+  properties.seed = { ...properties.seed, description: 'Seed of the run (default 1).' };
+  properties.duration = { ...properties.duration, description: `Simulated time of the run: ${DURATION_HELP}.` };
+  const perSystem = systems.map((model) => ({
+    if: { properties: { system: { const: model.id } }, required: ['system'] },
+    then: {
+      properties: {
+        variant: { type: 'string', description: `Variant (default ${model.defaultVariant}); combine with +. One of: ${model.variants.map((v) => v.id).join(', ')}.` },
+        config: { type: ['object', 'null'], properties: Object.fromEntries(model.config.map((c) => [c.key, configJson(c)])), additionalProperties: false },
+        cluster: toJson(model.clusterSchema),
+        timeline: { type: ['array', 'null'], items: stepJson(model) },
+        expect: {
+          type: ['object', 'null'],
+          description: 'variant -> invariants that must be violated ([] = every invariant holds).',
+          additionalProperties: { type: 'array', items: { type: 'string', enum: model.invariants.map((i) => i.id) } },
+        },
+      },
+    },
+  }));
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: 'https://github.com/clustersim/clustersim/schema/scenario.schema.json',
+    title: 'clustersim scenario',
+    description: 'A clustersim scenario file (CONTRACT §3). Generated by `npm run schema` from the loader\'s zod schemas; do not edit.',
+    ...base,
+    allOf: perSystem,
+  };
+}
+
+export function scenarioJsonSchemaText(): string {
+  return `${JSON.stringify(buildScenarioJsonSchema(), null, 2)}\n`;
+}
+
+// `npm run schema`: regenerate the committed file.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  writeFileAtomic(SCENARIO_SCHEMA_PATH, scenarioJsonSchemaText());
+  process.stdout.write(`wrote ${SCENARIO_SCHEMA_PATH}\n`);
+}

@@ -1,0 +1,256 @@
+import type { Actor, ActorContext, ActorRef, Envelope, Rng } from '../../engine/index.js';
+import { msToUs } from '../../engine/index.js';
+import { canStreamCheck, supportsTaskTrigger } from './approval.js';
+import type { Capabilities, TaskSpec, Trigger } from './cluster.js';
+import type { AvaConfig } from './config.js';
+import type { SyncMessagesReq, TaskOperation } from './messages.js';
+import { monitorTaskTrigger, streamEnded, taskOperation } from './messages.js';
+import { ModelMutex } from './mutex.js';
+import type { TickerCtx } from './stream-handler.js';
+import { StreamCheckToOperator } from './stream-handler.js';
+import type { AvaWorld, DbTask } from './world.js';
+
+/** `operatorState` (E@fix:L111-122). */
+export interface OperatorState {
+  TaskID: Set<string>;
+  MonotonicClock: number;
+  Capabilities: Capabilities;
+  TickerCtx: TickerCtx | null;
+}
+
+/** What `operatorStreams[addr]` holds: the stream of one connection. */
+export interface StreamEntry {
+  readonly connId: number;
+  readonly streamId: number;
+}
+
+type EngineInbox = SyncMessagesReq | { type: 'notify-batch' };
+
+type PendingNotification = { readonly taskId: string; readonly op: TaskOperation['type'] };
+
+/**
+ * The aggregator's `Engine` (core/taskengine/engine.go): in-memory maps lost on restart, the
+ * durable task store, the notification batcher, and one StreamCheckToOperator per accepted
+ * connection. Handlers share this object the way goroutines share the Engine.
+ */
+export class Engine implements Actor<EngineInbox> {
+  readonly tasks = new Map<string, TaskSpec>();
+  readonly trackSyncedTasks = new Map<string, OperatorState>();
+  readonly operatorStreams = new Map<string, StreamEntry>();
+  readonly taskAssignments = new Map<string, string>();
+  assignmentRoundRobin = 0;
+  readonly pendingNotifications = new Map<string, PendingNotification[]>();
+  shutdown = false;
+  readonly assignmentMutex = new ModelMutex('assignmentMutex');
+  /** HEAD cooldown: last accepted connect per address. */
+  private readonly lastAcceptUs = new Map<string, number>();
+  /** Go map iteration order and multi-ready `select`: the runtime's randomness [runtime]. */
+  readonly goMapOrder: Rng;
+  readonly goSelect: Rng;
+
+  constructor(
+    readonly ctx: ActorContext<EngineInbox>,
+    readonly world: AvaWorld,
+    readonly config: AvaConfig,
+  ) {
+    this.goMapOrder = ctx.random('go-map-order');
+    this.goSelect = ctx.random('go-select');
+  }
+
+  get db(): Map<string, DbTask> {
+    return this.world.db;
+  }
+
+  /** `MustStart`: load every Active task from the DB (L277); start the 3 s batcher. */
+  onStart(): void {
+    for (const row of this.db.values()) if (row.status === 'active') this.tasks.set(row.id, { id: row.id, trigger: row.trigger });
+    this.ctx.every(msToUs(this.config.notificationBatchMs), { type: 'notify-batch' });
+    this.world.aggregatorUp = true;
+    this.world.ownerOf = (taskId) => this.taskAssignments.get(taskId);
+    this.ctx.note('aggregator', `aggregator started with ${this.tasks.size} active task(s) from the DB`, {});
+  }
+
+  onMessage(message: EngineInbox, envelope: Readonly<Envelope>): void {
+    switch (message.type) {
+      case 'SyncMessagesReq':
+        return this.accept(message, envelope.stream, envelope.from);
+      case 'notify-batch':
+        return this.sendBatchedNotifications();
+    }
+  }
+
+  /** `SyncMessages` (aggregator/rpc_server.go): no signature check; spawns the handler. */
+  private accept(request: SyncMessagesReq, streamId: number, client: ActorRef): void {
+    const now = this.ctx.now();
+    const last = this.lastAcceptUs.get(request.address);
+    if (this.config.reconnectCooldownMs > 0 && last !== undefined && now - last < msToUs(this.config.reconnectCooldownMs)) {
+      this.world.metrics.connectionsRejected++;
+      this.ctx.note('connect', `connect of operator ${request.address} rejected: ResourceExhausted (cooldown)`, { operator: request.address });
+      this.ctx.sim.streamSend(streamId, this.ctx.ref, streamEnded('ResourceExhausted'));
+      return;
+    }
+    this.lastAcceptUs.set(request.address, now);
+    const connId = this.world.connections.length + 1;
+    const node = this.ctx.sim.nodeOf(client);
+    this.ctx.spawn(`stream-${connId}`, (handlerCtx) => new StreamCheckToOperator(handlerCtx, this, { connId, streamId, node, request }));
+  }
+
+  // ---------------------------------------------------------------- assignment (§4.1)
+
+  /** Go map iteration of operatorStreams: a fresh random order each time. */
+  private streamAddresses(): string[] {
+    return this.goMapOrder.shuffle([...this.operatorStreams.keys()].sort());
+  }
+
+  canStreamCheck(address: string): boolean {
+    return canStreamCheck(this.world.approvedAddresses, address);
+  }
+
+  supportsTaskTrigger(address: string, trigger: Trigger): boolean {
+    return supportsTaskTrigger(this.trackSyncedTasks.get(address)?.Capabilities, trigger);
+  }
+
+  /** `assignTaskToOperator` (L2628). `goroutine` names the caller, for the mutex. */
+  assignTaskToOperator(task: TaskSpec, goroutine: string): string {
+    const eligible = this.streamAddresses().filter((a) => this.canStreamCheck(a) && this.supportsTaskTrigger(a, task.trigger));
+    if (eligible.length === 0) return ''; // no lock taken; the map is untouched
+    this.assignmentMutex.lock(goroutine);
+    const current = this.taskAssignments.get(task.id);
+    if (current !== undefined) {
+      if (eligible.includes(current)) {
+        this.assignmentMutex.unlock(goroutine);
+        return current;
+      }
+      this.taskAssignments.delete(task.id);
+    }
+    const selected = eligible[this.assignmentRoundRobin % eligible.length] as string;
+    this.assignmentRoundRobin++;
+    this.setAssignment(task.id, selected);
+    this.assignmentMutex.unlock(goroutine);
+    this.world.metrics.assignments++;
+    this.ctx.note('assign', `Round-robin task assignment: task ${task.id} → operator ${selected}`, { task: task.id, operator: selected });
+    return selected;
+  }
+
+  /**
+   * `reassignOrphanedTasks` (L2666). With `reassignDeadlock` (PRE, FIXED) the mutex is held
+   * until return, so an assign() that finds an eligible operator locks it a second time: the
+   * calling goroutine parks for good (GoroutineParked propagates to its entry point).
+   */
+  reassignOrphanedTasks(goroutine: string): void {
+    this.assignmentMutex.lock(goroutine);
+    const active = new Set(this.operatorStreams.keys());
+    const orphans: string[] = [];
+    const entries = this.goMapOrder.shuffle([...this.taskAssignments.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)));
+    for (const [taskId, owner] of entries) {
+      if (active.has(owner)) continue;
+      this.taskAssignments.delete(taskId);
+      orphans.push(taskId);
+    }
+    if (orphans.length === 0 || active.size === 0) {
+      this.assignmentMutex.unlock(goroutine);
+      return;
+    }
+    this.ctx.note('reassign', `Reassigning orphaned tasks {"orphaned_count": ${orphans.length}} (${orphans.join(', ')})`, { goroutine });
+    if (!this.config.reassignDeadlock) this.assignmentMutex.unlock(goroutine);
+    for (const taskId of orphans) {
+      const task = this.tasks.get(taskId);
+      if (task !== undefined) this.assignTaskToOperator(task, goroutine);
+    }
+    if (this.config.reassignDeadlock) this.assignmentMutex.unlock(goroutine);
+  }
+
+  /** Every write to taskAssignments goes through here (no-empty-assignment watches it). */
+  setAssignment(taskId: string, address: string): void {
+    this.taskAssignments.set(taskId, address);
+    if (address === '') this.world.emptyAssignment = { message: `taskAssignments[${taskId}] was set to ""`, entities: { task: taskId } };
+    else if (this.world.emptyAssignment?.entities?.['task'] === taskId) this.world.emptyAssignment = null;
+  }
+
+  // ---------------------------------------------------------------- notifications (§4.5)
+
+  /** `notifyOperatorsTaskOperation` (L1064): queue for every address that has T synced. */
+  private notifyOperatorsTaskOperation(taskId: string, op: TaskOperation['type']): void {
+    for (const [address, state] of this.trackSyncedTasks) {
+      if (!state.TaskID.has(taskId)) continue;
+      let queue = this.pendingNotifications.get(address);
+      if (queue === undefined) {
+        queue = [];
+        this.pendingNotifications.set(address, queue);
+      }
+      queue.push({ taskId, op });
+    }
+  }
+
+  /**
+   * `sendBatchedNotifications` (L1104). A notification whose address has no stream, or whose
+   * send fails or times out (500 ms), is dropped, not re-queued. The model drops a blocked one
+   * at once rather than 500 ms later: nothing else depends on the instant.
+   */
+  private sendBatchedNotifications(): void {
+    if (this.pendingNotifications.size === 0) return;
+    const batch = [...this.pendingNotifications.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1));
+    this.pendingNotifications.clear();
+    for (const [address, queue] of this.goMapOrder.shuffle(batch)) {
+      const entry = this.operatorStreams.get(address);
+      for (const { taskId, op } of queue) {
+        const result = entry === undefined ? 'no-stream' : this.ctx.sim.streamSend(entry.streamId, this.ctx.ref, taskOperation(op, taskId));
+        if (result === 'ok') {
+          this.trackSyncedTasks.get(address)?.TaskID.delete(taskId);
+          this.world.metrics.notificationsSent++;
+          this.ctx.note('notify', `${op}(${taskId}) sent to operator ${address}`, { task: taskId, operator: address });
+        } else {
+          this.world.metrics.notificationsDropped++;
+          const why = result === 'no-stream' ? 'not in operatorStreams' : result === 'closed' ? 'send failed: Unavailable' : 'send timed out (500ms)';
+          this.ctx.note('notify', `${op}(${taskId}) for operator ${address} dropped: ${why}`, { task: taskId, operator: address });
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- task API
+
+  /** `CreateTask` (L628): DB, then memory. HEAD (7d118ce8) also pushes it to every stream. */
+  createTask(task: TaskSpec): void {
+    this.db.set(task.id, { id: task.id, trigger: task.trigger, status: 'active' });
+    this.tasks.set(task.id, task);
+    this.ctx.note('task', `task ${task.id} (${task.trigger}) created`, { task: task.id });
+    if (this.config.broadcastOnCreate) this.broadcastNewTask(task);
+  }
+
+  /** [inferred] a successful broadcast send marks the task synced, as the ticker path does. */
+  private broadcastNewTask(task: TaskSpec): void {
+    for (const address of this.streamAddresses()) {
+      if (!this.canStreamCheck(address) || !this.supportsTaskTrigger(address, task.trigger)) continue;
+      const entry = this.operatorStreams.get(address) as StreamEntry;
+      const record = this.world.connections[entry.connId - 1];
+      const result = this.ctx.sim.streamSend(entry.streamId, this.ctx.ref, monitorTaskTrigger(task.id, task.trigger, entry.connId));
+      if (result !== 'ok' || record === undefined) continue;
+      this.trackSyncedTasks.get(address)?.TaskID.add(task.id);
+      this.world.onMonitorSent(record, task.id);
+      this.ctx.note('send', `MonitorTaskTrigger(${task.id}) broadcast to operator ${address} on ${record.name}`, { task: task.id, operator: address, connection: record.name });
+    }
+  }
+
+  /** `CancelTaskByUser` (L2237): status, delete from memory (L2268), notify. */
+  cancelTask(taskId: string): void {
+    const row = this.db.get(taskId);
+    if (row === undefined || row.status !== 'active') return this.ctx.note('task', `cancel of task ${taskId} ignored: not active`, { task: taskId });
+    row.status = 'canceled';
+    this.tasks.delete(taskId);
+    this.ctx.note('task', `task ${taskId} cancelled`, { task: taskId });
+    this.world.onTaskStopped(taskId, 'CancelTask');
+    this.notifyOperatorsTaskOperation(taskId, 'CancelTask');
+  }
+
+  /** `DeleteTaskByUser` (L2202): does NOT delete from `tasks` (E9) unless the switch is off. */
+  deleteTask(taskId: string): void {
+    const row = this.db.get(taskId);
+    if (row === undefined || row.status === 'deleted') return this.ctx.note('task', `delete of task ${taskId} ignored: unknown`, { task: taskId });
+    row.status = 'deleted';
+    if (!this.config.deleteKeepsTaskInMemory) this.tasks.delete(taskId);
+    this.ctx.note('task', `task ${taskId} deleted${this.config.deleteKeepsTaskInMemory ? ' (still in the in-memory tasks map)' : ''}`, { task: taskId });
+    this.world.onTaskStopped(taskId, 'DeleteTask');
+    this.notifyOperatorsTaskOperation(taskId, 'DeleteTask');
+  }
+}

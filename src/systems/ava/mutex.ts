@@ -1,0 +1,36 @@
+/**
+ * A Go `sync.Mutex` as the model needs it. Every code block between lock operations is atomic
+ * (specs/ava.md §1.1), so a lock is only ever held across events when its holder parked for
+ * good: a goroutine that locks a mutex it already holds (not re-entrant [runtime]) or that one
+ * holds. Such a goroutine never runs again, so `lock` throws GoroutineParked and the caller's
+ * entry point stops that goroutine.
+ */
+export class GoroutineParked extends Error {
+  override name = 'GoroutineParked';
+  constructor(readonly mutex: string, readonly holder: string, readonly selfDeadlock: boolean) {
+    super(`${mutex} held by ${holder}`);
+  }
+}
+
+export class ModelMutex {
+  private holder: string | null = null;
+
+  constructor(readonly name: string) {}
+
+  get heldBy(): string | null {
+    return this.holder;
+  }
+
+  lock(goroutine: string): void {
+    if (this.holder === null) {
+      this.holder = goroutine;
+      return;
+    }
+    throw new GoroutineParked(this.name, this.holder, this.holder === goroutine);
+  }
+
+  unlock(goroutine: string): void {
+    if (this.holder !== goroutine) throw new Error(`${goroutine} unlocks ${this.name} held by ${this.holder ?? 'nobody'}`);
+    this.holder = null;
+  }
+}

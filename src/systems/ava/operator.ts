@@ -1,0 +1,175 @@
+import type { Actor, ActorContext, ActorRef, Envelope, Rng, TimerHandle } from '../../engine/index.js';
+import { msToUs, US_PER_S } from '../../engine/index.js';
+import type { OperatorSpec, Trigger } from './cluster.js';
+import type { AvaConfig } from './config.js';
+import type { OperatorInbound, StreamEndCode } from './messages.js';
+import { syncMessagesReq } from './messages.js';
+import type { AvaWorld, ClockChoice, OperatorView } from './world.js';
+
+type OperatorInbox = OperatorInbound | { type: 'dial' };
+
+/** Unix seconds at simulated time 0: MonotonicClock = wall-clock seconds at each attempt. */
+const EPOCH_S = 1_750_000_000;
+
+/** HEAD operator backoff (W@head L33-48): 1 s doubling, capped at 60 s, +≤25 % jitter. */
+const BACKOFF_BASE_MS = 1000;
+const BACKOFF_CAP_MS = 60_000;
+const BACKOFF_RESET_AFTER_MS = 120_000;
+
+interface LocalCheck {
+  readonly trigger: Trigger;
+  /** gocron jobs scheduled for it: >1 after a duplicate MonitorTaskTrigger (time triggers). */
+  jobs: number;
+}
+
+/**
+ * An operator process (operator/worker_loop.go `StreamMessages`): dials SyncMessages with its
+ * MonotonicClock, adds and removes local checks, and reconnects the way its era does. Local
+ * checks survive reconnects and die with the process.
+ */
+export class OperatorProcess implements Actor<OperatorInbox>, OperatorView {
+  private readonly checks = new Map<string, LocalCheck>();
+  private stream: number | null = null;
+  private dialedAtUs = 0;
+  private retry: TimerHandle | null = null;
+  private backoffAttempt = 0;
+  private stoppedForGood = false;
+  private readonly jitter: Rng;
+
+  constructor(
+    private readonly ctx: ActorContext<OperatorInbox>,
+    readonly spec: OperatorSpec,
+    private readonly world: AvaWorld,
+    private readonly config: AvaConfig,
+    private readonly aggregator: ActorRef,
+  ) {
+    this.jitter = ctx.random('backoff-jitter');
+  }
+
+  onStart(): void {
+    this.world.operators.set(this.spec.node, this);
+    const pending = this.world.pendingClock.get(this.spec.node);
+    this.world.pendingClock.delete(this.spec.node);
+    if (pending !== undefined) return this.dial(pending);
+    if (this.ctx.incarnation > 0) return this.dial('next'); // a restarted process dials at once
+    if (this.spec.connectAtMs !== null) this.retry = this.ctx.after(msToUs(this.spec.connectAtMs), { type: 'dial' });
+  }
+
+  currentStream(): number | null {
+    return this.stream;
+  }
+
+  /** CONNECTING (W@fix L433-451): a new SyncMessages stream with the clock of this attempt. */
+  dial(choice: ClockChoice): void {
+    if (this.retry !== null) this.ctx.cancel(this.retry);
+    this.retry = null;
+    const sim = this.ctx.sim;
+    if (!sim.isUp(this.world.sim.nodeOf(this.aggregator))) {
+      this.ctx.note('operator', `operator ${this.spec.address} (${this.spec.node}) cannot reach the aggregator; retrying in ${this.config.operatorRetryDelayMs / 1000}s`, this.entities());
+      this.scheduleRetry(this.config.operatorRetryDelayMs);
+      return;
+    }
+    const clock = this.clockFor(choice);
+    this.world.lastClock.set(this.spec.node, clock);
+    this.world.metrics.dials++;
+    this.stoppedForGood = false;
+    // The old stream, if any, is abandoned as it is: a silently dead transport stays half-open.
+    this.stream = sim.openStream(this.ctx.ref, this.aggregator);
+    this.dialedAtUs = this.ctx.now();
+    sim.streamSend(this.stream, this.ctx.ref, syncMessagesReq(this.spec.address, clock, this.spec.capabilities));
+    this.ctx.note('operator', `operator ${this.spec.address} (${this.spec.node}) dials SyncMessages with MonotonicClock ${clock}`, this.entities());
+  }
+
+  private clockFor(choice: ClockChoice): number {
+    const wall = EPOCH_S + Math.floor(this.ctx.now() / US_PER_S);
+    const last = this.world.lastClock.get(this.spec.node);
+    if (typeof choice === 'number') return choice;
+    if (choice === 'same') return last ?? wall;
+    if (choice === 'lower') return (last ?? wall) - 1;
+    return last === undefined ? wall : Math.max(wall, last + 1);
+  }
+
+  onMessage(message: OperatorInbox, envelope: Readonly<Envelope>): void {
+    if (message.type === 'dial') return this.dial('next');
+    if (message.type === 'StreamEnded') {
+      this.ctx.sim.setStreamState(envelope.stream, 'closed');
+      if (envelope.stream === this.stream) this.onStreamEnded(message.code);
+      return;
+    }
+    if (envelope.stream !== this.stream) return; // nobody reads an abandoned stream
+    switch (message.type) {
+      case 'MonitorTaskTrigger':
+        this.world.onMonitorReceived(this.spec.node, this.spec.address, message.taskId);
+        return this.addCheck(message.taskId, message.trigger);
+      case 'CancelTask':
+      case 'DeleteTask':
+        this.world.onCancelReceived(message.taskId, this.spec.node);
+        return this.removeCheck(message.taskId, message.type);
+    }
+  }
+
+  /** `AddCheck`: event/block overwrite by task id; time (cron, fixedTime) schedules a new job. */
+  private addCheck(taskId: string, trigger: Trigger): void {
+    const existing = this.checks.get(taskId);
+    if (existing === undefined) {
+      this.checks.set(taskId, { trigger, jobs: 1 });
+      this.world.monitorAdded(taskId, this.spec.node);
+      this.ctx.note('operator', `operator ${this.spec.address} (${this.spec.node}) received MonitorTaskTrigger(${taskId}): Created new subscription`, { ...this.entities(), task: taskId });
+      return;
+    }
+    if ((trigger === 'cron' || trigger === 'fixedTime') && this.config.timeTriggerDuplicateJobs) {
+      existing.jobs++;
+      this.world.metrics.duplicateTimeJobs++;
+      this.ctx.note('operator', `operator ${this.spec.address} (${this.spec.node}) got MonitorTaskTrigger(${taskId}) again: ${existing.jobs} time jobs now fire for it`, { ...this.entities(), task: taskId });
+      return;
+    }
+    this.ctx.note('debug-operator', `operator ${this.spec.address} got MonitorTaskTrigger(${taskId}) again (idempotent)`, { ...this.entities(), task: taskId });
+  }
+
+  private removeCheck(taskId: string, op: string): void {
+    if (!this.checks.delete(taskId)) return;
+    this.world.monitorRemoved(taskId, this.spec.node);
+    this.ctx.note('operator', `operator ${this.spec.address} (${this.spec.node}) received ${op}(${taskId}): check removed`, { ...this.entities(), task: taskId });
+  }
+
+  /** Recv returned: io.EOF or a status error (W@fix L520-566; W@head L783+). */
+  private onStreamEnded(code: StreamEndCode): void {
+    this.stream = null;
+    const headBackoff = !this.config.operatorStopsOnEOF;
+    if (code === 'EOF' && !headBackoff) {
+      this.stoppedForGood = true;
+      this.world.metrics.operatorStops++;
+      this.ctx.note('operator', `operator ${this.spec.address} (${this.spec.node}) got io.EOF: its stream goroutine returns and never reconnects (it keeps ${this.checks.size} local check(s))`, this.entities());
+      return;
+    }
+    if (headBackoff && (code === 'EOF' || code === 'ResourceExhausted')) return this.backoff(code);
+    this.ctx.note('operator', `operator ${this.spec.address} (${this.spec.node}) stream error ${code}; reconnecting in ${this.config.operatorRetryDelayMs / 1000}s`, this.entities());
+    this.scheduleRetry(this.config.operatorRetryDelayMs);
+  }
+
+  private backoff(code: StreamEndCode): void {
+    if (this.ctx.now() - this.dialedAtUs >= msToUs(BACKOFF_RESET_AFTER_MS)) this.backoffAttempt = 0;
+    const baseMs = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** this.backoffAttempt);
+    const delayMs = baseMs + this.jitter.intInclusive(0, Math.floor(baseMs / 4));
+    this.backoffAttempt++;
+    this.ctx.note('operator', `operator ${this.spec.address} (${this.spec.node}) got ${code}; backing off ${delayMs}ms`, this.entities());
+    this.scheduleRetry(delayMs);
+  }
+
+  /** The transport died in a way the process sees (connection reset, FIN): retry later. */
+  transportLost(streamId: number): void {
+    if (streamId !== this.stream) return;
+    this.stream = null;
+    this.ctx.note('operator', `operator ${this.spec.address} (${this.spec.node}) stream broken (Unavailable); reconnecting in ${this.config.operatorRetryDelayMs / 1000}s`, this.entities());
+    this.scheduleRetry(this.config.operatorRetryDelayMs);
+  }
+
+  private scheduleRetry(delayMs: number): void {
+    if (this.retry !== null) this.ctx.cancel(this.retry);
+    this.retry = this.ctx.after(msToUs(delayMs), { type: 'dial' });
+  }
+
+  private entities(): Record<string, string> {
+    return { operator: this.spec.address, process: this.spec.node };
+  }
+}

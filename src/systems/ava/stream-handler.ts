@@ -1,0 +1,379 @@
+import type { Actor, ActorContext, TimerHandle, ViolationDetail } from '../../engine/index.js';
+import { msToUs, US_PER_MS } from '../../engine/index.js';
+import type { TaskSpec } from './cluster.js';
+import type { Engine, OperatorState } from './engine.js';
+import type { StreamEndCode, SyncMessagesReq } from './messages.js';
+import { monitorTaskTrigger, streamEnded } from './messages.js';
+import { GoroutineParked } from './mutex.js';
+import type { ConnectionRecord } from './world.js';
+
+/** `tickerCtx` of one connection: cancelling it wakes the handler's `select`. */
+export interface TickerCtx {
+  readonly connId: number;
+  cancelled: boolean;
+  cancel(): void;
+}
+
+type HandlerInbox =
+  | { type: 'tick' } // ticker.C
+  | { type: 'immediate-send' } // HEAD's one-shot immediateSendTimer
+  | { type: 'ctx-done' } // tickerCtx.Done()
+  | { type: 'peer-gone' } // srv.Context().Done(), only when lazyDisconnectDetection is off
+  | { type: 'send-timeout' }; // time.After(sendTimeout) of the send in flight
+
+export interface HandlerParams {
+  readonly connId: number;
+  readonly streamId: number;
+  /** The operator process at the other end (ground truth, for bookkeeping). */
+  readonly node: string;
+  readonly request: SyncMessagesReq;
+}
+
+type Phase = 'select' | 'sending' | 'parked' | 'exited';
+
+/** In-memory steps of a tick body take no simulated time; this bounds them for tick-progress. */
+const STEP_BUDGET_MS = 1000;
+
+/**
+ * One `StreamCheckToOperator` call (E@fix:L647-1061): the connect step, the ticker loop that
+ * selects only on the ticker and the ticker ctx, the tick body, the deferred cleanup. Its
+ * goroutine name (`c3`) is what holds or waits for assignmentMutex.
+ */
+export class StreamCheckToOperator implements Actor<HandlerInbox> {
+  private readonly record: ConnectionRecord;
+  private readonly address: string;
+  private readonly goroutine: string;
+  private readonly startedUs: number;
+  private phase: Phase = 'select';
+  private tickerCtx: TickerCtx | null = null;
+  private tickPending = false;
+  private ctxDone = false;
+  private peerGone = false;
+  private ticker: TimerHandle | null = null;
+  private immediate: TimerHandle | null = null;
+  private queue: TaskSpec[] = [];
+  private sendIndex = 0;
+
+  constructor(
+    private readonly ctx: ActorContext<HandlerInbox>,
+    private readonly engine: Engine,
+    private readonly params: HandlerParams,
+  ) {
+    this.address = params.request.address;
+    this.goroutine = `c${params.connId}`;
+    this.startedUs = ctx.now();
+    this.record = {
+      id: params.connId,
+      name: this.goroutine,
+      address: this.address,
+      node: params.node,
+      streamId: params.streamId,
+      acceptedAtUs: this.startedUs,
+      capabilities: params.request.capabilities,
+      cancelled: false,
+      exited: false,
+      parked: false,
+      sent: new Set(),
+    };
+  }
+
+  private get config() {
+    return this.engine.config;
+  }
+
+  private get world() {
+    return this.engine.world;
+  }
+
+  onStart(): void {
+    this.world.onAccept(this.record);
+    const span = { span: `connection ${this.goroutine}`, track: `handler ${this.goroutine} (operator ${this.address})`, connection: this.goroutine, operator: this.address };
+    this.ctx.note('span-begin', `connection ${this.goroutine} of operator ${this.address}`, span);
+    this.connectStep();
+    const period = msToUs(this.config.tickerIntervalMs);
+    this.ticker = this.ctx.every(period, { type: 'tick' });
+    if (this.config.cadence === 'immediate') this.immediate = this.ctx.after(msToUs(this.config.stabilizationMs), { type: 'immediate-send' });
+  }
+
+  /** §4.2, atomic at t0, in the spec's order. */
+  private connectStep(): void {
+    const { request } = this.params;
+    const engine = this.engine;
+    // 1. operatorStreams[addr] = srv (L660): before any cancel, so an old cleanup can delete it (E1).
+    engine.operatorStreams.set(this.address, { connId: this.params.connId, streamId: this.params.streamId });
+    this.world.streamsDirty = true;
+    // 2. ctx_c
+    if (this.config.tickerCtx) this.tickerCtx = this.makeTickerCtx();
+    // 3. Create or reset the operator state. The unlocked existence check (E6) cannot interleave
+    //    here: two connects of one address in the same microsecond would be needed.
+    const previous = engine.trackSyncedTasks.get(this.address);
+    const clock = request.monotonicClock;
+    if (previous === undefined) {
+      engine.trackSyncedTasks.set(this.address, { TaskID: new Set(), MonotonicClock: clock, Capabilities: request.capabilities, TickerCtx: this.tickerCtx });
+      this.ctx.note('connect', `New operator connected with capabilities: ${this.address} on ${this.goroutine} (clock ${clock})`, this.entities());
+      return;
+    }
+    if (this.config.tickerCtx && previous.TickerCtx !== null && !previous.TickerCtx.cancelled) {
+      this.ctx.note('ticker', `Canceling old ticker for reconnected operator ${this.address} (c${previous.TickerCtx.connId})`, this.entities());
+      previous.TickerCtx.cancel();
+    }
+    if (clock > previous.MonotonicClock) {
+      this.reset(previous, true);
+      previous.MonotonicClock = clock;
+      this.ctx.note('connect', `Operator ${this.address} reconnected on ${this.goroutine} with newer MonotonicClock ${clock} - resetting task tracking`, this.entities());
+    } else if (this.config.clockReset) {
+      this.reset(previous, true);
+      this.ctx.note('connect', `Force-resetting task tracking for reconnected operator ${this.address} on ${this.goroutine} (clock ${clock} <= ${previous.MonotonicClock})`, this.entities());
+    } else {
+      // BUG2 (PRE): TaskID kept, capabilities not updated; the ctx still moves to this connection.
+      if (this.config.tickerCtx) previous.TickerCtx = this.tickerCtx;
+      this.ctx.note('connect', `Operator ${this.address} reconnected on ${this.goroutine} with clock ${clock} <= ${previous.MonotonicClock}: task tracking kept (${previous.TaskID.size} synced)`, this.entities());
+    }
+  }
+
+  private reset(state: OperatorState, updateCaps: boolean): void {
+    state.TaskID = new Set();
+    if (updateCaps) state.Capabilities = this.params.request.capabilities;
+    state.TickerCtx = this.tickerCtx;
+  }
+
+  private makeTickerCtx(): TickerCtx {
+    const handler = this.ctx.ref;
+    const world = this.world;
+    const record = this.record;
+    const ctx = this.ctx;
+    return {
+      connId: this.params.connId,
+      cancelled: false,
+      cancel(): void {
+        if (this.cancelled) return;
+        this.cancelled = true;
+        world.onCancelled(record);
+        // Done() becomes ready; the handler sees it at its next select, after the canceller's step.
+        ctx.sim.send(handler, handler, { type: 'ctx-done' });
+      },
+    };
+  }
+
+  onMessage(message: HandlerInbox): void {
+    switch (message.type) {
+      case 'tick':
+      case 'immediate-send':
+        if (message.type === 'tick') this.world.metrics.ticks++;
+        if (this.phase === 'select') return this.runTickBody(message.type === 'immediate-send');
+        // Go 1.22 ticker channel holds one tick; later ones are dropped [runtime].
+        if (this.phase === 'sending') this.tickPending = true;
+        return;
+      case 'ctx-done':
+        this.ctxDone = true;
+        if (this.phase === 'select') this.exit('nil', 'Ticker context canceled, stopping ticker loop');
+        return;
+      case 'peer-gone':
+        this.peerGone = true;
+        if (this.phase === 'select') this.exit('error', 'client went away (srv.Context done)');
+        return;
+      case 'send-timeout':
+        if (this.phase !== 'sending') return;
+        this.world.metrics.monitorSendTimeouts++;
+        this.ctx.note('send', `Failed to send task ${this.queue[this.sendIndex - 1]?.id ?? '?'} to operator ${this.address} on ${this.goroutine}: timeout after ${this.config.sendTimeoutMs}ms`, this.entities());
+        if (this.config.anyErrorEndsHandler) return this.endBody('error', 'send timed out (any error ends the handler)');
+        return this.sendNext();
+    }
+  }
+
+  // ---------------------------------------------------------------- tick body (§4.3)
+
+  private runTickBody(immediate: boolean): void {
+    const world = this.world;
+    const engine = this.engine;
+    if (engine.shutdown) return this.exit('nil', 'aggregator shutting down');
+    const ageMs = (this.ctx.now() - this.startedUs) / US_PER_MS;
+    if (!immediate && ageMs < this.config.stabilizationMs) {
+      this.ctx.note('debug-ticker', `Waiting for connection ${this.goroutine} to stabilize before sending tasks (age ${ageMs.toFixed(0)}ms)`, this.entities());
+      return;
+    }
+    if (!engine.canStreamCheck(this.address)) {
+      this.ctx.note('debug-ticker', `operator ${this.address} is not approved: ${this.goroutine} skips its tick`, this.entities());
+      return;
+    }
+    world.metrics.tickBodies++;
+    const key = `${this.goroutine} tick`;
+    world.bodyStarted(key, this.ctx.now() + msToUs(STEP_BUDGET_MS), this.stuckDetail('its tick body'));
+    this.queue = [];
+    try {
+      engine.reassignOrphanedTasks(this.goroutine);
+      const tasks = engine.goMapOrder.shuffle([...engine.tasks.values()]);
+      for (const task of tasks) this.consider(task);
+    } catch (error) {
+      if (error instanceof GoroutineParked) return this.park(error, 'tick body');
+      throw error;
+    }
+    this.sendIndex = 0;
+    this.phase = 'sending';
+    const sendMs = this.config.sendTimeoutMs > 0 ? this.queue.length * this.config.sendTimeoutMs : Number.POSITIVE_INFINITY;
+    world.bodyEnded(key);
+    if (this.queue.length > 0) world.bodyStarted(key, this.ctx.now() + msToUs(sendMs) + msToUs(1), this.stuckDetail(`its ${this.queue.length} send(s)`));
+    if (this.queue.length > 0) this.ctx.note('assign', `Task assignments for operator ${this.address} on ${this.goroutine}: ${this.queue.map((t) => t.id).join(', ')}`, this.entities());
+    this.sendNext();
+  }
+
+  /** Steps 5a-5f for one task. */
+  private consider(task: TaskSpec): void {
+    const engine = this.engine;
+    const state = engine.trackSyncedTasks.get(this.address);
+    if (state?.TaskID.has(task.id) === true) return; // "Skipping task - already synced to operator"
+    let reclaimed = false;
+    if (this.config.reclaim !== 'none') {
+      const current = engine.taskAssignments.get(task.id);
+      if (current === undefined || current === '') {
+        engine.assignmentMutex.lock(this.goroutine);
+        engine.setAssignment(task.id, this.address);
+        engine.assignmentMutex.unlock(this.goroutine);
+        reclaimed = true;
+        this.world.metrics.reclaims++;
+        const previous = current === undefined ? 'no_assignment' : 'empty';
+        this.ctx.note('reclaim', `Reclaimed orphaned task ${task.id} for operator ${this.address} on ${this.goroutine} {"previous_assignment": "${previous}"}`, { ...this.entities(), task: task.id });
+      }
+    }
+    const owner = reclaimed && this.config.reclaim === 'reclaim+skip' ? this.address : engine.assignTaskToOperator(task, this.goroutine);
+    if (owner !== this.address) {
+      this.ctx.note('debug-assign', `Skipping task ${task.id} - assigned to different operator (${owner === '' ? 'none' : owner}) on ${this.goroutine}`, { ...this.entities(), task: task.id });
+      return;
+    }
+    if (!engine.supportsTaskTrigger(this.address, task.trigger)) return; // the assignment stays with addr
+    this.queue.push(task);
+  }
+
+  /** Step 6: one send after another, each with the send timeout. */
+  private sendNext(): void {
+    const sim = this.ctx.sim;
+    const engineRef = this.engine.ctx.ref;
+    while (this.sendIndex < this.queue.length) {
+      const task = this.queue[this.sendIndex++] as TaskSpec;
+      const result = sim.streamSend(this.params.streamId, engineRef, monitorTaskTrigger(task.id, task.trigger, this.params.connId));
+      if (result === 'ok') {
+        // Looked up by address: it writes into whatever state is current, maybe a newer connection's (E7).
+        this.engine.trackSyncedTasks.get(this.address)?.TaskID.add(task.id);
+        this.world.onMonitorSent(this.record, task.id);
+        this.ctx.note('send', `MonitorTaskTrigger(${task.id}) sent to operator ${this.address} on ${this.goroutine}`, { ...this.entities(), task: task.id });
+        continue;
+      }
+      if (result === 'closed') {
+        this.world.metrics.monitorSendsFailed++;
+        this.ctx.note('send', `Connection-level error detected, operator needs to reconnect: Send of ${task.id} on ${this.goroutine} failed: Unavailable`, { ...this.entities(), task: task.id });
+        return this.endBody('error', 'send failed: Unavailable');
+      }
+      // blocked: a half-open transport whose buffers are full.
+      if (this.config.sendTimeoutMs > 0) {
+        this.ctx.after(msToUs(this.config.sendTimeoutMs), { type: 'send-timeout' });
+        return;
+      }
+      return this.park(null, `blocking Send of ${task.id} (no send timeout)`);
+    }
+    this.endBody(null, '');
+  }
+
+  /** The body is done (or ended the handler); back at `select`. */
+  private endBody(exit: 'nil' | 'error' | null, reason: string): void {
+    this.world.bodyEnded(`${this.goroutine} tick`);
+    this.phase = 'select';
+    if (exit !== null) return this.exit(exit, reason);
+    const done = this.ctxDone || this.peerGone;
+    if (done && this.tickPending) {
+      // Go select between a ready Done and a pending tick picks one at random [runtime].
+      if (this.engine.goSelect.chance(0.5)) return this.exit(this.ctxDone ? 'nil' : 'error', 'Ticker context canceled, stopping ticker loop');
+      this.tickPending = false;
+      this.ctx.note('ticker', `${this.goroutine} runs one more tick body after its cancel (select picked the pending tick)`, this.entities());
+      return this.runTickBody(false);
+    }
+    if (done) return this.exit(this.ctxDone ? 'nil' : 'error', 'Ticker context canceled, stopping ticker loop');
+    if (this.tickPending) {
+      this.tickPending = false;
+      this.runTickBody(false);
+    }
+  }
+
+  // ---------------------------------------------------------------- exit and cleanup (§4.4)
+
+  private exit(ret: 'nil' | 'error', reason: string): void {
+    this.phase = 'exited';
+    this.stopTimers();
+    this.world.onExit(this.record);
+    this.ctx.note('handler', `handler ${this.goroutine} of operator ${this.address} exits (${ret === 'nil' ? 'returns nil' : 'returns an error'}): ${reason}`, this.entities());
+    const engine = this.engine;
+    const state = engine.trackSyncedTasks.get(this.address);
+    // 1. Reset the shared state only if it is still ours (FIXED); PRE resets it unconditionally.
+    if (state !== undefined) {
+      if (!this.config.tickerCtx || state.TickerCtx === this.tickerCtx) {
+        if (this.tickerCtx !== null) this.tickerCtx.cancelled = true;
+        state.TaskID = new Set();
+        state.MonotonicClock = 0;
+        this.ctx.note('handler', `Operator disconnecting, cleaning up state: ${this.address} (${this.goroutine})`, this.entities());
+      } else {
+        this.ctx.note('handler', `Skipping ticker cancellation - newer connection exists (${this.goroutine}, operator ${this.address})`, this.entities());
+      }
+    }
+    // 2. delete(operatorStreams, addr): unconditional in PRE/FIXED (E1); HEAD checks `== srv`.
+    const entry = engine.operatorStreams.get(this.address);
+    if (entry !== undefined && (this.config.staleCleanupDeletesStream || entry.connId === this.params.connId)) {
+      engine.operatorStreams.delete(this.address);
+      this.world.streamsDirty = true;
+      if (entry.connId !== this.params.connId) {
+        this.world.metrics.staleStreamDeletes++;
+        this.ctx.note('stream', `cleanup of ${this.goroutine} deleted operatorStreams[${this.address}], which was the newer connection c${entry.connId}`, { ...this.entities(), newer: `c${entry.connId}` });
+      } else {
+        this.ctx.note('debug-stream', `cleanup of ${this.goroutine} deleted its own operatorStreams[${this.address}]`, this.entities());
+      }
+    }
+    // 3. reassignOrphanedTasks()
+    const key = `${this.goroutine} cleanup`;
+    this.world.bodyStarted(key, this.ctx.now() + msToUs(STEP_BUDGET_MS), this.stuckDetail('its deferred cleanup'));
+    try {
+      engine.reassignOrphanedTasks(this.goroutine);
+    } catch (error) {
+      if (error instanceof GoroutineParked) return this.park(error, 'deferred cleanup');
+      throw error;
+    }
+    this.world.bodyEnded(key);
+    // The RPC returns: nil → the client's Recv gets io.EOF; an error → a status error [runtime].
+    const code: StreamEndCode = ret === 'nil' ? 'EOF' : 'Unavailable';
+    this.ctx.sim.streamSend(this.params.streamId, engine.ctx.ref, streamEnded(code));
+    this.ctx.note('span-end', `connection ${this.goroutine} of operator ${this.address}`, { span: `connection ${this.goroutine}`, track: `handler ${this.goroutine} (operator ${this.address})`, connection: this.goroutine, operator: this.address });
+    this.ctx.stop();
+  }
+
+  /** The goroutine parks for good: it never reaches `select` again, never returns. */
+  private park(error: GoroutineParked | null, where: string): void {
+    this.phase = 'parked';
+    this.stopTimers();
+    this.world.onParked(this.record);
+    const holder = error?.holder ?? this.goroutine;
+    const what =
+      error === null
+        ? where
+        : error.selfDeadlock
+          ? `assignmentMutex, which it already holds (self-deadlock in reassignOrphanedTasks → assignTaskToOperator)`
+          : `assignmentMutex, held for good by ${error.holder}`;
+    this.ctx.note('deadlock', `${this.goroutine} (operator ${this.address}) blocked for good in its ${where} on ${what}`, { ...this.entities(), holder });
+    // Name the culprit in the tick-progress message, keeping the deadline already set.
+    this.world.describeStuck(`${this.goroutine} ${where === 'deferred cleanup' ? 'cleanup' : 'tick'}`, {
+      message: `${this.goroutine} of operator ${this.address} never finished its ${where}: it waits for ${what}`,
+      entities: { ...this.entities(), holder },
+    });
+  }
+
+  private stopTimers(): void {
+    if (this.ticker !== null) this.ctx.cancel(this.ticker);
+    if (this.immediate !== null) this.ctx.cancel(this.immediate);
+    this.ticker = null;
+    this.immediate = null;
+  }
+
+  private stuckDetail(what: string): ViolationDetail {
+    return { message: `${this.goroutine} of operator ${this.address} made no progress in ${what}`, entities: this.entities() };
+  }
+
+  private entities(): Record<string, string> {
+    return { operator: this.address, connection: this.goroutine };
+  }
+}

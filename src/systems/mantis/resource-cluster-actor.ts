@@ -1,0 +1,477 @@
+import type { Actor, ActorContext, ActorRef, Envelope, Rng, TimerHandle } from '../../engine/index.js';
+import { msToUs } from '../../engine/index.js';
+import { ExecutorStateManager } from './executor-state-manager.js';
+import type { WorkerId } from './ids.js';
+import { workerKey, workerLabel } from './ids.js';
+import type { JobToRc, Registration, RoutedEvent, TaskExecutorReport, TeToRc } from './messages.js';
+import type { Availability, QuarantineOption, TaskExecutorState } from './task-executor-state.js';
+import { describeAvailability, IllegalTaskExecutorTransition, TaskExecutorTaskCancelled } from './task-executor-state.js';
+import type { MantisWorld } from './world.js';
+
+type RcTimer =
+  | { readonly type: 'HeartbeatTimeout'; readonly teId: string; readonly lastActivityUs: number }
+  | { readonly type: 'TaskExecutorAssignmentTimeout'; readonly teId: string }
+  | { readonly type: 'ScheduleRetry'; readonly key: string }
+  | { readonly type: 'SubmitTimeout'; readonly requestId: number }
+  | { readonly type: 'QuarantineExpired'; readonly teId: string; readonly epoch: number };
+
+export type RcInbox = TeToRc | JobToRc | RcTimer;
+
+export const RC_ACTOR = 'resource-cluster';
+export const TE_ACTOR = 'task-executor';
+export const JCM_ACTOR = 'job-clusters-manager';
+
+/** Durable keys of the control plane's stores (mantisJobStore), which survive a failover. */
+export const STORE_TASK_EXECUTORS = 'taskExecutors';
+export const STORE_REVERSE_INDEX = 'reverseIndex';
+
+interface PendingSchedule {
+  readonly worker: WorkerId;
+  readonly pinnedNode: string | null;
+  timer: TimerHandle | null;
+}
+
+/** One WorkerEvent hop: the JobMessageRouter's tell, with a seeded extra delay. */
+export function hopDelayUs(rng: Rng, maxMs: number): number {
+  return maxMs <= 0 ? 0 : rng.intInclusive(0, msToUs(maxMs));
+}
+
+/**
+ * ResourceClusterActor + ExecutorStateManagerActor + (PRE826) assignment timeout + the BUG-era
+ * legacy scheduler (ResourceClusterAwareSchedulerActor), as one serial actor (spec §0 allows it:
+ * "treat ESM-actor and RC as one serial actor"; the scheduler's submit and WorkerLaunched stay in
+ * their BUG order). Variant deltas are marked `Δ fix-…`.
+ */
+export class ResourceClusterActor implements Actor<RcInbox> {
+  private readonly esm = new ExecutorStateManager();
+  private readonly heartbeatTimers = new Map<string, TimerHandle>();
+  private readonly assignmentTimers = new Map<string, TimerHandle>();
+  private readonly pending = new Map<string, PendingSchedule>();
+  private readonly submits = new Map<number, { worker: WorkerId; teId: string; timer: TimerHandle }>();
+  private nextRequestId = 1;
+  private quarantineEpoch = 0;
+  /** Ids seen by this leader incarnation (a first message after a failover = a reconnection). */
+  private readonly seenThisLeader = new Set<string>();
+  private readonly store: Map<string, Registration>;
+  private readonly reverseIndex: Map<string, Map<string, WorkerId>>;
+  private readonly hopRng: Rng;
+  private readonly jcm: ActorRef;
+
+  constructor(
+    private readonly ctx: ActorContext<RcInbox>,
+    private readonly world: MantisWorld,
+  ) {
+    this.store = durableMap(ctx.durable, STORE_TASK_EXECUTORS);
+    this.reverseIndex = durableMap(ctx.durable, STORE_REVERSE_INDEX);
+    this.hopRng = ctx.random('router-hop');
+    this.jcm = ctx.sim.ref(ctx.node, JCM_ACTOR);
+  }
+
+  onStart(): void {
+    this.world.rcReset();
+  }
+
+  onMessage(message: RcInbox, envelope: Readonly<Envelope>): void {
+    switch (message.type) {
+      case 'TaskExecutorRegistration':
+        return this.onRegistration(message.registration, envelope.from);
+      case 'TaskExecutorHeartbeat':
+        return this.onHeartbeat(message.teId, message.report, envelope.from);
+      case 'TaskExecutorStatusChange':
+        return this.onStatusChange(message.teId, message.report);
+      case 'TaskExecutorDisconnection':
+        return this.onDisconnectionMessage(message.teId);
+      case 'SubmitTaskReply':
+        return this.onSubmitTaskReply(message.requestId, message.error);
+      case 'ScheduleRequestEvent':
+        return this.onScheduleRequest(message.worker, message.pinnedTe);
+      case 'TerminateWorkerRequest':
+        return this.onTerminateWorkerRequest(message.worker);
+      case 'HeartbeatTimeout':
+        return this.onHeartbeatTimeout(message.teId, message.lastActivityUs);
+      case 'TaskExecutorAssignmentTimeout':
+        return this.onAssignmentTimeout(message.teId);
+      case 'ScheduleRetry':
+        return this.attemptSchedule(message.key);
+      case 'SubmitTimeout':
+        return this.onSubmitTimeout(message.requestId);
+      case 'QuarantineExpired':
+        return this.onQuarantineExpired(message.teId, message.epoch);
+    }
+  }
+
+  // ================================================================ TE messages
+
+  private track(teId: string): { state: TaskExecutorState; fresh: boolean } {
+    const tracked = this.esm.trackIfAbsent(teId);
+    if (!this.seenThisLeader.has(teId)) {
+      this.seenThisLeader.add(teId);
+      // A TE the store knew, seen first by a new leader: it "reconnects" (failover blast radius).
+      if (this.ctx.incarnation > 0 && this.store.has(teId)) this.world.teReconnections++;
+    }
+    return tracked;
+  }
+
+  /** handleTaskExecutorRegistration (:489-510). */
+  private onRegistration(registration: Registration, from: ActorRef): void {
+    const teId = registration.teId;
+    const { state } = this.track(teId);
+    const known = this.store.has(teId);
+    const previous = state.previousWorkerId;
+    const changed = state.onRegistration(registration, this.now());
+    this.store.set(teId, registration); // storeNewTaskExecutor, whether or not the state adopted it
+    if (changed) {
+      this.note('registration', `${teId} registered (${registration.hostname})`, teId);
+      if (this.world.variant.quarantine && known) state.quarantineNextAvailable = true; // Δ fix-2
+      this.esm.tryMarkAvailable(teId); // never: availability is null right after registration
+      this.restartHeartbeatTimer(teId, state);
+      // Δ fix-1a (eb0e8ad1): only on the registration path, only with a remembered previousWorkerId.
+      if (this.world.variant.reconnectedEventOnRegistration && previous !== null) {
+        this.route({ type: 'TaskExecutorReconnectedEvent', worker: previous, teId });
+        this.world.countNotification('TaskExecutorReconnectedEvent');
+        state.previousWorkerId = null;
+      }
+    } else {
+      this.note('registration', `${teId} registration ignored: already Registered, the old registration is kept`, teId);
+    }
+    this.ctx.send(from, { type: 'RegistrationAck' });
+    this.sync(teId);
+  }
+
+  /** onHeartbeat (:512-549) with FIX784's mismatch detection as a variant. */
+  private onHeartbeat(teId: string, report: TaskExecutorReport, from: ActorRef): void {
+    const { state, fresh } = this.track(teId);
+    if (!state.registered) {
+      const stored = this.store.get(teId);
+      if (stored === undefined) {
+        this.ctx.send(from, { type: 'HeartbeatFailure', reason: 'TaskExecutorNotFoundException', worker: null });
+        return this.sync(teId);
+      }
+      state.onRegistration(stored, this.now()); // lazy re-registration from the store
+      if (this.world.variant.quarantine) state.quarantineNextAvailable = true; // Δ fix-2: a known id, fresh state
+      this.note('registration', `${teId} re-registered lazily from the store (heartbeat${fresh ? ', fresh state' : ''})`, teId);
+    }
+    const before = state.availability;
+    // Δ fix-1a-merged (ii): mismatch detection; (i) previousWorkerId is always null here.
+    let previous: WorkerId | null = null;
+    if (this.world.variant.heartbeatMismatchDetection) previous = state.previousWorkerId ?? (state.workerId !== null && report.kind === 'Available' ? state.workerId : null);
+    let changed: boolean;
+    try {
+      changed = state.onHeartbeat(report, this.now(), this.quarantineOption(teId));
+    } catch (error) {
+      if (error instanceof TaskExecutorTaskCancelled) {
+        this.ctx.send(from, { type: 'HeartbeatFailure', reason: 'TaskExecutorTaskCancelledException', worker: error.worker });
+        this.restartHeartbeatTimer(teId, state);
+        return this.sync(teId);
+      }
+      if (error instanceof IllegalTaskExecutorTransition) {
+        this.ctx.send(from, { type: 'HeartbeatFailure', reason: 'IllegalStateException', worker: null });
+        return this.sync(teId);
+      }
+      throw error;
+    }
+    if (changed) this.noteTransition(teId, before, state.availability, 'heartbeat', report);
+    const cameBackIdle = changed && report.kind === 'Available' && (before === null || before.kind === 'Running');
+    if (changed && state.isAvailable) {
+      if (previous !== null) {
+        // Same actor turn as tryMarkAvailable: the race of edge case 3 starts here.
+        this.route({ type: 'WorkerTerminate', worker: previous, finalState: 'Failed', reason: 'Lost' });
+        this.world.countNotification('WorkerTerminate');
+        this.note('detection', `${teId} reports Available while Running(${workerLabel(previous)}): WorkerTerminate(${workerLabel(previous)}, Failed, Lost)`, teId);
+        state.previousWorkerId = null;
+      }
+      if (cameBackIdle) this.notifyReconnection(teId, state, before);
+      this.markAvailable(teId);
+    } else if (changed) {
+      if (cameBackIdle) this.notifyReconnection(teId, state, before);
+      this.esm.tryMarkUnavailable(teId);
+    }
+    this.restartHeartbeatTimer(teId, state);
+    this.ctx.send(from, { type: 'HeartbeatAck' });
+    this.sync(teId);
+  }
+
+  /** :551-570; no mismatch detection, no lazy registration. */
+  private onStatusChange(teId: string, report: TaskExecutorReport): void {
+    const { state } = this.track(teId);
+    if (!state.registered) {
+      this.note('status', `${teId} status change dropped: not registered`, teId);
+      return this.sync(teId);
+    }
+    const before = state.availability;
+    const changed = state.onTaskExecutorStatusChange(report, this.now());
+    if (changed) {
+      this.noteTransition(teId, before, state.availability, 'status change', report);
+      if (before !== null && before.kind === 'Running') this.forgetIndexed(teId, before.worker);
+      if (state.isAvailable) this.markAvailable(teId);
+      else this.esm.tryMarkUnavailable(teId);
+    }
+    this.restartHeartbeatTimer(teId, state);
+    this.sync(teId);
+  }
+
+  private onDisconnectionMessage(teId: string): void {
+    this.track(teId);
+    this.disconnect(teId, 'TaskExecutorDisconnection');
+  }
+
+  /** HeartbeatTimeout(id, snapshot): disconnect if nothing happened since the snapshot. */
+  private onHeartbeatTimeout(teId: string, lastActivityUs: number): void {
+    this.heartbeatTimers.delete(teId);
+    const { state } = this.track(teId); // every handler tracks first: a stale timeout revives an entry (PR #874)
+    if (state.lastActivityUs <= lastActivityUs) this.disconnect(teId, `no heartbeat for ${this.world.config.rcHeartbeatTimeout / 1000}s`);
+    else this.sync(teId);
+  }
+
+  private disconnect(teId: string, why: string): void {
+    const state = this.esm.states.get(teId);
+    if (state === undefined) return;
+    const held = state.workerId;
+    if (state.onDisconnection(this.now())) {
+      this.note('disconnection', `${teId} disconnected (${why})${held !== null ? `; previousWorkerId ${workerLabel(held)} archived with the state` : ''}`, teId);
+      this.esm.archive(teId);
+      const timer = this.heartbeatTimers.get(teId);
+      if (timer !== undefined) this.ctx.cancel(timer);
+      this.heartbeatTimers.delete(teId);
+    }
+    this.sync(teId);
+  }
+
+  // ================================================================ fixes 1B, 1C, naive broadcast
+
+  /** A TE came back idle (fresh state or Running → Available by heartbeat). */
+  private notifyReconnection(teId: string, state: TaskExecutorState, before: Availability): void {
+    const variant = this.world.variant;
+    const hostname = state.registration?.hostname ?? teId;
+    const previous = before !== null && before.kind === 'Running' ? before.worker : state.previousWorkerId;
+    if (variant.jobClusterBroadcast && previous !== null) {
+      // Δ fix-1b: needs the cluster name, i.e. a previous worker id (blind after archive/failover).
+      this.route({ type: 'TaskExecutorReconnected', teId, hostname, cluster: previous.cluster, jobId: null, workers: null });
+    }
+    if (variant.reverseLookupIndex) {
+      // Δ fix-1c: targeted events from the persisted index (covers archive loss and failover).
+      const indexed = this.reverseIndex.get(teId);
+      if (indexed !== undefined && indexed.size > 0) {
+        const byJob = new Map<string, WorkerId[]>();
+        for (const w of indexed.values()) byJob.set(w.jobId, [...(byJob.get(w.jobId) ?? []), w]);
+        for (const [jobId, workers] of byJob) {
+          this.route({ type: 'TaskExecutorReconnected', teId, hostname, cluster: (workers[0] as WorkerId).cluster, jobId, workers });
+        }
+        this.reverseIndex.delete(teId);
+      }
+    }
+    if (variant.naiveBroadcast) {
+      // Δ broadcast: every JobActor of every cluster checks its workers by slaveID.
+      this.route({ type: 'TaskExecutorReconnected', teId, hostname, cluster: null, jobId: null, workers: null });
+    }
+  }
+
+  private indexLaunch(teId: string, w: WorkerId): void {
+    if (!this.world.variant.reverseLookupIndex) return;
+    let entry = this.reverseIndex.get(teId);
+    if (entry === undefined) this.reverseIndex.set(teId, (entry = new Map()));
+    entry.set(workerKey(w), w);
+  }
+
+  private forgetIndexed(teId: string | null, w: WorkerId): void {
+    if (!this.world.variant.reverseLookupIndex) return;
+    if (teId !== null) {
+      this.reverseIndex.get(teId)?.delete(workerKey(w));
+      return;
+    }
+    for (const entry of this.reverseIndex.values()) entry.delete(workerKey(w));
+  }
+
+  // ================================================================ fix-2 quarantine
+
+  private quarantineOption(teId: string): QuarantineOption | null {
+    if (!this.world.variant.quarantine) return null;
+    return {
+      make: (worker) => {
+        const epoch = ++this.quarantineEpoch;
+        const untilUs = this.now() + msToUs(this.world.config.quarantine);
+        this.ctx.after(msToUs(this.world.config.quarantine), { type: 'QuarantineExpired', teId, epoch });
+        return { kind: 'Quarantined', worker, untilUs, epoch };
+      },
+    };
+  }
+
+  private onQuarantineExpired(teId: string, epoch: number): void {
+    const state = this.esm.states.get(teId);
+    if (state === undefined) return;
+    if (state.onQuarantineExpired(epoch)) {
+      this.note('quarantine', `${teId} leaves quarantine`, teId);
+      this.markAvailable(teId);
+    }
+    this.sync(teId);
+  }
+
+  // ================================================================ scheduling (legacy scheduler, PRE826 assignment)
+
+  private onScheduleRequest(worker: WorkerId, pinnedNode: string | null): void {
+    const key = workerKey(worker);
+    const existing = this.pending.get(key);
+    if (existing?.timer != null) this.ctx.cancel(existing.timer);
+    this.pending.set(key, { worker, pinnedNode, timer: null });
+    this.attemptSchedule(key);
+  }
+
+  private attemptSchedule(key: string): void {
+    const request = this.pending.get(key);
+    if (request === undefined) return;
+    request.timer = null;
+    const teId = this.esm.findBestFitFor(request.pinnedNode);
+    if (teId === null) {
+      this.note('scheduler', `no resource for ${workerLabel(request.worker)}${request.pinnedNode !== null ? ` (pinned to ${request.pinnedNode})` : ''}: NoResourceAvailable, retry in ${this.world.config.schedulerRetryInterval / 1000}s`, null, request.worker);
+      request.timer = this.ctx.after(msToUs(this.world.config.schedulerRetryInterval), { type: 'ScheduleRetry', key });
+      return;
+    }
+    this.pending.delete(key);
+    this.assign(teId, request.worker);
+  }
+
+  /** assignTaskExecutor (PRE826 :759-771) then the scheduler's submitTask. */
+  private assign(teId: string, worker: WorkerId): void {
+    const state = this.esm.states.get(teId) as TaskExecutorState;
+    try {
+      state.onAssignment(worker);
+    } catch (error) {
+      if (!(error instanceof IllegalTaskExecutorTransition)) throw error;
+      this.note('scheduler', `assignment of ${workerLabel(worker)} to ${teId} failed: ${error.message}`, teId, worker);
+      return;
+    }
+    this.esm.tryMarkUnavailable(teId);
+    const old = this.assignmentTimers.get(teId);
+    if (old !== undefined) this.ctx.cancel(old);
+    this.assignmentTimers.set(teId, this.ctx.after(msToUs(this.world.config.assignmentTimeout), { type: 'TaskExecutorAssignmentTimeout', teId }));
+    this.note('assignment', `${workerLabel(worker)} assigned to ${teId}`, teId, worker);
+    const requestId = this.nextRequestId++;
+    const timer = this.ctx.after(msToUs(this.world.config.assignmentTimeout), { type: 'SubmitTimeout', requestId });
+    this.submits.set(requestId, { worker, teId, timer });
+    const address = state.registration?.address ?? teId;
+    this.ctx.send(this.ctx.sim.ref(address, TE_ACTOR), { type: 'SubmitTask', requestId, worker });
+    this.sync(teId);
+  }
+
+  private onSubmitTaskReply(requestId: number, error: string | null): void {
+    const submit = this.submits.get(requestId);
+    if (submit === undefined) return;
+    this.submits.delete(requestId);
+    this.ctx.cancel(submit.timer);
+    if (error === null) {
+      const hostname = this.esm.states.get(submit.teId)?.registration?.hostname ?? submit.teId;
+      // BUG order: WorkerLaunched after the submit ack (ResourceClusterAwareSchedulerActor :285-313).
+      this.route({ type: 'WorkerLaunched', worker: submit.worker, teId: submit.teId, hostname });
+      this.indexLaunch(submit.teId, submit.worker);
+      return;
+    }
+    this.note('scheduler', `${submit.teId} refused ${workerLabel(submit.worker)}: ${error}; retry in ${this.world.config.schedulerRetryInterval / 1000}s`, submit.teId, submit.worker);
+    this.requeue(submit.worker);
+  }
+
+  private onSubmitTimeout(requestId: number): void {
+    const submit = this.submits.get(requestId);
+    if (submit === undefined) return;
+    this.submits.delete(requestId);
+    this.note('scheduler', `submitTask of ${workerLabel(submit.worker)} to ${submit.teId} timed out; retry in ${this.world.config.schedulerRetryInterval / 1000}s`, submit.teId, submit.worker);
+    this.requeue(submit.worker);
+  }
+
+  private requeue(worker: WorkerId): void {
+    const key = workerKey(worker);
+    const timer = this.ctx.after(msToUs(this.world.config.schedulerRetryInterval), { type: 'ScheduleRetry', key });
+    this.pending.set(key, { worker, pinnedNode: null, timer });
+  }
+
+  /** PRE826 (:773-795): if not Running → onUnassignment → Pending → tryMarkAvailable. */
+  private onAssignmentTimeout(teId: string): void {
+    this.assignmentTimers.delete(teId);
+    const state = this.esm.states.get(teId);
+    if (state === undefined || state.isRunningTask) return;
+    const before = state.availability;
+    try {
+      if (state.onUnassignment()) {
+        this.noteTransition(teId, before, state.availability, 'assignment timeout', null);
+        this.markAvailable(teId);
+      }
+    } catch (error) {
+      if (!(error instanceof IllegalTaskExecutorTransition)) throw error;
+    }
+    this.sync(teId);
+  }
+
+  /** TerminateWorkerRequest (:939-967) and the legacy CancelRequestEvent's unqueue. */
+  private onTerminateWorkerRequest(worker: WorkerId): void {
+    const key = workerKey(worker);
+    const pending = this.pending.get(key);
+    if (pending !== undefined) {
+      if (pending.timer !== null) this.ctx.cancel(pending.timer);
+      this.pending.delete(key);
+    }
+    this.forgetIndexed(null, worker);
+    const teId = this.esm.findByWorker(worker);
+    if (teId === null) {
+      this.note('terminate', `TerminateWorkerRequest(${workerLabel(worker)}): TaskNotFound, no TE is running or assigned it`, null, worker);
+    } else {
+      const state = this.esm.states.get(teId) as TaskExecutorState;
+      state.cancelledWorkerOnTask = worker;
+      const address = state.registration?.address ?? teId;
+      this.ctx.send(this.ctx.sim.ref(address, TE_ACTOR), { type: 'CancelTask', worker });
+      this.note('terminate', `cancel ${workerLabel(worker)} on ${teId}`, teId, worker);
+      this.sync(teId);
+    }
+    this.world.terminateHandled(worker);
+  }
+
+  // ================================================================ helpers
+
+  private markAvailable(teId: string): void {
+    if (this.esm.tryMarkAvailable(teId)) this.note('pool', `${teId} is in the available pool`, teId);
+  }
+
+  private restartHeartbeatTimer(teId: string, state: TaskExecutorState): void {
+    const old = this.heartbeatTimers.get(teId);
+    if (old !== undefined) this.ctx.cancel(old);
+    this.heartbeatTimers.set(teId, this.ctx.after(msToUs(this.world.config.rcHeartbeatTimeout), { type: 'HeartbeatTimeout', teId, lastActivityUs: state.lastActivityUs }));
+  }
+
+  /** JobMessageRouter.routeWorkerEvent: tell, always "succeeds"; first of the three hops. */
+  private route(event: RoutedEvent): void {
+    this.ctx.send(this.jcm, event, hopDelayUs(this.hopRng, this.world.config.routerHopDelay));
+  }
+
+  private sync(teId: string): void {
+    const state = this.esm.states.get(teId);
+    if (state === undefined) return this.world.syncRc(teId, { held: null, inPool: false, cancelled: null });
+    this.world.syncRc(teId, { held: state.workerId, inPool: this.esm.pool.has(teId), cancelled: state.cancelledWorkerOnTask });
+  }
+
+  private noteTransition(teId: string, before: Availability, after: Availability, cause: string, report: TaskExecutorReport | null): void {
+    const reported = report === null ? '' : report.kind === 'Available' ? ' Available' : ` Occupied(${workerLabel(report.worker)})`;
+    this.note('rc-state', `${teId}: ${describeAvailability(before)} → ${describeAvailability(after)} (${cause}${reported})`, teId);
+  }
+
+  private note(category: string, text: string, teId: string | null, worker?: WorkerId): void {
+    const entities: Record<string, string> = {};
+    if (teId !== null) entities.te = teId;
+    if (worker !== undefined) {
+      entities.worker = workerLabel(worker);
+      entities.job = worker.jobId;
+    }
+    this.ctx.note(category, text, entities);
+  }
+
+  private now(): number {
+    return this.ctx.now();
+  }
+}
+
+/** A Map kept in the node's durable store under `key` (created on first use). */
+export function durableMap<K, V>(durable: Map<string, unknown>, key: string): Map<K, V> {
+  let map = durable.get(key) as Map<K, V> | undefined;
+  if (map === undefined) {
+    map = new Map<K, V>();
+    durable.set(key, map);
+  }
+  return map;
+}

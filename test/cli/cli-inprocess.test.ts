@@ -1,0 +1,141 @@
+// The CLI's commands run in-process against the test-only toy system (the real models are
+// exercised by cli-spawn.test.ts through bin/clustersim.js).
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { registerSystemForTests } from '../../src/systems/registry.js';
+import { toyModel } from '../scenario/toy-model.js';
+
+let unregister: () => void = () => undefined;
+let dir = '';
+beforeAll(() => {
+  unregister = registerSystemForTests(toyModel as never);
+  dir = mkdtempSync(join(tmpdir(), 'clustersim-cli-'));
+});
+afterAll(() => unregister());
+
+const CRASHY = '# yaml-language-server: $schema=../../schema/scenario.schema.json\nname: crashy\nsystem: toy\nduration: 1m\ncluster: { workers: 2 }\ntimeline:\n  - at: 10s\n    crash: w1\n  - at: 20s\n    restart: w1\nexpect:\n  plain: [all-workers-up]\n  strict: [all-workers-up]\n';
+
+function file(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stdout += String(chunk);
+    return true;
+  });
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stderr += String(chunk);
+    return true;
+  });
+  try {
+    const code = await main(['node', 'clustersim', ...args]);
+    return { code, stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+    process.exitCode = undefined;
+  }
+}
+
+describe('clustersim run', () => {
+  it('should exit 1 on a violation, tell it in words and end with the exact re-run command', async () => {
+    const path = file('crashy.yaml', CRASHY);
+    const { code, stdout, stderr } = await cli('run', path);
+    expect(code).toBe(1);
+    expect(stderr).toBe('');
+    expect(stdout).toMatch(/✗ all-workers-up violated: worker w1 is down/);
+    expect(stdout.trimEnd().split('\n').at(-1)).toBe(`re-run: clustersim run ${path} --seed 1 --variant plain`);
+  });
+
+  it('should exit 0 when every invariant held', async () => {
+    const path = file('calm.yaml', 'name: calm\nsystem: toy\nduration: 30s\n');
+    const { code, stdout } = await cli('run', path, '--seed', '4', '--variant', 'strict', '--quiet');
+    expect(code).toBe(0);
+    expect(stdout).toContain('✓ every invariant held');
+    expect(stdout).toContain('--seed 4 --variant strict');
+  });
+
+  it('should print exactly one JSON object with --json and write a Perfetto trace with --trace', async () => {
+    const tracePath = join(dir, 'out.trace.json');
+    const { code, stdout } = await cli('run', file('crashy.yaml', CRASHY), '--json', '--trace', tracePath, '--set', 'beatInterval=2s');
+    expect(code).toBe(1);
+    const json = JSON.parse(stdout) as { scenario: string; seed: number; violations: { invariant: string; atMs: number }[]; traceHash: string };
+    expect([json.scenario, json.seed, json.violations.map((v) => [v.invariant, v.atMs])]).toEqual(['crashy', 1, [['all-workers-up', 10_000]]]);
+    const trace = JSON.parse(readFileSync(tracePath, 'utf8')) as { traceEvents: { ph: string }[] };
+    expect(trace.traceEvents.some((e) => e.ph === 's')).toBe(true);
+  });
+
+  it('should exit 2 with one line per bad flag and no stack trace', async () => {
+    const { code, stdout, stderr } = await cli('run', file('crashy.yaml', CRASHY), '--set', 'retries=x', '--set', 'bogus=1', '--variant', 'nope');
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.trimEnd().split('\n')).toEqual([
+      "--variant: unknown variant 'nope' (allowed: plain, strict)",
+      "--set: retries: expected an integer, got 'x'",
+      "--set: unknown key 'bogus' (allowed: beatInterval, retries, ratio, eager, mode)",
+    ]);
+    expect((await cli('run', file('crashy.yaml', CRASHY), '--seed', 'abc')).stderr).toBe("clustersim: --seed: 'abc' is not a seed (allowed: an integer from 0 to 9007199254740991)\n");
+  });
+
+  it('should warn loudly and exit 1 when a recorded traceHash does not replay', async () => {
+    // Arrange
+    const calm = 'name: calm\nsystem: toy\nduration: 30s\n';
+    const honest = JSON.parse((await cli('run', file('calm.yaml', calm), '--json')).stdout) as { traceHash: string };
+    // Act
+    const good = await cli('run', file('good.yaml', `${calm}traceHash: ${honest.traceHash}\n`));
+    const bad = await cli('run', file('bad.yaml', `${calm}traceHash: 0123456789abcdef\n`));
+    const otherSeed = await cli('run', file('bad.yaml', `${calm}traceHash: 0123456789abcdef\n`), '--seed', '2');
+    // Assert
+    expect([good.code, good.stderr]).toEqual([0, '']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('NON-DETERMINISM WARNING');
+    expect(bad.stderr).toContain(honest.traceHash);
+    expect(otherSeed.code).toBe(0);
+  });
+});
+
+describe('clustersim test, validate, list', () => {
+  it('should pass scenarios whose expectations hold, fail mismatches with exit 1, and exit 2 on invalid files', async () => {
+    // Arrange
+    const suite = join(dir, 'suite');
+    mkdirSync(join(suite, 'nested'), { recursive: true });
+    writeFileSync(join(suite, 'crashy.yaml'), CRASHY);
+    writeFileSync(join(suite, 'nested', 'wrong.yml'), CRASHY.replace('  strict: [all-workers-up]', '  strict: []'));
+    writeFileSync(join(suite, 'notes.txt'), 'not a scenario');
+    // Act
+    const pass = await cli('test', join(suite, 'crashy.yaml'));
+    const mixed = await cli('test', suite);
+    const invalid = await cli('test', suite, file('broken.yaml', 'name: x\n'));
+    // Assert
+    expect(pass.code).toBe(0);
+    expect(pass.stdout).toContain(`PASS ${join(suite, 'crashy.yaml')} [strict, seed 1]: violated all-workers-up as expected`);
+    expect(mixed.code).toBe(1);
+    expect(mixed.stdout).toContain(`FAIL ${join(suite, 'nested', 'wrong.yml')} [strict, seed 1]: expected no violation, got [all-workers-up]`);
+    expect(mixed.stdout).toContain('3 passed, 1 failed');
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr).toContain('broken.yaml:1:1: system: missing');
+  });
+
+  it('should validate files and directories: 0 when valid, 2 with file:line:col lines when not', async () => {
+    const good = await cli('validate', file('crashy.yaml', CRASHY));
+    const bad = await cli('validate', file('crashy.yaml', CRASHY), file('typo.yaml', CRASHY.replace('crash: w1', 'crash: w9')));
+    expect([good.code, bad.code]).toEqual([0, 2]);
+    expect(bad.stderr).toBe(`${join(dir, 'typo.yaml')}:8:12: timeline[0].crash: unknown node 'w9' (allowed: hub, w1, w2)\n`);
+    expect((await cli('validate', join(dir, 'missing.yaml'))).stderr).toBe(`${join(dir, 'missing.yaml')}: no such file or directory\n`);
+  });
+
+  it('should list invariants with their meaning and reject unknown sections', async () => {
+    const { code, stdout } = await cli('list', 'invariants', '--system', 'toy');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/hub-heard-everyone\s+\[liveness\] the hub heard every worker/);
+    expect((await cli('list', 'colours')).code).toBe(2);
+  });
+});

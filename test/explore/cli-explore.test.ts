@@ -1,0 +1,104 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseScenario } from '../../src/scenario/load.js';
+
+// Runs the built CLI (npm test builds dist/ first), as a user would.
+const dir = mkdtempSync(join(tmpdir(), 'clustersim-cli-explore-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, ['bin/clustersim.js', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('clustersim fuzz / shrink / merge / compare (CLI)', () => {
+  it('should exit 1 with findings whose repro replays under `run` and shrinks under `shrink`', () => {
+    // Act
+    const out = join(dir, 'findings');
+    const fuzz = cli('fuzz', 'scenarios/ava/fuzz.yaml', '--variant', 'pre', '--seeds', '12', '--workers', '1', '--out', out, '--json', '--no-shrink', '--max-repros', '0');
+    // Assert
+    expect(fuzz.status).toBe(1);
+    const report = JSON.parse(fuzz.stdout) as { seedsRun: number; seedsPerSecond: number; findings: { seed: number; invariant: string; atMs: number; repro: string | null }[] };
+    expect(report.seedsRun).toBe(12);
+    expect(report.seedsPerSecond).toBeGreaterThan(0);
+    const first = report.findings[0];
+    expect(first?.repro).toBeTruthy();
+    const repro = first?.repro as string;
+    const run = cli('run', repro, '--json');
+    expect(run.status).toBe(1);
+    expect(run.stderr).not.toMatch(/NON-DETERMINISM/);
+    const replay = JSON.parse(run.stdout) as { traceHash: string; violations: { invariant: string }[] };
+    expect(replay.traceHash).toBe(parseScenario(readFileSync(repro, 'utf8'), repro).traceHash);
+    expect(replay.violations.map((v) => v.invariant)).toContain(first?.invariant);
+
+    const shrink = cli('shrink', repro, '--json');
+    expect(shrink.status).toBe(0);
+    const shrunk = JSON.parse(shrink.stdout) as { out: string; invariant: string; before: { steps: number }; after: { steps: number } };
+    expect(shrunk.invariant).toBe(first?.invariant);
+    expect(shrunk.after.steps).toBeLessThanOrEqual(shrunk.before.steps);
+    const rerun = cli('run', shrunk.out, '--json');
+    expect(rerun.status).toBe(1);
+    expect((JSON.parse(rerun.stdout) as { violations: { invariant: string }[] }).violations.map((v) => v.invariant)).toContain(first?.invariant);
+  });
+
+  it('should exit 1 from shrink on a scenario that does not fail, and 2 on bad input', () => {
+    expect(cli('shrink', 'scenarios/ava/fuzz.yaml', '--variant', 'fixed', '--invariant', 'approved-only').status).toBe(1);
+    expect(cli('fuzz', 'scenarios/ava/fuzz.yaml', '--shard', '4/3').status).toBe(2);
+    expect(cli('fuzz', 'scenarios/ava/fuzz.yaml', '--variant', 'nope').status).toBe(2);
+    expect(cli('compare', 'scenarios/ava/fuzz.yaml', '--variants', 'pre,nope').status).toBe(2);
+  });
+
+  it('should merge shard reports into the unsharded findings', () => {
+    // Act
+    const args = ['fuzz', 'scenarios/ava/fuzz.yaml', '--variant', 'pre', '--seeds', '10', '--workers', '1', '--no-shrink', '--max-repros', '0', '--out', join(dir, 'm')];
+    const whole = JSON.parse(cli(...args, '--json').stdout) as { findings: { seed: number; invariant: string; atMs: number }[] };
+    for (const i of [1, 2]) cli(...args, '--shard', `${i}/2`, '--report', join(dir, `shard-${i}.json`), '--quiet');
+    const merge = cli('merge', join(dir, 'shard-1.json'), join(dir, 'shard-2.json'), '--json');
+    // Assert
+    expect(merge.status).toBe(0);
+    const merged = JSON.parse(merge.stdout) as { findings: { seed: number; invariant: string; atMs: number }[] };
+    const key = (f: { seed: number; invariant: string; atMs: number }): string => `${f.seed} ${f.invariant} ${f.atMs}`;
+    expect(merged.findings.map(key)).toEqual(whole.findings.map(key));
+  });
+
+  it('should print identical columns when compare runs a variant against itself', () => {
+    // Act
+    const compare = cli('compare', 'scenarios/ava/fuzz.yaml', '--variants', 'pre,pre', '--seeds', '6', '--workers', '2', '--json');
+    // Assert
+    expect(compare.status).toBe(0);
+    const report = JSON.parse(compare.stdout) as { seeds: number; variants: Record<string, unknown> };
+    expect(report.seeds).toBe(6);
+    expect(report.variants.pre).toEqual(report.variants['pre#2']);
+    expect(report.variants.pre).toMatchObject({ violatingSeeds: expect.any(Object), violationSeconds: expect.any(Number), messages: { total: expect.any(Number) } });
+  });
+
+  it('should stop cleanly on Ctrl-C, print the summary and keep the repros it wrote', async () => {
+    // Arrange
+    const out = join(dir, 'sigint');
+    const child = spawn(process.execPath, ['bin/clustersim.js', 'fuzz', 'scenarios/ava/fuzz.yaml', '--variant', 'pre', '--seeds', '100000', '--workers', '1', '--out', out, '--no-shrink'], {
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    // Act: interrupt once the first repro is reported.
+    const status = await new Promise<number | null>((resolve) => {
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        if (stderr.includes('→') && !child.killed) child.kill('SIGINT');
+      });
+      child.on('exit', (code) => resolve(code));
+    });
+    // Assert
+    expect(status).toBe(1);
+    expect(stdout).toMatch(/stopped early: interrupted/);
+    const files = readdirSync(out).filter((f) => f.endsWith('.yaml'));
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) expect(() => parseScenario(readFileSync(join(out, f), 'utf8'), f)).not.toThrow();
+    expect(readdirSync(out).some((f) => f.endsWith('.tmp'))).toBe(false);
+    expect(existsSync(out)).toBe(true);
+  });
+});

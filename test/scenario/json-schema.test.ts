@@ -1,0 +1,18 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { SCENARIO_SCHEMA_PATH, scenarioJsonSchemaText } from '../../src/scenario/json-schema.js';
+
+describe('schema/scenario.schema.json', () => {
+  it('should match what the loader schemas generate (run `npm run schema` after changing them)', () => {
+    const committed = readFileSync(SCENARIO_SCHEMA_PATH, 'utf8');
+    expect(committed).toBe(scenarioJsonSchemaText());
+  });
+
+  it('should describe durations, systems and exactly-one-action steps', () => {
+    const schema = JSON.parse(scenarioJsonSchemaText()) as { properties: Record<string, { enum?: string[]; anyOf?: { pattern?: string }[] }>; allOf: { then: { properties: { timeline: { items: { maxProperties: number } } } } }[] };
+    expect(schema.properties.system?.enum).toEqual(['mantis', 'ava']);
+    expect(schema.properties.duration?.anyOf?.[1]?.pattern).toBeDefined();
+    expect(new RegExp(schema.properties.duration?.anyOf?.[1]?.pattern ?? '').test('1m30s')).toBe(true);
+    expect(schema.allOf.map((s) => s.then.properties.timeline.items.maxProperties)).toEqual([2, 2]);
+  });
+});
