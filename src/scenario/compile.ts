@@ -35,7 +35,7 @@ export function compilePlan(scenario: Scenario, options: CompileOptions = {}): R
   if (variantProblem !== null) problems.push(flagProblem('--variant', variantProblem));
   const seed = options.seed ?? scenario.seed ?? DEFAULT_SEED;
   if (!Number.isSafeInteger(seed) || seed < 0) problems.push(flagProblem('--seed', `'${seed}' is not a seed (allowed: an integer from 0 to ${Number.MAX_SAFE_INTEGER})`));
-  const config = resolveConfig(model, scenario.config, options.set ?? {}, problems);
+  const config = resolveConfig(model, variantProblem === null ? variant : model.defaultVariant, scenario.config, options.set ?? {}, problems);
   if (problems.length > 0) throw new ScenarioError(problems);
 
   const drawn = drawFaults(scenario.faults, { model, cluster: scenario.cluster, seed, durationMs: scenario.durationMs });
@@ -62,15 +62,16 @@ function flagProblem(flag: string, message: string): ScenarioProblem {
   return { file: flag, line: 0, col: 0, message };
 }
 
-/** Defaults, then the file, then `--set` (each `--set` validated like a file value). */
+/** Defaults, then the variant's preset, then the file, then `--set` (validated like a file value). */
 export function resolveConfig(
   model: SystemModel,
+  variant: string,
   fileConfig: Readonly<Record<string, ConfigValue>>,
   set: Readonly<Record<string, string>>,
   problems: ScenarioProblem[],
 ): Record<string, ConfigValue> {
   const config: Record<string, ConfigValue> = {};
-  for (const spec of model.config) config[spec.key] = configDefault(spec);
+  for (const [key, value] of Object.entries(baseConfig(model, variant))) config[key] = value;
   for (const [key, value] of Object.entries(fileConfig)) config[key] = value;
   for (const [key, text] of Object.entries(set)) {
     const spec = model.config.find((c) => c.key === key);
@@ -82,6 +83,14 @@ export function resolveConfig(
     if (result.ok) config[key] = result.value;
     else problems.push(flagProblem('--set', `${key}: ${result.error}`));
   }
+  return config;
+}
+
+/** What a run of `variant` uses when the file and `--set` say nothing: defaults + preset. */
+export function baseConfig(model: SystemModel, variant: string): Record<string, ConfigValue> {
+  const config: Record<string, ConfigValue> = {};
+  for (const spec of model.config) config[spec.key] = configDefault(spec);
+  for (const [key, value] of Object.entries(model.variantConfig?.(variant) ?? {})) config[key] = value;
   return config;
 }
 

@@ -2,7 +2,8 @@ import type { Node } from 'yaml';
 import { Document, isMap, isSeq, visit } from 'yaml';
 import { systemById } from '../systems/registry.js';
 import type { ConfigValue, PlanStep } from '../systems/system-model.js';
-import { configDefault, configValueForFile } from './config.js';
+import { baseConfig } from './compile.js';
+import { configValueForFile } from './config.js';
 import { formatDuration } from './duration.js';
 import type { FaultsSpec, RunPlan, Scenario } from './types.js';
 import { defaultNetworkSpec } from './types.js';
@@ -20,15 +21,16 @@ export interface PlanToScenarioOptions {
 /**
  * A plan as a self-contained scenario: seed and variant fixed, drawn faults written out as
  * explicit timeline steps, `faults` removed (only a drawn `messageDelay` stays, as it is not a
- * step), config = the plan's non-default values. Loading `scenarioToYaml` of it and running
+ * step), config = the plan's values that differ from the variant's defaults. Loading `scenarioToYaml` of it and running
  * gives the plan's traceHash again.
  */
 export function planToScenario(plan: RunPlan, options: PlanToScenarioOptions = {}): Scenario {
   const model = systemById(plan.scenario.system);
   const config: Record<string, ConfigValue> = {};
+  const base = baseConfig(model, plan.variant);
   for (const spec of model.config) {
     const value = plan.config[spec.key];
-    if (value !== undefined && value !== configDefault(spec)) config[spec.key] = value;
+    if (value !== undefined && value !== base[spec.key]) config[spec.key] = value;
   }
   const delayed = plan.messageDelayMs[0] !== 0 || plan.messageDelayMs[1] !== 0;
   const description = options.description ?? plan.scenario.description;

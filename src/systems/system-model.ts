@@ -25,6 +25,11 @@ export interface SystemModel<Cluster = unknown> {
 
   /** null when valid, else what is wrong and what is allowed. Accepts `a+b` combinations. */
   checkVariant(variant: string): string | null;
+  /**
+   * Config values a variant (preset) sets over the defaults; the file and `--set` still override
+   * them. Systems whose variants are code deltas rather than settings leave it out.
+   */
+  variantConfig?(variant: string): Readonly<Record<string, ConfigValue>>;
   /** Every node of the cluster, in a stable order (it is part of the trace). */
   nodes(cluster: Cluster): readonly string[];
   /** Nodes a randomized fault of this kind may hit (usually not the control plane). */

@@ -95,19 +95,14 @@ export interface AvaConfig {
 }
 
 /**
- * Defaults + variant preset + explicit values. The loader merges defaults, file and `--set`
- * into one map, so an explicit value is told apart from a default only by differing from it:
- * a key still at its FIXED default takes the preset's value. (Setting a key explicitly to its
- * FIXED value under `pre` or `head` therefore keeps the preset's value.)
+ * The typed view of a resolved config. The compiler already merged defaults, the variant's
+ * preset (`avaModel.variantConfig`), the file and `--set`, in that order.
  */
-export function resolveAvaConfig(variant: string, raw: Readonly<Record<string, ConfigValue>>): AvaConfig {
-  const preset = avaPresetConfig(variant);
+export function resolveAvaConfig(raw: Readonly<Record<string, ConfigValue>>): AvaConfig {
   const value = (key: string): ConfigValue => {
     const spec = avaConfigKeys.find((k) => k.key === key);
     if (spec === undefined) throw new Error(`ava config key '${key}' is not declared`);
-    const given = raw[key];
-    if (given !== undefined && given !== spec.default) return given;
-    return preset[key] ?? spec.default;
+    return raw[key] ?? spec.default;
   };
   const num = (key: string): number => Number(value(key));
   const bool = (key: string): boolean => value(key) === true;

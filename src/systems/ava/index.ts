@@ -3,7 +3,7 @@ import type { Simulation } from '../../engine/index.js';
 import type { ActionSpec, FaultKind, GenericActionName, PlanStep, SystemInstance, SystemModel, SystemSetup } from '../system-model.js';
 import type { AvaCluster } from './cluster.js';
 import { avaClusterSchema, findOperator, triggerSchema } from './cluster.js';
-import { avaConfigKeys, avaVariants, checkAvaVariant, resolveAvaConfig } from './config.js';
+import { avaConfigKeys, avaPresetConfig, avaVariants, checkAvaVariant, resolveAvaConfig } from './config.js';
 import { Engine } from './engine.js';
 import { addAvaInvariants, avaInvariantSpecs } from './invariants.js';
 import { OperatorProcess } from './operator.js';
@@ -57,12 +57,13 @@ export const avaModel: SystemModel<AvaCluster> = {
     if (reconnectAfterMs !== null) steps.push({ atMs: atMs + reconnectAfterMs, action: 'connect', args: { operator: target, clock: 'next' } });
     return steps;
   },
+  variantConfig: (variant) => avaPresetConfig(variant),
   build: (sim, setup) => buildAva(sim, setup),
 };
 
 function buildAva(sim: Simulation, setup: SystemSetup<AvaCluster>): SystemInstance {
   const { cluster } = setup;
-  const config = resolveAvaConfig(setup.variant, setup.config);
+  const config = resolveAvaConfig(setup.config);
   const world = new AvaWorld(sim, cluster, config);
   const engineRef = sim.ref('aggregator', ENGINE_ACTOR);
   const engine = (): Engine | undefined => sim.instance<Engine>(engineRef);
