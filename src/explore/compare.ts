@@ -36,8 +36,10 @@ export interface VariantSummary {
   readonly messages: {
     readonly total: number;
     readonly perSeed: number;
-    /** Messages per reconnection (the model's `reconnections` metric), or null without one. */
+    /** All messages per reconnection (the model's `reconnections` cost metric), or null without one. */
     readonly perReconnection: number | null;
+    /** Messages the fix adds per reconnection (the model's `fixMessages` cost metric), or null. */
+    readonly fixMessagesPerReconnection: number | null;
   };
   readonly reconnections: number | null;
   /** Mean of the model's recycling-delay metric (Mantis), or null. */
@@ -150,9 +152,9 @@ export function summarise(outcomes: readonly MeasureOutcome[]): VariantSummary {
     const entry = metricSums.get(key) as { sum: number; count: number };
     metrics[key] = round4(entry.sum / entry.count);
   }
-  const reconnectionsKey = findMetric(metrics, /(^|\.)reconnections?$/i);
-  const reconnectionsTotal = reconnectionsKey === null ? null : (metricSums.get(reconnectionsKey)?.sum ?? 0);
-  const recyclingKey = findMetric(metrics, /recycl/i);
+  // CostMetrics keys (src/systems/system-model.ts): top-level, exact names.
+  const reconnectionsTotal = metricSums.has('reconnections') ? (metricSums.get('reconnections')?.sum ?? 0) : null;
+  const fixMessagesTotal = metricSums.has('fixMessages') ? (metricSums.get('fixMessages')?.sum ?? 0) : null;
   return {
     seedsRun: n,
     violatingSeeds: Object.fromEntries(sortedKeys.map((k) => [k, violatingSeeds[k] as number])),
@@ -164,17 +166,15 @@ export function summarise(outcomes: readonly MeasureOutcome[]): VariantSummary {
       total: messagesTotal,
       perSeed: round4(n > 0 ? messagesTotal / n : 0),
       perReconnection: reconnectionsTotal !== null && reconnectionsTotal > 0 ? round4(messagesTotal / reconnectionsTotal) : null,
+      fixMessagesPerReconnection:
+        reconnectionsTotal !== null && reconnectionsTotal > 0 && fixMessagesTotal !== null ? round4(fixMessagesTotal / reconnectionsTotal) : null,
     },
     reconnections: reconnectionsTotal,
-    recyclingDelayMs: recyclingKey === null ? null : (metrics[recyclingKey] as number),
+    recyclingDelayMs: metrics['recyclingDelayMs'] ?? null,
     timeToRecoverS: episodes > 0 ? round4(violationSeconds / episodes) : null,
     metrics,
     errors,
   };
-}
-
-function findMetric(metrics: Readonly<Record<string, number>>, pattern: RegExp): string | null {
-  return Object.keys(metrics).find((k) => pattern.test(k)) ?? null;
 }
 
 function round4(value: number): number {

@@ -48,6 +48,7 @@ export function renderCompareReport(report: CompareReport, c: ChalkInstance): st
   rows.push(['time to recover (s)', summaries.map((s) => (s.timeToRecoverS === null ? '-' : s.timeToRecoverS.toFixed(1)))]);
   rows.push(['messages / seed', summaries.map((s) => s.messages.perSeed.toFixed(0))]);
   rows.push(['messages / reconnection', summaries.map((s) => (s.messages.perReconnection === null ? '-' : s.messages.perReconnection.toFixed(1)))]);
+  rows.push(['fix messages / reconnection', summaries.map((s) => (s.messages.fixMessagesPerReconnection === null ? '-' : s.messages.fixMessagesPerReconnection.toFixed(2)))]);
   rows.push(['recycling delay (ms)', summaries.map((s) => (s.recyclingDelayMs === null ? '-' : s.recyclingDelayMs.toFixed(0)))]);
   const labelWidth = Math.max(...rows.map(([l]) => l.length), 10);
   const widths = names.map((n, i) => Math.max(n.length, ...rows.map(([, cells]) => (cells[i] ?? '').length)));

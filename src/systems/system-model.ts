@@ -72,8 +72,21 @@ export interface SystemInstance {
    * needs no help). Called before the engine applies a generic crash/restart of a node.
    */
   beforeGeneric?(action: GenericActionName, node: string): void;
-  /** System metrics for `run --json` `metrics` (messages are added by the runner). */
-  metrics(): Record<string, unknown>;
+  /**
+   * System metrics for `run --json` `metrics` (messages are added by the runner). The keys of
+   * `CostMetrics`, when a system has them, sit at the top level so `compare` can read them.
+   */
+  metrics(): Record<string, unknown> & Partial<CostMetrics>;
+}
+
+/** What a fix costs, in the units `compare` tabulates (spec: "what each costs"). */
+export interface CostMetrics {
+  /** Reconnections of the thing that flaps (Mantis: TE restarts seen; Ava: operator reconnects). */
+  readonly reconnections: number;
+  /** Messages that exist only to handle reconnections (Mantis: the fix's notifications). */
+  readonly fixMessages: number;
+  /** Mean time from a restart until the executor is usable again, ms (null: no restart). */
+  readonly recyclingDelayMs: number | null;
 }
 
 export type ConfigValue = number | boolean | string;

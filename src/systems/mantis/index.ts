@@ -174,12 +174,16 @@ export class MantisInstance implements SystemInstance {
     const notifications = Object.fromEntries([...world.notifications].sort(([a], [b]) => (a < b ? -1 : 1)));
     const sent = [...world.notifications.values()].reduce((a, b) => a + b, 0);
     const delays = world.recyclingDelaysMs;
+    const recyclingDelayMs = delays.length === 0 ? null : Math.round(delays.reduce((a, b) => a + b, 0) / delays.length);
     return {
+      reconnections: world.teReconnections,
+      fixMessages: sent,
+      recyclingDelayMs,
       mantis: {
         teReconnections: world.teReconnections,
         notificationMessages: { total: sent, byType: notifications, perReconnection: world.teReconnections === 0 ? 0 : Math.round((sent / world.teReconnections) * 100) / 100 },
         deadEndpointSeconds: Math.round(world.deadEndpointSeconds() * 1000) / 1000,
-        recyclingDelayMs: { perRestart: delays, mean: delays.length === 0 ? null : Math.round(delays.reduce((a, b) => a + b, 0) / delays.length) },
+        recyclingDelayMs: { perRestart: delays, mean: recyclingDelayMs },
         consumerReconnections: world.dataPlane.reconnections,
         jobsKilled: [...world.killedJobs.keys()],
       },

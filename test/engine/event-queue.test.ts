@@ -1,0 +1,116 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { EventQueue } from '../../src/engine/index.js';
+
+/** The naive model: a list of live events, popped by smallest (time, insertion order). */
+interface ModelEvent {
+  readonly id: number;
+  timeUs: number;
+  order: number;
+}
+
+type Command =
+  | { readonly op: 'push'; readonly delayUs: number }
+  | { readonly op: 'pop' }
+  | { readonly op: 'cancel'; readonly pick: number }
+  | { readonly op: 'park-next' }
+  | { readonly op: 'unpark'; readonly pick: number; readonly delayUs: number };
+
+// Delays span several of the queue's 65 ms buckets, with many exact ties.
+const delayArb = fc.oneof(fc.constantFrom(0, 1, 1_000, 65_535, 65_536, 65_537), fc.integer({ min: 0, max: 300_000 }));
+const commandArb: fc.Arbitrary<Command> = fc.oneof(
+  { weight: 5, arbitrary: delayArb.map((delayUs) => ({ op: 'push', delayUs }) as const) },
+  { weight: 4, arbitrary: fc.constant({ op: 'pop' } as const) },
+  { weight: 2, arbitrary: fc.nat().map((pick) => ({ op: 'cancel', pick }) as const) },
+  { weight: 1, arbitrary: fc.constant({ op: 'park-next' } as const) },
+  { weight: 1, arbitrary: fc.tuple(fc.nat(), delayArb).map(([pick, delayUs]) => ({ op: 'unpark', pick, delayUs }) as const) },
+);
+
+describe('EventQueue', () => {
+  it('pops in (time, insertion order) and honours cancel and park, like a sorted list', () => {
+    fc.assert(
+      fc.property(fc.array(commandArb, { maxLength: 400 }), (commands) => {
+        // Arrange
+        const queue = new EventQueue<number>(4); // small, so it grows too
+        const model: ModelEvent[] = [];
+        const parked: { id: number; handle: number }[] = [];
+        const handles = new Map<number, number>(); // id -> handle, for every id ever pushed
+        let nowUs = 0;
+        let nextId = 0;
+        let nextOrder = 0;
+        // Act / Assert, command by command
+        for (const command of commands) {
+          switch (command.op) {
+            case 'push': {
+              const id = nextId++;
+              handles.set(id, queue.push(nowUs + command.delayUs, 1, 0, 0, 0, 0, id));
+              model.push({ id, timeUs: nowUs + command.delayUs, order: nextOrder++ });
+              break;
+            }
+            case 'pop':
+            case 'park-next': {
+              model.sort((x, y) => x.timeUs - y.timeUs || x.order - y.order);
+              const expected = model.shift();
+              expect(queue.pop()).toBe(expected !== undefined);
+              if (expected === undefined) break;
+              expect(queue.poppedPayload).toBe(expected.id);
+              expect(queue.poppedTime).toBe(expected.timeUs);
+              nowUs = expected.timeUs;
+              if (command.op === 'park-next') {
+                const handle = queue.park();
+                expect(handle).toBe(handles.get(expected.id));
+                parked.push({ id: expected.id, handle });
+              }
+              break;
+            }
+            case 'cancel': {
+              if (nextId === 0) break;
+              const id = command.pick % nextId;
+              const index = model.findIndex((e) => e.id === id);
+              const parkedIndex = parked.findIndex((p) => p.id === id);
+              const cancelled = queue.cancel(handles.get(id) as number);
+              expect(cancelled).toBe(index >= 0 || parkedIndex >= 0);
+              if (index >= 0) model.splice(index, 1);
+              if (parkedIndex >= 0) parked.splice(parkedIndex, 1);
+              break;
+            }
+            case 'unpark': {
+              if (parked.length === 0) break;
+              const [entry] = parked.splice(command.pick % parked.length, 1);
+              if (entry === undefined) break;
+              expect(queue.unpark(entry.handle, nowUs + command.delayUs)).toBe(true);
+              model.push({ id: entry.id, timeUs: nowUs + command.delayUs, order: nextOrder++ });
+              break;
+            }
+          }
+          expect(queue.size).toBe(model.length + parked.length);
+        }
+        // Drain: everything left comes out in model order.
+        model.sort((x, y) => x.timeUs - y.timeUs || x.order - y.order);
+        for (const expected of model) {
+          expect(queue.pop()).toBe(true);
+          expect(queue.poppedPayload).toBe(expected.id);
+        }
+        expect(queue.pop()).toBe(false);
+        expect(queue.peekTime()).toBe(Number.POSITIVE_INFINITY);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('releases a parked event cancelled while parked when it is unparked', () => {
+    // Arrange
+    const queue = new EventQueue<string>(4);
+    queue.push(10, 1, 0, 0, 0, 0, 'a');
+    queue.pop();
+    const handle = queue.park();
+    // Act
+    const cancelled = queue.cancel(handle);
+    const unparked = queue.unpark(handle, 20);
+    // Assert
+    expect(cancelled).toBe(true);
+    expect(unparked).toBe(false);
+    expect(queue.size).toBe(0);
+    expect(queue.pop()).toBe(false);
+  });
+});

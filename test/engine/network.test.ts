@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import type { Seen } from './helpers.js';
+import { makeSim, puppet, recorder } from './helpers.js';
+
+const MESSAGES = 10_000;
+
+function sendMany(network: { dropProbability?: number; duplicateProbability?: number; latencyUs?: readonly [number, number] }, seed = 3) {
+  const sim = makeSim(['a', 'b'], { seed, network: { latencyUs: [1_000, 10_000], ...network } });
+  const log: Seen[] = [];
+  const a = puppet(sim, 'a', 'a');
+  const b = recorder(sim, 'b', 'b', log);
+  sim.startAll();
+  for (let i = 0; i < MESSAGES; i++) sim.send(a, b, { type: 'm' });
+  sim.runUntil(1_000_000);
+  return { sim, log };
+}
+
+describe('network model', () => {
+  it('loses about dropProbability of the messages', () => {
+    // Arrange / Act
+    const { sim, log } = sendMany({ dropProbability: 0.2 });
+    // Assert: 8000 expected, sd = 40; allow 5 sd.
+    expect(log.length).toBeGreaterThan(8_000 - 200);
+    expect(log.length).toBeLessThan(8_000 + 200);
+    expect(sim.messagesDropped).toBe(MESSAGES - log.length);
+  });
+
+  it('delivers about duplicateProbability of the messages twice', () => {
+    // Arrange / Act
+    const { log } = sendMany({ duplicateProbability: 0.1 });
+    // Assert: 11000 expected, sd = 30; allow 5 sd.
+    expect(log.length).toBeGreaterThan(11_000 - 150);
+    expect(log.length).toBeLessThan(11_000 + 150);
+  });
+
+  it('neither drops nor duplicates by default', () => {
+    // Arrange / Act
+    const { sim, log } = sendMany({});
+    // Assert
+    expect(log.length).toBe(MESSAGES);
+    expect(sim.messagesDropped).toBe(0);
+  });
+
+  it('draws latency uniformly in [min, max)', () => {
+    // Arrange / Act
+    const { log } = sendMany({});
+    const latencies = log.map((s) => s.atUs - s.sentAtUs);
+    // Assert
+    expect(Math.min(...latencies)).toBeGreaterThanOrEqual(1_000);
+    expect(Math.max(...latencies)).toBeLessThan(10_000);
+    const mean = latencies.reduce((x, y) => x + y, 0) / latencies.length;
+    expect(Math.abs(mean - 5_500)).toBeLessThan(100);
+  });
+
+  it('counts messages by type', () => {
+    // Arrange / Act
+    const { sim } = sendMany({ dropProbability: 0.5 });
+    // Assert: drops are counted as sent.
+    expect(sim.messagesByType.get('m')).toBe(MESSAGES);
+    expect(sim.messagesSent).toBe(MESSAGES);
+  });
+});
