@@ -19,7 +19,8 @@ const DRAWS_MAX = 1_000_000;
  * Materialises `faults:` into concrete steps, deterministically from (seed, 'faults/<kind>').
  * Each kind has its own stream, so adding a kind never shifts another kind's draws.
  *
- * Gaps between faults of a kind are uniform in [0, 2·every] (mean = every) over [0, duration);
+ * Gaps between faults of a kind are uniform in [0, 2·every] (mean = every) over
+ * [0, duration − quiet) (quiet defaults to a quarter of the duration: see FaultsSpec.quietMs);
  * the target is drawn from `model.faultTargets(cluster, kind)`. Every draw (target, repair delay)
  * is made even when the fault is then skipped, so one skip never shifts the later draws.
  *
@@ -45,6 +46,8 @@ export function drawFaults(faults: FaultsSpec | undefined, options: { model: Sys
   const on = (kind: FaultName): boolean => present.includes(kind) && !off.has(kind);
 
   const { model, cluster, seed, durationMs } = options;
+  // Faults start only before the quiet stretch: liveness is judged once they have stopped.
+  const lastStartMs = durationMs - (faults.quietMs ?? Math.floor(durationMs / 4));
   const each = (kind: FaultKind, everyMs: number, draw: (rng: Rng, atMs: number, target: string) => void): void => {
     const rng = new Rng(seed, `faults/${kind}`);
     const targets = model.faultTargets(cluster, kind);
@@ -52,7 +55,7 @@ export function drawFaults(faults: FaultsSpec | undefined, options: { model: Sys
     let atMs = 0;
     for (let i = 0; i < DRAWS_MAX; i++) {
       atMs += rng.intInclusive(0, 2 * everyMs);
-      if (atMs >= durationMs) return;
+      if (atMs >= lastStartMs) return;
       draw(rng, atMs, rng.pick(targets));
     }
     assert(false, 'fault draws stay under their cap', { kind, everyMs, durationMs });

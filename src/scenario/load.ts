@@ -221,7 +221,7 @@ function checkFaults(model: SystemModel, raw: unknown, durationMs: number | null
     if (spec === undefined || spec === null) continue;
     const path: DataPath = ['faults', kind];
     if (kind === 'drop' && model.dropSteps === undefined) {
-      problems.atPath(path, `system ${model.id} has no drop fault (allowed: crash, partition, pause, messageDelay, swarm)`, 'key');
+      problems.atPath(path, `system ${model.id} has no drop fault (allowed: crash, partition, pause, messageDelay, swarm, quiet)`, 'key');
       continue;
     }
     const every = parseDuration(spec.every);
@@ -276,6 +276,7 @@ interface FaultsInput {
   pause?: { every: unknown; for: readonly unknown[] } | undefined;
   messageDelay?: readonly unknown[] | undefined;
   swarm?: boolean | undefined;
+  quiet?: unknown;
 }
 
 function faultsOf(input: FaultsInput): FaultsSpec {
@@ -286,5 +287,6 @@ function faultsOf(input: FaultsInput): FaultsSpec {
     ...(input.pause ? { pause: { everyMs: msOf(input.pause.every), forMs: rangeOf(input.pause.for) } } : {}),
     ...(input.messageDelay ? { messageDelayMs: rangeOf(input.messageDelay) } : {}),
     ...(input.swarm !== undefined ? { swarm: input.swarm } : {}),
+    ...(input.quiet !== undefined ? { quietMs: msOf(input.quiet) } : {}),
   };
 }

@@ -54,6 +54,9 @@ export const faultsSchema = z.strictObject({
   pause: z.strictObject({ every: everySchema, for: durationRangeSchema }).optional(),
   messageDelay: durationRangeSchema.optional().meta({ description: 'Extra delay per message, uniform in [min, max].' }),
   swarm: z.boolean().optional().meta({ description: 'Each seed switches a random subset of these fault kinds off.' }),
+  quiet: durationSchema.optional().meta({
+    description: 'No fault starts in this last stretch of the run, so liveness invariants are judged after the faults stop. Default: a quarter of the duration.',
+  }),
 });
 
 /** Top level of a scenario file. Sections that belong to a system are checked by hand. */

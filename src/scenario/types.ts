@@ -44,6 +44,11 @@ export interface FaultsSpec {
   readonly pause?: { readonly everyMs: number; readonly forMs: readonly [number, number] };
   readonly messageDelayMs?: readonly [number, number];
   readonly swarm?: boolean;
+  /**
+   * No fault starts in this last stretch (repairs may still land in it), so liveness invariants
+   * are judged after the faults stop, as TigerBeetle's VOPR does. @defaultValue duration / 4
+   */
+  readonly quietMs?: number;
 }
 
 /** Everything one run needs, fully concrete: the same plan always runs to the same traceHash. */

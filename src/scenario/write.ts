@@ -114,6 +114,7 @@ function faultsForFile(faults: FaultsSpec): Record<string, unknown> {
   if (faults.pause) out.pause = { every: formatDuration(faults.pause.everyMs), for: range(faults.pause.forMs) };
   if (faults.messageDelayMs) out.messageDelay = range(faults.messageDelayMs);
   if (faults.swarm !== undefined) out.swarm = faults.swarm;
+  if (faults.quietMs !== undefined) out.quiet = formatDuration(faults.quietMs);
   return out;
 }
 

@@ -1,20 +1,38 @@
 /**
- * `npm run findings`: regenerates the findings tables in README.md between the markers
- * `<!-- findings:<system>:start -->` and `<!-- findings:<system>:end -->`.
+ * `npm run findings`: regenerates the measured tables in README.md, between markers
+ * `<!-- findings:<system>:start -->` … `:end -->` (every shipped scenario × every variant) and
+ * `<!-- compare:<name>:start -->` … `:end -->` (output of `clustersim compare`). Nothing in
+ * those tables is typed by hand.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { findingsMarkdown, findingsTable } from '../report/findings-table.js';
+
+/** The compare campaigns the README shows: name → CLI arguments. */
+const COMPARES: Readonly<Record<string, readonly string[]>> = {
+  'mantis-report': ['scenarios/mantis/report.yaml', '--variants', 'as-is,fix-1a,fix-1a-merged,fix-1b,fix-1c,broadcast,fix-2,fix-3', '--seeds', '50'],
+  'mantis-fuzz': ['scenarios/mantis/fuzz.yaml', '--variants', 'as-is,fix-1a,fix-1a-merged,fix-1b,fix-1c,broadcast,fix-2,fix-3,fix-1a-merged+fix-3', '--seeds', '200'],
+  'ava-fuzz': ['scenarios/ava/fuzz.yaml', '--variants', 'pre,fixed,head', '--seeds', '200'],
+};
+
+function replaceBetween(text: string, start: string, end: string, body: string): string {
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  if (from < 0 || to < from) return text;
+  return `${text.slice(0, from + start.length)}\n${body}\n${text.slice(to)}`;
+}
 
 const readmePath = process.argv[2] ?? 'README.md';
 let readme = readFileSync(readmePath, 'utf8');
 for (const system of ['mantis', 'ava']) {
-  const start = `<!-- findings:${system}:start -->`;
-  const end = `<!-- findings:${system}:end -->`;
-  const from = readme.indexOf(start);
-  const to = readme.indexOf(end);
-  if (from < 0 || to < from) continue;
   const table = findingsMarkdown(findingsTable(system, `scenarios/${system}`));
-  readme = `${readme.slice(0, from + start.length)}\n${table}\n${readme.slice(to)}`;
+  readme = replaceBetween(readme, `<!-- findings:${system}:start -->`, `<!-- findings:${system}:end -->`, table);
+}
+for (const [name, args] of Object.entries(COMPARES)) {
+  const shown = ['compare', ...args];
+  const output = execFileSync(process.execPath, ['bin/clustersim.js', ...shown, '--no-color'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const body = `\`\`\`\n$ clustersim ${shown.join(' ')}\n${output.trimEnd()}\n\`\`\``;
+  readme = replaceBetween(readme, `<!-- compare:${name}:start -->`, `<!-- compare:${name}:end -->`, body);
 }
 const tmp = `${readmePath}.tmp-${process.pid}`;
 writeFileSync(tmp, readme);

@@ -11,6 +11,13 @@ export const avaConfigKeys: readonly ConfigKeySpec[] = [
   { key: 'notificationBatch', kind: 'duration', default: 3000, min: 1, meaning: 'period of sendBatchedNotifications (L197)' },
   { key: 'notificationTimeout', kind: 'duration', default: 500, min: 1, meaning: 'per-notification send timeout; a notification that fails is dropped (L1186)' },
   { key: 'operatorRetryDelay', kind: 'duration', default: 60_000, min: 0, meaning: 'operator reconnect delay after a stream error (W@fix L26)' },
+  {
+    key: 'triggerInterval',
+    kind: 'duration',
+    default: 0,
+    min: 0,
+    meaning: 'model knob, not upstream: every this often each operator process fires its local checks (NotifyTriggers); 0 = only on a fire-trigger step',
+  },
   { key: 'reconnectCooldown', kind: 'duration', default: 0, min: 0, meaning: 'aggregator rejects a connect within this time of the last accepted one (HEAD 5s, ResourceExhausted)' },
   { key: 'tickerCtx', kind: 'boolean', default: true, meaning: 'BUG1: a connect cancels the previous ticker of the address; false = PRE (zombie tickers)' },
   { key: 'clockReset', kind: 'boolean', default: true, meaning: 'BUG2: every reconnect resets TaskID; false = PRE (only a higher MonotonicClock resets it)' },
@@ -79,6 +86,7 @@ export interface AvaConfig {
   readonly notificationTimeoutMs: number;
   readonly operatorRetryDelayMs: number;
   readonly reconnectCooldownMs: number;
+  readonly triggerIntervalMs: number;
   readonly tickerCtx: boolean;
   readonly clockReset: boolean;
   readonly reclaim: ReclaimMode;
@@ -114,6 +122,7 @@ export function resolveAvaConfig(raw: Readonly<Record<string, ConfigValue>>): Av
     notificationTimeoutMs: num('notificationTimeout'),
     operatorRetryDelayMs: num('operatorRetryDelay'),
     reconnectCooldownMs: num('reconnectCooldown'),
+    triggerIntervalMs: num('triggerInterval'),
     tickerCtx: bool('tickerCtx'),
     clockReset: bool('clockReset'),
     reclaim: value('reclaim') as ReclaimMode,

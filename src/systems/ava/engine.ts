@@ -3,7 +3,7 @@ import { msToUs } from '../../engine/index.js';
 import { canStreamCheck, supportsTaskTrigger } from './approval.js';
 import type { Capabilities, TaskSpec, Trigger } from './cluster.js';
 import type { AvaConfig } from './config.js';
-import type { SyncMessagesReq, TaskOperation } from './messages.js';
+import type { NotifyTriggersReq, SyncMessagesReq, TaskOperation } from './messages.js';
 import { monitorTaskTrigger, streamEnded, taskOperation } from './messages.js';
 import { ModelMutex } from './mutex.js';
 import type { TickerCtx } from './stream-handler.js';
@@ -24,7 +24,7 @@ export interface StreamEntry {
   readonly streamId: number;
 }
 
-type EngineInbox = SyncMessagesReq | { type: 'notify-batch' };
+type EngineInbox = SyncMessagesReq | NotifyTriggersReq | { type: 'notify-batch' };
 
 type PendingNotification = { readonly taskId: string; readonly op: TaskOperation['type'] };
 
@@ -76,7 +76,33 @@ export class Engine implements Actor<EngineInbox> {
         return this.accept(message, envelope.stream, envelope.from);
       case 'notify-batch':
         return this.sendBatchedNotifications();
+      case 'NotifyTriggers':
+        return this.aggregateChecksResultWithState(message);
     }
+  }
+
+  /**
+   * `NotifyTriggers` → `AggregateChecksResultWithState` (L1234). Like SyncMessages it trusts
+   * the declared address. It marks the task synced for that address (L1238-1240), whichever
+   * process or connection reported, so a loser of E5 hides the task from the winner; and it
+   * reloads a task missing from memory from the DB whatever its status (L1277-1278), so a
+   * cancelled task whose Cancel was lost comes back and is streamed again (E10). The run itself
+   * (`IsRunable`, model/task.go L156, no status check) is only noted. [inferred] an address
+   * with no operatorState yet (e.g. after an aggregator restart) changes no TaskID.
+   */
+  private aggregateChecksResultWithState(request: NotifyTriggersReq): void {
+    const { address, taskId } = request;
+    this.world.metrics.notifyTriggers++;
+    this.trackSyncedTasks.get(address)?.TaskID.add(taskId);
+    const row = this.db.get(taskId);
+    if (row === undefined) return;
+    if (!this.tasks.has(taskId)) {
+      this.tasks.set(taskId, { id: taskId, trigger: row.trigger });
+      this.world.metrics.tasksReloaded++;
+      this.ctx.note('task', `NotifyTriggers from operator ${address}: task ${taskId} is not in memory; reloaded from the DB (status ${row.status})`, { task: taskId, operator: address });
+    }
+    const stale = row.status === 'active' ? '' : ` although it is ${row.status === 'canceled' ? 'cancelled' : 'deleted'} (IsRunable checks no status)`;
+    this.ctx.note('trigger', `NotifyTriggers(${taskId}) from operator ${address}: task executed${stale}; TaskID[${taskId}] marked synced for ${address}`, { task: taskId, operator: address });
   }
 
   /** `SyncMessages` (aggregator/rpc_server.go): no signature check; spawns the handler. */
@@ -194,7 +220,10 @@ export class Engine implements Actor<EngineInbox> {
     for (const [address, queue] of this.goMapOrder.shuffle(batch)) {
       const entry = this.operatorStreams.get(address);
       for (const { taskId, op } of queue) {
-        const result = entry === undefined ? 'no-stream' : this.ctx.sim.streamSend(entry.streamId, this.ctx.ref, taskOperation(op, taskId));
+        let result = entry === undefined ? 'no-stream' : this.world.send(entry.streamId, this.ctx.ref, taskOperation(op, taskId));
+        // A stalled stream: the Send completes when the stall ends, the message arrives then,
+        // but if that is after the 500 ms timeout the notification already counted as failed (E11).
+        if (result === 'stalled' && entry !== undefined) result = this.world.stalledForUs(entry.streamId) < msToUs(this.config.notificationTimeoutMs) ? 'ok' : 'blocked';
         if (result === 'ok') {
           this.trackSyncedTasks.get(address)?.TaskID.delete(taskId);
           this.world.metrics.notificationsSent++;
@@ -224,7 +253,8 @@ export class Engine implements Actor<EngineInbox> {
       if (!this.canStreamCheck(address) || !this.supportsTaskTrigger(address, task.trigger)) continue;
       const entry = this.operatorStreams.get(address) as StreamEntry;
       const record = this.world.connections[entry.connId - 1];
-      const result = this.ctx.sim.streamSend(entry.streamId, this.ctx.ref, monitorTaskTrigger(task.id, task.trigger, entry.connId));
+      // [inferred] a stalled broadcast Send is given up on (not marked synced) and arrives later.
+      const result = this.world.send(entry.streamId, this.ctx.ref, monitorTaskTrigger(task.id, task.trigger, entry.connId));
       if (result !== 'ok' || record === undefined) continue;
       this.trackSyncedTasks.get(address)?.TaskID.add(task.id);
       this.world.onMonitorSent(record, task.id);

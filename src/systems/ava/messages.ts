@@ -24,6 +24,16 @@ export interface TaskOperation {
 }
 
 /**
+ * `NotifyTriggersReq{address, signature, task_id, trigger_type, trigger_output}` (unary RPC): an
+ * operator's check fired. Only address and task matter to assignment state.
+ */
+export interface NotifyTriggersReq {
+  readonly type: 'NotifyTriggers';
+  readonly address: string;
+  readonly taskId: string;
+}
+
+/**
  * How the server side of the RPC ended, as the client's Recv sees it [runtime]: the handler
  * returned nil → io.EOF; returned an error → a status error; rejected by the HEAD cooldown →
  * ResourceExhausted; transport gone → Unavailable.
@@ -40,6 +50,7 @@ export type OperatorInbound = MonitorTaskTrigger | TaskOperation | StreamEnded;
 export const monitorTaskTrigger = (taskId: string, trigger: Trigger, connId: number): MonitorTaskTrigger => ({ type: 'MonitorTaskTrigger', taskId, trigger, connId });
 export const taskOperation = (op: TaskOperation['type'], taskId: string): TaskOperation => ({ type: op, taskId });
 export const streamEnded = (code: StreamEndCode): StreamEnded => ({ type: 'StreamEnded', code });
+export const notifyTriggersReq = (address: string, taskId: string): NotifyTriggersReq => ({ type: 'NotifyTriggers', address, taskId });
 export const syncMessagesReq = (address: string, monotonicClock: number, capabilities: Capabilities): SyncMessagesReq => ({
   type: 'SyncMessagesReq',
   address,

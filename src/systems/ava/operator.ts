@@ -3,10 +3,17 @@ import { msToUs, US_PER_S } from '../../engine/index.js';
 import type { OperatorSpec, Trigger } from './cluster.js';
 import type { AvaConfig } from './config.js';
 import type { OperatorInbound, StreamEndCode } from './messages.js';
-import { syncMessagesReq } from './messages.js';
+import { notifyTriggersReq, syncMessagesReq } from './messages.js';
 import type { AvaWorld, ClockChoice, OperatorView } from './world.js';
 
-type OperatorInbox = OperatorInbound | { type: 'dial' };
+type OperatorInbox = OperatorInbound | { type: 'dial' } | { type: 'fire-all' };
+
+/**
+ * The clock of a dial: a scripted `connect` says which (CONTRACT §5); the process's own dials
+ * (first connect, restart, retry) send `now().Unix()` (W@fix L433, L448), `wall` here, which
+ * equals the last one when a restart falls in the same second (spec §1.3).
+ */
+type DialClock = ClockChoice | 'wall';
 
 /** Unix seconds at simulated time 0: MonotonicClock = wall-clock seconds at each attempt. */
 const EPOCH_S = 1_750_000_000;
@@ -50,8 +57,10 @@ export class OperatorProcess implements Actor<OperatorInbox>, OperatorView {
     this.world.operators.set(this.spec.node, this);
     const pending = this.world.pendingClock.get(this.spec.node);
     this.world.pendingClock.delete(this.spec.node);
+    // [inferred] a process with local checks fires them every triggerInterval (0: only on `fire-trigger`).
+    if (this.config.triggerIntervalMs > 0) this.ctx.every(msToUs(this.config.triggerIntervalMs), { type: 'fire-all' });
     if (pending !== undefined) return this.dial(pending);
-    if (this.ctx.incarnation > 0) return this.dial('next'); // a restarted process dials at once
+    if (this.ctx.incarnation > 0) return this.dial('wall'); // a restarted process dials at once
     if (this.spec.connectAtMs !== null) this.retry = this.ctx.after(msToUs(this.spec.connectAtMs), { type: 'dial' });
   }
 
@@ -60,7 +69,7 @@ export class OperatorProcess implements Actor<OperatorInbox>, OperatorView {
   }
 
   /** CONNECTING (W@fix L433-451): a new SyncMessages stream with the clock of this attempt. */
-  dial(choice: ClockChoice): void {
+  dial(choice: DialClock): void {
     if (this.retry !== null) this.ctx.cancel(this.retry);
     this.retry = null;
     const sim = this.ctx.sim;
@@ -80,17 +89,22 @@ export class OperatorProcess implements Actor<OperatorInbox>, OperatorView {
     this.ctx.note('operator', `operator ${this.spec.address} (${this.spec.node}) dials SyncMessages with MonotonicClock ${clock}`, this.entities());
   }
 
-  private clockFor(choice: ClockChoice): number {
+  private clockFor(choice: DialClock): number {
     const wall = EPOCH_S + Math.floor(this.ctx.now() / US_PER_S);
     const last = this.world.lastClock.get(this.spec.node);
     if (typeof choice === 'number') return choice;
+    if (choice === 'wall') return wall;
     if (choice === 'same') return last ?? wall;
     if (choice === 'lower') return (last ?? wall) - 1;
     return last === undefined ? wall : Math.max(wall, last + 1);
   }
 
   onMessage(message: OperatorInbox, envelope: Readonly<Envelope>): void {
-    if (message.type === 'dial') return this.dial('next');
+    if (message.type === 'dial') return this.dial('wall');
+    if (message.type === 'fire-all') {
+      for (const taskId of [...this.checks.keys()].sort()) this.fire(taskId);
+      return;
+    }
     if (message.type === 'StreamEnded') {
       this.ctx.sim.setStreamState(envelope.stream, 'closed');
       if (envelope.stream === this.stream) this.onStreamEnded(message.code);
@@ -124,6 +138,23 @@ export class OperatorProcess implements Actor<OperatorInbox>, OperatorView {
       return;
     }
     this.ctx.note('debug-operator', `operator ${this.spec.address} got MonitorTaskTrigger(${taskId}) again (idempotent)`, { ...this.entities(), task: taskId });
+  }
+
+  /**
+   * The trigger condition of a task occurs: each scheduled job of its local check fires
+   * (twice for a duplicated time job, spec §1.3) and reports with the unary NotifyTriggers RPC,
+   * which does not use the stream: an operator whose stream goroutine stopped on io.EOF still
+   * reports (E5). Returns how many jobs fired.
+   */
+  fire(taskId: string): number {
+    const check = this.checks.get(taskId);
+    if (check === undefined) return 0;
+    for (let job = 0; job < check.jobs; job++) {
+      this.world.metrics.triggerFirings++;
+      this.ctx.send(this.aggregator, notifyTriggersReq(this.spec.address, taskId));
+    }
+    this.ctx.note('operator', `operator ${this.spec.address} (${this.spec.node}) fires task ${taskId}${check.jobs > 1 ? ` ${check.jobs} times (duplicate time jobs)` : ''}: NotifyTriggers`, { ...this.entities(), task: taskId });
+    return check.jobs;
   }
 
   private removeCheck(taskId: string, op: string): void {

@@ -1,4 +1,4 @@
-import type { Micros, Simulation, ViolationDetail } from '../../engine/index.js';
+import type { ActorRef, Message, Micros, Simulation, StreamSendResult, ViolationDetail } from '../../engine/index.js';
 import { msToUs } from '../../engine/index.js';
 import { supportsTaskTrigger } from './approval.js';
 import type { AvaCluster, Capabilities, OperatorSpec, Trigger } from './cluster.js';
@@ -49,6 +49,19 @@ interface InFlight {
   readonly detail: ViolationDetail;
 }
 
+/**
+ * A stalled stream (`stall` action): the link is up but the operator side does not drain it
+ * (HTTP/2 flow-control window full, a slow peer), so a Send blocks until the stall ends and
+ * then completes. Sends made meanwhile queue behind it, in order.
+ */
+interface Stall {
+  readonly untilUs: Micros;
+  readonly queued: { readonly from: ActorRef; readonly message: Message; readonly done: ((result: StreamSendResult) => void) | null }[];
+}
+
+/** What a Send on a stream does now: the engine's results, or `stalled` (completes later). */
+export type AvaSendResult = StreamSendResult | 'stalled';
+
 interface PendingCancel {
   readonly taskId: string;
   readonly op: string;
@@ -87,6 +100,7 @@ export class AvaWorld {
   /** Set while taskAssignments maps some task to "" (I2; nothing in the code writes it). */
   emptyAssignment: ViolationDetail | null = null;
   streamsDirty = true;
+  private readonly stalls = new Map<number, Stall>();
   /** One-event violations (a send that must not happen): invariant id → detail. */
   readonly eventViolations = new Map<string, ViolationDetail>();
 
@@ -111,6 +125,10 @@ export class AvaWorld {
     deadlockedHandlers: 0,
     operatorStops: 0,
     duplicateTimeJobs: 0,
+    lateDeliveries: 0,
+    triggerFirings: 0,
+    notifyTriggers: 0,
+    tasksReloaded: 0,
   };
 
   private readonly approvedLower: Set<string>;
@@ -191,6 +209,47 @@ export class AvaWorld {
       this.uncancelledByAddress.set(address, set);
     }
     return set;
+  }
+
+  // ---------------------------------------------------------------- stalled streams (E11)
+
+  /** The stream stops draining for `forMs`: Sends block until then, and complete then. */
+  stall(streamId: number, forMs: number): void {
+    const untilUs = this.sim.now() + msToUs(forMs);
+    const existing = this.stalls.get(streamId);
+    if (existing !== undefined && existing.untilUs >= untilUs) return;
+    const stall: Stall = { untilUs, queued: existing?.queued ?? [] };
+    this.stalls.set(streamId, stall);
+    this.sim.at(untilUs, () => this.endStall(streamId, stall));
+  }
+
+  /** Remaining stall of a stream, µs (0 = it drains). */
+  stalledForUs(streamId: number): Micros {
+    const stall = this.stalls.get(streamId);
+    return stall === undefined ? 0 : Math.max(0, stall.untilUs - this.sim.now());
+  }
+
+  /**
+   * `srv.Send` as the aggregator sees it. On a stalled stream the message waits (in order) and
+   * `done` is told the real outcome when the stall ends; the caller decides whether it still
+   * waits for it (no timeout) or already gave up (its timeout fired: E11, the Send completes
+   * anyway and the message arrives late).
+   */
+  send(streamId: number, from: ActorRef, message: Message, done: ((result: StreamSendResult) => void) | null = null): AvaSendResult {
+    const stall = this.stalls.get(streamId);
+    if (stall === undefined || this.sim.streamState(streamId) === 'closed') return this.sim.streamSend(streamId, from, message);
+    stall.queued.push({ from, message, done });
+    return 'stalled';
+  }
+
+  private endStall(streamId: number, stall: Stall): void {
+    if (this.stalls.get(streamId) !== stall) return; // extended by a later stall
+    this.stalls.delete(streamId);
+    for (const { from, message, done } of stall.queued) {
+      const result = this.sim.streamSend(streamId, from, message);
+      if (result === 'ok') this.metrics.lateDeliveries++;
+      done?.(result);
+    }
   }
 
   // ---------------------------------------------------------------- sends and receipts
@@ -281,28 +340,48 @@ export class AvaWorld {
 
   // ---------------------------------------------------------------- resync-after-reconnect (I5)
 
-  /** When the first send opportunity of a connection has passed, with room for its sends. */
+  /**
+   * I5 names the tasks a connection must get by looking at the owners *at its first send
+   * opportunity* (1 µs before it, so before the tick body's own reclaim or assign), then allows
+   * one send timeout per such task (+1 s). A task that is owned elsewhere then and reassigned to
+   * this operator later (e.g. by another connection's cleanup) is exempt: judging owners at the
+   * deadline instead flagged HEAD for a task moved to A after A's one-shot immediate send
+   * (fuzz head seed 167), which I5 does not promise.
+   */
   private scheduleResyncJudgement(record: ConnectionRecord): void {
     const c = this.config;
     const firstMs = c.cadence === 'immediate' ? c.stabilizationMs : Math.max(1, Math.ceil(c.stabilizationMs / c.tickerIntervalMs)) * c.tickerIntervalMs;
-    const sendsMs = this.db.size * c.sendTimeoutMs;
-    this.sim.at(record.acceptedAtUs + msToUs(firstMs + sendsMs + 1000), () => this.judgeResync(record));
+    const opportunityUs = record.acceptedAtUs + msToUs(firstMs);
+    this.sim.at(Math.max(this.sim.now(), opportunityUs - 1), () => {
+      const due = this.resyncDue(record);
+      if (due.size === 0) return;
+      const deadlineUs = opportunityUs + msToUs(due.size * c.sendTimeoutMs + 1000);
+      this.sim.at(deadlineUs, () => this.judgeResync(record, due));
+    });
   }
 
   /** Filled in by the engine (its belief of owners), read only here. */
   ownerOf: (taskId: string) => string | undefined = () => undefined;
 
-  private judgeResync(record: ConnectionRecord): void {
-    if (record.exited || this.newestByAddress.get(record.address) !== record.id) return;
-    if (!this.isApproved(record.address)) return;
-    const missing = new Set<string>();
+  /** Active tasks the connection is owed now: A capable, owner A or nobody, not sent yet. */
+  private resyncDue(record: ConnectionRecord): Set<string> {
+    const due = new Set<string>();
+    if (record.exited || this.newestByAddress.get(record.address) !== record.id) return due;
+    if (!this.isApproved(record.address) || !this.aggregatorUp) return due;
     for (const task of this.db.values()) {
       if (task.status !== 'active' || record.sent.has(task.id)) continue;
       if (!supportsTaskTrigger(record.capabilities, task.trigger)) continue;
       const owner = this.ownerOf(task.id);
       if (owner !== undefined && owner !== '' && owner !== record.address) continue;
-      missing.add(task.id);
+      due.add(task.id);
     }
+    return due;
+  }
+
+  private judgeResync(record: ConnectionRecord, due: Set<string>): void {
+    // "unless A reconnects again": a superseded or ended connection owes nothing.
+    if (record.exited || this.newestByAddress.get(record.address) !== record.id) return;
+    const missing = new Set([...due].filter((id) => this.db.get(id)?.status === 'active' && !record.sent.has(id)));
     if (missing.size > 0) this.resyncMissing.set(record.id, missing);
   }
 

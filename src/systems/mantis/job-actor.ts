@@ -19,6 +19,7 @@ export function newJobMetadata(spec: JobSpec): JobMetadata {
     spec,
     state: 'Accepted',
     nextNumber: 1,
+    pushSeq: 0,
     active: new Map(),
     byNumber: new Map(),
     all: new Map(),
@@ -36,7 +37,6 @@ export function newJobMetadata(spec: JobSpec): JobMetadata {
 export class JobActor implements Actor<JobInbox> {
   private changed = false;
   private lastTransitionOrPushUs = 0;
-  private seq = 0;
   private lastPushed: JobSchedulingInfo | null = null;
   private readonly rc: ActorRef;
   private readonly workerTimeoutMs: number;
@@ -72,10 +72,7 @@ export class JobActor implements Actor<JobInbox> {
       case 'TaskExecutorReconnected':
         return this.onTaskExecutorReconnected(message);
       case 'TaskExecutorReconnectedEvent':
-        // Δ fix-1a: before the stage lookup; a refresh from the JobActor's own table (defect 1).
-        this.note('fix-1a', `TaskExecutorReconnectedEvent(${workerLabel(message.worker)}, ${message.teId}): refresh and push`, message.worker);
-        this.markStageAssignmentsChanged(true);
-        return;
+        return this.onTaskExecutorReconnectedEvent(message);
       default:
         return this.processEvent(message);
     }
@@ -171,6 +168,23 @@ export class JobActor implements Actor<JobInbox> {
     this.updateJobState();
   }
 
+  /**
+   * Δ fix-1a (eb0e8ad1), as first written. Defect 5: a previous worker the job no longer knows
+   * (its number was replaced) is "an unknown worker" sending a non-terminal event, so the job
+   * calls unscheduleAndTerminateWorker(prev) (harmless: TaskNotFound). Inferred: the spec places
+   * this before the special case; it does not say whether the refresh still follows, we assume not.
+   * Defect 1: otherwise the special case refreshes from the JobActor's own table, where the worker
+   * is still Started, so the push is identical and the consumers keep the endpoint.
+   */
+  private onTaskExecutorReconnectedEvent(event: { readonly worker: WorkerId; readonly teId: string }): void {
+    if (!this.meta.byNumber.has(event.worker.number)) {
+      this.note('fix-1a', `TaskExecutorReconnectedEvent(${workerLabel(event.worker)}, ${event.teId}) from an unknown worker: unschedule and terminate it`, event.worker);
+      return this.unscheduleAndTerminateWorker(event.worker);
+    }
+    this.note('fix-1a', `TaskExecutorReconnectedEvent(${workerLabel(event.worker)}, ${event.teId}): refresh and push (same table, same hosts)`, event.worker);
+    this.markStageAssignmentsChanged(true);
+  }
+
   /** Δ fix-1b / fix-1c / broadcast: fail and resubmit the workers this job has on `teId`. */
   private onTaskExecutorReconnected(event: TaskExecutorReconnected): void {
     const targets: WorkerRecord[] = [];
@@ -178,6 +192,7 @@ export class JobActor implements Actor<JobInbox> {
       if (!isRunningState(record.state)) continue;
       if (record.slaveID !== event.teId && record.slave !== event.hostname) continue;
       if (event.workers !== null && !event.workers.some((w) => w.number === record.id.number)) continue;
+      if (event.reported !== null && event.reported.jobId === record.id.jobId && event.reported.number === record.id.number) continue;
       targets.push(record);
     }
     this.note('job', `TaskExecutorReconnected(${event.teId}): ${targets.length === 0 ? 'no worker of this job there' : `fail ${targets.map((r) => workerLabel(r.id)).join(', ')}`}`);
@@ -297,7 +312,7 @@ export class JobActor implements Actor<JobInbox> {
       if (record.state !== 'Started' || record.slave === null) continue;
       stages.get(record.id.stage)?.push({ host: record.slave, teId: record.slaveID ?? record.slave, worker: record.id });
     }
-    const info: JobSchedulingInfo = { type: 'JobSchedulingInfo', jobId: this.meta.spec.id, seq: ++this.seq, stages };
+    const info: JobSchedulingInfo = { type: 'JobSchedulingInfo', jobId: this.meta.spec.id, seq: ++this.meta.pushSeq, stages };
     this.lastPushed = info;
     this.changed = this.hasPendingWorkers(); // stays set while any worker is pending
     this.lastTransitionOrPushUs = this.ctx.now();

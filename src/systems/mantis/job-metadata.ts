@@ -52,6 +52,12 @@ export interface JobMetadata {
   readonly spec: JobSpec;
   state: JobState;
   nextNumber: number;
+  /**
+   * Sequence number of the last JobSchedulingInfo push. Kept with the job (not in the JobActor) so
+   * a JobActor re-created by a failover keeps counting up: consumers drop an update whose seq is
+   * not newer than the last one they applied (the model's stand-in for SSE stream order).
+   */
+  pushSeq: number;
   /** Current worker per slot `stage/index`. */
   readonly active: Map<string, WorkerRecord>;
   /** workerNumberToStageMap: numbers of current workers only. */

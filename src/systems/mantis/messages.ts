@@ -59,6 +59,8 @@ export interface TaskExecutorReconnected {
   /** fix-1c: target one job. */
   readonly jobId: string | null;
   readonly workers: readonly WorkerId[] | null;
+  /** The worker the TE reported on reconnection (Occupied), which the job must not fail; null = Available. */
+  readonly reported: WorkerId | null;
 }
 
 export type RoutedEvent = WorkerEvent | TaskExecutorReconnected;

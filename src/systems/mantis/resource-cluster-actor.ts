@@ -171,21 +171,20 @@ export class ResourceClusterActor implements Actor<RcInbox> {
       throw error;
     }
     if (changed) this.noteTransition(teId, before, state.availability, 'heartbeat', report);
-    const cameBackIdle = changed && report.kind === 'Available' && (before === null || before.kind === 'Running');
-    if (changed && state.isAvailable) {
-      if (previous !== null) {
-        // Same actor turn as tryMarkAvailable: the race of edge case 3 starts here.
-        this.route({ type: 'WorkerTerminate', worker: previous, finalState: 'Failed', reason: 'Lost' });
-        this.world.countNotification('WorkerTerminate');
-        this.note('detection', `${teId} reports Available while Running(${workerLabel(previous)}): WorkerTerminate(${workerLabel(previous)}, Failed, Lost)`, teId);
-        state.previousWorkerId = null;
-      }
-      if (cameBackIdle) this.notifyReconnection(teId, state, before);
-      this.markAvailable(teId);
-    } else if (changed) {
-      if (cameBackIdle) this.notifyReconnection(teId, state, before);
-      this.esm.tryMarkUnavailable(teId);
+    if (changed && state.isAvailable && previous !== null) {
+      // Same actor turn as tryMarkAvailable: the race of edge case 3 starts here.
+      this.route({ type: 'WorkerTerminate', worker: previous, finalState: 'Failed', reason: 'Lost' });
+      this.world.countNotification('WorkerTerminate');
+      this.note('detection', `${teId} reports Available while ${describeAvailability(before)}: WorkerTerminate(${workerLabel(previous)}, Failed, Lost)`, teId);
+      state.previousWorkerId = null;
     }
+    // A (re)connection for fixes 1B/1C/naive: a fresh state's first report (after an archive or a
+    // failover, whatever it reports), or Running(w) + Available by heartbeat (the reported path).
+    const reconnected = changed && (before === null || (before.kind === 'Running' && report.kind === 'Available'));
+    if (reconnected) this.notifyReconnection(teId, state, before, report);
+    // The heartbeat handler only marks available (spec a2); a TE that turns Running stays in
+    // executorsByGroup but findBestFitFor re-filters it out with isAvailable.
+    if (changed && state.isAvailable) this.markAvailable(teId);
     this.restartHeartbeatTimer(teId, state);
     this.ctx.send(from, { type: 'HeartbeatAck' });
     this.sync(teId);
@@ -239,30 +238,38 @@ export class ResourceClusterActor implements Actor<RcInbox> {
 
   // ================================================================ fixes 1B, 1C, naive broadcast
 
-  /** A TE came back idle (fresh state or Running → Available by heartbeat). */
-  private notifyReconnection(teId: string, state: TaskExecutorState, before: Availability): void {
+  /**
+   * A TE (re)connected: a fresh state's first report, or Running(w) + Available by heartbeat.
+   * `report` is passed on so a job does not fail the worker the TE says it is running.
+   */
+  private notifyReconnection(teId: string, state: TaskExecutorState, before: Availability, report: TaskExecutorReport): void {
     const variant = this.world.variant;
     const hostname = state.registration?.hostname ?? teId;
+    const reported = report.kind === 'Occupied' ? report.worker : null;
     const previous = before !== null && before.kind === 'Running' ? before.worker : state.previousWorkerId;
     if (variant.jobClusterBroadcast && previous !== null) {
       // Δ fix-1b: needs the cluster name, i.e. a previous worker id (blind after archive/failover).
-      this.route({ type: 'TaskExecutorReconnected', teId, hostname, cluster: previous.cluster, jobId: null, workers: null });
+      this.route({ type: 'TaskExecutorReconnected', teId, hostname, cluster: previous.cluster, jobId: null, workers: null, reported });
     }
     if (variant.reverseLookupIndex) {
       // Δ fix-1c: targeted events from the persisted index (covers archive loss and failover).
       const indexed = this.reverseIndex.get(teId);
-      if (indexed !== undefined && indexed.size > 0) {
+      if (indexed !== undefined) {
         const byJob = new Map<string, WorkerId[]>();
-        for (const w of indexed.values()) byJob.set(w.jobId, [...(byJob.get(w.jobId) ?? []), w]);
-        for (const [jobId, workers] of byJob) {
-          this.route({ type: 'TaskExecutorReconnected', teId, hostname, cluster: (workers[0] as WorkerId).cluster, jobId, workers });
+        for (const [key, w] of indexed) {
+          if (reported !== null && workerKey(reported) === key) continue; // still running there
+          byJob.set(w.jobId, [...(byJob.get(w.jobId) ?? []), w]);
+          indexed.delete(key);
         }
-        this.reverseIndex.delete(teId);
+        for (const [jobId, workers] of byJob) {
+          this.route({ type: 'TaskExecutorReconnected', teId, hostname, cluster: (workers[0] as WorkerId).cluster, jobId, workers, reported });
+        }
       }
     }
     if (variant.naiveBroadcast) {
-      // Δ broadcast: every JobActor of every cluster checks its workers by slaveID.
-      this.route({ type: 'TaskExecutorReconnected', teId, hostname, cluster: null, jobId: null, workers: null });
+      // Δ broadcast: every JobActor of every cluster checks its workers by slaveID (after a
+      // failover every TE "reconnects": #TE × #jobs messages).
+      this.route({ type: 'TaskExecutorReconnected', teId, hostname, cluster: null, jobId: null, workers: null, reported });
     }
   }
 
@@ -386,8 +393,8 @@ export class ResourceClusterActor implements Actor<RcInbox> {
   /** PRE826 (:773-795): if not Running → onUnassignment → Pending → tryMarkAvailable. */
   private onAssignmentTimeout(teId: string): void {
     this.assignmentTimers.delete(teId);
-    const state = this.esm.states.get(teId);
-    if (state === undefined || state.isRunningTask) return;
+    const { state } = this.track(teId); // every handler tracks first (an archived TE gets a fresh, unregistered entry)
+    if (state.isRunningTask) return this.sync(teId);
     const before = state.availability;
     try {
       if (state.onUnassignment()) {
@@ -443,7 +450,9 @@ export class ResourceClusterActor implements Actor<RcInbox> {
   private sync(teId: string): void {
     const state = this.esm.states.get(teId);
     if (state === undefined) return this.world.syncRc(teId, { held: null, inPool: false, cancelled: null });
-    this.world.syncRc(teId, { held: state.workerId, inPool: this.esm.pool.has(teId), cancelled: state.cancelledWorkerOnTask });
+    // "In the pool" as S2 states it: executorsByGroup ∧ isAvailable.
+    const inPool = this.esm.pool.has(teId) && state.isAvailable;
+    this.world.syncRc(teId, { held: state.workerId, inPool, cancelled: state.cancelledWorkerOnTask });
   }
 
   private noteTransition(teId: string, before: Availability, after: Availability, cause: string, report: TaskExecutorReport | null): void {
