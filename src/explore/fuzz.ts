@@ -1,3 +1,4 @@
+import { formatSimTime, msToUs } from '../engine/index.js';
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { writeFileAtomic } from './atomic-write.js';
@@ -106,6 +107,7 @@ export async function fuzzCampaign(options: FuzzOptions): Promise<FuzzReport> {
       system: spec.scenario.system,
       variant,
       strategy: describeStrategy(spec.strategy),
+      invariants: spec.invariants ?? null,
       fromSeed: options.fromSeed,
       seeds: options.seeds,
       shards: [options.shard],
@@ -136,7 +138,7 @@ function writeRepro(spec: CampaignSpec, finding: { seed: number; invariant: stri
   const repro = makeRepro(spec, finding);
   const path = join(outDir, repro.fileName);
   writeFileAtomic(path, repro.yaml);
-  log(`seed ${finding.seed}: ${finding.invariant} at t=${finding.atMs}ms → ${path}${repro.replays ? '' : ' (does not replay alone, see the file header)'}`);
+  log(`seed ${finding.seed}: ${finding.invariant} at t=${formatSimTime(msToUs(finding.atMs))} → ${path}${repro.replays ? '' : ' (does not replay alone, see the file header)'}`);
   return path;
 }
 

@@ -16,13 +16,13 @@ export interface MergedReport extends FuzzReport {
 export function mergeReports(reports: readonly { readonly file: string; readonly report: FuzzReport }[]): MergedReport {
   const first = reports[0];
   if (first === undefined) throw new UsageError('merge: give at least one report.json');
-  const key = (r: FuzzReport): string => JSON.stringify([r.scenario, r.system, r.variant, r.strategy, r.fromSeed, r.seeds]);
+  const key = (r: FuzzReport): string => JSON.stringify([r.scenario, r.system, r.variant, r.strategy, r.invariants ?? null, r.fromSeed, r.seeds]);
   const count = first.report.shards[0]?.count ?? 1;
   const seen = new Map<number, string>();
   for (const { file, report } of reports) {
     if (!Array.isArray(report.findings) || !Array.isArray(report.shards)) throw new UsageError(`${file}: not a clustersim fuzz report (run \`clustersim fuzz --json\` to make one)`);
     if (key(report) !== key(first.report)) {
-      throw new UsageError(`${file}: from another campaign than ${first.file} (scenario, system, variant, strategy, --from-seed and --seeds must match)`);
+      throw new UsageError(`${file}: from another campaign than ${first.file} (scenario, system, variant, strategy, --invariants, --from-seed and --seeds must match)`);
     }
     for (const shard of report.shards) {
       if (shard.count !== count) throw new UsageError(`${file}: shard ${shard.index}/${shard.count} does not match ${first.file}'s ${count} shards`);
@@ -43,6 +43,7 @@ export function mergeReports(reports: readonly { readonly file: string; readonly
     system: first.report.system,
     variant: first.report.variant,
     strategy: first.report.strategy,
+    invariants: first.report.invariants ?? null,
     fromSeed: first.report.fromSeed,
     seeds: first.report.seeds,
     shards,

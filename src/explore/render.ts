@@ -1,3 +1,4 @@
+import { formatSimTime, msToUs } from '../engine/index.js';
 import type { ChalkInstance } from 'chalk';
 import type { CompareReport, VariantSummary } from './compare.js';
 import type { FuzzReport } from './report.js';
@@ -18,7 +19,7 @@ export function renderFuzzReport(report: FuzzReport, c: ChalkInstance): string {
     for (const [invariant, count] of Object.entries(report.byInvariant)) {
       const first = report.findings.find((f) => f.invariant === invariant);
       if (first === undefined) continue;
-      out.push(`  ${c.red(invariant.padEnd(28))} ${String(count).padStart(6)} seed${count === 1 ? ' ' : 's'}   first: seed ${first.seed} at t=${first.atMs}ms`);
+      out.push(`  ${c.red(invariant.padEnd(28))} ${String(count).padStart(6)} seed${count === 1 ? ' ' : 's'}   first: seed ${first.seed} at t=${formatSimTime(msToUs(first.atMs))}`);
       if (first.repro !== null) out.push(`  ${''.padEnd(28)} repro ${first.repro}${first.shrunk ? `  shrunk ${first.shrunk}` : ''}`);
     }
     const written = report.findings.filter((f) => f.repro !== null).length;

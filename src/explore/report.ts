@@ -24,6 +24,8 @@ export interface FuzzReport {
   readonly system: string;
   readonly variant: string;
   readonly strategy: string;
+  /** The invariants that make findings (`--invariants`), or null for all. */
+  readonly invariants?: readonly string[] | null;
   readonly fromSeed: number;
   /** Seeds asked for, over all shards. */
   readonly seeds: number;

@@ -1,3 +1,4 @@
+import { formatSimTime, msToUs } from '../engine/index.js';
 import { join } from 'node:path';
 import { runPlan } from '../run/run-plan.js';
 import { compilePlan } from '../scenario/compile.js';
@@ -27,7 +28,7 @@ export interface Repro {
 export function makeRepro(spec: CampaignSpec, finding: { readonly seed: number; readonly invariant: string; readonly atMs: number }): Repro {
   const plan = compileSeed(spec, finding.seed);
   const fileName = `${spec.scenario.name}-seed${finding.seed}-${finding.invariant}.yaml`;
-  const description = `Found by clustersim fuzz (seed ${finding.seed}, ${describeStrategy(spec.strategy)}): ${finding.invariant} at t=${finding.atMs}ms.`;
+  const description = `Found by clustersim fuzz (seed ${finding.seed}, ${describeStrategy(spec.strategy)}): ${finding.invariant} at t=${formatSimTime(msToUs(finding.atMs))}.`;
   const draft = scenarioToYaml(planToScenario(plan, { description }));
   const replay = runPlan(compilePlan(parseScenario(draft, fileName)));
   const others = replay.violations.map((v) => v.invariant).filter((id) => id !== finding.invariant);

@@ -13,6 +13,8 @@ export interface CampaignSpec {
   readonly variant?: string;
   readonly set?: Readonly<Record<string, string>>;
   readonly strategy: Strategy;
+  /** Only these invariants make findings (`fuzz --invariants`); all of the model's when absent. */
+  readonly invariants?: readonly string[];
   /** PCT: cross-node sends in a typical run (measured once per campaign, see pctProbeMessages). */
   readonly pctMessagesExpected?: number;
 }
@@ -53,8 +55,10 @@ export function strategyRunOptions(spec: CampaignSpec, extra: RunOptions = {}): 
 /** Runs one seed as fast as possible: stop at the first violation. */
 export function fuzzSeed(spec: CampaignSpec, seed: number): FuzzOutcome {
   try {
-    const result = runPlan(compileSeed(spec, seed), strategyRunOptions(spec, { stopOnFirstViolation: true }));
-    const first = result.violations[0];
+    const focus = spec.invariants;
+    const options = strategyRunOptions(spec, { stopOnFirstViolation: true, ...(focus !== undefined ? { stopOnInvariants: focus } : {}) });
+    const result = runPlan(compileSeed(spec, seed), options);
+    const first = focus === undefined ? result.violations[0] : result.violations.find((v) => focus.includes(v.invariant));
     return { seed, invariant: first?.invariant ?? null, atMs: first?.atMs ?? null, events: result.events };
   } catch (error) {
     return { seed, invariant: null, atMs: null, events: 0, error: describeError(error) };

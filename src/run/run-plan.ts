@@ -9,6 +9,8 @@ export interface RunOptions {
   readonly captureLimit?: number;
   /** Stop at the first violation episode (fuzzing wants the first finding, fast). */
   readonly stopOnFirstViolation?: boolean;
+  /** With stopOnFirstViolation: only these invariants stop the run (others are still recorded). */
+  readonly stopOnInvariants?: readonly string[];
   /** @defaultValue 50_000_000 */
   readonly maxEvents?: number;
   /**
@@ -46,8 +48,9 @@ export function runPlan(plan: RunPlan, options: RunOptions = {}): RunResult {
   options.instrument?.(sim);
   let stoppedEarly: string | undefined;
   if (options.stopOnFirstViolation === true) {
+    const stoppers = options.stopOnInvariants === undefined ? null : new Set(options.stopOnInvariants);
     sim.onViolation = (id) => {
-      throw new StopRun(id);
+      if (stoppers === null || stoppers.has(id)) throw new StopRun(id);
     };
   }
   sim.startAll();

@@ -11,6 +11,8 @@ import { parseShard, wholeCampaign } from '../../explore/shard.js';
 import { parseStrategy } from '../../explore/strategy.js';
 import { compilePlan, parseSetFlags } from '../../scenario/compile.js';
 import { loadScenario } from '../../scenario/load.js';
+import { systemById } from '../../systems/registry.js';
+import { UsageError } from '../errors.js';
 import { chalkFor } from '../options.js';
 import { withInterrupt } from '../../explore/interrupt.js';
 import { renderFuzzReport } from '../../explore/render.js';
@@ -26,6 +28,7 @@ interface FuzzFlags {
   readonly timeLimit?: string;
   readonly maxRepros: string;
   readonly strategy: string;
+  readonly invariants?: string;
   readonly pctDepth: string;
   readonly variant?: string;
   readonly set: string[];
@@ -54,6 +57,7 @@ export function register(program: Command): void {
     .option('--stop-on-first', 'stop at the first finding (in seed order)')
     .option('--time-limit <duration>', 'stop after this much wall time (e.g. 30s, 5m)')
     .option('--max-repros <n>', 'repro files in all; the first finding of each invariant always gets one', '20')
+    .option('--invariants <ids>', 'only these invariants (comma-separated) make findings; a run stops at the first of them')
     .addOption(new Option('--strategy <name>', 'message-order exploration').choices(['random', 'pct']).default('random'))
     .option('--pct-depth <d>', 'PCT bug depth d (d - 1 priority change points)', '3')
     .option('--variant <name>', "variant to fuzz (default: the file's)")
@@ -86,7 +90,14 @@ async function fuzzCommand(file: string, flags: FuzzFlags): Promise<void> {
   const shard = flags.shard === undefined ? wholeCampaign : parseShard(flags.shard);
   const timeLimitMs = flags.timeLimit === undefined ? null : parseDurationFlag('--time-limit', flags.timeLimit);
   const maxRepros = parseCount('--max-repros', flags.maxRepros, 0);
-  const spec: CampaignSpec = { scenario, ...(flags.variant !== undefined ? { variant: flags.variant } : {}), set, strategy };
+  const invariants = flags.invariants === undefined ? undefined : parseInvariants(scenario.system, flags.invariants);
+  const spec: CampaignSpec = {
+    scenario,
+    ...(flags.variant !== undefined ? { variant: flags.variant } : {}),
+    set,
+    strategy,
+    ...(invariants !== undefined ? { invariants } : {}),
+  };
   // Bad --variant / --set show up here as ScenarioError (exit 2), before any worker starts.
   compilePlan(scenario, { seed: fromSeed, ...(flags.variant !== undefined ? { variant: flags.variant } : {}), set });
   if (scenario.faults === undefined && strategy.kind === 'random') {
@@ -117,4 +128,15 @@ async function fuzzCommand(file: string, flags: FuzzFlags): Promise<void> {
   if (flags.json === true) process.stdout.write(`${JSON.stringify(report)}\n`);
   else process.stdout.write(renderFuzzReport(report, chalkFor(flags)));
   process.exitCode = report.findings.length > 0 || report.errors.length > 0 ? 1 : 0;
+}
+
+/** `--invariants a,b`: ids of the scenario's system, or a UsageError naming the allowed ones. */
+function parseInvariants(system: string, text: string): string[] {
+  const known = systemById(system).invariants.map((i) => i.id);
+  const ids = text.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const unknown = ids.filter((id) => !known.includes(id));
+  if (ids.length === 0 || unknown.length > 0) {
+    throw new UsageError(`--invariants: unknown invariant '${unknown[0] ?? text}' (allowed: ${known.join(', ')})`);
+  }
+  return ids;
 }
