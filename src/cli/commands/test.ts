@@ -30,21 +30,23 @@ export function register(program: Command): void {
   addSeedVariantSet(command);
   addOutputFlags(command);
   command
+    .option('--exact', 'the run must violate exactly the listed invariants, no others (regression suites)')
     .addHelpText(
       'after',
       `
-An expectation is met when the run violates exactly the listed invariants, liveness ones
-included: \`fix-1a-merged: []\` means every invariant holds. Files without expect are skipped.
+An expectation is met when the run violates every listed invariant (CONTRACT: "invariants that
+must be violated"), liveness ones included; \`fix-1a-merged: []\` means every invariant holds.
+With --exact, no other invariant may be violated either. Files without expect are skipped.
 --variant limits the check to that variant's expectation.
 
 Examples:
   $ clustersim test scenarios/
   $ clustersim test scenarios/mantis/report.yaml --seed 7 --json`,
     )
-    .action((paths: string[], flags: RunFlags) => testCommand(paths, flags));
+    .action((paths: string[], flags: RunFlags & { exact?: boolean }) => testCommand(paths, flags));
 }
 
-function testCommand(paths: string[], flags: RunFlags): void {
+function testCommand(paths: string[], flags: RunFlags & { exact?: boolean }): void {
   const files = expandScenarioPaths(paths);
   const set = parseSetFlags(flags.set ?? []);
   const seed = parseSeedFlag(flags.seed);
@@ -77,7 +79,7 @@ function testCommand(paths: string[], flags: RunFlags): void {
       const result = runPlan(plan);
       const violated = [...new Set(result.violations.map((v) => v.invariant))].sort();
       const expected = [...new Set(expectedList)].sort();
-      const pass = violated.length === expected.length && violated.every((id, i) => id === expected[i]);
+      const pass = expectationMet(expected, violated, flags.exact === true);
       const outcome: TestOutcome = {
         file,
         scenario: scenario.name,
@@ -92,7 +94,9 @@ function testCommand(paths: string[], flags: RunFlags): void {
       outcomes.push(outcome);
       const label = `${file} [${variant}, seed ${plan.seed}]`;
       if (outcome.pass) {
-        if (flags.quiet !== true) say(`${c.green('PASS')} ${label}: ${violated.length === 0 ? 'every invariant held' : `violated ${violated.join(', ')} as expected`}`);
+        const extra = violated.filter((id) => !expected.includes(id));
+        const also = extra.length > 0 ? c.dim(` (also violated: ${extra.join(', ')})`) : '';
+        if (flags.quiet !== true) say(`${c.green('PASS')} ${label}: ${violated.length === 0 ? 'every invariant held' : `violated ${expected.join(', ')} as expected`}${also}`);
       } else {
         say(`${c.red('FAIL')} ${label}: expected ${listText(expected)}, got ${listText(violated)}${result.stoppedEarly !== undefined ? ` (stopped early: ${result.stoppedEarly})` : ''}`);
         for (const v of result.violations.filter((x) => !expected.includes(x.invariant))) {
@@ -112,6 +116,12 @@ function testCommand(paths: string[], flags: RunFlags): void {
     say((failed > 0 || invalid.length > 0 ? c.red : c.green)(parts.join(', ')));
   }
   process.exitCode = invalid.length > 0 ? 2 : failed > 0 ? 1 : 0;
+}
+
+/** `[]`: nothing may break. Otherwise each listed invariant must break (and, exact, nothing else). */
+export function expectationMet(expected: readonly string[], violated: readonly string[], exact: boolean): boolean {
+  if (expected.length === 0 || exact) return violated.length === expected.length && expected.every((id) => violated.includes(id));
+  return expected.every((id) => violated.includes(id));
 }
 
 function listText(ids: readonly string[]): string {

@@ -58,9 +58,10 @@ const taskSchema = z.strictObject({ id: z.string().min(1), trigger: triggerSchem
 
 export const avaClusterSchema: z.ZodType<AvaCluster> = z
   .strictObject({
-    operators: z.array(operatorSchema).min(1),
-    tasks: z.array(taskSchema).default([]),
+    operators: z.array(operatorSchema).min(1).optional().meta({ description: 'Operators; default: one approved operator 0xA1 connecting at 0s.' }),
+    tasks: z.array(taskSchema).optional().meta({ description: 'Tasks; default: none, or one event task T1 when the cluster is empty ({}).' }),
   })
+  .transform((cluster) => withDefaults(cluster))
   .superRefine((cluster, ctx) => {
     const nodes = new Set<string>();
     for (const [i, op] of cluster.operators.entries()) {
@@ -86,6 +87,15 @@ export const avaClusterSchema: z.ZodType<AvaCluster> = z
     })),
     tasks: cluster.tasks.map((t) => ({ id: t.id, trigger: t.trigger })),
   })) as unknown as z.ZodType<AvaCluster>;
+
+/** `cluster: {}` is the smallest meaningful setup: one approved operator 0xA1 and one event task T1. */
+function withDefaults(cluster: { operators?: z.output<typeof operatorSchema>[] | undefined; tasks?: z.output<typeof taskSchema>[] | undefined }) {
+  const empty = cluster.operators === undefined && cluster.tasks === undefined;
+  return {
+    operators: cluster.operators ?? [operatorSchema.parse({ address: '0xA1' })],
+    tasks: cluster.tasks ?? (empty ? [taskSchema.parse({ id: 'T1' })] : []),
+  };
+}
 
 /** The process named `name`, or the one process with that address. */
 export function findOperator(cluster: AvaCluster, name: string): OperatorSpec | undefined {

@@ -64,9 +64,13 @@ const executorSchema = z.union([name, z.strictObject({ name, id: name.optional()
 
 export const mantisClusterSchema: z.ZodType<MantisCluster> = z
   .strictObject({
-    executors: z.union([z.number().int().min(1).max(100_000), z.array(executorSchema).min(1)]).meta({ description: 'A count (TE-1..TE-n) or a list of names.' }),
-    jobs: z.array(jobSchema).default([]),
+    executors: z
+      .union([z.number().int().min(1).max(100_000), z.array(executorSchema).min(1)])
+      .optional()
+      .meta({ description: 'A count (TE-1..TE-n) or a list of names; default 4.' }),
+    jobs: z.array(jobSchema).optional().meta({ description: 'Jobs; default: none, or the report\'s two jobs when the cluster is empty ({}).' }),
   })
+  .transform((cluster) => withDefaults(cluster))
   .superRefine((cluster, ctx) => {
     const nodes = executorNodes(cluster.executors);
     const seen = new Set<string>();
@@ -89,6 +93,25 @@ export const mantisClusterSchema: z.ZodType<MantisCluster> = z
     }),
     jobs: cluster.jobs.map(toJobSpec),
   })) as unknown as z.ZodType<MantisCluster>;
+
+/**
+ * `cluster: {}` (the CONTRACT's example) is the report's cluster: 4 TEs; job A with two stage-1
+ * workers on TE-1, TE-2 and a stage-2 consumer on TE-3; job B with one worker on TE-4 and one
+ * pending (no free TE), so a reused TE is taken at the next scheduler retry.
+ */
+const DEFAULT_EXECUTORS = 4;
+const REPORT_JOBS: readonly z.output<typeof jobSchema>[] = [
+  { id: 'A', stages: [2, 1], placement: [['TE-1', 'TE-2'], ['TE-3']] },
+  { id: 'B', stages: [2], placement: [['TE-4']] },
+];
+
+function withDefaults(cluster: { executors?: number | (string | { name: string; id?: string | undefined })[] | undefined; jobs?: z.output<typeof jobSchema>[] | undefined }) {
+  const empty = cluster.executors === undefined && cluster.jobs === undefined;
+  return {
+    executors: cluster.executors ?? DEFAULT_EXECUTORS,
+    jobs: cluster.jobs ?? (empty ? [...REPORT_JOBS] : []),
+  };
+}
 
 /** Placement must name known executors, one list per stage, at most one name per worker. */
 export function checkPlacement(job: z.output<typeof jobSchema>, executors: ReadonlySet<string>, report: (message: string, path: (string | number)[]) => void): void {
