@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { parseDuration } from '../../scenario/duration.js';
+import { durationSchema } from '../../scenario/schema.js';
 import type { Simulation } from '../../engine/index.js';
 import type { ActionSpec, FaultKind, GenericActionName, PlanStep, SystemInstance, SystemModel, SystemSetup } from '../system-model.js';
 import type { AvaCluster } from './cluster.js';
@@ -25,6 +27,18 @@ const avaActions: readonly ActionSpec[] = [
   { name: 'create-task', meaning: 'CreateTask: a new active task', schema: z.strictObject({ id: taskId, trigger: triggerSchema.default('event') }), example: 'create-task: { id: T9, trigger: cron }' },
   { name: 'cancel-task', meaning: 'CancelTaskByUser: the task leaves memory; CancelTask is batched to operators that have it synced', schema: taskId, example: 'cancel-task: T1' },
   { name: 'delete-task', meaning: 'DeleteTaskByUser: DeleteTask is batched; the task stays in memory (deleteKeepsTaskInMemory)', schema: taskId, example: 'delete-task: T1' },
+  {
+    name: 'fire-trigger',
+    meaning: "the task's trigger condition occurs: every running process with a local check for it fires (once per scheduled job) and calls NotifyTriggers, which marks the task synced for its address and reloads it from the DB if it is not in memory",
+    schema: taskId,
+    example: 'fire-trigger: T1',
+  },
+  {
+    name: 'stall',
+    meaning: "the operator's current stream stops draining for a while (flow-control window full, link slow but up): Sends block and complete when it ends, so a Send that timed out is still delivered (E11)",
+    schema: z.strictObject({ operator: operatorName, for: durationSchema }),
+    example: 'stall: { operator: 0xA1, for: 5s }',
+  },
 ];
 
 const ENGINE_ACTOR = 'engine';
@@ -47,7 +61,7 @@ export const avaModel: SystemModel<AvaCluster> = {
     return cluster.operators.map((op) => op.node);
   },
   checkAction(action, args, cluster) {
-    const name = action === 'connect' ? (args as { operator: string }).operator : action === 'disconnect' || action === 'drop' ? (args as string) : null;
+    const name = action === 'connect' || action === 'stall' ? (args as { operator: string }).operator : action === 'disconnect' || action === 'drop' ? (args as string) : null;
     if (name === null || findOperator(cluster, name) !== undefined) return null;
     const allowed = cluster.operators.map((op) => (op.node === op.address ? op.address : `${op.node} (${op.address})`)).join(', ');
     return `unknown operator '${name}' (allowed: ${allowed})`;
@@ -114,6 +128,20 @@ function buildAva(sim: Simulation, setup: SystemSetup<AvaCluster>): SystemInstan
           sim.setStreamState(streamId, 'closed');
           op.transportLost(streamId);
           return peerGone(streamId);
+        }
+        case 'stall': {
+          const { operator, for: forValue } = args as { operator: string; for: number | string };
+          const parsed = parseDuration(forValue);
+          const streamId = process(operator)?.currentStream() ?? null;
+          if (streamId === null || !parsed.ok) return sim.note('operator', 'scenario', `stall ${operator}: no open stream`, {});
+          sim.note('operator', 'scenario', `stream of ${operator} stalls for ${parsed.ms}ms: Sends on it block until then`, { operator });
+          return world.stall(streamId, parsed.ms);
+        }
+        case 'fire-trigger': {
+          let fired = 0;
+          for (const op of world.operators.values()) if (sim.isUp(op.spec.node)) fired += process(op.spec.node)?.fire(args as string) ?? 0;
+          if (fired === 0) sim.note('operator', 'scenario', `trigger of ${String(args)} fired, but no process monitors it`, { task: String(args) });
+          return;
         }
         case 'create-task':
         case 'cancel-task':

@@ -85,6 +85,9 @@ export function addAvaInvariants(sim: Simulation, world: AvaWorld, engine: () =>
   sim.at(msToUs(LIVE_OWNER_SAMPLE_MS), sampleLiveOwner);
   sim.addSafety({ id: 'live-owner', check: () => world.liveOwnerDetail });
 
+  // I7's "unless a Cancel/Delete cleared it" exempts nothing in practice: only a cancelled or
+  // deleted task is cleared that way, and the spec's table counts its re-send (E9) as an I7
+  // violation, so any second send on a connection is one (also a late E11 delivery + re-send).
   sim.addSafety(oneShot('send-once-per-connection'));
   sim.addSafety(oneShot('approved-only'));
 

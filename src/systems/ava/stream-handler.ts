@@ -1,4 +1,4 @@
-import type { Actor, ActorContext, TimerHandle, ViolationDetail } from '../../engine/index.js';
+import type { Actor, ActorContext, StreamSendResult, TimerHandle, ViolationDetail } from '../../engine/index.js';
 import { msToUs, US_PER_MS } from '../../engine/index.js';
 import type { TaskSpec } from './cluster.js';
 import type { Engine, OperatorState } from './engine.js';
@@ -19,7 +19,7 @@ type HandlerInbox =
   | { type: 'immediate-send' } // HEAD's one-shot immediateSendTimer
   | { type: 'ctx-done' } // tickerCtx.Done()
   | { type: 'peer-gone' } // srv.Context().Done(), only when lazyDisconnectDetection is off
-  | { type: 'send-timeout' }; // time.After(sendTimeout) of the send in flight
+  | { type: 'send-timeout'; seq: number }; // time.After(sendTimeout) of send number `seq`
 
 export interface HandlerParams {
   readonly connId: number;
@@ -53,6 +53,10 @@ export class StreamCheckToOperator implements Actor<HandlerInbox> {
   private immediate: TimerHandle | null = null;
   private queue: TaskSpec[] = [];
   private sendIndex = 0;
+  /** Sends started on this connection; names the one the body waits for. */
+  private sendSeq = 0;
+  /** The Send the body waits for (its goroutine and `time.After`), if it has not returned. */
+  private awaiting: { readonly seq: number; readonly task: TaskSpec; readonly timer: TimerHandle | null } | null = null;
 
   constructor(
     private readonly ctx: ActorContext<HandlerInbox>,
@@ -172,12 +176,16 @@ export class StreamCheckToOperator implements Actor<HandlerInbox> {
         this.peerGone = true;
         if (this.phase === 'select') this.exit('error', 'client went away (srv.Context done)');
         return;
-      case 'send-timeout':
-        if (this.phase !== 'sending') return;
+      case 'send-timeout': {
+        if (this.phase !== 'sending' || this.awaiting?.seq !== message.seq) return;
+        const task = this.awaiting.task;
+        this.awaiting = null;
         this.world.metrics.monitorSendTimeouts++;
-        this.ctx.note('send', `Failed to send task ${this.queue[this.sendIndex - 1]?.id ?? '?'} to operator ${this.address} on ${this.goroutine}: timeout after ${this.config.sendTimeoutMs}ms`, this.entities());
+        // The Send goroutine keeps running: on a stalled (not dead) stream it still delivers later (E11).
+        this.ctx.note('send', `Failed to send task ${task.id} to operator ${this.address} on ${this.goroutine}: timeout after ${this.config.sendTimeoutMs}ms (TaskID stays unset)`, { ...this.entities(), task: task.id });
         if (this.config.anyErrorEndsHandler) return this.endBody('error', 'send timed out (any error ends the handler)');
         return this.sendNext();
+      }
     }
   }
 
@@ -244,33 +252,67 @@ export class StreamCheckToOperator implements Actor<HandlerInbox> {
     this.queue.push(task);
   }
 
-  /** Step 6: one send after another, each with the send timeout. */
+  /** Step 6: one send after another, each in a goroutine raced against `time.After(sendTimeout)`. */
   private sendNext(): void {
-    const sim = this.ctx.sim;
     const engineRef = this.engine.ctx.ref;
     while (this.sendIndex < this.queue.length) {
       const task = this.queue[this.sendIndex++] as TaskSpec;
-      const result = sim.streamSend(this.params.streamId, engineRef, monitorTaskTrigger(task.id, task.trigger, this.params.connId));
+      const seq = ++this.sendSeq;
+      const result = this.world.send(this.params.streamId, engineRef, monitorTaskTrigger(task.id, task.trigger, this.params.connId), (late) => this.sendReturned(seq, task, late));
       if (result === 'ok') {
-        // Looked up by address: it writes into whatever state is current, maybe a newer connection's (E7).
-        this.engine.trackSyncedTasks.get(this.address)?.TaskID.add(task.id);
-        this.world.onMonitorSent(this.record, task.id);
-        this.ctx.note('send', `MonitorTaskTrigger(${task.id}) sent to operator ${this.address} on ${this.goroutine}`, { ...this.entities(), task: task.id });
+        this.sendSucceeded(task);
         continue;
       }
-      if (result === 'closed') {
-        this.world.metrics.monitorSendsFailed++;
-        this.ctx.note('send', `Connection-level error detected, operator needs to reconnect: Send of ${task.id} on ${this.goroutine} failed: Unavailable`, { ...this.entities(), task: task.id });
-        return this.endBody('error', 'send failed: Unavailable');
-      }
-      // blocked: a half-open transport whose buffers are full.
-      if (this.config.sendTimeoutMs > 0) {
-        this.ctx.after(msToUs(this.config.sendTimeoutMs), { type: 'send-timeout' });
-        return;
-      }
-      return this.park(null, `blocking Send of ${task.id} (no send timeout)`);
+      if (result === 'closed') return this.sendFailed(task);
+      // blocked (a half-open transport with full buffers: never completes) or stalled (completes
+      // when the stall ends, see sendReturned).
+      const timer = this.config.sendTimeoutMs > 0 ? this.ctx.after(msToUs(this.config.sendTimeoutMs), { type: 'send-timeout', seq }) : null;
+      this.awaiting = { seq, task, timer };
+      if (timer === null && result === 'blocked') return this.park(null, `blocking Send of ${task.id} (no send timeout)`);
+      return;
     }
     this.endBody(null, '');
+  }
+
+  private sendSucceeded(task: TaskSpec): void {
+    // Looked up by address: it writes into whatever state is current, maybe a newer connection's (E7).
+    this.engine.trackSyncedTasks.get(this.address)?.TaskID.add(task.id);
+    this.world.onMonitorSent(this.record, task.id);
+    this.ctx.note('send', `MonitorTaskTrigger(${task.id}) sent to operator ${this.address} on ${this.goroutine}`, { ...this.entities(), task: task.id });
+  }
+
+  private sendFailed(task: TaskSpec): void {
+    this.world.metrics.monitorSendsFailed++;
+    this.ctx.note('send', `Connection-level error detected, operator needs to reconnect: Send of ${task.id} on ${this.goroutine} failed: Unavailable`, { ...this.entities(), task: task.id });
+    this.endBody('error', 'send failed: Unavailable');
+  }
+
+  /**
+   * A stalled Send returned (the stall ended). If the body still waits for it, the select takes
+   * it as the Send's result. If its timeout already fired, the body has moved on: the message is
+   * delivered anyway but TaskID is not marked, so the next tick sends T again (E11).
+   */
+  private sendReturned(seq: number, task: TaskSpec, result: StreamSendResult): void {
+    const waiting = !this.record.exited && this.phase === 'sending' && this.awaiting?.seq === seq ? this.awaiting : null;
+    if (waiting === null) {
+      if (result === 'ok') this.lateSend(task);
+      return;
+    }
+    if (result === 'blocked') {
+      // The link went half-open meanwhile: the Send now never returns; its timeout (if any) still runs.
+      if (waiting.timer === null) this.park(null, `blocking Send of ${task.id} (no send timeout)`);
+      return;
+    }
+    if (waiting.timer !== null) this.ctx.cancel(waiting.timer);
+    this.awaiting = null;
+    if (result === 'closed') return this.sendFailed(task);
+    this.sendSucceeded(task);
+    this.sendNext();
+  }
+
+  private lateSend(task: TaskSpec): void {
+    this.world.onMonitorSent(this.record, task.id);
+    this.ctx.note('send', `MonitorTaskTrigger(${task.id}) on ${this.goroutine} to operator ${this.address} delivered after its Send timed out (not marked synced)`, { ...this.entities(), task: task.id });
   }
 
   /** The body is done (or ended the handler); back at `select`. */
@@ -297,6 +339,7 @@ export class StreamCheckToOperator implements Actor<HandlerInbox> {
 
   private exit(ret: 'nil' | 'error', reason: string): void {
     this.phase = 'exited';
+    this.awaiting = null;
     this.stopTimers();
     this.world.onExit(this.record);
     this.ctx.note('handler', `handler ${this.goroutine} of operator ${this.address} exits (${ret === 'nil' ? 'returns nil' : 'returns an error'}): ${reason}`, this.entities());
@@ -337,7 +380,7 @@ export class StreamCheckToOperator implements Actor<HandlerInbox> {
     this.world.bodyEnded(key);
     // The RPC returns: nil → the client's Recv gets io.EOF; an error → a status error [runtime].
     const code: StreamEndCode = ret === 'nil' ? 'EOF' : 'Unavailable';
-    this.ctx.sim.streamSend(this.params.streamId, engine.ctx.ref, streamEnded(code));
+    this.world.send(this.params.streamId, engine.ctx.ref, streamEnded(code)); // behind any stalled message
     this.ctx.note('span-end', `connection ${this.goroutine} of operator ${this.address}`, { span: `connection ${this.goroutine}`, track: `handler ${this.goroutine} (operator ${this.address})`, connection: this.goroutine, operator: this.address });
     this.ctx.stop();
   }

@@ -342,17 +342,18 @@ export class AvaWorld {
 
   /**
    * I5 names the tasks a connection must get by looking at the owners *at its first send
-   * opportunity* (1 µs before it, so before the tick body's own reclaim or assign), then allows
-   * one send timeout per such task (+1 s). A task that is owned elsewhere then and reassigned to
-   * this operator later (e.g. by another connection's cleanup) is exempt: judging owners at the
-   * deadline instead flagged HEAD for a task moved to A after A's one-shot immediate send
-   * (fuzz head seed 167), which I5 does not promise.
+   * opportunity*, 1 µs after its tick body has reclaimed and assigned (a task that body itself
+   * round-robins to another operator is "owned elsewhere"), then allows one send timeout per
+   * such task (+1 s). A task owned elsewhere then and moved to this operator later (e.g. by
+   * another connection's cleanup) is exempt: judging owners at the deadline instead flagged
+   * HEAD for a task moved to A after A's one-shot immediate send (fuzz head seed 167), which I5
+   * does not promise (docs/ava.md: at HEAD it waits for the 15 min tick).
    */
   private scheduleResyncJudgement(record: ConnectionRecord): void {
     const c = this.config;
     const firstMs = c.cadence === 'immediate' ? c.stabilizationMs : Math.max(1, Math.ceil(c.stabilizationMs / c.tickerIntervalMs)) * c.tickerIntervalMs;
     const opportunityUs = record.acceptedAtUs + msToUs(firstMs);
-    this.sim.at(Math.max(this.sim.now(), opportunityUs - 1), () => {
+    this.sim.at(opportunityUs + 1, () => {
       const due = this.resyncDue(record);
       if (due.size === 0) return;
       const deadlineUs = opportunityUs + msToUs(due.size * c.sendTimeoutMs + 1000);

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { monitorSendsOn, runAva, violated } from './helpers.js';
+
+describe('ava: E11 a Send that timed out on a stalled (slow but up) stream still delivers', () => {
+  it('under fixed T1 reaches A at 12.5s after its 12s timeout, is sent again at the 15s tick, and fires twice', () => {
+    // Act
+    const fixed = runAva('e11-slow-link-duplicate.yaml', 'fixed');
+    // Assert
+    const timeout = fixed.notes.find((n) => n.category === 'send' && n.text.includes('timeout after 2000ms'));
+    expect((timeout?.atUs ?? 0) / 1e6).toBeCloseTo(12.005, 2);
+    const late = fixed.notes.find((n) => n.category === 'send' && n.text.includes('delivered after its Send timed out'));
+    expect(late?.atUs).toBe(12_500_000);
+    const sends = monitorSendsOn(fixed, 'c1', 'T1'); // the late completion, then the tick's re-send
+    expect(sends).toHaveLength(2);
+    expect(sends[0]).toBe(12.5);
+    expect(sends[1]).toBeCloseTo(15.005, 2);
+    expect(violated(fixed)).toEqual(['send-once-per-connection']);
+    expect(fixed.metrics['triggerFirings']).toBe(2); // two gocron jobs for the cron task
+  });
+
+  it('under pre (no send timeout) nothing is duplicated, and with sendTimeout=0 under fixed the Send waits for the stall', () => {
+    // Act
+    const pre = runAva('e11-slow-link-duplicate.yaml', 'pre');
+    const blocking = runAva('e11-slow-link-duplicate.yaml', 'fixed', { sendTimeout: '0' });
+    // Assert
+    expect(violated(pre)).toEqual([]);
+    expect(monitorSendsOn(blocking, 'c1', 'T1')).toEqual([12.5]);
+    // I5 grants a blocking Send no time (sendTimeout 0 → deadline 10s + 1s), so the 2.5s wait shows.
+    expect(violated(blocking)).toEqual(['resync-after-reconnect']);
+    expect(blocking.metrics['triggerFirings']).toBe(1);
+  });
+});
+
+describe('ava: NotifyTriggers (AggregateChecksResultWithState)', () => {
+  it('E10 under fixed: the lost Cancel lets A run the cancelled T1, which is reloaded and re-streamed after a reconnect', () => {
+    // Act
+    const fixed = runAva('e10-cancel-lost-resurrection.yaml', 'fixed');
+    const head = runAva('e10-cancel-lost-resurrection.yaml', 'head');
+    // Assert
+    expect(fixed.notes.some((n) => n.category === 'task' && n.text.includes('reloaded from the DB (status canceled)'))).toBe(true);
+    expect(fixed.violations.find((v) => v.invariant === 'no-resend-after-delete')?.atMs).toBeCloseTo(70_007, -1);
+    expect(violated(fixed)).toContain('cancel-reaches-monitors');
+    expect(head.metrics['tasksReloaded']).toBe(0);
+    expect(violated(head)).toEqual([]);
+  });
+
+  it('E5 under fixed: the loser\'s NotifyTriggers marks T2 synced for the shared address, so the winner never gets it', () => {
+    // Act
+    const fixed = runAva('s5-shared-address.yaml', 'fixed');
+    // Assert
+    expect(monitorSendsOn(fixed, 'c2', 'T1')).toHaveLength(1);
+    expect(monitorSendsOn(fixed, 'c2', 'T2')).toEqual([]);
+    const resync = fixed.violations.find((v) => v.invariant === 'resync-after-reconnect');
+    expect(resync?.message).toContain('task T2 was not sent');
+  });
+});
+
+describe('ava: resync-after-reconnect judges owners at the first send opportunity', () => {
+  it('does not flag head when a task is reassigned to A by another cleanup after A\'s immediate send (fuzz seed 167)', () => {
+    // Act
+    const head = runAva('fuzz.yaml', 'head', { triggerInterval: '0' }, 167);
+    // Assert: T3 went to C3 in c2's own body at ~10s and was moved to A by c3's cleanup at ~12s.
+    expect(head.notes.some((n) => n.category === 'assign' && n.text.includes('task T3 → operator 0xA1') && n.atUs > 12_000_000 && n.atUs < 12_100_000)).toBe(true);
+    expect(violated(head)).not.toContain('resync-after-reconnect');
+  });
+
+  it('still flags a connection whose own body left a due task unsent (BUG3 under fixed with reclaim=none)', () => {
+    // Act
+    const buggy = runAva('bug3-reclaim.yaml', 'fixed', { reclaim: 'none' });
+    // Assert
+    expect(buggy.violations.find((v) => v.invariant === 'resync-after-reconnect')?.atMs).toBeCloseTo(33_002, -1);
+  });
+});
