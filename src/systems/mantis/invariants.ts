@@ -57,31 +57,52 @@ export function installMantisInvariants(sim: Simulation, world: MantisWorld): vo
   }));
   sim.addSafety({ id: 'no-foreign-advertisement', check: () => foreignAdvertisement(first(world.foreignAdvertisements.values())) });
 
+  // S2 a (|TE.currentTask| ≤ 1) holds by construction: a TE process has one currentTask field.
   sim.addSafety({
     id: 'one-worker-per-executor',
     check: () => {
       const doubled = first(world.rcDoubleHeld);
       if (doubled !== undefined) {
-        const holders = world.rcHoldersOf(doubled);
+        const [key, sinceUs] = doubled;
+        const holders = world.rcHoldersOf(key);
         const tes = [...(holders?.tes ?? [])];
-        return { message: `the resource cluster holds ${holders !== undefined ? workerLabel(holders.worker) : doubled} on ${tes.join(' and ')}`, entities: { te: tes.join(','), worker: holders !== undefined ? workerLabel(holders.worker) : doubled } };
+        const label = holders !== undefined ? workerLabel(holders.worker) : key;
+        const job = holders?.worker.jobId;
+        return {
+          message: `the resource cluster holds ${label}${job !== undefined ? ` of job ${job}` : ''} on ${tes.join(' and ')} at once (since ${at(sinceUs)})`,
+          entities: { te: tes.join(','), worker: label, ...(holders !== undefined ? { job: holders.worker.jobId, stage: String(holders.worker.stage) } : {}) },
+        };
       }
       const busy = first(world.busyInPool);
-      if (busy === undefined) return null;
-      const task = (world.nodesByTeId.get(busy) ?? []).map((n) => world.taskOn(n)).find((t) => t !== null) ?? null;
-      return { message: `${busy} is in the available pool while it runs ${task !== null ? workerLabel(task) : 'a task'}`, entities: { te: busy, ...(task !== null ? { worker: workerLabel(task), job: task.jobId } : {}) } };
+      if (busy !== undefined) {
+        const [teId, sinceUs] = busy;
+        const task = (world.nodesByTeId.get(teId) ?? []).map((n) => world.taskOn(n)).find((t) => t !== null) ?? null;
+        return {
+          message: `${teId} is in the available pool while it runs ${task !== null ? `${workerLabel(task)} of job ${task.jobId}` : 'a task'} (since ${at(sinceUs)})`,
+          entities: { te: teId, ...(task !== null ? { worker: workerLabel(task), job: task.jobId, stage: String(task.stage) } : {}) },
+        };
+      }
+      const assigned = world.assignedWhileRunning;
+      if (assigned === null) return null;
+      return {
+        message: `the resource cluster assigned ${workerLabel(assigned.worker)} of job ${assigned.worker.jobId} to ${assigned.teId}, which it believes runs ${workerLabel(assigned.running)} (at ${at(assigned.atUs)})`,
+        entities: { te: assigned.teId, worker: workerLabel(assigned.worker), job: assigned.worker.jobId, stage: String(assigned.worker.stage) },
+      };
     },
   });
 
+  // S3 as edge case 6 reads it: two processes running copies of one (job, stage, index) slot, be
+  // they the same worker number or an old one and its replacement. The JobActor's half (one
+  // non-terminal worker per slot) holds by construction: `active` has one record per slot.
   sim.addSafety({
     id: 'one-live-copy-per-slot',
     check: () => {
       const entry = first(world.slotsWithCopies);
       if (entry === undefined) return null;
-      const [key, w] = entry;
+      const [key, { worker: w, sinceUs }] = entry;
       const nodes = world.copiesOf(key);
       const copies = nodes.map((n) => `${workerLabel(world.taskOn(n) ?? w)} on ${n}`).join(' and ');
-      return { message: `two copies of slot ${w.jobId} stage ${w.stage} index ${w.index} run: ${copies}`, entities: { job: w.jobId, stage: String(w.stage), te: nodes.join(','), worker: workerLabel(w) } };
+      return { message: `two copies of slot ${w.jobId} stage ${w.stage} index ${w.index} run: ${copies} (since ${at(sinceUs)})`, entities: { job: w.jobId, stage: String(w.stage), te: nodes.join(','), worker: workerLabel(w) } };
     },
   });
 
@@ -94,7 +115,7 @@ export function installMantisInvariants(sim: Simulation, world: MantisWorld): vo
       const w = broken.worker;
       return {
         message: `the resource cluster believes ${broken.teId} runs ${workerLabel(w)}, which job ${w.jobId} has already failed, with no cancel in flight (since ${at(broken.sinceUs)})`,
-        entities: { job: w.jobId, te: broken.teId, worker: workerLabel(w) },
+        entities: { job: w.jobId, stage: String(w.stage), te: broken.teId, worker: workerLabel(w) },
       };
     },
   });

@@ -90,7 +90,13 @@ export class JobActor implements Actor<JobInbox> {
     });
   }
 
-  /** initializeRunningWorkers (:1726-1799): fake heartbeats at now, then a forced push. */
+  /**
+   * initializeRunningWorkers (:1726-1799): fake heartbeats at now, then a forced push.
+   * Deliberate simplification: no InitializeTaskExecutorRequest goes to the RC, as in reservation
+   * mode (ResourceClusterReservationAwareScheduler.initializeRunningWorker is a no-op), although the
+   * model's scheduler is otherwise the BUG-era legacy one. That is the spec's main statement of
+   * edge case 7 (the new leader never has Running(w)); the legacy order race is not modelled.
+   */
   private initializeRunningWorkers(): void {
     for (const record of this.meta.active.values()) {
       if (isRunningState(record.state)) {

@@ -47,7 +47,7 @@ export class ResourceClusterActor implements Actor<RcInbox> {
   private readonly heartbeatTimers = new Map<string, TimerHandle>();
   private readonly assignmentTimers = new Map<string, TimerHandle>();
   private readonly pending = new Map<string, PendingSchedule>();
-  private readonly submits = new Map<number, { worker: WorkerId; teId: string; timer: TimerHandle }>();
+  private readonly submits = new Map<number, { worker: WorkerId; teId: string; pinnedNode: string | null; timer: TimerHandle }>();
   private nextRequestId = 1;
   private quarantineEpoch = 0;
   /** Ids seen by this leader incarnation (a first message after a failover = a reconnection). */
@@ -104,11 +104,10 @@ export class ResourceClusterActor implements Actor<RcInbox> {
 
   private track(teId: string): { state: TaskExecutorState; fresh: boolean } {
     const tracked = this.esm.trackIfAbsent(teId);
-    if (!this.seenThisLeader.has(teId)) {
-      this.seenThisLeader.add(teId);
-      // A TE the store knew, seen first by a new leader: it "reconnects" (failover blast radius).
-      if (this.ctx.incarnation > 0 && this.store.has(teId)) this.world.teReconnections++;
-    }
+    // A TE the store knew, seen first by a new leader: it "reconnects" (failover blast radius).
+    const firstForNewLeader = !this.seenThisLeader.has(teId) && this.ctx.incarnation > 0 && this.store.has(teId);
+    this.seenThisLeader.add(teId);
+    this.world.rcHeardFrom(teId, firstForNewLeader);
     return tracked;
   }
 
@@ -171,7 +170,10 @@ export class ResourceClusterActor implements Actor<RcInbox> {
       throw error;
     }
     if (changed) this.noteTransition(teId, before, state.availability, 'heartbeat', report);
-    if (changed && state.isAvailable && previous !== null) {
+    // Combined with fix-2 (`fix-1a-merged+fix-2`, not in the spec) the TE turns Quarantined, not
+    // Pending; the model still notifies then, or the combination would silence FIX784.
+    const quarantined = state.availability !== null && state.availability.kind === 'Quarantined';
+    if (changed && (state.isAvailable || quarantined) && previous !== null) {
       // Same actor turn as tryMarkAvailable: the race of edge case 3 starts here.
       this.route({ type: 'WorkerTerminate', worker: previous, finalState: 'Failed', reason: 'Lost' });
       this.world.countNotification('WorkerTerminate');
@@ -334,18 +336,21 @@ export class ResourceClusterActor implements Actor<RcInbox> {
       return;
     }
     this.pending.delete(key);
-    this.assign(teId, request.worker);
+    this.assign(teId, request.worker, request.pinnedNode);
   }
 
   /** assignTaskExecutor (PRE826 :759-771) then the scheduler's submitTask. */
-  private assign(teId: string, worker: WorkerId): void {
+  private assign(teId: string, worker: WorkerId, pinnedNode: string | null): void {
     const state = this.esm.states.get(teId) as TaskExecutorState;
+    const running = state.availability;
+    // S2 d is judged, not assumed: findBestFitFor should make this impossible.
+    if (running !== null && running.kind === 'Running') this.world.assignedWhileRunning = { teId, worker, running: running.worker, atUs: this.now() };
     try {
       state.onAssignment(worker);
     } catch (error) {
       if (!(error instanceof IllegalTaskExecutorTransition)) throw error;
       this.note('scheduler', `assignment of ${workerLabel(worker)} to ${teId} failed: ${error.message}`, teId, worker);
-      return;
+      return this.requeue(worker, pinnedNode);
     }
     this.esm.tryMarkUnavailable(teId);
     const old = this.assignmentTimers.get(teId);
@@ -354,7 +359,7 @@ export class ResourceClusterActor implements Actor<RcInbox> {
     this.note('assignment', `${workerLabel(worker)} assigned to ${teId}`, teId, worker);
     const requestId = this.nextRequestId++;
     const timer = this.ctx.after(msToUs(this.world.config.assignmentTimeout), { type: 'SubmitTimeout', requestId });
-    this.submits.set(requestId, { worker, teId, timer });
+    this.submits.set(requestId, { worker, teId, pinnedNode, timer });
     const address = state.registration?.address ?? teId;
     this.ctx.send(this.ctx.sim.ref(address, TE_ACTOR), { type: 'SubmitTask', requestId, worker });
     this.sync(teId);
@@ -373,7 +378,7 @@ export class ResourceClusterActor implements Actor<RcInbox> {
       return;
     }
     this.note('scheduler', `${submit.teId} refused ${workerLabel(submit.worker)}: ${error}; retry in ${this.world.config.schedulerRetryInterval / 1000}s`, submit.teId, submit.worker);
-    this.requeue(submit.worker);
+    this.requeue(submit.worker, submit.pinnedNode);
   }
 
   private onSubmitTimeout(requestId: number): void {
@@ -381,13 +386,18 @@ export class ResourceClusterActor implements Actor<RcInbox> {
     if (submit === undefined) return;
     this.submits.delete(requestId);
     this.note('scheduler', `submitTask of ${workerLabel(submit.worker)} to ${submit.teId} timed out; retry in ${this.world.config.schedulerRetryInterval / 1000}s`, submit.teId, submit.worker);
-    this.requeue(submit.worker);
+    this.requeue(submit.worker, submit.pinnedNode);
   }
 
-  private requeue(worker: WorkerId): void {
+  /**
+   * Inferred: the spec only gives the legacy scheduler's retry after NoResourceAvailable
+   * (schedulerRetryInterval, :266-282); a refused or timed-out submitTask is retried the same way.
+   * The 60-retry cap (…max-retries) is not modelled: an hour of retries outlasts every scenario.
+   */
+  private requeue(worker: WorkerId, pinnedNode: string | null): void {
     const key = workerKey(worker);
     const timer = this.ctx.after(msToUs(this.world.config.schedulerRetryInterval), { type: 'ScheduleRetry', key });
-    this.pending.set(key, { worker, pinnedNode: null, timer });
+    this.pending.set(key, { worker, pinnedNode, timer });
   }
 
   /** PRE826 (:773-795): if not Running → onUnassignment → Pending → tryMarkAvailable. */
@@ -414,6 +424,12 @@ export class ResourceClusterActor implements Actor<RcInbox> {
     if (pending !== undefined) {
       if (pending.timer !== null) this.ctx.cancel(pending.timer);
       this.pending.delete(key);
+    }
+    // The legacy CancelRequestEvent also drops an outstanding submit: no retry, no WorkerLaunched.
+    for (const [requestId, submit] of this.submits) {
+      if (workerKey(submit.worker) !== key) continue;
+      this.ctx.cancel(submit.timer);
+      this.submits.delete(requestId);
     }
     this.forgetIndexed(null, worker);
     const teId = this.esm.findByWorker(worker);

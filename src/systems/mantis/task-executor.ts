@@ -98,7 +98,11 @@ export class TaskExecutorActor implements Actor<TeInbox> {
     return this.currentTask === null ? AVAILABLE : { kind: 'Occupied', worker: this.currentTask };
   }
 
-  /** submitTask (:367-382): idle → ack and prepare; same worker → ack; else TaskAlreadyRunning. */
+  /**
+   * submitTask (:367-382): idle → ack and prepare; same worker → ack; else TaskAlreadyRunning.
+   * Inferred: a task being prepared (acked, not yet setCurrentTask) counts as busy; the spec only
+   * names `currentTask`. Heartbeats still report Available while preparing (currentTask == null).
+   */
   private submitTask(requestId: number, worker: WorkerId): void {
     const busyWith = this.currentTask ?? this.preparing;
     if (busyWith !== null && !sameWorker(busyWith, worker)) {

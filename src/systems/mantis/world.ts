@@ -61,15 +61,20 @@ export class MantisWorld {
   // ---- S2 / S4 indexes
   private readonly rcSnapshots = new Map<string, RcSnapshot>();
   private readonly rcHolders = new Map<string, { worker: WorkerId; tes: Set<string> }>();
-  readonly rcDoubleHeld = new Set<string>();
-  readonly busyInPool = new Set<string>();
+  /** Worker key → since when two RC states hold it (S2 b). */
+  readonly rcDoubleHeld = new Map<string, number>();
+  /** TE id → since when it is in the pool while its process runs a task (S2 c). */
+  readonly busyInPool = new Map<string, number>();
+  /** S2 d: the RC tried to assign a TE it believes Running (cleared on that TE's next RC turn). */
+  assignedWhileRunning: { readonly teId: string; readonly worker: WorkerId; readonly running: WorkerId; readonly atUs: number } | null = null;
   private readonly rcCancelled = new Set<string>();
   private readonly terminateInFlight = new Map<string, number>();
   private readonly consistencyDirty = new Map<string, WorkerId>();
   readonly consistencyBroken = new Map<string, { worker: WorkerId; teId: string; sinceUs: number }>();
   // ---- S3 index
   private readonly slotCopies = new Map<string, Set<string>>();
-  readonly slotsWithCopies = new Map<string, WorkerId>();
+  /** Slot key → the worker whose start made it two copies, and when (S3). */
+  readonly slotsWithCopies = new Map<string, { readonly worker: WorkerId; readonly sinceUs: number }>();
   // ---- S1w index
   private readonly advertisedByHost = new Map<string, Map<string, Set<number>>>();
   private readonly advertisedByJob = new Map<string, Map<number, Set<string>>>();
@@ -84,6 +89,8 @@ export class MantisWorld {
   readonly lastPushUs = new Map<string, number>();
   // ---- metrics
   teReconnections = 0;
+  /** TEs restarted and not yet heard by the RC: a new leader must not count them a second time. */
+  private readonly restartedUnheard = new Set<string>();
   readonly notifications = new Map<string, number>();
   /** The `jcm-initializing` action: the JobClustersManager drops WorkerEvents until then. */
   jcmInitializingUntilUs = 0;
@@ -177,7 +184,19 @@ export class MantisWorld {
     if (incarnation === 0) return;
     this.teReconnections++;
     const teId = this.executorByNode.get(node)?.teId;
-    if (teId !== undefined) this.restartAtUs.set(teId, this.now());
+    if (teId === undefined) return;
+    this.restartAtUs.set(teId, this.now());
+    this.restartedUnheard.add(teId);
+  }
+
+  /**
+   * The RC handles a message of `teId`; `firstForNewLeader` when a leader that took over sees a TE
+   * the store knows for the first time (a failover "reconnection", counted unless it is the
+   * restart already counted by teStarted).
+   */
+  rcHeardFrom(teId: string, firstForNewLeader: boolean): void {
+    if (firstForNewLeader && !this.restartedUnheard.has(teId)) this.teReconnections++;
+    this.restartedUnheard.delete(teId);
   }
 
   teHeartbeatSent(node: string): void {
@@ -211,6 +230,7 @@ export class MantisWorld {
 
   /** After each RC turn that touched `teId`: what it now believes. */
   syncRc(teId: string, next: RcSnapshot): void {
+    if (this.assignedWhileRunning?.teId === teId) this.assignedWhileRunning = null;
     const before = this.rcSnapshots.get(teId) ?? NO_SNAPSHOT;
     if (before.held !== next.held || (before.held !== null && next.held !== null && workerKey(before.held) !== workerKey(next.held))) {
       if (before.held !== null) this.unhold(before.held, teId);
@@ -362,7 +382,7 @@ export class MantisWorld {
     let entry = this.rcHolders.get(key);
     if (entry === undefined) this.rcHolders.set(key, (entry = { worker: w, tes: new Set() }));
     entry.tes.add(teId);
-    if (entry.tes.size > 1) this.rcDoubleHeld.add(key);
+    if (entry.tes.size > 1 && !this.rcDoubleHeld.has(key)) this.rcDoubleHeld.set(key, this.now());
     this.dirty(w);
   }
 
@@ -383,8 +403,9 @@ export class MantisWorld {
   private recomputeBusyInPool(teId: string): void {
     const inPool = this.rcInPool(teId);
     const busy = (this.nodesByTeId.get(teId) ?? []).some((n) => this.taskOn(n) !== null);
-    if (inPool && busy) this.busyInPool.add(teId);
-    else this.busyInPool.delete(teId);
+    if (inPool && busy) {
+      if (!this.busyInPool.has(teId)) this.busyInPool.set(teId, this.now());
+    } else this.busyInPool.delete(teId);
   }
 
   private addCopy(w: WorkerId, node: string): void {
@@ -392,7 +413,7 @@ export class MantisWorld {
     let copies = this.slotCopies.get(key);
     if (copies === undefined) this.slotCopies.set(key, (copies = new Set()));
     copies.add(node);
-    if (copies.size > 1) this.slotsWithCopies.set(key, w);
+    if (copies.size > 1 && !this.slotsWithCopies.has(key)) this.slotsWithCopies.set(key, { worker: w, sinceUs: this.now() });
   }
 
   private removeCopy(w: WorkerId, node: string): void {

@@ -1,0 +1,184 @@
+import { describe, expect, it } from 'vitest';
+import type { Note } from '../../src/engine/index.js';
+import type { RunResult } from '../../src/run/result.js';
+import { simulate } from '../../src/run/simulate.js';
+import { loadScenario, parseScenario } from '../../src/scenario/load.js';
+
+const violation = (run: RunResult, id: string) => run.violations.find((v) => v.invariant === id);
+const notesOf = (run: RunResult, category: string, text: string): Note[] => run.notes.filter((n) => n.category === category && n.text.includes(text));
+const firstAtS = (run: RunResult, category: string, text: string): number | undefined => {
+  const note = notesOf(run, category, text)[0];
+  return note === undefined ? undefined : note.atUs / 1_000_000;
+};
+type MantisMetrics = { notificationMessages: { byType: Record<string, number>; total: number }; recyclingDelayMs: { perRestart: number[] } };
+const mantis = (run: RunResult) => run.metrics.mantis as MantisMetrics;
+
+/** Jobs A and C share job cluster `shared`; B has its own. TE-1 (A-1-0) segfaults and returns. */
+const sharedCluster = parseScenario(
+  `name: shared-cluster
+system: mantis
+duration: 6m
+config:
+  workerTimeout: 120s
+cluster:
+  executors: 6
+  jobs:
+    - { id: A, cluster: shared, stages: [1, 1], placement: [[TE-1], [TE-2]] }
+    - { id: C, cluster: shared, stages: [1], placement: [[TE-3]] }
+    - { id: B, stages: [2], placement: [[TE-4, TE-5]] }
+timeline:
+  - { at: 2m5s, crash: TE-1 }
+  - { at: 3m5s, restart: TE-1 }
+`,
+  'shared-cluster.yaml',
+);
+
+describe('fix-2 (quarantine)', () => {
+  it('pools a TE restarted while Running only when the quarantine expires', () => {
+    // Arrange: report.yaml, TE-1 back at 3m05s.
+    const report = loadScenario('scenarios/mantis/report.yaml');
+    // Act
+    const byDefault = simulate(report, { variant: 'fix-2' });
+    const shorter = simulate(report, { variant: 'fix-2', set: { quarantine: '60s' } });
+    // Assert: Quarantined at 3m05s, in the pool exactly Q later, not before.
+    expect(firstAtS(byDefault, 'rc-state', 'TE-1: Running(A-1-0) → Quarantined')).toBeCloseTo(185, 0);
+    expect(firstAtS(byDefault, 'pool', 'TE-1 is in the available pool')).toBeLessThan(1); // the first registration is not quarantined
+    const pooled = notesOf(byDefault, 'pool', 'TE-1 is in the available pool').map((n) => n.atUs / 1_000_000);
+    expect(pooled[1]).toBeCloseTo(485, 0);
+    expect(mantis(byDefault).recyclingDelayMs.perRestart).toEqual([expect.closeTo(300_000, -1)]);
+    expect(mantis(shorter).recyclingDelayMs.perRestart).toEqual([expect.closeTo(60_000, -1)]);
+  });
+
+  it('also quarantines a fresh state re-registered for a TE id the store knows (after the archive)', () => {
+    // Arrange: edge-02, the RC times TE-1 out and archives it before TE-1 returns at 7m10s.
+    const scenario = loadScenario('scenarios/mantis/edge-02-disconnect-then-reconnect.yaml');
+    // Act
+    const run = simulate(scenario, { variant: 'fix-2' });
+    // Assert: unknown → Quarantined, never pooled within the 11 minutes, so B-1-1 never lands there.
+    expect(firstAtS(run, 'rc-state', 'TE-1: unknown → Quarantined')).toBeCloseTo(430, 0);
+    expect(notesOf(run, 'pool', 'TE-1 is in the available pool').every((n) => n.atUs < 1_000_000)).toBe(true);
+    expect(violation(run, 'no-foreign-read')).toBeUndefined();
+    // The as-is code pools the same fresh state at once.
+    const asIs = notesOf(simulate(scenario, { variant: 'as-is' }), 'rc-state', 'TE-1: unknown → Pending').map((n) => n.atUs / 1_000_000);
+    expect(asIs[1]).toBeCloseTo(430, 0);
+  });
+});
+
+describe('notification fixes: messages per reconnection', () => {
+  it('fix-1b sends one message per active job of the previous worker\'s cluster per reconnection', () => {
+    const run = simulate(sharedCluster, { variant: 'fix-1b' });
+    expect(mantis(run).notificationMessages.byType).toEqual({ TaskExecutorReconnected: 2 }); // A and C, not B
+    expect(notesOf(run, 'job', 'TaskExecutorReconnected(TE-1): fail A-1-0')).toHaveLength(1);
+    expect(notesOf(run, 'job', 'TaskExecutorReconnected(TE-1): no worker of this job there')).toHaveLength(1); // C
+    expect(violation(run, 'no-foreign-read')).toBeUndefined();
+  });
+
+  it('the naive broadcast reaches every active job of every cluster', () => {
+    const run = simulate(sharedCluster, { variant: 'broadcast' });
+    expect(mantis(run).notificationMessages.byType).toEqual({ TaskExecutorReconnected: 3 });
+  });
+
+  it('fix-1a-merged sends exactly one WorkerTerminate, to the job that had the worker', () => {
+    const run = simulate(sharedCluster, { variant: 'fix-1a-merged' });
+    expect(mantis(run).notificationMessages.byType).toEqual({ WorkerTerminate: 1 });
+  });
+
+  it('after a failover every TE reconnects: the naive broadcast costs #TE × #jobs, and no job fails a worker its TE still runs', () => {
+    // Arrange: edge-07 with a JobClustersManager that is ready at once (nothing dropped).
+    const scenario = loadScenario('scenarios/mantis/edge-07-failover.yaml');
+    // Act
+    const run = simulate(scenario, { variant: 'broadcast', set: { jcmInitDuration: '0s' } });
+    // Assert: 5 TEs × 2 jobs; only A-1-0 (dead with TE-1) is failed by it.
+    expect(mantis(run).notificationMessages.byType).toEqual({ TaskExecutorReconnected: 10 });
+    const failed = notesOf(run, 'job', 'TaskExecutorReconnected(').filter((n) => n.text.includes(': fail '));
+    expect(failed.map((n) => n.text)).toEqual(['TaskExecutorReconnected(TE-1): fail A-1-0']);
+    expect(violation(run, 'no-foreign-read')).toBeUndefined();
+  });
+
+  it('fix-1c survives the failover through its persisted index with one targeted message', () => {
+    const run = simulate(loadScenario('scenarios/mantis/edge-07-failover.yaml'), { variant: 'fix-1c', set: { jcmInitDuration: '0s' } });
+    expect(mantis(run).notificationMessages.byType).toEqual({ TaskExecutorReconnected: 1 });
+    expect(violation(run, 'no-foreign-read')).toBeUndefined();
+  });
+});
+
+describe('fix-1a as first written', () => {
+  it('stays silent even when a registration follows a noticed disconnection: the archived previousWorkerId is lost', () => {
+    // Arrange: TE-1 shuts down gracefully (disconnection → archive); a fresh container with the
+    // same id (no "already registered" file) registers at 1m.
+    const scenario = parseScenario(
+      `name: fix-1a-archive
+system: mantis
+duration: 4m
+cluster:
+  executors: [TE-0, TE-1, TE-2, { name: TE-1b, id: TE-1 }]
+  jobs:
+    - { id: A, stages: [1, 1], placement: [[TE-1], [TE-2]] }
+timeline:
+  - { at: 0s, crash: TE-1b }
+  - { at: 30s, shutdown: TE-1 }
+  - { at: 1m, restart: TE-1b }
+`,
+      'fix-1a-archive.yaml',
+    );
+    // Act
+    const run = simulate(scenario, { variant: 'fix-1a' });
+    // Assert: the registration path ran on a fresh state, and no TaskExecutorReconnectedEvent left.
+    expect(notesOf(run, 'disconnection', 'TE-1 disconnected (TaskExecutorDisconnection); previousWorkerId A-1-0 archived')).toHaveLength(1);
+    expect(notesOf(run, 'registration', 'TE-1 registered').map((n) => Math.round(n.atUs / 1_000_000))).toContain(60);
+    expect(mantis(run).notificationMessages.total).toBe(0);
+    expect(run.metrics.messages.byType.TaskExecutorReconnectedEvent).toBeUndefined();
+  });
+});
+
+describe('scheduling info across a failover', () => {
+  it('keeps numbering pushes upward, so consumers apply the new leader\'s pushes', () => {
+    const run = simulate(loadScenario('scenarios/mantis/edge-07-failover.yaml'), { variant: 'fix-1c' });
+    const seqs = notesOf(run, 'push', 'JobSchedulingInfo of A #').map((n) => Number(/#(\d+)/.exec(n.text)![1]));
+    expect(seqs.length).toBeGreaterThan(2);
+    for (let i = 1; i < seqs.length; i++) expect(seqs[i]).toBeGreaterThan(seqs[i - 1]!);
+    // The push without TE-1 after its reconnection reaches the consumers.
+    expect(firstAtS(run, 'consumer', 'A-2-0 completes endpoint TE-1')).toBeGreaterThan(185);
+  });
+});
+
+describe('edge cases exhibit what they name', () => {
+  it('edge-08: a dropped empty list keeps the as-is consumers on B-1-1 past A\'s detection at 4m01s', () => {
+    const run = simulate(loadScenario('scenarios/mantis/edge-08-empty-list.yaml'), { variant: 'as-is' });
+    const detection = firstAtS(run, 'detection', 'missed heartbeats: A-1-0 ');
+    expect(detection).toBeCloseTo(241, 0);
+    expect(notesOf(run, 'consumer', 'drops an update with an empty stage-1 list').some((n) => Math.round(n.atUs / 1_000_000) === 241)).toBe(true);
+    const read = violation(run, 'no-foreign-read');
+    expect(read?.entities).toMatchObject({ job: 'A', te: 'TE-1', worker: 'B-1-1' });
+    expect(read!.episodes[0]!.endMs!).toBeGreaterThanOrEqual(300_000); // until TE-1 crashes again, not the detection
+  });
+
+  it('edge-08: fix-1a-merged pushes the right (empty) list and its consumers still read B-1-1 to the end', () => {
+    const run = simulate(loadScenario('scenarios/mantis/edge-08-empty-list.yaml'), { variant: 'fix-1a-merged' });
+    const read = violation(run, 'no-foreign-read');
+    expect(read?.atMs).toBeGreaterThan(358_000);
+    expect(read!.episodes[0]!.endMs).toBeNull();
+  });
+
+  it('edge-10: after a held-up StatusChange(Available) FIX784 sends a spurious WorkerTerminate that the job ignores', () => {
+    const run = simulate(loadScenario('scenarios/mantis/edge-10-spurious-detection.yaml'), { variant: 'fix-1a-merged' });
+    const spurious = notesOf(run, 'detection', 'TE-1 reports Available while Running(A-1-0)');
+    expect(spurious).toHaveLength(1);
+    expect(spurious[0]!.atUs / 1_000_000).toBeCloseTo(200, 0);
+    expect(notesOf(run, 'resubmit', "resubmit A-1-0'")).toHaveLength(0); // the replacement keeps running
+    expect(violation(run, 'rc-job-consistency')).toBeUndefined();
+  });
+});
+
+describe('violation messages', () => {
+  it('name the job, stage, TE, the worker actually there and the time', () => {
+    const run = simulate(loadScenario('scenarios/mantis/edge-06-duplicate-identity.yaml'), { variant: 'fix-1a-merged' });
+    const copies = violation(run, 'one-live-copy-per-slot');
+    expect(copies?.message).toMatch(/^two copies of slot A stage 1 index 0 run: .+ \(since t=[\dms.]+s\)$/);
+    expect(copies?.entities).toMatchObject({ job: 'A', stage: '1' });
+    const pooled = violation(run, 'one-worker-per-executor');
+    expect(pooled?.message).toMatch(/^TE-1 is in the available pool while it runs A-1-0 of job A \(since t=40\.\d+s\)$/);
+    const consistency = violation(run, 'rc-job-consistency');
+    expect(consistency?.entities).toMatchObject({ job: 'A', stage: '1', te: 'TE-1', worker: 'A-1-0' });
+  });
+});
