@@ -15,7 +15,8 @@ export interface RunFlags {
   readonly verbose?: boolean;
 }
 
-function collect(value: string, previous: string[] | undefined): string[] {
+/** Commander arg parser for repeatable flags: `--set a=1 --set b=2` → ['a=1', 'b=2']. */
+export function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 
@@ -23,7 +24,12 @@ export function addSeedVariantSet(command: Command): Command {
   return command
     .option('--seed <n>', 'seed of the run (default: the file\'s seed, else 1)')
     .option('--variant <name>', 'variant to run, e.g. fix-1a-merged or fix-1a-merged+fix-3 (default: the file\'s)')
-    .addOption(new Option('--set <key=value>', 'override a config key or switch (repeatable)').argParser(collect));
+    .addOption(setOption());
+}
+
+/** `--set key=value`, repeatable; always an array (empty when not given). */
+export function setOption(): Option {
+  return new Option('--set <key=value>', 'override a config key or switch (repeatable)').argParser(collect).default([]);
 }
 
 export function addOutputFlags(command: Command): Command {

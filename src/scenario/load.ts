@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Document } from 'yaml';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
 import { systemById, systemIds } from '../systems/registry.js';
 import type { SystemModel } from '../systems/system-model.js';
 import { parseConfigValue } from './config.js';

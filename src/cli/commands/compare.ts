@@ -1,6 +1,5 @@
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
-import { Option } from 'commander';
 import { compareVariants } from '../../explore/compare.js';
 import { parseCount } from '../../explore/duration.js';
 import { withInterrupt } from '../../explore/interrupt.js';
@@ -11,7 +10,7 @@ import { compilePlan, parseSetFlags } from '../../scenario/compile.js';
 import { loadScenario } from '../../scenario/load.js';
 import { systemById } from '../../systems/registry.js';
 import { UsageError } from '../errors.js';
-import { chalkFor } from '../options.js';
+import { chalkFor, setOption } from '../options.js';
 
 interface CompareFlags {
   readonly variants?: string;
@@ -25,10 +24,6 @@ interface CompareFlags {
   readonly color: boolean;
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
-
 export function register(program: Command): void {
   program
     .command('compare')
@@ -38,7 +33,7 @@ export function register(program: Command): void {
     .option('--seeds <n>', 'seeds per variant', '100')
     .option('--from-seed <s>', 'first seed', '1')
     .option('--workers <n>', 'worker threads (default: cores); results are the same for any number')
-    .addOption(new Option('--set <key=value>', 'override a config key or switch (repeatable)').argParser(collect).default([]))
+    .addOption(setOption())
     .option('--json', 'machine output on stdout: { seeds, variants: { <name>: { violatingSeeds, violationSeconds, messages, ... } } }')
     .option('--quiet', 'table only')
     .option('--no-progress', 'no progress bar (it is shown on a terminal only anyway)')

@@ -13,7 +13,7 @@ import { compilePlan, parseSetFlags } from '../../scenario/compile.js';
 import { loadScenario } from '../../scenario/load.js';
 import { systemById } from '../../systems/registry.js';
 import { UsageError } from '../errors.js';
-import { chalkFor } from '../options.js';
+import { chalkFor, setOption } from '../options.js';
 import { withInterrupt } from '../../explore/interrupt.js';
 import { renderFuzzReport } from '../../explore/render.js';
 
@@ -39,10 +39,6 @@ interface FuzzFlags {
   readonly color: boolean;
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
-
 export function register(program: Command): void {
   program
     .command('fuzz')
@@ -61,7 +57,7 @@ export function register(program: Command): void {
     .addOption(new Option('--strategy <name>', 'message-order exploration').choices(['random', 'pct']).default('random'))
     .option('--pct-depth <d>', 'PCT bug depth d (d - 1 priority change points)', '3')
     .option('--variant <name>', "variant to fuzz (default: the file's)")
-    .addOption(new Option('--set <key=value>', 'override a config key or switch (repeatable)').argParser(collect).default([]))
+    .addOption(setOption())
     .option('--report <file>', 'also write the JSON report to this file (for `clustersim merge`)')
     .option('--json', 'machine output on stdout: { seedsRun, seedsPerSecond, findings: [...] , ... }')
     .option('--quiet', 'summary only')

@@ -1,12 +1,11 @@
 import type { Command } from 'commander';
-import { Option } from 'commander';
 import { writeFileAtomic } from '../../explore/atomic-write.js';
 import { parseCount } from '../../explore/duration.js';
 import { shrinkScenario } from '../../explore/shrink.js';
 import { formatDuration } from '../../scenario/duration.js';
 import { loadScenario } from '../../scenario/load.js';
 import { parseSetFlags } from '../../scenario/compile.js';
-import { chalkFor } from '../options.js';
+import { chalkFor, setOption } from '../options.js';
 
 interface ShrinkFlags {
   readonly invariant?: string;
@@ -19,10 +18,6 @@ interface ShrinkFlags {
   readonly color: boolean;
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
-
 export function register(program: Command): void {
   program
     .command('shrink')
@@ -30,7 +25,7 @@ export function register(program: Command): void {
     .argument('<repro>', 'a failing scenario file (a repro from fuzz, or any scenario)')
     .option('--invariant <id>', "invariant to keep violated (default: the first in the file's expect, else the first violated)")
     .option('--variant <name>', "variant to run (default: the file's)")
-    .addOption(new Option('--set <key=value>', 'override a config key or switch (repeatable)').argParser(collect).default([]))
+    .addOption(setOption())
     .option('--out <file>', 'where to write the result (default: <repro>.min.yaml beside it)')
     .option('--runs-max <n>', 'simulation runs allowed in all', '4000')
     .option('--json', 'machine output on stdout: { status, invariant, out, before, after, runs, wallMs }')

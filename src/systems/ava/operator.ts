@@ -40,7 +40,6 @@ export class OperatorProcess implements Actor<OperatorInbox>, OperatorView {
   private dialedAtUs = 0;
   private retry: TimerHandle | null = null;
   private backoffAttempt = 0;
-  private stoppedForGood = false;
   private readonly jitter: Rng;
 
   constructor(
@@ -81,7 +80,6 @@ export class OperatorProcess implements Actor<OperatorInbox>, OperatorView {
     const clock = this.clockFor(choice);
     this.world.lastClock.set(this.spec.node, clock);
     this.world.metrics.dials++;
-    this.stoppedForGood = false;
     // The old stream, if any, is abandoned as it is: a silently dead transport stays half-open.
     this.stream = sim.openStream(this.ctx.ref, this.aggregator);
     this.dialedAtUs = this.ctx.now();
@@ -168,7 +166,6 @@ export class OperatorProcess implements Actor<OperatorInbox>, OperatorView {
     this.stream = null;
     const headBackoff = !this.config.operatorStopsOnEOF;
     if (code === 'EOF' && !headBackoff) {
-      this.stoppedForGood = true;
       this.world.metrics.operatorStops++;
       this.ctx.note('operator', `operator ${this.spec.address} (${this.spec.node}) got io.EOF: its stream goroutine returns and never reconnects (it keeps ${this.checks.size} local check(s))`, this.entities());
       return;

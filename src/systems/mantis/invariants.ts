@@ -1,4 +1,4 @@
-import type { LivenessInvariant, SafetyInvariant, Simulation, ViolationDetail } from '../../engine/index.js';
+import type { Simulation, ViolationDetail } from '../../engine/index.js';
 import { formatSimTime, msToUs } from '../../engine/index.js';
 import type { InvariantSpec } from '../system-model.js';
 import { missedHeartbeatToleranceMs } from './config.js';

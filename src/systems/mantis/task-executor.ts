@@ -1,4 +1,4 @@
-import type { Actor, ActorContext, ActorRef, Envelope, Message, TimerHandle } from '../../engine/index.js';
+import type { Actor, ActorContext, ActorRef, Envelope, Message } from '../../engine/index.js';
 import { msToUs } from '../../engine/index.js';
 import type { ExecutorSpec } from './cluster.js';
 import type { WorkerId } from './ids.js';
@@ -25,7 +25,6 @@ export class TaskExecutorActor implements Actor<TeInbox> {
   private registered = false;
   private currentTask: WorkerId | null = null;
   private preparing: WorkerId | null = null;
-  private prepareTimer: TimerHandle | null = null;
   private workerRef: ActorRef | null = null;
   private consecutiveFailures = 0;
   private readonly rc: ActorRef;
@@ -70,7 +69,6 @@ export class TaskExecutorActor implements Actor<TeInbox> {
       case 'PrepareDone':
         if (!sameWorker(this.preparing, message.worker)) return;
         this.preparing = null;
-        this.prepareTimer = null;
         return this.setCurrentTask(message.worker);
     }
   }
@@ -113,7 +111,7 @@ export class TaskExecutorActor implements Actor<TeInbox> {
     if (busyWith !== null) return;
     this.preparing = worker;
     this.world.setBusy(this.ctx.node, true);
-    this.prepareTimer = this.ctx.after(msToUs(this.world.config.workerStartLatency), { type: 'PrepareDone', worker });
+    this.ctx.after(msToUs(this.world.config.workerStartLatency), { type: 'PrepareDone', worker });
   }
 
   /** setCurrentTask: the worker runs and binds host:sinkPort; StatusChange is fire-and-forget. */
