@@ -45,6 +45,7 @@ Examples:
  */
 export async function main(argv: readonly string[]): Promise<number> {
   process.exitCode = undefined;
+  exitQuietlyOnClosedPipe();
   try {
     await buildProgram().parseAsync([...argv]);
   } catch (error) {
@@ -84,4 +85,15 @@ function packageVersion(): string {
     }
   }
   return '0.0.0';
+}
+
+/** `clustersim list | head`: a reader that goes away is not an error worth a stack trace. */
+function exitQuietlyOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    if (stream.listenerCount('error') > 0) continue;
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
 }
