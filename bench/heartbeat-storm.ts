@@ -9,18 +9,30 @@ const CLUSTERSIM_EXECUTORS = [1_000, 10_000, 100_000] as const;
 const FAKE_TIMERS_EXECUTORS = [1_000, 10_000] as const;
 const SEED = 1;
 
-/** Runs under ~10 s are repeated and the median wall time reported: a shared 2-core box is noisy. */
-const REPEATS_SMALL = 3;
+/**
+ * Each size runs until at least MIN_MEASURED_S of wall time is measured (and at least
+ * MIN_REPEATS times, unless one run alone is that long), and the median run is reported. At
+ * E = 1 000 one run takes about 0.05 s: three of those on a shared 2-core box are mostly noise
+ * (a scheduler tick, a GC that one run hits and the next does not), so the small sizes need many
+ * repeats before their median means something.
+ */
+const MIN_REPEATS = 3;
+const MIN_MEASURED_S = 3;
+const MAX_REPEATS = 100;
 
 function measure(impl: HeartbeatStormRow['impl'], executors: number, run: () => StormCounts): HeartbeatStormRow {
-  const repeats = executors <= 10_000 ? REPEATS_SMALL : 1;
   const walls: number[] = [];
+  let measuredS = 0;
   let counts: StormCounts | null = null;
   let rssBytes = 0;
-  for (let i = 0; i < repeats; i++) {
+  for (let i = 0; i < MAX_REPEATS; i++) {
+    const longRun = walls.length > 0 && (walls[0] as number) >= MIN_MEASURED_S;
+    if (measuredS >= MIN_MEASURED_S && (walls.length >= MIN_REPEATS || longRun)) break;
     const startNs = process.hrtime.bigint();
     const result = run();
-    walls.push(Number(process.hrtime.bigint() - startNs) / 1e9);
+    const wallS = Number(process.hrtime.bigint() - startNs) / 1e9;
+    walls.push(wallS);
+    measuredS += wallS;
     // Taken while the run's world is still reachable, so it counts what the run holds.
     rssBytes = Math.max(rssBytes, process.memoryUsage.rss());
     // Same seed, same work: every repeat must agree, or the run is not deterministic.

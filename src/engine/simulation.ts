@@ -132,17 +132,18 @@ const STATUS_PAUSED = 2;
 class ActorTable {
   /** Per actor, side by side: [node index, spawn count]. */
   data = new Int32Array(1024 * ACTOR_STRIDE);
-  readonly instance: (Actor<Message> | undefined)[] = [];
+  /** Per actor, its live context (which holds the instance), or undefined while it is not running. */
+  readonly ctx: (NodeActorContext | undefined)[] = [];
 
   add(node: number): number {
-    const index = this.instance.length;
+    const index = this.ctx.length;
     if ((index + 1) * ACTOR_STRIDE > this.data.length) {
       const grown = new Int32Array(this.data.length * 2);
       grown.set(this.data);
       this.data = grown;
     }
     this.data[index * ACTOR_STRIDE + A_NODE] = node;
-    this.instance.push(undefined);
+    this.ctx.push(undefined);
     return index;
   }
 }
@@ -208,8 +209,6 @@ class NodeState {
 }
 
 class ActorSlot {
-  ctx: ActorContext<Message> | undefined = undefined;
-
   constructor(
     readonly index: number,
     readonly name: string,
@@ -220,12 +219,16 @@ class ActorSlot {
     return this.table.data[this.index * ACTOR_STRIDE + A_NODE] as number;
   }
 
-  get instance(): Actor<Message> | undefined {
-    return this.table.instance[this.index];
+  get ctx(): NodeActorContext | undefined {
+    return this.table.ctx[this.index];
   }
 
-  set instance(value: Actor<Message> | undefined) {
-    this.table.instance[this.index] = value;
+  set ctx(value: NodeActorContext | undefined) {
+    this.table.ctx[this.index] = value;
+  }
+
+  get instance(): Actor<Message> | undefined {
+    return this.table.ctx[this.index]?.instance;
   }
 
   get spawns(): number {
@@ -266,7 +269,8 @@ export class Simulation {
   readonly partitions: Partitions;
   readonly latency: LatencyModel;
 
-  private readonly queue = new EventQueue<unknown>(4096);
+  /** Payload: the message (or callback); owner: for timers, the context that armed it. */
+  private readonly queue = new EventQueue<unknown, NodeActorContext>(4096);
   private readonly nodes: NodeState[] = [];
   private readonly nodeTable: NodeTable;
   private readonly actorTable = new ActorTable();
@@ -287,6 +291,13 @@ export class Simulation {
   private readonly maxEvents: number;
   private readonly notesLimit: number;
   private nowUs: Micros = 0;
+  /**
+   * The context whose handler is running, if any: its own sends and timers read their sender
+   * facts from it (already in cache) instead of from the per-actor tables.
+   */
+  private current: NodeActorContext | null = null;
+  /** Sink for the early load in `runUntil`, so the compiler keeps it. */
+  prefetchSink = 0;
   private sealed = false;
   /** Every event taken off the queue, dropped or not: what `maxEvents` limits. */
   private eventsPopped = 0;
@@ -441,7 +452,10 @@ export class Simulation {
       const atUs = queue.poppedTime;
       if (!(atUs >= this.nowUs)) fail('time never goes backwards', { atUs, nowUs: this.nowUs });
       this.nowUs = atUs;
-      this.dispatch(queue.poppedKind, queue.poppedTarget, queue.poppedA, queue.poppedB, queue.poppedC, queue.poppedPayload);
+      // Touch the next timer's context early (see EventQueue.pop): its load overlaps this event.
+      const nextOwner = queue.nextOwner;
+      if (nextOwner !== undefined) this.prefetchSink = nextOwner.status;
+      this.dispatch();
       this.checkSafety();
     }
     if (endUs > this.nowUs) this.nowUs = endUs;
@@ -476,18 +490,29 @@ export class Simulation {
 
   send<T extends Message>(from: ActorRef, to: ActorRef, message: T, extraDelayUs: Micros = 0): void {
     const actorData = this.actorTable.data;
-    const fromNode = actorData[from * ACTOR_STRIDE + A_NODE] as number;
-    const toNode = actorData[to * ACTOR_STRIDE + A_NODE] as number;
     const nodeData = this.nodeTable.data;
+    // The running handler sending: its context has the facts (a live context's incarnation is
+    // its node's). Anyone else: the tables.
+    const current = this.current;
+    let fromNode: number;
+    let fromIncarnation: number;
+    if (current !== null && current.ref === from && current.status !== STATUS_DOWN) {
+      fromNode = current.nodeIndex;
+      fromIncarnation = current.incarnation;
+    } else {
+      fromNode = actorData[from * ACTOR_STRIDE + A_NODE] as number;
+      fromIncarnation = nodeData[fromNode * NODE_STRIDE + N_INCARNATION] as number;
+    }
+    const toNode = actorData[to * ACTOR_STRIDE + A_NODE] as number;
     this.countSent(message);
-    const packedFrom = from * INCARNATION_LIMIT + (nodeData[fromNode * NODE_STRIDE + N_INCARNATION] as number);
+    const packedFrom = from * INCARNATION_LIMIT + fromIncarnation;
     const toIncarnation = nodeData[toNode * NODE_STRIDE + N_INCARNATION] as number;
     const nowUs = this.nowUs;
     if (fromNode === toNode) {
       this.queue.push(nowUs + extraDelayUs, EV_DELIVER, to, packedFrom, nowUs, toIncarnation, message);
       return;
     }
-    if (this.partitions.cut(fromNode, toNode)) return this.drop(message, this.nodes[fromNode]!, this.nodes[toNode]!, 'cut');
+    if (this.partitions.active > 0 && this.partitions.cut(fromNode, toNode)) return this.drop(message, this.nodes[fromNode]!, this.nodes[toNode]!, 'cut');
     if (this.latency.dropped()) return this.drop(message, this.nodes[fromNode]!, this.nodes[toNode]!, 'random');
     const delay = this.latency.delayUs() + extraDelayUs;
     this.queue.push(nowUs + delay, EV_DELIVER, to, packedFrom, nowUs, toIncarnation, message);
@@ -511,25 +536,31 @@ export class Simulation {
     }
   }
 
+  /**
+   * A timer belongs to the context that armed it (the owner's current spawn in the current
+   * incarnation) and fires only while that context is live; armed for an actor that is not
+   * running, it never fires.
+   */
   scheduleTimer(owner: ActorRef, delayUs: Micros, message: Message): TimerHandle {
     if (!(delayUs >= 0)) fail('timer delay >= 0', { delayUs, type: message.type });
-    const actorData = this.actorTable.data;
-    const node = actorData[owner * ACTOR_STRIDE + A_NODE] as number;
-    const incarnation = this.nodeTable.data[node * NODE_STRIDE + N_INCARNATION] as number;
-    const spawns = actorData[owner * ACTOR_STRIDE + A_SPAWNS] as number;
-    return this.queue.push(this.nowUs + delayUs, EV_TIMER, owner, incarnation, 0, spawns, message) as TimerHandle;
+    const ctx = this.timerOwner(owner);
+    return this.queue.push(this.nowUs + delayUs, EV_TIMER, owner, 0, 0, 0, message, ctx) as TimerHandle;
   }
 
   schedulePeriodic(owner: ActorRef, periodUs: Micros, message: Message, firstDelayUs: Micros): TimerHandle {
     if (!(periodUs > 0)) fail('period > 0', { periodUs, type: message.type });
     if (!(firstDelayUs >= 0)) fail('first delay >= 0', { firstDelayUs, type: message.type });
     const id = this.nextPeriodicId++;
-    const slot = this.actors[owner]!;
-    const incarnation = this.nodes[slot.node]!.incarnation;
-    const handle = this.queue.push(this.nowUs + firstDelayUs, EV_TIMER, owner, incarnation, id, slot.spawns, message);
+    const ctx = this.timerOwner(owner);
+    const handle = this.queue.push(this.nowUs + firstDelayUs, EV_TIMER, owner, 0, id, 0, message, ctx);
     this.periodic.set(id, { handle, periodUs });
     // Periodic handles are negative so `cancel` can tell them from one-shot queue handles.
     return -id as TimerHandle;
+  }
+
+  private timerOwner(owner: ActorRef): NodeActorContext | undefined {
+    const current = this.current;
+    return current !== null && current.ref === owner && current.status !== STATUS_DOWN ? current : this.actorTable.ctx[owner];
   }
 
   cancelTimer(handle: TimerHandle): boolean {
@@ -618,11 +649,7 @@ export class Simulation {
     node.up = false;
     node.paused = false;
     this.discardHeld(node);
-    for (const a of node.actors) {
-      const slot = this.actors[a]!;
-      slot.instance = undefined;
-      slot.ctx = undefined;
-    }
+    for (const a of node.actors) this.retire(a);
     for (const link of this.streams) {
       if (this.actors[link.client]!.node === node.index || this.actors[link.server]!.node === node.index) link.state = 'closed';
     }
@@ -643,6 +670,7 @@ export class Simulation {
     const node = this.nodes[this.nodeIndex(name)]!;
     if (!node.up || node.paused) return;
     node.paused = true;
+    this.setActorStatus(node, STATUS_PAUSED);
     const incarnation = node.incarnation;
     this.fault(TraceKind.Pause, node, 'pause');
     this.at(this.nowUs + forUs, () => {
@@ -654,10 +682,28 @@ export class Simulation {
     const node = this.nodes[this.nodeIndex(name)]!;
     if (!node.paused) return;
     node.paused = false;
+    this.setActorStatus(node, STATUS_RUNNING);
     this.fault(TraceKind.Resume, node, 'resume');
     const held = node.held;
     node.held = null;
     if (held !== null) for (const handle of held) this.queue.unpark(handle, this.nowUs);
+  }
+
+  /** Mirrors a node's running/paused status into its live contexts (which the dispatcher reads). */
+  private setActorStatus(node: NodeState, status: number): void {
+    for (const a of node.actors) {
+      const ctx = this.actorTable.ctx[a];
+      if (ctx !== undefined) ctx.status = status;
+    }
+  }
+
+  /** Ends an actor's current context: its timers die with it, deliveries find no actor. */
+  private retire(ref: number): void {
+    const ctx = this.actorTable.ctx[ref];
+    if (ctx === undefined) return;
+    ctx.status = STATUS_DOWN;
+    ctx.instance = undefined;
+    this.actorTable.ctx[ref] = undefined;
   }
 
   private discardHeld(node: NodeState): void {
@@ -712,9 +758,9 @@ export class Simulation {
     const slot = this.actors[ref]!;
     assert(slot.instance === undefined, 'an actor is spawned once per incarnation', { node: node.name, actorName });
     slot.spawns++;
-    const ctx = this.makeContext(ref, node) as ActorContext<M>;
-    slot.ctx = ctx as ActorContext<Message>;
-    slot.instance = create(ctx) as Actor<Message>;
+    const ctx = new NodeActorContext(this, ref, node, slot.name, node.paused ? STATUS_PAUSED : STATUS_RUNNING);
+    slot.ctx = ctx;
+    ctx.instance = create(ctx as unknown as ActorContext<M>) as Actor<Message>;
     if (node.actors === NO_ACTORS) node.actors = [ref];
     else if (!node.actors.includes(ref)) node.actors.push(ref);
     return ref;
@@ -731,91 +777,118 @@ export class Simulation {
 
   /** Removes an actor; messages and timers addressed to it are dropped from now on. */
   stopActor(ref: ActorRef): void {
-    const slot = this.actors[ref]!;
-    slot.instance = undefined;
-    slot.ctx = undefined;
-  }
-
-  private makeContext(ref: ActorRef, node: NodeState): ActorContext<Message> {
-    return new NodeActorContext(this, ref, node, this.actors[ref]!.name);
+    this.retire(ref);
   }
 
   // ---------------------------------------------------------------- dispatch
 
-  private dispatch(kind: number, target: number, a: number, b: number, c: number, payload: unknown): void {
+  /** Runs the event just popped (read from the queue's `popped*` fields: no boxing of arguments). */
+  private dispatch(): void {
+    const queue = this.queue;
+    const kind = queue.poppedKind;
     if (kind === EV_CALLBACK) {
-      (payload as Callback)();
+      (queue.poppedPayload as Callback)();
       return;
     }
-    // Hot path: read the typed-array tables, touch slot and node objects only on cold branches.
-    const actorData = this.actorTable.data;
-    const nodeData = this.nodeTable.data;
-    const nodeIndex = actorData[target * ACTOR_STRIDE + A_NODE] as number;
-    const status = nodeData[nodeIndex * NODE_STRIDE + N_STATUS] as number;
-    const incarnation = nodeData[nodeIndex * NODE_STRIDE + N_INCARNATION] as number;
-    const instance = this.actorTable.instance[target];
+    const target = queue.poppedTarget;
+    const message = queue.poppedPayload as Message;
     if (kind === EV_TIMER) {
-      // a = incarnation that armed it; b = periodic id (0 = one-shot); c = the owner's spawn.
-      if (status === STATUS_DOWN || incarnation !== a || actorData[target * ACTOR_STRIDE + A_SPAWNS] !== c || instance === undefined) {
-        if (b !== 0) this.periodic.delete(b);
+      // The owner is the context that armed it: one object says whether the timer still counts
+      // (same incarnation, same spawn, node up) and holds the instance to call. b = periodic id.
+      const ctx = queue.poppedOwner;
+      const periodicId = queue.poppedB;
+      if (ctx === undefined || ctx.status === STATUS_DOWN || ctx.instance === undefined) {
+        if (periodicId !== 0) this.periodic.delete(periodicId);
         return;
       }
-      if (status === STATUS_PAUSED) return this.hold(this.nodes[nodeIndex]!);
-      if (b !== 0) {
-        const entry = this.periodic.get(b);
+      if (ctx.status === STATUS_PAUSED) return this.hold(this.nodes[ctx.nodeIndex]!);
+      if (periodicId !== 0) {
+        const entry = this.periodic.get(periodicId);
         if (entry === undefined) return; // cancelled
-        entry.handle = this.queue.push(this.nowUs + entry.periodUs, EV_TIMER, target, a, b, c, payload);
+        entry.handle = queue.push(this.nowUs + entry.periodUs, EV_TIMER, target, 0, periodicId, 0, message, ctx);
       }
-      const message = payload as Message;
       this.eventsRun++;
       this.hasher.fold(TraceKind.Timer, this.nowUs, target, 0, message.type);
       if (this.capture !== null) {
-        this.capture.add({ atUs: this.nowUs, kind: TraceKind.Timer, node: this.nodes[nodeIndex]!.name, actor: this.actors[target]!.name, type: message.type });
+        this.capture.add({ atUs: this.nowUs, kind: TraceKind.Timer, node: this.nodes[ctx.nodeIndex]!.name, actor: this.actors[target]!.name, type: message.type });
       }
       const env = this.envelope;
       env.from = target as ActorRef;
-      env.fromIncarnation = a;
+      env.fromIncarnation = ctx.incarnation;
       env.sentAtUs = this.nowUs;
       env.stream = -1;
-      instance.onMessage(message, env);
+      this.call(ctx, ctx.instance, message);
       return;
     }
     // Deliveries. a = sender packed, b = sent at, c = receiver incarnation (EV_DELIVER) or stream id.
-    const message = payload as Message;
+    const a = queue.poppedA;
+    const c = queue.poppedC;
     const fromRef = Math.floor(a / INCARNATION_LIMIT);
     const fromIncarnation = a - fromRef * INCARNATION_LIMIT;
-    const fromNodeIndex = actorData[fromRef * ACTOR_STRIDE + A_NODE] as number;
-    if (status === STATUS_DOWN) return this.dropDelivery(message, fromNodeIndex, nodeIndex, 'dead');
-    if (kind === EV_DELIVER && incarnation !== c) return this.dropDelivery(message, fromNodeIndex, nodeIndex, 'stale-incarnation');
-    if (kind === EV_STREAM && this.streams[c]!.state === 'closed') return this.dropDelivery(message, fromNodeIndex, nodeIndex, 'closed');
-    if (status === STATUS_PAUSED) return this.hold(this.nodes[nodeIndex]!);
-    if (fromNodeIndex !== nodeIndex && this.partitions.cut(fromNodeIndex, nodeIndex)) return this.dropDelivery(message, fromNodeIndex, nodeIndex, 'cut');
-    if (instance === undefined) return this.dropDelivery(message, fromNodeIndex, nodeIndex, 'no-actor');
+    // A live receiver's context has its node's status and incarnation; without one, the tables.
+    const ctx = this.actorTable.ctx[target];
+    let status: number;
+    let incarnation: number;
+    if (ctx !== undefined) {
+      status = ctx.status;
+      incarnation = ctx.incarnation;
+    } else {
+      const nodeIndex = this.actorTable.data[target * ACTOR_STRIDE + A_NODE] as number;
+      status = this.nodeTable.data[nodeIndex * NODE_STRIDE + N_STATUS] as number;
+      incarnation = this.nodeTable.data[nodeIndex * NODE_STRIDE + N_INCARNATION] as number;
+    }
+    if (status === STATUS_DOWN) return this.dropDelivery(message, fromRef, target, 'dead');
+    if (kind === EV_DELIVER && incarnation !== c) return this.dropDelivery(message, fromRef, target, 'stale-incarnation');
+    if (kind === EV_STREAM && this.streams[c]!.state === 'closed') return this.dropDelivery(message, fromRef, target, 'closed');
+    if (status === STATUS_PAUSED) return this.hold(this.nodes[this.actorNode(target)]!);
+    // The sender's node is looked up only when a partition could cut the message.
+    if (this.partitions.active > 0) {
+      const fromNode = this.actorNode(fromRef);
+      const toNode = this.actorNode(target);
+      if (fromNode !== toNode && this.partitions.cut(fromNode, toNode)) return this.dropDelivery(message, fromRef, target, 'cut');
+    }
+    if (ctx === undefined || ctx.instance === undefined) return this.dropDelivery(message, fromRef, target, 'no-actor');
+    const sentAtUs = queue.poppedB;
     this.eventsRun++;
     this.hasher.fold(TraceKind.Deliver, this.nowUs, target, fromRef * 64 + fromIncarnation, message.type);
     if (this.capture !== null) {
       this.capture.add({
         atUs: this.nowUs,
         kind: TraceKind.Deliver,
-        node: this.nodes[nodeIndex]!.name,
+        node: this.nodes[ctx.nodeIndex]!.name,
         actor: this.actors[target]!.name,
         type: message.type,
-        fromNode: this.nodes[fromNodeIndex]!.name,
+        fromNode: this.nodes[this.actorNode(fromRef)]!.name,
         fromActor: this.actors[fromRef]!.name,
         fromIncarnation,
-        sentAtUs: b,
+        sentAtUs,
       });
     }
     const env = this.envelope;
     env.from = fromRef as ActorRef;
     env.fromIncarnation = fromIncarnation;
-    env.sentAtUs = b;
+    env.sentAtUs = sentAtUs;
     env.stream = kind === EV_STREAM ? c : -1;
-    instance.onMessage(message, env);
+    this.call(ctx, ctx.instance, message);
   }
 
-  private dropDelivery(message: Message, fromNode: number, toNode: number, reason: DropReason): void {
-    this.drop(message, this.nodes[fromNode]!, this.nodes[toNode]!, reason);
+  /** Calls a handler with `current` set, so its sends and timers find their context at hand. */
+  private call(ctx: NodeActorContext, instance: Actor<Message>, message: Message): void {
+    const previous = this.current;
+    this.current = ctx;
+    try {
+      instance.onMessage(message, this.envelope);
+    } finally {
+      this.current = previous;
+    }
+  }
+
+  private actorNode(ref: number): number {
+    return this.actorTable.data[ref * ACTOR_STRIDE + A_NODE] as number;
+  }
+
+  private dropDelivery(message: Message, fromRef: number, toRef: number, reason: DropReason): void {
+    this.drop(message, this.nodes[this.actorNode(fromRef)]!, this.nodes[this.actorNode(toRef)]!, reason);
   }
 
   /** Parks the event just popped until its node resumes. */
@@ -842,14 +915,23 @@ function durableOf(node: NodeState): Map<string, unknown> {
  */
 class NodeActorContext implements ActorContext<Message> {
   readonly incarnation: number;
+  /** Engine-internal: the node's index, for the dispatcher. */
+  readonly nodeIndex: number;
+  /** Engine-internal: the actor object this context serves (undefined once it is retired). */
+  instance: Actor<Message> | undefined = undefined;
+  /** Engine-internal: STATUS_RUNNING or STATUS_PAUSED (its node's), STATUS_DOWN once retired. */
+  status: number;
 
   constructor(
     readonly sim: Simulation,
     readonly ref: ActorRef,
     private readonly nodeState: NodeState,
     readonly name: string,
+    status: number,
   ) {
     this.incarnation = nodeState.incarnation;
+    this.nodeIndex = nodeState.index;
+    this.status = status;
   }
 
   get node(): string {
