@@ -40,23 +40,37 @@ function parseArgs(argv: readonly string[]): Args | string {
   return { json, only };
 }
 
-/** Prints rows of one benchmark as an aligned table, the header before the first row. */
+/**
+ * Prints rows of one benchmark as an aligned table, the header before the first row. Rows stream
+ * in as they finish, so widths are fixed up front: text columns (scenario paths) left-aligned
+ * and wide, numbers right-aligned.
+ */
 class TablePrinter {
-  private columns: string[] | null = null;
-  private readonly width = 12;
+  private columns: { name: string; text: boolean; width: number }[] | null = null;
+  private static readonly numberWidth = 12;
+  /** Scenario paths are long; other text (impl, variant) is short. */
+  private static textWidth(name: string): number {
+    return name === 'scenario' ? 58 : 14;
+  }
 
   row(row: BenchRow): void {
     if (this.columns === null) {
-      this.columns = Object.keys(row).filter((k) => k !== 'bench');
+      this.columns = Object.keys(row)
+        .filter((k) => k !== 'bench')
+        .map((name) => ({ name, text: typeof row[name] === 'string', width: TablePrinter.textWidth(name) }));
       process.stdout.write(`\n${String(row.bench)}\n`);
-      process.stdout.write(`${this.columns.map((c) => c.padStart(this.width)).join(' ')}\n`);
+      process.stdout.write(`${this.columns.map((c) => this.pad(c.name, c)).join(' ')}\n`);
     }
     const cells = this.columns.map((c) => {
-      const value = row[c];
+      const value = row[c.name];
       const text = typeof value === 'number' && Number.isInteger(value) ? value.toLocaleString('en-US') : String(value);
-      return text.padStart(this.width);
+      return this.pad(text, c);
     });
     process.stdout.write(`${cells.join(' ')}\n`);
+  }
+
+  private pad(text: string, column: { text: boolean; width: number }): string {
+    return column.text ? text.padEnd(column.width) : text.padStart(TablePrinter.numberWidth);
   }
 }
 
