@@ -270,7 +270,7 @@ export class Simulation {
   readonly latency: LatencyModel;
 
   /** Payload: the message (or callback); owner: for timers, the context that armed it. */
-  private readonly queue = new EventQueue<unknown, NodeActorContext>(4096);
+  private readonly queue = new EventQueue<unknown, NodeActorContext>(256);
   private readonly nodes: NodeState[] = [];
   private readonly nodeTable: NodeTable;
   private readonly actorTable = new ActorTable();
@@ -578,7 +578,7 @@ export class Simulation {
 
   note(node: string, category: string, text: string, entities: Record<string, string> = {}): void {
     this.hasher.fold(TraceKind.Note, this.nowUs, 0, 0, category);
-    this.hasher.foldString(text);
+    this.hasher.foldText(text);
     if (this.notes.length < this.notesLimit) this.notes.push({ atUs: this.nowUs, node, category, text, entities });
   }
 

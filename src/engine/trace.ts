@@ -37,6 +37,12 @@ export interface TraceRecord {
   readonly detail?: string;
 }
 
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
 /**
  * Incremental 64-bit hash (two 32-bit lanes, murmur-style mixing) of the canonical event log.
  * Strings are hashed once and cached, so folding a record costs a few integer multiplies.
@@ -55,15 +61,19 @@ export class TraceHasher {
     this.mix(hi);
   }
 
+  /** Message and timer types: few distinct strings, seen millions of times, so cached. */
   foldString(text: string): void {
     let h = this.stringCache.get(text);
     if (h === undefined) {
-      h = 0x811c9dc5;
-      for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-      h >>>= 0;
+      h = fnv1a(text);
       this.stringCache.set(text, h);
     }
     this.mix(h);
+  }
+
+  /** Free text (note lines): mostly unique, so hashed directly; caching would only grow the map. */
+  foldText(text: string): void {
+    this.mix(fnv1a(text));
   }
 
   /** Hot path: one record of (kind, time, a, b, type). */
