@@ -56,7 +56,7 @@ export function strategyRunOptions(spec: CampaignSpec, extra: RunOptions = {}): 
 export function fuzzSeed(spec: CampaignSpec, seed: number): FuzzOutcome {
   try {
     const focus = spec.invariants;
-    const options = strategyRunOptions(spec, { stopOnFirstViolation: true, ...(focus !== undefined ? { stopOnInvariants: focus } : {}) });
+    const options = strategyRunOptions(spec, { stopOnFirstViolation: true, keepNotes: false, ...(focus !== undefined ? { stopOnInvariants: focus } : {}) });
     const result = runPlan(compileSeed(spec, seed), options);
     const first = focus === undefined ? result.violations[0] : result.violations.find((v) => focus.includes(v.invariant));
     return { seed, invariant: first?.invariant ?? null, atMs: first?.atMs ?? null, events: result.events };

@@ -13,6 +13,8 @@ export interface RunOptions {
   readonly stopOnInvariants?: readonly string[];
   /** @defaultValue 50_000_000 */
   readonly maxEvents?: number;
+  /** Keep the timeline's notes in the result (they are hashed either way). @defaultValue true */
+  readonly keepNotes?: boolean;
   /**
    * Called on the fresh simulation after the system is built, before it starts. Exploration
    * hooks in here (PCT delivery priorities, stop at one invariant while shrinking); it must be
@@ -40,6 +42,7 @@ export function runPlan(plan: RunPlan, options: RunOptions = {}): RunResult {
       },
       ...(options.captureLimit !== undefined ? { captureLimit: options.captureLimit } : {}),
       ...(options.maxEvents !== undefined ? { maxEvents: options.maxEvents } : {}),
+      ...(options.keepNotes === false ? { notesLimit: 0 } : {}),
     },
     nodes,
   );
