@@ -40,7 +40,10 @@ export function findingsTable(system: string, dir: string, variants?: readonly s
   return { system, variants: columns, rows };
 }
 
-/** Markdown: one row per scenario, one column per variant; a cell lists broken invariants. */
+/**
+ * Markdown: one row per scenario, one column per variant; a cell lists broken invariants, with
+ * violation-seconds where the break lasted (an instant break, e.g. a duplicate send, has none).
+ */
 export function findingsMarkdown(table: FindingsTable): string {
   const header = `| scenario | ${table.variants.map((v) => `\`${v}\``).join(' | ')} |`;
   const rule = `|---|${table.variants.map(() => '---').join('|')}|`;
@@ -49,7 +52,7 @@ export function findingsMarkdown(table: FindingsTable): string {
       cell.violated.length === 0
         ? '✓'
         : cell.violated
-            .map((v) => (v.violationSeconds > 0 ? `${v.invariant} (${formatSeconds(v.violationSeconds)})` : v.invariant))
+            .map((v) => (v.violationSeconds >= 0.05 ? `${v.invariant} (${formatSeconds(v.violationSeconds)})` : v.invariant))
             .join('<br>'),
     );
     return `| [${row.scenario}](${row.file}) | ${cells.join(' | ')} |`;
