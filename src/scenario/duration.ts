@@ -80,3 +80,10 @@ export function formatDuration(ms: number): string {
   if (restMs > 0) text += `${(restMs / 1000).toFixed(3).replace(/\.?0+$/, '')}s`;
   return text;
 }
+
+/** ms of a duration a schema already validated; a failure here is a bug in clustersim. */
+export function validatedDurationMs(value: unknown): number {
+  const parsed = parseDuration(value);
+  if (!parsed.ok) throw new Error(`validated duration does not parse: ${String(value)}`);
+  return parsed.ms;
+}

@@ -4,7 +4,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml'
 import { systemById, systemIds } from '../systems/registry.js';
 import type { SystemModel } from '../systems/system-model.js';
 import { parseConfigValue } from './config.js';
-import { formatDuration, parseDuration } from './duration.js';
+import { formatDuration, parseDuration, validatedDurationMs } from './duration.js';
 import type { DataPath } from './positions.js';
 import { ProblemList } from './positions.js';
 import { FAULTS_PER_KIND_MAX, scenarioFileSchema } from './schema.js';
@@ -259,11 +259,7 @@ function networkOf(input: { latency?: readonly unknown[] | undefined; drop?: num
   };
 }
 
-function msOf(value: unknown): number {
-  const parsed = parseDuration(value);
-  if (!parsed.ok) throw new Error(`validated duration does not parse: ${String(value)}`);
-  return parsed.ms;
-}
+const msOf = validatedDurationMs;
 
 function rangeOf(value: readonly unknown[]): readonly [number, number] {
   return [msOf(value[0]), msOf(value[1])];

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { durationSchema } from '../../scenario/schema.js';
-import { parseDuration } from '../../scenario/duration.js';
+import { validatedDurationMs } from '../../scenario/duration.js';
 
 /** Trigger kinds of a task (`TaskTrigger`); cron and fixedTime run in the time engine. */
 export const TRIGGERS = ['event', 'block', 'cron', 'fixedTime'] as const;
@@ -33,10 +33,7 @@ export interface AvaCluster {
   readonly tasks: readonly TaskSpec[];
 }
 
-const toMs = (value: number | string): number => {
-  const parsed = parseDuration(value);
-  return parsed.ok ? parsed.ms : 0; // durationSchema already rejected bad values
-};
+const toMs = validatedDurationMs;
 
 export const triggerSchema = z.enum(TRIGGERS);
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseDuration } from '../../scenario/duration.js';
+import { validatedDurationMs } from '../../scenario/duration.js';
 import { durationSchema } from '../../scenario/schema.js';
 
 /** One task executor process (a node). Two processes may share a `teId` (edge case 6). */
@@ -28,10 +28,7 @@ export interface MantisCluster {
   readonly jobs: readonly JobSpec[];
 }
 
-const toMs = (value: number | string): number => {
-  const parsed = parseDuration(value);
-  return parsed.ok ? parsed.ms : 0; // durationSchema already rejected bad values
-};
+const toMs = validatedDurationMs;
 
 const name = z.string().regex(/^[A-Za-z0-9_.-]+$/, 'expected a name of letters, digits, _ . -');
 
