@@ -67,7 +67,9 @@ export function runPlan(plan: RunPlan, options: RunOptions = {}): RunResult {
     sim.violations.finish(sim.now());
   }
   const byType: Record<string, number> = {};
-  for (const type of [...sim.messagesByType.keys()].sort()) byType[type] = sim.messagesByType.get(type) ?? 0;
+  // The getter builds a fresh map: read it once, not once per type.
+  const sentByType = sim.messagesByType;
+  for (const type of [...sentByType.keys()].sort()) byType[type] = sentByType.get(type) ?? 0;
   return {
     scenario: plan.scenario.name,
     system: model.id,
