@@ -33,6 +33,11 @@ export class Rng {
     this.s2lo = s2 & 0xffff;
   }
 
+  /** @internal Reads the state (cache warming only). */
+  warmth(): number {
+    return this.s0hi + this.c;
+  }
+
   /** Uniform in [0, 1). */
   uniform(): number {
     return this.next();

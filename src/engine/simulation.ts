@@ -271,6 +271,18 @@ export class Simulation {
 
   /** Payload: the message (or callback); owner: for timers, the context that armed it. */
   private readonly queue = new EventQueue<unknown, NodeActorContext>(256);
+  /**
+   * Cache warming (EventQueue.warmBucket): the context a coming event runs in (a timer's owner,
+   * a delivery's receiver), then its actor object and its first random stream. Loads only.
+   */
+  private readonly warmer = (owner: NodeActorContext | undefined, target: number, level: number): number => {
+    const ctx = owner ?? (target >= 0 ? this.actorTable.ctx[target] : undefined);
+    if (ctx === undefined) return 0;
+    if (level === 0) return ctx.status;
+    const instance = ctx.instance as { onMessage?: unknown } | undefined;
+    const rng = ctx.firstStream;
+    return (instance !== undefined && instance.onMessage !== undefined ? 1 : 0) + (rng !== undefined ? rng.warmth() : 0);
+  };
   private readonly nodes: NodeState[] = [];
   private readonly nodeTable: NodeTable;
   private readonly actorTable = new ActorTable();
@@ -318,6 +330,7 @@ export class Simulation {
   constructor(options: SimulationOptions, nodeNames: readonly string[]) {
     assert(Number.isSafeInteger(options.seed), 'seed is a safe integer', { seed: options.seed });
     this.random = new RandomStreams(options.seed);
+    this.queue.warm = this.warmer;
     this.capture = options.captureLimit !== undefined && options.captureLimit > 0 ? new TraceCapture(options.captureLimit) : null;
     this.maxEvents = options.maxEvents ?? 50_000_000;
     this.notesLimit = options.notesLimit ?? 100_000;
@@ -962,8 +975,13 @@ class NodeActorContext implements ActorContext<Message> {
     return this.sim.cancelTimer(handle);
   }
 
+  /** Engine-internal: the first stream this actor drew, for cache warming. */
+  firstStream: Rng | undefined = undefined;
+
   random(name: string): Rng {
-    return this.sim.random.stream(`${this.nodeState.name}/${this.name}/${name}`);
+    const rng = this.sim.random.stream(`${this.nodeState.name}/${this.name}/${name}`);
+    if (this.firstStream === undefined) this.firstStream = rng;
+    return rng;
   }
 
   note(category: string, text: string, entities?: Record<string, string>): void {
