@@ -45,6 +45,8 @@ const H_SLOT = 2;
  * 65 ms kept the heap as shallow but its warmed lines were evicted before use.
  */
 const WINDOW_US = 8_192;
+/** Slots of the bucket cache (a power of two). */
+const RING = 256;
 /** A refill pours buckets until the heap holds at least this many events (see dropCancelledTop). */
 const MIN_POUR = 16;
 /** Slot record layout: eight doubles, one cache line. */
@@ -80,12 +82,26 @@ export class EventQueue<P, O = unknown> {
   private liveCount = 0;
   /** Events before this time are in the heap; later ones wait in buckets. */
   private horizonUs = WINDOW_US;
-  /** Bucket index (floor(time / WINDOW_US)) -> its events, in push order. */
-  private readonly buckets = new Map<number, Bucket>();
+  /**
+   * Non-empty buckets by ascending window index (floor(time / WINDOW_US)), in two parallel
+   * arrays between `bucketHead` and `bucketEnd`: few at a time (one per window that has
+   * events), found by binary search, the one at the head poured next. The arrays only grow: a
+   * Map here, or `shift`, reallocated storage as buckets came and went (a sparse simulation
+   * makes and pours a bucket every few events).
+   */
+  private readonly bucketIndices: number[] = [];
+  private readonly bucketList: (Bucket | undefined)[] = [];
+  private bucketHead = 0;
+  private bucketEnd = 0;
+  /**
+   * A direct-mapped cache in front of that search: slot `index % RING` remembers the last bucket
+   * found or made for a window that maps there (RING windows: about 2 s ahead). A heartbeat
+   * re-armed a second out, a delivery a few ms out: nearly every push is one array read.
+   */
+  private readonly ringIndex: number[] = new Array<number>(RING).fill(-1);
+  private readonly ringBucket: (Bucket | undefined)[] = new Array<Bucket | undefined>(RING).fill(undefined);
   /** Emptied buckets kept for reuse, so steady-state bucketing allocates nothing. */
   private readonly spareBuckets: Bucket[] = [];
-  /** Min-heap of the indices of non-empty buckets. */
-  private readonly bucketOrder: number[] = [];
   /** The slot of the last pop: released at the next pop unless parked first. */
   private poppedSlot = NO_SLOT;
 
@@ -109,6 +125,20 @@ export class EventQueue<P, O = unknown> {
    * handle is a plain number (exact below 2^53), so holding it allocates nothing.
    */
   push(atUs: Micros, kind: number, target: number, a: number, b: number, c: number, payload: P | undefined, owner?: O): number {
+    const slot = this.place(atUs, kind, target, a, b, c, payload, owner);
+    return (this.slots[slot * STRIDE + F_GENERATION] as number) * SLOT_LIMIT + slot;
+  }
+
+  /**
+   * `push` for an event nobody will cancel (a delivery, a callback): no handle, so nothing to
+   * box (a handle past 2^31 is a heap number, allocated on every call that returns one).
+   */
+  post(atUs: Micros, kind: number, target: number, a: number, b: number, c: number, payload: P | undefined, owner?: O): void {
+    this.place(atUs, kind, target, a, b, c, payload, owner);
+  }
+
+  /** Fills a free slot and schedules it; returns the slot. */
+  private place(atUs: Micros, kind: number, target: number, a: number, b: number, c: number, payload: P | undefined, owner: O | undefined): number {
     if (!(atUs >= 0)) fail('event time >= 0', { atUs, kind });
     if (this.freeCount === 0) this.grow();
     const slot = this.freeSlots[--this.freeCount] as number;
@@ -124,7 +154,7 @@ export class EventQueue<P, O = unknown> {
     this.objects[2 * slot + 1] = owner;
     this.liveCount++;
     this.schedule(slot, atUs);
-    return (slots[base + F_GENERATION] as number) * SLOT_LIMIT + slot;
+    return slot;
   }
 
   /** Cancels a scheduled or parked event; false when it already fired or was cancelled. */
@@ -268,18 +298,68 @@ export class EventQueue<P, O = unknown> {
       this.siftUp(this.heapSize++, atUs, this.nextSeq++, slot);
       return;
     }
-    const index = Math.floor(atUs / WINDOW_US);
-    let bucket = this.buckets.get(index);
-    if (bucket === undefined) {
-      bucket = this.spareBuckets.pop() ?? { data: new Float64Array(64 * B_STRIDE), length: 0 };
-      this.buckets.set(index, bucket);
-      pushIndex(this.bucketOrder, index);
-    }
+    const bucket = this.bucketFor(Math.floor(atUs / WINDOW_US));
     if ((bucket.length + 1) * B_STRIDE > bucket.data.length) bucket.data = grownF64(bucket.data, bucket.data.length * 2);
     const at = bucket.length * B_STRIDE;
     bucket.data[at] = atUs;
     bucket.data[at + 1] = slot;
     bucket.length++;
+  }
+
+  /** The bucket of window `index`, made (or reused) and put in order if there is none. */
+  private bucketFor(index: number): Bucket {
+    const r = index & (RING - 1);
+    if (this.ringIndex[r] === index) return this.ringBucket[r] as Bucket;
+    const bucket = this.findOrMakeBucket(index);
+    this.ringIndex[r] = index;
+    this.ringBucket[r] = bucket;
+    return bucket;
+  }
+
+  private findOrMakeBucket(index: number): Bucket {
+    const indices = this.bucketIndices;
+    const list = this.bucketList;
+    let lo = this.bucketHead;
+    let hi = this.bucketEnd;
+    // Most pushes land in one of the latest windows (timers re-armed by about the same period):
+    // a short scan back from the end finds the place without a search.
+    const stop = hi - 8 > lo ? hi - 8 : lo;
+    while (hi > stop && (indices[hi - 1] as number) >= index) hi--;
+    if (hi > stop) lo = hi; // found in the tail: the first window at or after `index` is at hi
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((indices[mid] as number) < index) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < this.bucketEnd && indices[lo] === index) return list[lo] as Bucket;
+    // Four entries (64 bytes) to start: V8 keeps a typed array that small on its own heap, no
+    // malloc; a sparse simulation has a hundred such buckets of one or two events each.
+    const bucket = this.spareBuckets.pop() ?? { data: new Float64Array(4 * B_STRIDE), length: 0 };
+    if (this.bucketEnd === indices.length) {
+      if (this.bucketHead > 0) {
+        // Room at the front: move the live range down instead of growing.
+        const head = this.bucketHead;
+        for (let i = head; i < this.bucketEnd; i++) {
+          indices[i - head] = indices[i] as number;
+          list[i - head] = list[i];
+        }
+        for (let i = this.bucketEnd - head; i < this.bucketEnd; i++) list[i] = undefined;
+        this.bucketEnd -= head;
+        this.bucketHead = 0;
+        lo -= head;
+      } else {
+        indices.push(0);
+        list.push(undefined);
+      }
+    }
+    for (let i = this.bucketEnd; i > lo; i--) {
+      indices[i] = indices[i - 1] as number;
+      list[i] = list[i - 1];
+    }
+    indices[lo] = index;
+    list[lo] = bucket;
+    this.bucketEnd++;
+    return bucket;
   }
 
   /** Drops cancelled entries from the top; refills the heap from the next bucket when it is empty. */
@@ -294,15 +374,22 @@ export class EventQueue<P, O = unknown> {
       // Pour at least MIN_POUR events (or everything): a sparse simulation (a handful of
       // actors, events seconds apart) then runs from the heap alone instead of paying for a
       // bucket per event; a dense one pours one narrow window at a time.
-      while (this.heapSize < MIN_POUR && this.bucketOrder.length > 0) this.pourNextBucket();
+      while (this.heapSize < MIN_POUR && this.bucketEnd > this.bucketHead) this.pourNextBucket();
       if (this.heapSize === 0) return;
     }
   }
 
   private pourNextBucket(): void {
-    const index = popIndex(this.bucketOrder);
-    const bucket = this.buckets.get(index) as Bucket;
-    this.buckets.delete(index);
+    const head = this.bucketHead;
+    const index = this.bucketIndices[head] as number;
+    const bucket = this.bucketList[head] as Bucket;
+    this.bucketList[head] = undefined;
+    const r = index & (RING - 1);
+    if (this.ringIndex[r] === index) {
+      this.ringIndex[r] = -1;
+      this.ringBucket[r] = undefined;
+    }
+    this.bucketHead = head + 1 === this.bucketEnd ? (this.bucketEnd = 0) : head + 1;
     this.horizonUs = (index + 1) * WINDOW_US;
     // Cancelled events go in too (their slots are not read here): the top skips and frees them.
     const data = bucket.data;
@@ -429,36 +516,4 @@ function grownF64(column: Float64Array, length: number): Float64Array {
   const grown = new Float64Array(length);
   grown.set(column);
   return grown;
-}
-
-/** Binary min-heap of bucket indices (few: one per non-empty 65 ms window). */
-function pushIndex(heap: number[], value: number): void {
-  let i = heap.length;
-  heap.push(value);
-  while (i > 0) {
-    const parent = (i - 1) >> 1;
-    if ((heap[parent] as number) <= value) break;
-    heap[i] = heap[parent] as number;
-    i = parent;
-  }
-  heap[i] = value;
-}
-
-function popIndex(heap: number[]): number {
-  const top = heap[0] as number;
-  const last = heap.pop() as number;
-  const size = heap.length;
-  if (size === 0) return top;
-  let i = 0;
-  for (;;) {
-    const left = 2 * i + 1;
-    if (left >= size) break;
-    const right = left + 1;
-    const child = right < size && (heap[right] as number) < (heap[left] as number) ? right : left;
-    if ((heap[child] as number) >= last) break;
-    heap[i] = heap[child] as number;
-    i = child;
-  }
-  heap[i] = last;
-  return top;
 }

@@ -445,7 +445,7 @@ export class Simulation {
   /** Runs `fn` at an absolute time (scenario steps, fault changes). */
   at(atUs: Micros, fn: Callback): void {
     if (!(atUs >= this.nowUs)) fail('callbacks are not scheduled in the past', { atUs, nowUs: this.nowUs });
-    this.queue.push(atUs, EV_CALLBACK, -1, 0, 0, 0, fn);
+    this.queue.post(atUs, EV_CALLBACK, -1, 0, 0, 0, fn);
   }
 
   /**
@@ -522,15 +522,15 @@ export class Simulation {
     const toIncarnation = nodeData[toNode * NODE_STRIDE + N_INCARNATION] as number;
     const nowUs = this.nowUs;
     if (fromNode === toNode) {
-      this.queue.push(nowUs + extraDelayUs, EV_DELIVER, to, packedFrom, nowUs, toIncarnation, message);
+      this.queue.post(nowUs + extraDelayUs, EV_DELIVER, to, packedFrom, nowUs, toIncarnation, message);
       return;
     }
     if (this.partitions.active > 0 && this.partitions.cut(fromNode, toNode)) return this.drop(message, this.nodes[fromNode]!, this.nodes[toNode]!, 'cut');
     if (this.latency.dropped()) return this.drop(message, this.nodes[fromNode]!, this.nodes[toNode]!, 'random');
     const delay = this.latency.delayUs() + extraDelayUs;
-    this.queue.push(nowUs + delay, EV_DELIVER, to, packedFrom, nowUs, toIncarnation, message);
+    this.queue.post(nowUs + delay, EV_DELIVER, to, packedFrom, nowUs, toIncarnation, message);
     if (this.latency.duplicated()) {
-      this.queue.push(nowUs + this.latency.delayUs() + extraDelayUs, EV_DELIVER, to, packedFrom, nowUs, toIncarnation, message);
+      this.queue.post(nowUs + this.latency.delayUs() + extraDelayUs, EV_DELIVER, to, packedFrom, nowUs, toIncarnation, message);
     }
   }
 
@@ -649,7 +649,7 @@ export class Simulation {
     // In order: a stream never overtakes itself.
     const atUs = Math.max(this.nowUs + this.latency.delayUs(), link.lastDeliveryUs[direction]);
     link.lastDeliveryUs[direction] = atUs;
-    this.queue.push(atUs, EV_STREAM, toRef, from * INCARNATION_LIMIT + fromNode.incarnation, this.nowUs, id, message);
+    this.queue.post(atUs, EV_STREAM, toRef, from * INCARNATION_LIMIT + fromNode.incarnation, this.nowUs, id, message);
     return 'ok';
   }
 

@@ -465,10 +465,10 @@ export class ResourceClusterActor implements Actor<RcInbox> {
 
   private sync(teId: string): void {
     const state = this.esm.states.get(teId);
-    if (state === undefined) return this.world.syncRc(teId, { held: null, inPool: false, cancelled: null });
+    if (state === undefined) return this.world.syncRc(teId, null, false, null);
     // "In the pool" as S2 states it: executorsByGroup ∧ isAvailable.
     const inPool = this.esm.pool.has(teId) && state.isAvailable;
-    this.world.syncRc(teId, { held: state.workerId, inPool, cancelled: state.cancelledWorkerOnTask });
+    this.world.syncRc(teId, state.workerId, inPool, state.cancelledWorkerOnTask);
   }
 
   private noteTransition(teId: string, before: Availability, after: Availability, cause: string, report: TaskExecutorReport | null): void {

@@ -50,7 +50,7 @@ export class JobClustersManagerActor implements Actor<RoutedEvent> {
       return;
     }
     const cluster = event.type === 'TaskExecutorReconnected' ? event.cluster : event.worker.cluster;
-    if (cluster === null || !this.world.clusterNames().has(cluster)) return this.unknown(event);
+    if (cluster === null || !this.world.hasCluster(cluster)) return this.unknown(event);
     this.forward(cluster, event);
   }
 

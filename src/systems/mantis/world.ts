@@ -224,32 +224,36 @@ export class MantisWorld {
 
   /** The RC actor (re)started: its in-memory beliefs are gone. */
   rcReset(): void {
-    for (const teId of [...this.rcSnapshots.keys()]) this.syncRc(teId, NO_SNAPSHOT);
+    for (const teId of [...this.rcSnapshots.keys()]) this.syncRc(teId, null, false, null);
     this.rcSnapshots.clear();
   }
 
-  /** After each RC turn that touched `teId`: what it now believes. */
-  syncRc(teId: string, next: RcSnapshot): void {
+  /**
+   * After each RC turn that touched `teId`: what it now believes. Called after every heartbeat,
+   * so an unchanged belief allocates nothing.
+   */
+  syncRc(teId: string, held: WorkerId | null, inPool: boolean, cancelled: WorkerId | null): void {
     if (this.assignedWhileRunning?.teId === teId) this.assignedWhileRunning = null;
     const before = this.rcSnapshots.get(teId) ?? NO_SNAPSHOT;
-    if (before.held !== next.held || (before.held !== null && next.held !== null && workerKey(before.held) !== workerKey(next.held))) {
+    if (before.held === held && before.inPool === inPool && before.cancelled === cancelled) return;
+    if (before.held !== held) {
       if (before.held !== null) this.unhold(before.held, teId);
-      if (next.held !== null) this.hold(next.held, teId);
+      if (held !== null) this.hold(held, teId);
     }
-    if (before.cancelled !== next.cancelled) {
+    if (before.cancelled !== cancelled) {
       if (before.cancelled !== null) {
         this.rcCancelled.delete(workerKey(before.cancelled));
         this.dirty(before.cancelled);
       }
-      if (next.cancelled !== null) {
-        this.rcCancelled.add(workerKey(next.cancelled));
-        this.dirty(next.cancelled);
+      if (cancelled !== null) {
+        this.rcCancelled.add(workerKey(cancelled));
+        this.dirty(cancelled);
       }
     }
-    this.rcSnapshots.set(teId, next);
-    if (before.inPool !== next.inPool) {
+    this.rcSnapshots.set(teId, { held, inPool, cancelled });
+    if (before.inPool !== inPool) {
       this.recomputeBusyInPool(teId);
-      if (next.inPool) {
+      if (inPool) {
         const restartedAt = this.restartAtUs.get(teId);
         if (restartedAt !== undefined) {
           this.recyclingDelaysMs.push(Math.round((this.now() - restartedAt) / 1000));
@@ -351,6 +355,12 @@ export class MantisWorld {
       } else this.consistencyBroken.delete(key);
     }
     this.consistencyDirty.clear();
+  }
+
+  /** `clusterNames().has(cluster)` without building the set (the router asks per event). */
+  hasCluster(cluster: string): boolean {
+    for (const meta of this.jobs.values()) if (meta.spec.cluster === cluster) return true;
+    return false;
   }
 
   clusterNames(): ReadonlySet<string> {
