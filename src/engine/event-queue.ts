@@ -16,10 +16,11 @@ import type { Micros } from './time.js';
  *
  * Only the near future is in the heap. An event at or past `horizonUs` waits, unsorted, in a
  * bucket of width WINDOW_US: a typed array of (time, slot) pairs, so pouring it reads memory in
- * order and never visits the (scattered) slot records; a cancelled event goes in too and is
- * skipped when it reaches the top. When the heap runs dry the earliest bucket is poured into it
- * and the horizon moves to that bucket's end. The heap then holds one window of events (at 10^5
- * executors beating once a second: about 6,500, not 10^5), so it stays shallow and in cache.
+ * order; a cancelled event goes in too and is skipped when it reaches the top. When the heap runs
+ * dry the earliest buckets are poured into it (at least MIN_POUR events' worth) and the horizon
+ * moves to the last one's end. The heap then holds a window or a few (at 10^5 executors beating
+ * once a second: about 800 events, not 10^5), so it stays shallow and in cache, and a pour is
+ * the moment to warm the cache for the events just poured (`warmBucket`).
  * Order is unchanged: an event's sequence number is taken when it enters the heap, bucketed
  * events enter in the order they were pushed, and everything pushed straight into the heap
  * before them is earlier in time (below the old horizon), so (time, insertion order) still holds.
