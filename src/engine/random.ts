@@ -6,36 +6,37 @@ import { assert, fail } from './assert.js';
  * draw in one place never shifts another component's draws. Alea (seedrandom's, see alea.ts) is
  * used for speed; floating point stays inside: callers get integers or booleans wherever they can.
  *
- * The generator state lives in this object as seven small integers (each 32-bit state word split
- * in 16-bit halves, so every field is a V8 small integer stored inline, never a boxed double):
- * a draw touches this one object and nothing else. At 10^5 streams (one per executor) a shared
- * state array cost a second cache miss per draw.
+ * The generator state lives in this object: Alea's three 32-bit words stored as signed 32-bit
+ * integers (V8 small integers on 64-bit Node, stored inline, never boxed) and the carry. With the
+ * seed and name behind one pointer the object is 64 bytes, so a draw touches one or two cache
+ * lines and nothing else: at 10^5 streams (one per executor) every line is a cache miss.
  */
 export class Rng {
-  private s0hi: number;
-  private s0lo: number;
-  private s1hi: number;
-  private s1lo: number;
-  private s2hi: number;
-  private s2lo: number;
+  private s0: number;
+  private s1: number;
+  private s2: number;
   private c = 1;
+  private readonly about: { readonly seed: number; readonly streamName: string };
 
-  constructor(
-    readonly seed: number,
-    readonly streamName: string,
-  ) {
+  constructor(seed: number, streamName: string) {
     const [s0, s1, s2] = aleaSeed(`${seed}/${streamName}`);
-    this.s0hi = s0 >>> 16;
-    this.s0lo = s0 & 0xffff;
-    this.s1hi = s1 >>> 16;
-    this.s1lo = s1 & 0xffff;
-    this.s2hi = s2 >>> 16;
-    this.s2lo = s2 & 0xffff;
+    this.s0 = s0 | 0;
+    this.s1 = s1 | 0;
+    this.s2 = s2 | 0;
+    this.about = { seed, streamName };
+  }
+
+  get seed(): number {
+    return this.about.seed;
+  }
+
+  get streamName(): string {
+    return this.about.streamName;
   }
 
   /** @internal Reads the state (cache warming only). */
   warmth(): number {
-    return this.s0hi + this.c;
+    return this.s0 + this.c;
   }
 
   /** Uniform in [0, 1). */
@@ -45,15 +46,12 @@ export class Rng {
 
   /** One Alea step in exact integer arithmetic (see alea.ts); 32 bits of precision. */
   private next(): number {
-    const x = ALEA_MULTIPLIER * (this.s0hi * 65536 + this.s0lo) + this.c; // < 2^53: exact
+    const x = ALEA_MULTIPLIER * (this.s0 >>> 0) + this.c; // < 2^53: exact
     const c = Math.floor(x / TWO_POW_32);
-    const s2 = x - c * TWO_POW_32;
-    this.s0hi = this.s1hi;
-    this.s0lo = this.s1lo;
-    this.s1hi = this.s2hi;
-    this.s1lo = this.s2lo;
-    this.s2hi = s2 >>> 16;
-    this.s2lo = s2 & 0xffff;
+    const s2 = x - c * TWO_POW_32; // in [0, 2^32)
+    this.s0 = this.s1;
+    this.s1 = this.s2;
+    this.s2 = s2 | 0;
     this.c = c;
     return s2 * TWO_POW_MINUS_32;
   }
