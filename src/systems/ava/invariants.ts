@@ -37,6 +37,7 @@ export function addAvaInvariants(sim: Simulation, world: AvaWorld, engine: () =>
   sim.addSafety({
     id: 'single-ticker',
     check: () => {
+      if (world.multiTickerAddresses === 0) return null;
       for (const [address, ids] of world.uncancelledByAddress) {
         if (ids.size <= 1) continue;
         const names = [...ids].map((i) => `c${i}`).join(', ');

@@ -90,6 +90,8 @@ export class AvaWorld {
 
   // ---- indexes read by the safety invariants after every event
   readonly uncancelledByAddress = new Map<string, Set<number>>();
+  /** Addresses with more than one uncancelled handler: I1's check looks further only when > 0. */
+  multiTickerAddresses = 0;
   readonly monitors = new Map<string, Set<string>>();
   readonly multiMonitored = new Set<string>();
   readonly inFlight = new Map<string, InFlight>();
@@ -162,7 +164,7 @@ export class AvaWorld {
     this.metrics.connectionsAccepted++;
     if (this.addressesSeen.has(record.address)) this.metrics.reconnections++;
     this.addressesSeen.add(record.address);
-    this.uncancelled(record.address).add(record.id);
+    this.addUncancelled(record.address, record.id);
     this.streamsDirty = true;
     this.scheduleResyncJudgement(record);
   }
@@ -171,13 +173,13 @@ export class AvaWorld {
     if (record.cancelled) return;
     record.cancelled = true;
     this.metrics.handlersCancelled++;
-    this.uncancelled(record.address).delete(record.id);
+    this.removeUncancelled(record.address, record.id);
   }
 
   onExit(record: ConnectionRecord): void {
     record.exited = true;
     this.metrics.handlerExits++;
-    this.uncancelled(record.address).delete(record.id);
+    this.removeUncancelled(record.address, record.id);
     this.resyncMissing.delete(record.id);
     this.streamsDirty = true;
   }
@@ -197,18 +199,27 @@ export class AvaWorld {
       }
     }
     this.uncancelledByAddress.clear();
+    this.multiTickerAddresses = 0;
     this.inFlight.clear();
     this.earliestDeadlineUs = Number.POSITIVE_INFINITY;
     this.streamsDirty = true;
   }
 
-  private uncancelled(address: string): Set<number> {
+  private addUncancelled(address: string, id: number): void {
     let set = this.uncancelledByAddress.get(address);
     if (set === undefined) {
       set = new Set();
       this.uncancelledByAddress.set(address, set);
     }
-    return set;
+    if (set.has(id)) return;
+    set.add(id);
+    if (set.size === 2) this.multiTickerAddresses++;
+  }
+
+  private removeUncancelled(address: string, id: number): void {
+    const set = this.uncancelledByAddress.get(address);
+    if (set === undefined || !set.delete(id)) return;
+    if (set.size === 1) this.multiTickerAddresses--;
   }
 
   // ---------------------------------------------------------------- stalled streams (E11)
