@@ -20,7 +20,10 @@ import type { Micros } from './time.js';
  * dry the earliest buckets are poured into it (at least MIN_POUR events' worth) and the horizon
  * moves to the last one's end. The heap then holds a window or a few (at 10^5 executors beating
  * once a second: about 800 events, not 10^5), so it stays shallow and in cache, and a pour is
- * the moment to warm the cache for the events just poured (`warmBucket`).
+ * the moment to warm the cache for the events just poured (`warmBucket`). A small queue (at most
+ * HEAP_ONLY_MAX live events at a refill: a few actors, events seconds apart) pours everything and
+ * turns heap-only (horizon +inf) for good: buckets would cost it more than they save. A run that
+ * starts that small and later grows large stays correct and O(log n), only without the buckets.
  * Order is unchanged: an event's sequence number is taken when it enters the heap, bucketed
  * events enter in the order they were pushed, and everything pushed straight into the heap
  * before them is earlier in time (below the old horizon), so (time, insertion order) still holds.
@@ -46,6 +49,8 @@ const H_SLOT = 2;
  * 65 ms kept the heap as shallow but its warmed lines were evicted before use.
  */
 const WINDOW_US = 8_192;
+/** At a refill with at most this many live events, the queue turns heap-only (see dropCancelledTop). */
+const HEAP_ONLY_MAX = 128;
 /** Slots of the bucket cache (a power of two). */
 const RING = 256;
 /** A refill pours buckets until the heap holds at least this many events (see dropCancelledTop). */
@@ -97,7 +102,9 @@ export class EventQueue<P, O = unknown> {
   /**
    * A direct-mapped cache in front of that search: slot `index % RING` remembers the last bucket
    * found or made for a window that maps there (RING windows: about 2 s ahead). A heartbeat
-   * re-armed a second out, a delivery a few ms out: nearly every push is one array read.
+   * re-armed a second out, a delivery a few ms out: nearly every push is one array read. An
+   * entry outlives its window's pour harmlessly: a poured window is below the horizon, so no push
+   * asks for it again (its bucket, recycled, may meanwhile serve another window).
    */
   private readonly ringIndex: number[] = new Array<number>(RING).fill(-1);
   private readonly ringBucket: (Bucket | undefined)[] = new Array<Bucket | undefined>(RING).fill(undefined);
@@ -376,6 +383,12 @@ export class EventQueue<P, O = unknown> {
       // actors, events seconds apart) then runs from the heap alone instead of paying for a
       // bucket per event; a dense one pours one narrow window at a time.
       while (this.heapSize < MIN_POUR && this.bucketEnd > this.bucketHead) this.pourNextBucket();
+      // A small simulation (a few dozen pending events, seconds apart) gains nothing from
+      // buckets: it pours them all and from then on lives in the heap alone (horizon +inf).
+      if (this.liveCount <= HEAP_ONLY_MAX && this.bucketEnd > this.bucketHead) {
+        while (this.bucketEnd > this.bucketHead) this.pourNextBucket();
+        this.horizonUs = Number.POSITIVE_INFINITY;
+      }
       if (this.heapSize === 0) return;
     }
   }
@@ -385,11 +398,6 @@ export class EventQueue<P, O = unknown> {
     const index = this.bucketIndices[head] as number;
     const bucket = this.bucketList[head] as Bucket;
     this.bucketList[head] = undefined;
-    const r = index & (RING - 1);
-    if (this.ringIndex[r] === index) {
-      this.ringIndex[r] = -1;
-      this.ringBucket[r] = undefined;
-    }
     this.bucketHead = head + 1 === this.bucketEnd ? (this.bucketEnd = 0) : head + 1;
     this.horizonUs = (index + 1) * WINDOW_US;
     // Cancelled events go in too (their slots are not read here): the top skips and frees them.

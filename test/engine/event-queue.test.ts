@@ -11,6 +11,7 @@ interface ModelEvent {
 
 type Command =
   | { readonly op: 'push'; readonly delayUs: number }
+  | { readonly op: 'burst'; readonly delaysUs: readonly number[] }
   | { readonly op: 'pop' }
   | { readonly op: 'cancel'; readonly pick: number }
   | { readonly op: 'park-next' }
@@ -21,6 +22,9 @@ type Command =
 const delayArb = fc.oneof(fc.constantFrom(0, 1, 1_000, 8_191, 8_192, 8_193, 65_536, 2_097_152, 2_105_344), fc.integer({ min: 0, max: 300_000 }));
 const commandArb: fc.Arbitrary<Command> = fc.oneof(
   { weight: 5, arbitrary: delayArb.map((delayUs) => ({ op: 'push', delayUs }) as const) },
+  // Bursts keep more events pending than a small simulation has, so refills stay bucketed
+  // instead of turning the queue heap-only.
+  { weight: 1, arbitrary: fc.array(delayArb, { minLength: 40, maxLength: 120 }).map((delaysUs) => ({ op: 'burst', delaysUs }) as const) },
   { weight: 4, arbitrary: fc.constant({ op: 'pop' } as const) },
   { weight: 2, arbitrary: fc.nat().map((pick) => ({ op: 'cancel', pick }) as const) },
   { weight: 1, arbitrary: fc.constant({ op: 'park-next' } as const) },
@@ -44,10 +48,13 @@ describe('EventQueue', () => {
         // Act / Assert, command by command
         for (const command of commands) {
           switch (command.op) {
-            case 'push': {
-              const id = nextId++;
-              handles.set(id, queue.push(nowUs + command.delayUs, 1, 0, 0, 0, 0, id));
-              model.push({ id, timeUs: nowUs + command.delayUs, order: nextOrder++ });
+            case 'push':
+            case 'burst': {
+              for (const delayUs of command.op === 'push' ? [command.delayUs] : command.delaysUs) {
+                const id = nextId++;
+                handles.set(id, queue.push(nowUs + delayUs, 1, 0, 0, 0, 0, id));
+                model.push({ id, timeUs: nowUs + delayUs, order: nextOrder++ });
+              }
               break;
             }
             case 'pop':
@@ -115,5 +122,42 @@ describe('EventQueue', () => {
     expect(unparked).toBe(false);
     expect(queue.size).toBe(0);
     expect(queue.pop()).toBe(false);
+  });
+
+  it('keeps time order when a small queue turns heap-only with events still in buckets', () => {
+    // Arrange: 40 events 10 ms apart span many 8 ms buckets; the first pop pours some of them.
+    const queue = new EventQueue<number>(4);
+    for (let i = 1; i <= 40; i++) queue.push(i * 10_000, 1, 0, 0, 0, 0, i * 10_000);
+    expect(queue.pop()).toBe(true);
+    // Act: an event later than every bucketed one, pushed after the refill.
+    queue.push(1_000_000, 1, 0, 0, 0, 0, 1_000_000);
+    const times = [queue.poppedTime];
+    while (queue.pop()) times.push(queue.poppedTime);
+    // Assert
+    expect(times).toHaveLength(41);
+    expect(times).toEqual([...times].sort((x, y) => x - y));
+  });
+
+  it('keeps time order while buckets come and go in a large queue (bucket list compaction)', () => {
+    // Arrange: 300 events 10 ms apart, each in its own bucket; popping 50 pours the first ones.
+    const queue = new EventQueue<number>(4);
+    const pushed: number[] = [];
+    const push = (timeUs: number): void => {
+      queue.push(timeUs, 1, 0, 0, 0, 0, timeUs);
+      pushed.push(timeUs);
+    };
+    for (let i = 1; i <= 300; i++) push(i * 10_000);
+    const times: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      expect(queue.pop()).toBe(true);
+      times.push(queue.poppedTime);
+    }
+    // Act: new windows past the end (the full bucket list compacts) and between existing ones.
+    for (let k = 0; k < 20; k++) push(3_100_000 + k * 10_000);
+    for (let k = 0; k < 20; k++) push(1_004_000 + k * 50_000);
+    while (queue.pop()) times.push(queue.poppedTime);
+    // Assert
+    expect(times).toHaveLength(pushed.length);
+    expect(times).toEqual([...pushed].sort((x, y) => x - y));
   });
 });
