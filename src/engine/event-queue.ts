@@ -2,7 +2,8 @@ import { fail } from './assert.js';
 import type { Micros } from './time.js';
 
 /**
- * The engine's agenda: a 4-ary min-heap ordered by (time, insertion sequence), in typed arrays.
+ * The engine's agenda, ordered by (time, insertion sequence): a 4-ary min-heap and a sorted run
+ * over buckets of later events, all in typed arrays.
  *
  * An event lives in a slot: kind, target, three numbers (a, b, c) whose meaning the kind decides,
  * a payload object and an optional owner object. A slot's numbers sit together in one 64-byte
@@ -14,22 +15,25 @@ import type { Micros } from './time.js';
  * indirection cost a cache miss per comparison at 10^5 pending events); 4 children per node
  * halve the depth and keep siblings within two cache lines.
  *
- * Only the near future is in the heap. An event at or past `horizonUs` waits, unsorted, in a
- * bucket of width WINDOW_US: a typed array of (time, slot) pairs, so pouring it reads memory in
- * order; a cancelled event goes in too and is skipped when it reaches the top. When the heap runs
- * dry the earliest buckets are poured into it (at least MIN_POUR events' worth) and the horizon
- * moves to the last one's end. The heap then holds a window or a few (at 10^5 executors beating
- * once a second: about 800 events, not 10^5), so it stays shallow and in cache, and a pour is
- * the moment to warm the cache for the events just poured (`warmBucket`). A small queue (at most
- * HEAP_ONLY_MAX live events at a refill: a few actors, events seconds apart) pours everything and
- * turns heap-only (horizon +inf) for good: buckets would cost it more than they save. A run that
- * starts that small and later grows large stays correct and O(log n), only without the buckets.
- * Order is unchanged: an event's sequence number is taken when it enters the heap, bucketed
- * events enter in the order they were pushed, and everything pushed straight into the heap
- * before them is earlier in time (below the old horizon), so (time, insertion order) still holds.
+ * Only the near future is sorted. An event at or past `horizonUs` waits, unsorted, in a bucket
+ * of width WINDOW_US: a typed array of (time, slot) pairs; a cancelled event stays in and is
+ * skipped when it comes up. When the near future runs dry, the earliest buckets (at least
+ * MIN_POUR events' worth) are poured: each is sorted once by a stable radix sort on its time
+ * offset and appended to the *run*, a sorted array consumed from its head, and the horizon moves
+ * to the last one's end. Events pushed below the horizon go into the heap. The next event is the
+ * smaller of the run's head and the heap's top, so popping a poured event is O(1) and the heap
+ * holds only what was pushed into the near future (at 10^5 executors a few hundred deliveries,
+ * not the 10^5 timers). A pour is also the moment to warm the cache for the events just poured
+ * (`warmBucket`). A small queue (at most HEAP_ONLY_MAX live events at a refill: a few actors,
+ * events seconds apart) pours everything and turns heap-only (horizon +inf) for good: buckets
+ * would cost it more than they save; a run that starts that small and later grows stays correct
+ * and O(log n), only without the buckets.
+ * Order is (time, insertion sequence) throughout: a poured event takes its sequence number at
+ * the pour, in push order within its bucket; an event pushed straight into the heap takes it at
+ * the push; and everything in the heap or the run is earlier than anything still in a bucket.
  *
- * Cancellation is lazy: the slot is marked dead and its heap entry is skipped when it reaches
- * the top, which keeps cancel O(1) and push/pop O(log n).
+ * Cancellation is lazy: the slot is marked dead and its heap or run entry is skipped when it
+ * comes up, which keeps cancel O(1) and push/pop O(log n).
  *
  * A popped event can be parked (held out of the heap with the same handle, e.g. while its node
  * is paused) and later unparked at a new time; `cancel` works on parked events too.
@@ -84,6 +88,20 @@ export class EventQueue<P, O = unknown> {
   // The heap: entries of (time, seq, slot), H_STRIDE doubles each.
   private heap: Float64Array;
   private heapSize = 0;
+  /**
+   * Poured buckets, sorted: (time, seq, slot) entries like the heap's, consumed from `runHead`.
+   * A pour sorts a bucket once (natively) instead of sifting each event through the heap, so the
+   * heap holds only events pushed straight into the near future, and popping from the run is
+   * O(1). The next event is the smaller head of the two.
+   */
+  private run: Float64Array;
+  private runHead = 0;
+  private runEnd = 0;
+  /** Scratch for sorting a pour (positions, their time offsets, radix counts), reused. */
+  private order = new Int32Array(64);
+  private scratch = new Int32Array(64);
+  private offsets = new Int32Array(64);
+  private readonly radixCounts = new Int32Array(128);
   private nextSeq = 0;
   private liveCount = 0;
   /** Events before this time are in the heap; later ones wait in buckets. */
@@ -120,6 +138,7 @@ export class EventQueue<P, O = unknown> {
     this.objects = new Array<P | O | undefined>(initialCapacity * 2).fill(undefined);
     this.freeSlots = new Int32Array(initialCapacity);
     this.heap = new Float64Array(initialCapacity * H_STRIDE);
+    this.run = new Float64Array(initialCapacity * H_STRIDE);
     for (let i = initialCapacity - 1; i >= 0; i--) this.freeSlots[this.freeCount++] = i;
   }
 
@@ -179,6 +198,10 @@ export class EventQueue<P, O = unknown> {
   /** Time of the next live event, or +Infinity. Drops cancelled entries from the top. */
   peekTime(): Micros {
     this.dropCancelledTop();
+    if (this.runHead < this.runEnd) {
+      const runTime = this.run[this.runHead * H_STRIDE + H_TIME] as number;
+      return this.heapSize === 0 ? runTime : Math.min(runTime, this.heap[H_TIME] as number);
+    }
     return this.heapSize === 0 ? Number.POSITIVE_INFINITY : (this.heap[H_TIME] as number);
   }
 
@@ -192,11 +215,21 @@ export class EventQueue<P, O = unknown> {
       this.poppedSlot = NO_SLOT;
     }
     this.dropCancelledTop();
-    if (this.heapSize === 0) return false;
-    const slot = this.heap[H_SLOT] as number;
-    this.poppedTime = this.heap[H_TIME] as number;
-    this.poppedSeq = this.heap[H_SEQ] as number;
-    this.removeTop();
+    let slot: number;
+    if (this.nextIsInRun()) {
+      const at = this.runHead++ * H_STRIDE;
+      const run = this.run;
+      slot = run[at + H_SLOT] as number;
+      this.poppedTime = run[at + H_TIME] as number;
+      this.poppedSeq = run[at + H_SEQ] as number;
+      if (this.runHead === this.runEnd) this.runHead = this.runEnd = 0;
+    } else {
+      if (this.heapSize === 0) return false;
+      slot = this.heap[H_SLOT] as number;
+      this.poppedTime = this.heap[H_TIME] as number;
+      this.poppedSeq = this.heap[H_SEQ] as number;
+      this.removeTop();
+    }
     const slots = this.slots;
     this.prefetchAhead();
     const base = slot * STRIDE;
@@ -243,13 +276,25 @@ export class EventQueue<P, O = unknown> {
    * caller its owner to touch in turn. Only loads: nothing observable changes.
    */
   private prefetchAhead(): void {
-    if (this.heapSize === 0) {
+    let next: number;
+    if (this.nextIsInRun()) next = this.run[this.runHead * H_STRIDE + H_SLOT] as number;
+    else if (this.heapSize > 0) next = this.heap[H_SLOT] as number;
+    else {
       this.nextOwner = undefined;
       return;
     }
-    const next = this.heap[H_SLOT] as number;
     this.prefetchSink = this.slots[next * STRIDE + F_KIND] as number;
     this.nextOwner = this.objects[2 * next + 1] as O | undefined;
+  }
+
+  /** Whether the next event is the run's head rather than the heap's top (by time, then seq). */
+  private nextIsInRun(): boolean {
+    if (this.runHead === this.runEnd) return false;
+    if (this.heapSize === 0) return true;
+    const at = this.runHead * H_STRIDE;
+    const runTime = this.run[at + H_TIME] as number;
+    const heapTime = this.heap[H_TIME] as number;
+    return runTime < heapTime || (runTime === heapTime && (this.run[at + H_SEQ] as number) < (this.heap[H_SEQ] as number));
   }
 
   /**
@@ -370,26 +415,34 @@ export class EventQueue<P, O = unknown> {
     return bucket;
   }
 
-  /** Drops cancelled entries from the top; refills the heap from the next bucket when it is empty. */
+  /** Drops cancelled entries from the heap top and the run head; pours buckets when both are empty. */
   private dropCancelledTop(): void {
     for (;;) {
       while (this.heapSize > 0) {
         const top = this.heap[H_SLOT] as number;
-        if (this.slots[top * STRIDE + F_LIVE] === 1) return;
+        if (this.slots[top * STRIDE + F_LIVE] === 1) break;
         this.removeTop();
         this.release(top);
       }
+      while (this.runHead < this.runEnd) {
+        const head = this.run[this.runHead * H_STRIDE + H_SLOT] as number;
+        if (this.slots[head * STRIDE + F_LIVE] === 1) break;
+        this.runHead++;
+        this.release(head);
+      }
+      if (this.runHead === this.runEnd) this.runHead = this.runEnd = 0;
+      if (this.heapSize > 0 || this.runEnd > 0) return;
       // Pour at least MIN_POUR events (or everything): a sparse simulation (a handful of
-      // actors, events seconds apart) then runs from the heap alone instead of paying for a
-      // bucket per event; a dense one pours one narrow window at a time.
-      while (this.heapSize < MIN_POUR && this.bucketEnd > this.bucketHead) this.pourNextBucket();
+      // actors, events seconds apart) then runs without paying for a bucket per event; a dense
+      // one pours one narrow window at a time.
+      while (this.runEnd < MIN_POUR && this.bucketEnd > this.bucketHead) this.pourNextBucket();
       // A small simulation (a few dozen pending events, seconds apart) gains nothing from
       // buckets: it pours them all and from then on lives in the heap alone (horizon +inf).
       if (this.liveCount <= HEAP_ONLY_MAX && this.bucketEnd > this.bucketHead) {
         while (this.bucketEnd > this.bucketHead) this.pourNextBucket();
         this.horizonUs = Number.POSITIVE_INFINITY;
       }
-      if (this.heapSize === 0) return;
+      if (this.runEnd === 0) return;
     }
   }
 
@@ -403,10 +456,84 @@ export class EventQueue<P, O = unknown> {
     // Cancelled events go in too (their slots are not read here): the top skips and frees them.
     const data = bucket.data;
     const end = bucket.length * B_STRIDE;
-    for (let at = 0; at < end; at += B_STRIDE) this.siftUp(this.heapSize++, data[at] as number, this.nextSeq++, data[at + 1] as number);
+    this.appendSorted(data, bucket.length, index * WINDOW_US);
     if (this.warm !== null) this.warmBucket(data, end, this.warm);
     bucket.length = 0;
     this.spareBuckets.push(bucket);
+  }
+
+  /**
+   * Appends a bucket's events to the run in (time, push order), each with the next sequence
+   * number in push order (as the heap would have given them). The sort is stable on the time's
+   * offset in the window (< 2^13 µs): an insertion sort for a few events, else a two-pass radix
+   * sort (7 + 6 bits), linear and without comparator calls. A fractional time (never from the
+   * engine, which counts whole µs) falls back to a comparator sort.
+   */
+  private appendSorted(data: Float64Array, count: number, windowStartUs: Micros): void {
+    if (this.order.length < count) {
+      const length = Math.max(count, 2 * this.order.length);
+      this.order = new Int32Array(length);
+      this.scratch = new Int32Array(length);
+      this.offsets = new Int32Array(length);
+    }
+    const order = this.order;
+    const offsets = this.offsets;
+    let integral = true;
+    for (let i = 0; i < count; i++) {
+      const offsetUs = (data[2 * i] as number) - windowStartUs;
+      if (!(Number.isInteger(offsetUs) && offsetUs >= 0 && offsetUs < WINDOW_US)) integral = false;
+      offsets[i] = offsetUs;
+      order[i] = i;
+    }
+    if (!integral) {
+      const sorted = Array.from(order.subarray(0, count)).sort((x, y) => (data[2 * x] as number) - (data[2 * y] as number) || x - y);
+      for (let k = 0; k < count; k++) order[k] = sorted[k] as number;
+    } else if (count <= 32) {
+      for (let k = 1; k < count; k++) {
+        const i = order[k] as number;
+        const offset = offsets[i] as number;
+        let j = k - 1;
+        while (j >= 0 && (offsets[order[j] as number] as number) > offset) {
+          order[j + 1] = order[j] as number;
+          j--;
+        }
+        order[j + 1] = i;
+      }
+    } else {
+      this.radixPass(order, this.scratch, count, 0);
+      this.radixPass(this.scratch, order, count, 7);
+    }
+    if ((this.runEnd + count) * H_STRIDE > this.run.length) this.run = grownF64(this.run, Math.max((this.runEnd + count) * H_STRIDE, 2 * this.run.length));
+    const run = this.run;
+    const seqBase = this.nextSeq;
+    this.nextSeq += count;
+    for (let k = 0; k < count; k++) {
+      const i = order[k] as number;
+      const at = this.runEnd++ * H_STRIDE;
+      run[at + H_TIME] = data[2 * i] as number;
+      run[at + H_SEQ] = seqBase + i;
+      run[at + H_SLOT] = data[2 * i + 1] as number;
+    }
+  }
+
+  /** One stable counting pass of the radix sort: `from` to `to` by 7 bits of the offset at `shift`. */
+  private radixPass(from: Int32Array, to: Int32Array, count: number, shift: number): void {
+    const counts = this.radixCounts;
+    const offsets = this.offsets;
+    counts.fill(0);
+    for (let k = 0; k < count; k++) counts[((offsets[from[k] as number] as number) >> shift) & 127]++;
+    let total = 0;
+    for (let d = 0; d < 128; d++) {
+      const c = counts[d] as number;
+      counts[d] = total;
+      total += c;
+    }
+    for (let k = 0; k < count; k++) {
+      const i = from[k] as number;
+      const d = ((offsets[i] as number) >> shift) & 127;
+      to[counts[d] as number] = i;
+      counts[d]++;
+    }
   }
 
   /**

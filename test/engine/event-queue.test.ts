@@ -160,4 +160,36 @@ describe('EventQueue', () => {
     expect(times).toHaveLength(pushed.length);
     expect(times).toEqual([...pushed].sort((x, y) => x - y));
   });
+
+  it('pours a crowded bucket in (time, push order): the radix sort of a pour', () => {
+    // Arrange: 500 events in one 8 ms window far ahead, offsets spread over all 13 bits, with ties.
+    const queue = new EventQueue<number>(4);
+    const windowStartUs = 800 * 8_192;
+    const events: { timeUs: number; id: number }[] = [];
+    let x = 12_345;
+    for (let id = 0; id < 500; id++) {
+      x = (x * 1_103_515_245 + 12_345) % 2_147_483_648;
+      const timeUs = windowStartUs + (id % 7 === 0 ? 4_000 : x % 8_192);
+      events.push({ timeUs, id });
+      queue.push(timeUs, 1, 0, 0, 0, 0, id);
+    }
+    // Act
+    const popped: number[] = [];
+    while (queue.pop()) popped.push(queue.poppedPayload as number);
+    // Assert: stable by time, ties in push order.
+    const expected = [...events].sort((a, b) => a.timeUs - b.timeUs || a.id - b.id).map((e) => e.id);
+    expect(popped).toEqual(expected);
+  });
+
+  it('orders fractional times too (the engine counts whole µs, a direct user of the queue may not)', () => {
+    // Arrange: one far window holding fractional and whole times, with a tie.
+    const queue = new EventQueue<number>(4);
+    const times = [100_000.75, 100_000.25, 100_001, 100_000.25, 100_000];
+    times.forEach((timeUs, id) => queue.push(timeUs, 1, 0, 0, 0, 0, id));
+    // Act
+    const popped: number[] = [];
+    while (queue.pop()) popped.push(queue.poppedPayload as number);
+    // Assert
+    expect(popped).toEqual([4, 1, 3, 0, 2]);
+  });
 });
