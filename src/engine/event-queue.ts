@@ -50,7 +50,8 @@ const H_SLOT = 2;
 /**
  * Width of a bucket of not-yet-near events, µs (about 8 ms). Narrow, so that what `warmBucket`
  * touches (at 10^5 executors about 800 events' worth) is still in cache when the events run;
- * 65 ms kept the heap as shallow but its warmed lines were evicted before use.
+ * 65 ms kept the heap as shallow but its warmed lines were evicted before use. At most 2^14:
+ * a pour's radix sort covers 14 bits of time offset (two passes of 7).
  */
 const WINDOW_US = 8_192;
 /** At a refill with at most this many live events, the queue turns heap-only (see dropCancelledTop). */
