@@ -56,6 +56,8 @@ const H_SLOT = 2;
 const WINDOW_US = 8_192;
 /** At a refill with at most this many live events, the queue turns heap-only (see dropCancelledTop). */
 const HEAP_ONLY_MAX = 128;
+/** Below this many entries the heap is never compacted (see `cancel`). */
+const MIN_COMPACT = 32;
 /** Slots of the bucket cache (a power of two). */
 const RING = 256;
 /** A refill pours buckets until the heap holds at least this many events (see dropCancelledTop). */
@@ -89,6 +91,8 @@ export class EventQueue<P, O = unknown> {
   // The heap: entries of (time, seq, slot), H_STRIDE doubles each.
   private heap: Float64Array;
   private heapSize = 0;
+  /** Cancels since the heap was last compacted (see `cancel`). */
+  private cancelsSinceCompaction = 0;
   /**
    * Poured buckets, sorted: (time, seq, slot) entries like the heap's, consumed from `runHead`.
    * A pour sorts a bucket once (natively) instead of sifting each event through the heap, so the
@@ -193,7 +197,38 @@ export class EventQueue<P, O = unknown> {
     this.objects[2 * slot] = undefined;
     this.objects[2 * slot + 1] = undefined;
     this.liveCount--;
+    // Lazy cancellation leaves dead entries behind; a model that re-arms a far timeout on every
+    // heartbeat (cancel, then arm again) fills a small heap with them (Mantis: ~80 % of ~110
+    // entries). After as many cancels as the heap holds, drop them: O(n) per n cancels.
+    if (++this.cancelsSinceCompaction > this.heapSize >> 2 && this.heapSize >= MIN_COMPACT) this.compactHeap();
     return true;
+  }
+
+  /**
+   * Removes cancelled entries from the heap and rebuilds it (Floyd's heapify). The order of
+   * what remains is the same (time, sequence) order, so nothing observable changes.
+   */
+  private compactHeap(): void {
+    this.cancelsSinceCompaction = 0;
+    const heap = this.heap;
+    let kept = 0;
+    for (let i = 0; i < this.heapSize; i++) {
+      const at = i * H_STRIDE;
+      const slot = heap[at + H_SLOT] as number;
+      if (this.slots[slot * STRIDE + F_LIVE] !== 1) {
+        this.release(slot);
+        continue;
+      }
+      const to = kept++ * H_STRIDE;
+      heap[to + H_TIME] = heap[at + H_TIME] as number;
+      heap[to + H_SEQ] = heap[at + H_SEQ] as number;
+      heap[to + H_SLOT] = slot;
+    }
+    this.heapSize = kept;
+    for (let i = Math.floor((kept - 2) / ARITY); i >= 0; i--) {
+      const at = i * H_STRIDE;
+      this.siftDown(heap[at + H_TIME] as number, heap[at + H_SEQ] as number, heap[at + H_SLOT] as number, i);
+    }
   }
 
   /** Time of the next live event, or +Infinity. Drops cancelled entries from the top. */
@@ -601,11 +636,11 @@ export class EventQueue<P, O = unknown> {
     heap[at + H_SLOT] = slot;
   }
 
-  /** Places (time, seq, slot) at the root hole or below it. */
-  private siftDown(time: number, seq: number, slot: number): void {
+  /** Places (time, seq, slot) at hole `from` (the root unless heapifying) or below it. */
+  private siftDown(time: number, seq: number, slot: number, from = 0): void {
     const heap = this.heap;
     const size = this.heapSize;
-    let i = 0;
+    let i = from;
     for (;;) {
       const first = ARITY * i + 1;
       if (first >= size) break;

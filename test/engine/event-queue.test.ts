@@ -192,4 +192,24 @@ describe('EventQueue', () => {
     // Assert
     expect(popped).toEqual([4, 1, 3, 0, 2]);
   });
+
+  it('keeps time order when cancels compact the heap', () => {
+    // Arrange: 200 near events (below the first horizon: all in the heap), in scrambled times.
+    const queue = new EventQueue<number>(4);
+    const events: { timeUs: number; id: number; handle: number }[] = [];
+    let x = 7;
+    for (let id = 0; id < 200; id++) {
+      x = (x * 1_103_515_245 + 12_345) % 2_147_483_648;
+      const timeUs = x % 8_000;
+      events.push({ timeUs, id, handle: queue.push(timeUs, 1, 0, 0, 0, 0, id) });
+    }
+    // Act: cancel the earliest third (the heap's top among them: enough cancels to compact the
+    // heap, whose new top must then be found again), then drain.
+    const byTime = [...events].sort((a, b) => a.timeUs - b.timeUs || a.id - b.id);
+    for (const e of byTime.slice(0, 70)) expect(queue.cancel(e.handle)).toBe(true);
+    const popped: number[] = [];
+    while (queue.pop()) popped.push(queue.poppedPayload as number);
+    // Assert
+    expect(popped).toEqual(byTime.slice(70).map((e) => e.id));
+  });
 });
