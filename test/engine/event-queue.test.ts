@@ -212,4 +212,26 @@ describe('EventQueue', () => {
     // Assert
     expect(popped).toEqual(byTime.slice(70).map((e) => e.id));
   });
+
+  it('keeps events, handles and order when it grows past 16 384 slots (page-aligned records)', () => {
+    // Arrange: 40 000 pending events in scrambled times, so the records move to aligned memory.
+    const queue = new EventQueue<number>(4);
+    const events: { timeUs: number; id: number; handle: number }[] = [];
+    let x = 99;
+    for (let id = 0; id < 40_000; id++) {
+      x = (x * 1_103_515_245 + 12_345) % 2_147_483_648;
+      const timeUs = x % 5_000_000;
+      events.push({ timeUs, id, handle: queue.push(timeUs, 1, id, 0, 0, 0, id) });
+    }
+    // Act: handles from before the growth still cancel; then drain.
+    for (let id = 0; id < 40_000; id += 5) expect(queue.cancel((events[id] as { handle: number }).handle)).toBe(true);
+    const popped: number[] = [];
+    while (queue.pop()) {
+      expect(queue.poppedTarget).toBe(queue.poppedPayload);
+      popped.push(queue.poppedPayload as number);
+    }
+    // Assert
+    const expected = events.filter((e) => e.id % 5 !== 0).sort((a, b) => a.timeUs - b.timeUs || a.id - b.id);
+    expect(popped).toEqual(expected.map((e) => e.id));
+  });
 });
