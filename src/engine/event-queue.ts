@@ -1,5 +1,8 @@
 import { fail } from './assert.js';
+import { B_STRIDE, Buckets } from './buckets.js';
+import { PourOrder } from './pour-order.js';
 import type { Micros } from './time.js';
+import { grownF64 } from './typed-arrays.js';
 
 /**
  * The engine's agenda, ordered by (time, insertion sequence): a 4-ary min-heap and a sorted run
@@ -50,17 +53,15 @@ const H_SLOT = 2;
 /**
  * Width of a bucket of not-yet-near events, µs (about 8 ms). Narrow, so that what `warmBucket`
  * touches (at 10^5 executors about 800 events' worth) is still in cache when the events run;
- * 65 ms kept the heap as shallow but its warmed lines were evicted before use. At most 2^14:
- * a pour's radix sort covers 14 bits of time offset (two passes of 7).
+ * 65 ms windows had their warmed lines evicted before use. At most 2^14 for PourOrder's radix
+ * sort (wider windows still sort correctly, by comparator).
  */
 const WINDOW_US = 8_192;
 /** At a refill with at most this many live events, the queue turns heap-only (see dropCancelledTop). */
 const HEAP_ONLY_MAX = 128;
 /** Below this many entries the heap is never compacted (see `cancel`). */
 const MIN_COMPACT = 32;
-/** Slots of the bucket cache (a power of two). */
-const RING = 256;
-/** A refill pours buckets until the heap holds at least this many events (see dropCancelledTop). */
+/** A refill pours buckets until the run holds at least this many events (see dropCancelledTop). */
 const MIN_POUR = 16;
 /** Slot record layout: eight doubles, one cache line. */
 const STRIDE = 8;
@@ -71,14 +72,6 @@ const F_B = 3;
 const F_C = 4;
 const F_GENERATION = 5;
 const F_LIVE = 6;
-/** Bucket entry layout: (time, slot). */
-const B_STRIDE = 2;
-
-/** Not-yet-near events of one window: (time, slot) pairs in push order. */
-interface Bucket {
-  data: Float64Array;
-  length: number;
-}
 
 export class EventQueue<P, O = unknown> {
   private capacity: number;
@@ -95,44 +88,20 @@ export class EventQueue<P, O = unknown> {
   private cancelsSinceCompaction = 0;
   /**
    * Poured buckets, sorted: (time, seq, slot) entries like the heap's, consumed from `runHead`.
-   * A pour sorts a bucket once (natively) instead of sifting each event through the heap, so the
-   * heap holds only events pushed straight into the near future, and popping from the run is
-   * O(1). The next event is the smaller head of the two.
+   * A pour sorts a bucket once (PourOrder) instead of sifting each event through the heap, so
+   * the heap holds only events pushed straight into the near future, and popping from the run
+   * is O(1). The next event is the smaller head of the two.
    */
   private run: Float64Array;
   private runHead = 0;
   private runEnd = 0;
-  /** Scratch for sorting a pour (positions, their time offsets, radix counts), reused. */
-  private order = new Int32Array(64);
-  private scratch = new Int32Array(64);
-  private offsets = new Int32Array(64);
-  private readonly radixCounts = new Int32Array(128);
+  private readonly pourOrder = new PourOrder();
   private nextSeq = 0;
   private liveCount = 0;
-  /** Events before this time are in the heap; later ones wait in buckets. */
+  /** Events before this time are in the heap or the run; later ones wait in buckets. */
   private horizonUs = WINDOW_US;
-  /**
-   * Non-empty buckets by ascending window index (floor(time / WINDOW_US)), in two parallel
-   * arrays between `bucketHead` and `bucketEnd`: few at a time (one per window that has
-   * events), found by binary search, the one at the head poured next. The arrays only grow: a
-   * Map here, or `shift`, reallocated storage as buckets came and went (a sparse simulation
-   * makes and pours a bucket every few events).
-   */
-  private readonly bucketIndices: number[] = [];
-  private readonly bucketList: (Bucket | undefined)[] = [];
-  private bucketHead = 0;
-  private bucketEnd = 0;
-  /**
-   * A direct-mapped cache in front of that search: slot `index % RING` remembers the last bucket
-   * found or made for a window that maps there (RING windows: about 2 s ahead). A heartbeat
-   * re-armed a second out, a delivery a few ms out: nearly every push is one array read. An
-   * entry outlives its window's pour harmlessly: a poured window is below the horizon, so no push
-   * asks for it again (its bucket, recycled, may meanwhile serve another window).
-   */
-  private readonly ringIndex: number[] = new Array<number>(RING).fill(-1);
-  private readonly ringBucket: (Bucket | undefined)[] = new Array<Bucket | undefined>(RING).fill(undefined);
-  /** Emptied buckets kept for reuse, so steady-state bucketing allocates nothing. */
-  private readonly spareBuckets: Bucket[] = [];
+  /** Events at or past the horizon, by window. */
+  private readonly buckets = new Buckets();
   /** The slot of the last pop: released at the next pop unless parked first. */
   private poppedSlot = NO_SLOT;
 
@@ -387,68 +356,7 @@ export class EventQueue<P, O = unknown> {
       this.siftUp(this.heapSize++, atUs, this.nextSeq++, slot);
       return;
     }
-    const bucket = this.bucketFor(Math.floor(atUs / WINDOW_US));
-    if ((bucket.length + 1) * B_STRIDE > bucket.data.length) bucket.data = grownF64(bucket.data, bucket.data.length * 2);
-    const at = bucket.length * B_STRIDE;
-    bucket.data[at] = atUs;
-    bucket.data[at + 1] = slot;
-    bucket.length++;
-  }
-
-  /** The bucket of window `index`, made (or reused) and put in order if there is none. */
-  private bucketFor(index: number): Bucket {
-    const r = index & (RING - 1);
-    if (this.ringIndex[r] === index) return this.ringBucket[r] as Bucket;
-    const bucket = this.findOrMakeBucket(index);
-    this.ringIndex[r] = index;
-    this.ringBucket[r] = bucket;
-    return bucket;
-  }
-
-  private findOrMakeBucket(index: number): Bucket {
-    const indices = this.bucketIndices;
-    const list = this.bucketList;
-    let lo = this.bucketHead;
-    let hi = this.bucketEnd;
-    // Most pushes land in one of the latest windows (timers re-armed by about the same period):
-    // a short scan back from the end finds the place without a search.
-    const stop = hi - 8 > lo ? hi - 8 : lo;
-    while (hi > stop && (indices[hi - 1] as number) >= index) hi--;
-    if (hi > stop) lo = hi; // found in the tail: the first window at or after `index` is at hi
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((indices[mid] as number) < index) lo = mid + 1;
-      else hi = mid;
-    }
-    if (lo < this.bucketEnd && indices[lo] === index) return list[lo] as Bucket;
-    // Four entries (64 bytes) to start: V8 keeps a typed array that small on its own heap, no
-    // malloc; a sparse simulation has a hundred such buckets of one or two events each.
-    const bucket = this.spareBuckets.pop() ?? { data: new Float64Array(4 * B_STRIDE), length: 0 };
-    if (this.bucketEnd === indices.length) {
-      if (this.bucketHead > 0) {
-        // Room at the front: move the live range down instead of growing.
-        const head = this.bucketHead;
-        for (let i = head; i < this.bucketEnd; i++) {
-          indices[i - head] = indices[i] as number;
-          list[i - head] = list[i];
-        }
-        for (let i = this.bucketEnd - head; i < this.bucketEnd; i++) list[i] = undefined;
-        this.bucketEnd -= head;
-        this.bucketHead = 0;
-        lo -= head;
-      } else {
-        indices.push(0);
-        list.push(undefined);
-      }
-    }
-    for (let i = this.bucketEnd; i > lo; i--) {
-      indices[i] = indices[i - 1] as number;
-      list[i] = list[i - 1];
-    }
-    indices[lo] = index;
-    list[lo] = bucket;
-    this.bucketEnd++;
-    return bucket;
+    this.buckets.add(Math.floor(atUs / WINDOW_US), atUs, slot);
   }
 
   /** Drops cancelled entries from the heap top and the run head; pours buckets when both are empty. */
@@ -471,11 +379,11 @@ export class EventQueue<P, O = unknown> {
       // Pour at least MIN_POUR events (or everything): a sparse simulation (a handful of
       // actors, events seconds apart) then runs without paying for a bucket per event; a dense
       // one pours one narrow window at a time.
-      while (this.runEnd < MIN_POUR && this.bucketEnd > this.bucketHead) this.pourNextBucket();
+      while (this.runEnd < MIN_POUR && !this.buckets.isEmpty) this.pourNextBucket();
       // A small simulation (a few dozen pending events, seconds apart) gains nothing from
       // buckets: it pours them all and from then on lives in the heap alone (horizon +inf).
-      if (this.liveCount <= HEAP_ONLY_MAX && this.bucketEnd > this.bucketHead) {
-        while (this.bucketEnd > this.bucketHead) this.pourNextBucket();
+      if (this.liveCount <= HEAP_ONLY_MAX && !this.buckets.isEmpty) {
+        while (!this.buckets.isEmpty) this.pourNextBucket();
         this.horizonUs = Number.POSITIVE_INFINITY;
       }
       if (this.runEnd === 0) return;
@@ -483,62 +391,23 @@ export class EventQueue<P, O = unknown> {
   }
 
   private pourNextBucket(): void {
-    const head = this.bucketHead;
-    const index = this.bucketIndices[head] as number;
-    const bucket = this.bucketList[head] as Bucket;
-    this.bucketList[head] = undefined;
-    this.bucketHead = head + 1 === this.bucketEnd ? (this.bucketEnd = 0) : head + 1;
+    const bucket = this.buckets.takeFirst();
+    const index = this.buckets.takenIndex;
     this.horizonUs = (index + 1) * WINDOW_US;
     // Cancelled events go in too (their slots are not read here): the top skips and frees them.
     const data = bucket.data;
     const end = bucket.length * B_STRIDE;
     this.appendSorted(data, bucket.length, index * WINDOW_US);
     if (this.warm !== null) this.warmBucket(data, end, this.warm);
-    bucket.length = 0;
-    this.spareBuckets.push(bucket);
+    this.buckets.recycle(bucket);
   }
 
   /**
    * Appends a bucket's events to the run in (time, push order), each with the next sequence
-   * number in push order (as the heap would have given them). The sort is stable on the time's
-   * offset in the window (< 2^13 µs): an insertion sort for a few events, else a two-pass radix
-   * sort (7 + 6 bits), linear and without comparator calls. A fractional time (never from the
-   * engine, which counts whole µs) falls back to a comparator sort.
+   * number in push order (as the heap would have given it).
    */
   private appendSorted(data: Float64Array, count: number, windowStartUs: Micros): void {
-    if (this.order.length < count) {
-      const length = Math.max(count, 2 * this.order.length);
-      this.order = new Int32Array(length);
-      this.scratch = new Int32Array(length);
-      this.offsets = new Int32Array(length);
-    }
-    const order = this.order;
-    const offsets = this.offsets;
-    let integral = true;
-    for (let i = 0; i < count; i++) {
-      const offsetUs = (data[2 * i] as number) - windowStartUs;
-      if (!(Number.isInteger(offsetUs) && offsetUs >= 0 && offsetUs < WINDOW_US)) integral = false;
-      offsets[i] = offsetUs;
-      order[i] = i;
-    }
-    if (!integral) {
-      const sorted = Array.from(order.subarray(0, count)).sort((x, y) => (data[2 * x] as number) - (data[2 * y] as number) || x - y);
-      for (let k = 0; k < count; k++) order[k] = sorted[k] as number;
-    } else if (count <= 32) {
-      for (let k = 1; k < count; k++) {
-        const i = order[k] as number;
-        const offset = offsets[i] as number;
-        let j = k - 1;
-        while (j >= 0 && (offsets[order[j] as number] as number) > offset) {
-          order[j + 1] = order[j] as number;
-          j--;
-        }
-        order[j + 1] = i;
-      }
-    } else {
-      this.radixPass(order, this.scratch, count, 0);
-      this.radixPass(this.scratch, order, count, 7);
-    }
+    const order = this.pourOrder.sort(data, count, windowStartUs, WINDOW_US);
     if ((this.runEnd + count) * H_STRIDE > this.run.length) this.run = grownF64(this.run, Math.max((this.runEnd + count) * H_STRIDE, 2 * this.run.length));
     const run = this.run;
     const seqBase = this.nextSeq;
@@ -549,26 +418,6 @@ export class EventQueue<P, O = unknown> {
       run[at + H_TIME] = data[2 * i] as number;
       run[at + H_SEQ] = seqBase + i;
       run[at + H_SLOT] = data[2 * i + 1] as number;
-    }
-  }
-
-  /** One stable counting pass of the radix sort: `from` to `to` by 7 bits of the offset at `shift`. */
-  private radixPass(from: Int32Array, to: Int32Array, count: number, shift: number): void {
-    const counts = this.radixCounts;
-    const offsets = this.offsets;
-    counts.fill(0);
-    for (let k = 0; k < count; k++) counts[((offsets[from[k] as number] as number) >> shift) & 127]++;
-    let total = 0;
-    for (let d = 0; d < 128; d++) {
-      const c = counts[d] as number;
-      counts[d] = total;
-      total += c;
-    }
-    for (let k = 0; k < count; k++) {
-      const i = from[k] as number;
-      const d = ((offsets[i] as number) >> shift) & 127;
-      to[counts[d] as number] = i;
-      counts[d]++;
     }
   }
 
@@ -706,12 +555,6 @@ function recordsGrown(column: Float64Array, length: number): Float64Array {
   } catch {
     return grownF64(column, length);
   }
-  grown.set(column);
-  return grown;
-}
-
-function grownF64(column: Float64Array, length: number): Float64Array {
-  const grown = new Float64Array(length);
   grown.set(column);
   return grown;
 }
