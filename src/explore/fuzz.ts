@@ -36,6 +36,8 @@ export interface FuzzOptions {
   readonly progress?: ProgressSink;
   /** Polled between batches: true after Ctrl-C. */
   readonly interrupted?: () => boolean;
+  /** See ExecutorOptions.poolAfterS (0: start the pool threads at once). */
+  readonly poolAfterS?: number;
 }
 
 /**
@@ -59,10 +61,14 @@ export async function fuzzCampaign(options: FuzzOptions): Promise<FuzzReport> {
   const errors: SeedError[] = [];
   const reproFor = new Set<string>();
   let reprosWritten = 0;
-  const executor: TaskExecutor = openExecutor(spec, options.workers);
+  const workers = Math.max(1, Math.floor(options.workers));
+  const batchSize = Math.max(1, Math.min(16, Math.ceil(seeds.length / (workers * 16))));
+  const executor: TaskExecutor = openExecutor(spec, workers, {
+    expectedTasks: Math.ceil(seeds.length / batchSize),
+    ...(options.poolAfterS !== undefined ? { poolAfterS: options.poolAfterS } : {}),
+  });
   let drive: DriveResult;
   try {
-    const batchSize = Math.max(1, Math.min(16, Math.ceil(seeds.length / (executor.workers * 16))));
     drive = await driveSeeds<FuzzOutcome>({
       seeds,
       batchSize,

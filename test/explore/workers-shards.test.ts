@@ -18,7 +18,7 @@ describe('fuzz across workers and shards', () => {
   it('should find the same findings, in seed order, with 1 and 2 workers', async () => {
     // Act
     const one = await fuzzCampaign({ ...base, shard: { index: 1, count: 1 }, workers: 1 });
-    const two = await fuzzCampaign({ ...base, shard: { index: 1, count: 1 }, workers: 2 });
+    const two = await fuzzCampaign({ ...base, shard: { index: 1, count: 1 }, workers: 2, poolAfterS: 0 });
     // Assert
     expect(one.findings.length).toBeGreaterThan(0);
     expect(outcomes(two)).toEqual(outcomes(one));
@@ -44,7 +44,7 @@ describe('fuzz across workers and shards', () => {
     const pct: CampaignSpec = { ...spec, strategy: { kind: 'pct', depth: 3 } };
     // Act
     const one = await fuzzCampaign({ ...base, spec: pct, seeds: 24, shard: { index: 1, count: 1 }, workers: 1 });
-    const two = await fuzzCampaign({ ...base, spec: pct, seeds: 24, shard: { index: 1, count: 1 }, workers: 2 });
+    const two = await fuzzCampaign({ ...base, spec: pct, seeds: 24, shard: { index: 1, count: 1 }, workers: 2, poolAfterS: 0 });
     const pctHashes = [1, 2, 3].map((seed) => fullRun({ ...pct, pctMessagesExpected: 100 }, seed).traceHash);
     const randomHashes = [1, 2, 3].map((seed) => fullRun(spec, seed).traceHash);
     // Assert: deterministic across workers and runs, and not the random schedule in disguise.

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { openExecutor } from '../../src/explore/pool.js';
+import type { CampaignSpec } from '../../src/explore/seed-run.js';
+import { fuzzSeed } from '../../src/explore/seed-run.js';
+import { loadScenario } from '../../src/scenario/load.js';
+
+// Pool threads run the compiled dist/ (npm test builds first).
+const spec: CampaignSpec = { scenario: loadScenario('scenarios/ava/fuzz.yaml'), variant: 'pre', strategy: { kind: 'random' } };
+
+async function runSeeds(executor: ReturnType<typeof openExecutor>, batches: number[][]): Promise<string[]> {
+  const replies = await Promise.all(batches.map((seeds) => executor.run({ kind: 'fuzz', seeds })));
+  return replies.flatMap((reply) => (reply.kind === 'fuzz' ? reply.outcomes.map((o) => `${o.seed} ${o.invariant} ${o.atMs}`) : []));
+}
+
+describe('the fuzz executor', () => {
+  const batches = [[1, 2], [3, 4], [5, 6], [7, 8], [9, 10], [11, 12]];
+  const expected = batches.flat().map((seed) => {
+    const o = fuzzSeed(spec, seed);
+    return `${o.seed} ${o.invariant} ${o.atMs}`;
+  });
+
+  it('should keep a short campaign in this thread: pool threads would not pay for their start-up', async () => {
+    // Arrange
+    const executor = openExecutor(spec, 2, { expectedTasks: batches.length, poolAfterS: 60 });
+    // Act
+    const outcomes = await runSeeds(executor, batches);
+    await executor.close();
+    // Assert
+    expect(executor.pooled).toBe(false);
+    expect(outcomes).toEqual(expected);
+  });
+
+  it('should start the pool threads for a campaign worth them, with the same outcomes', async () => {
+    // Arrange
+    const executor = openExecutor(spec, 2, { expectedTasks: batches.length, poolAfterS: 0 });
+    // Act
+    const outcomes = await runSeeds(executor, batches);
+    await executor.close();
+    // Assert
+    expect(executor.pooled).toBe(true);
+    expect(outcomes).toEqual(expected);
+  });
+
+  it('should start the pool at once when the task count is unknown (compare)', async () => {
+    const executor = openExecutor(spec, 2);
+    expect(executor.pooled).toBe(true);
+    await executor.close();
+  });
+});
