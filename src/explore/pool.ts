@@ -54,20 +54,27 @@ export function openExecutor(spec: CampaignSpec, workers: number, options: Execu
   // first task's duration with one.
   let decided = threads === 0 || options.expectedTasks === undefined;
   const startPool = (): void => {
-    pool = new Piscina({
-      filename: workerFileUrl(),
-      workerData: spec,
-      minThreads: threads,
-      maxThreads: threads,
-      concurrentTasksPerWorker: TASKS_PER_THREAD,
-      idleTimeout: 60_000,
-    });
+    decided = true;
+    try {
+      pool = new Piscina({
+        filename: workerFileUrl(),
+        workerData: spec,
+        minThreads: threads,
+        maxThreads: threads,
+        concurrentTasksPerWorker: TASKS_PER_THREAD,
+        idleTimeout: 60_000,
+      });
+    } catch {
+      // No compiled worker entry (sources run without a build): this thread does all the work.
+      pool = null;
+    }
   };
   if (threads > 0 && decided) startPool();
   const waiting: Pending[] = [];
   let poolOutstanding = 0;
   let localBusy = false;
   let tasksRun = 0;
+  let closed = false;
 
   const decide = (firstTaskS: number): void => {
     decided = true;
@@ -76,6 +83,7 @@ export function openExecutor(spec: CampaignSpec, workers: number, options: Execu
   };
 
   const pump = (): void => {
+    if (closed) return;
     while (pool !== null && poolOutstanding < threads * TASKS_PER_THREAD && waiting.length > 0) {
       const next = waiting.shift() as Pending;
       poolOutstanding++;
@@ -111,14 +119,16 @@ export function openExecutor(spec: CampaignSpec, workers: number, options: Execu
     run: (task) =>
       new Promise<WorkerReply>((resolvePromise, reject) => {
         // A shrink runs for seconds: always worth the pool's start-up.
-        if (task.kind === 'shrink' && pool === null && threads > 0) {
-          decided = true;
-          startPool();
-        }
+        if (task.kind === 'shrink' && pool === null && threads > 0) startPool();
         waiting.push({ task, resolve: resolvePromise, reject });
         pump();
       }),
-    close: () => (pool === null ? Promise.resolve() : (pool as Piscina).destroy()),
+    close: () => {
+      // Tasks still waiting were abandoned by the driver (stop-on-first, Ctrl-C): drop them.
+      closed = true;
+      waiting.length = 0;
+      return pool === null ? Promise.resolve() : (pool as Piscina).destroy();
+    },
   };
 }
 
