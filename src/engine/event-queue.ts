@@ -376,12 +376,11 @@ export class EventQueue<P, O = unknown> {
       }
       if (this.runHead === this.runEnd) this.runHead = this.runEnd = 0;
       if (this.heapSize > 0 || this.runEnd > 0) return;
-      // Pour at least MIN_POUR events (or everything): a sparse simulation (a handful of
-      // actors, events seconds apart) then runs without paying for a bucket per event; a dense
-      // one pours one narrow window at a time.
+      // Pour at least MIN_POUR events (or everything left): a pour of a window or two of a
+      // handful of events each costs more than it saves; a dense simulation pours one window.
       while (this.runEnd < MIN_POUR && !this.buckets.isEmpty) this.pourNextBucket();
       // A small simulation (a few dozen pending events, seconds apart) gains nothing from
-      // buckets: it pours them all and from then on lives in the heap alone (horizon +inf).
+      // buckets: it pours them all and from then on every push goes to the heap (horizon +inf).
       if (this.liveCount <= HEAP_ONLY_MAX && !this.buckets.isEmpty) {
         while (!this.buckets.isEmpty) this.pourNextBucket();
         this.horizonUs = Number.POSITIVE_INFINITY;
@@ -394,7 +393,7 @@ export class EventQueue<P, O = unknown> {
     const bucket = this.buckets.takeFirst();
     const index = this.buckets.takenIndex;
     this.horizonUs = (index + 1) * WINDOW_US;
-    // Cancelled events go in too (their slots are not read here): the top skips and frees them.
+    // Cancelled events go in too: the run's head skips and frees them when they come up.
     const data = bucket.data;
     const end = bucket.length * B_STRIDE;
     this.appendSorted(data, bucket.length, index * WINDOW_US);
