@@ -168,7 +168,7 @@ export class EventQueue<P, O = unknown> {
     this.liveCount--;
     // Lazy cancellation leaves dead entries behind; a model that re-arms a far timeout on every
     // heartbeat (cancel, then arm again) fills a small heap with them (Mantis: ~80 % of ~110
-    // entries). After as many cancels as the heap holds, drop them: O(n) per n cancels.
+    // entries). After cancels numbering a quarter of the heap, drop them: O(n) per n/4 cancels.
     if (++this.cancelsSinceCompaction > this.heapSize >> 2 && this.heapSize >= MIN_COMPACT) this.compactHeap();
     return true;
   }
@@ -203,10 +203,7 @@ export class EventQueue<P, O = unknown> {
   /** Time of the next live event, or +Infinity. Drops cancelled entries from the top. */
   peekTime(): Micros {
     this.dropCancelledTop();
-    if (this.runHead < this.runEnd) {
-      const runTime = this.run[this.runHead * H_STRIDE + H_TIME] as number;
-      return this.heapSize === 0 ? runTime : Math.min(runTime, this.heap[H_TIME] as number);
-    }
+    if (this.nextIsInRun()) return this.run[this.runHead * H_STRIDE + H_TIME] as number;
     return this.heapSize === 0 ? Number.POSITIVE_INFINITY : (this.heap[H_TIME] as number);
   }
 
