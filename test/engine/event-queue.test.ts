@@ -31,6 +31,29 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
   { weight: 1, arbitrary: fc.tuple(fc.nat(), delayArb).map(([pick, delayUs]) => ({ op: 'unpark', pick, delayUs }) as const) },
 );
 
+/** Deterministic scrambled integers in [0, span): a linear congruential sequence from `seed`. */
+function scrambled(count: number, seed: number, span: number): number[] {
+  const values: number[] = [];
+  let x = seed;
+  for (let i = 0; i < count; i++) {
+    x = (x * 1_103_515_245 + 12_345) % 2_147_483_648;
+    values.push(x % span);
+  }
+  return values;
+}
+
+/** The payloads of every event left, in pop order. */
+function drainPayloads(queue: EventQueue<number>): number[] {
+  const popped: number[] = [];
+  while (queue.pop()) popped.push(queue.poppedPayload as number);
+  return popped;
+}
+
+/** Ids in (time, push order): the order the queue must pop them in. */
+function inTimeOrder(events: readonly { readonly timeUs: number; readonly id: number }[]): number[] {
+  return [...events].sort((a, b) => a.timeUs - b.timeUs || a.id - b.id).map((e) => e.id);
+}
+
 describe('EventQueue', () => {
   it('pops in (time, insertion order) and honours cancel and park, like a sorted list', () => {
     fc.assert(
@@ -165,20 +188,13 @@ describe('EventQueue', () => {
     // Arrange: 500 events in one 8 ms window far ahead, offsets spread over all 13 bits, with ties.
     const queue = new EventQueue<number>(4);
     const windowStartUs = 800 * 8_192;
-    const events: { timeUs: number; id: number }[] = [];
-    let x = 12_345;
-    for (let id = 0; id < 500; id++) {
-      x = (x * 1_103_515_245 + 12_345) % 2_147_483_648;
-      const timeUs = windowStartUs + (id % 7 === 0 ? 4_000 : x % 8_192);
-      events.push({ timeUs, id });
-      queue.push(timeUs, 1, 0, 0, 0, 0, id);
-    }
+    const offsets = scrambled(500, 12_345, 8_192);
+    const events = offsets.map((offsetUs, id) => ({ timeUs: windowStartUs + (id % 7 === 0 ? 4_000 : offsetUs), id }));
+    for (const e of events) queue.push(e.timeUs, 1, 0, 0, 0, 0, e.id);
     // Act
-    const popped: number[] = [];
-    while (queue.pop()) popped.push(queue.poppedPayload as number);
+    const popped = drainPayloads(queue);
     // Assert: stable by time, ties in push order.
-    const expected = [...events].sort((a, b) => a.timeUs - b.timeUs || a.id - b.id).map((e) => e.id);
-    expect(popped).toEqual(expected);
+    expect(popped).toEqual(inTimeOrder(events));
   });
 
   it('orders fractional times too (the engine counts whole µs, a direct user of the queue may not)', () => {
@@ -187,8 +203,7 @@ describe('EventQueue', () => {
     const times = [100_000.75, 100_000.25, 100_001, 100_000.25, 100_000];
     times.forEach((timeUs, id) => queue.push(timeUs, 1, 0, 0, 0, 0, id));
     // Act
-    const popped: number[] = [];
-    while (queue.pop()) popped.push(queue.poppedPayload as number);
+    const popped = drainPayloads(queue);
     // Assert
     expect(popped).toEqual([4, 1, 3, 0, 2]);
   });
@@ -196,33 +211,20 @@ describe('EventQueue', () => {
   it('keeps time order when cancels compact the heap', () => {
     // Arrange: 200 near events (below the first horizon: all in the heap), in scrambled times.
     const queue = new EventQueue<number>(4);
-    const events: { timeUs: number; id: number; handle: number }[] = [];
-    let x = 7;
-    for (let id = 0; id < 200; id++) {
-      x = (x * 1_103_515_245 + 12_345) % 2_147_483_648;
-      const timeUs = x % 8_000;
-      events.push({ timeUs, id, handle: queue.push(timeUs, 1, 0, 0, 0, 0, id) });
-    }
+    const events = scrambled(200, 7, 8_000).map((timeUs, id) => ({ timeUs, id, handle: queue.push(timeUs, 1, 0, 0, 0, 0, id) }));
     // Act: cancel the earliest third (the heap's top among them: enough cancels to compact the
     // heap, whose new top must then be found again), then drain.
-    const byTime = [...events].sort((a, b) => a.timeUs - b.timeUs || a.id - b.id);
-    for (const e of byTime.slice(0, 70)) expect(queue.cancel(e.handle)).toBe(true);
-    const popped: number[] = [];
-    while (queue.pop()) popped.push(queue.poppedPayload as number);
+    const byTime = inTimeOrder(events);
+    for (const id of byTime.slice(0, 70)) expect(queue.cancel((events[id] as { handle: number }).handle)).toBe(true);
+    const popped = drainPayloads(queue);
     // Assert
-    expect(popped).toEqual(byTime.slice(70).map((e) => e.id));
+    expect(popped).toEqual(byTime.slice(70));
   });
 
   it('keeps events, handles and order when it grows past 16 384 slots (page-aligned records)', () => {
     // Arrange: 40 000 pending events in scrambled times, so the records move to aligned memory.
     const queue = new EventQueue<number>(4);
-    const events: { timeUs: number; id: number; handle: number }[] = [];
-    let x = 99;
-    for (let id = 0; id < 40_000; id++) {
-      x = (x * 1_103_515_245 + 12_345) % 2_147_483_648;
-      const timeUs = x % 5_000_000;
-      events.push({ timeUs, id, handle: queue.push(timeUs, 1, id, 0, 0, 0, id) });
-    }
+    const events = scrambled(40_000, 99, 5_000_000).map((timeUs, id) => ({ timeUs, id, handle: queue.push(timeUs, 1, id, 0, 0, 0, id) }));
     // Act: handles from before the growth still cancel; then drain.
     for (let id = 0; id < 40_000; id += 5) expect(queue.cancel((events[id] as { handle: number }).handle)).toBe(true);
     const popped: number[] = [];
@@ -231,7 +233,6 @@ describe('EventQueue', () => {
       popped.push(queue.poppedPayload as number);
     }
     // Assert
-    const expected = events.filter((e) => e.id % 5 !== 0).sort((a, b) => a.timeUs - b.timeUs || a.id - b.id);
-    expect(popped).toEqual(expected.map((e) => e.id));
+    expect(popped).toEqual(inTimeOrder(events.filter((e) => e.id % 5 !== 0)));
   });
 });

@@ -19,25 +19,17 @@ describe('the fuzz executor', () => {
     return `${o.seed} ${o.invariant} ${o.atMs}`;
   });
 
-  it('should keep a short campaign in this thread: pool threads would not pay for their start-up', async () => {
+  it.each([
+    { poolAfterS: 60, pooled: false, why: 'a short campaign stays in this thread: pool threads would not pay for their start-up' },
+    { poolAfterS: 0, pooled: true, why: 'a campaign worth them starts the pool threads' },
+  ])('should decide from the first task: $why, with the same outcomes', async ({ poolAfterS, pooled }) => {
     // Arrange
-    const executor = openExecutor(spec, 2, { expectedTasks: batches.length, poolAfterS: 60 });
+    const executor = openExecutor(spec, 2, { expectedTasks: batches.length, poolAfterS });
     // Act
     const outcomes = await runSeeds(executor, batches);
     await executor.close();
     // Assert
-    expect(executor.pooled).toBe(false);
-    expect(outcomes).toEqual(expected);
-  });
-
-  it('should start the pool threads for a campaign worth them, with the same outcomes', async () => {
-    // Arrange
-    const executor = openExecutor(spec, 2, { expectedTasks: batches.length, poolAfterS: 0 });
-    // Act
-    const outcomes = await runSeeds(executor, batches);
-    await executor.close();
-    // Assert
-    expect(executor.pooled).toBe(true);
+    expect(executor.pooled).toBe(pooled);
     expect(outcomes).toEqual(expected);
   });
 
