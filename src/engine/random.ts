@@ -105,7 +105,12 @@ export class Rng {
   }
 }
 
-/** Hands out one Rng per name for a run; the same name gives the same stream object. */
+/**
+ * The world's streams (the network model, exploration strategies): one Rng per name for a run,
+ * the same name giving the same stream object. An actor's streams are not kept here: its context
+ * hands them out (`ctx.random(name)`, seeded from `<node>/<actor>/<name>` with this seed) and
+ * keeps them across restarts.
+ */
 export class RandomStreams {
   private readonly streams = new Map<string, Rng>();
 

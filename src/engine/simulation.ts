@@ -4,8 +4,7 @@ import { ViolationRecorder } from './checks.js';
 import { EventQueue } from './event-queue.js';
 import type { LinkState, NetworkOptions, StreamSendResult } from './network.js';
 import { defaultNetworkOptions, LatencyModel, Partitions } from './network.js';
-import type { Rng } from './random.js';
-import { RandomStreams } from './random.js';
+import { RandomStreams, Rng } from './random.js';
 import type { Micros } from './time.js';
 import { US_PER_MS } from './time.js';
 import type { DropReason, TraceRecord } from './trace.js';
@@ -294,6 +293,8 @@ export class Simulation {
    */
   private readonly actorByName = new Map<string, Map<number, number>>();
   private readonly streams: StreamLink[] = [];
+  /** The last context of each retired actor that drew random numbers: the next one continues its streams. */
+  private readonly retiredStreams = new Map<number, NodeActorContext>();
   private readonly periodic = new Map<number, { handle: number; periodUs: Micros }>();
   private nextPeriodicId = 1;
   private readonly safety: SafetyInvariant[] = [];
@@ -360,7 +361,10 @@ export class Simulation {
 
   /** The stable ref of `actor` on `node`, usable before the actor is spawned. */
   ref(node: string, actor: string): ActorRef {
-    const nodeIndex = this.nodeIndex(node);
+    return this.refOn(this.nodeIndex(node), actor);
+  }
+
+  private refOn(nodeIndex: number, actor: string): ActorRef {
     let byNode = this.actorByName.get(actor);
     if (byNode === undefined) {
       byNode = new Map();
@@ -717,6 +721,7 @@ export class Simulation {
     ctx.status = STATUS_DOWN;
     ctx.instance = undefined;
     this.actorTable.ctx[ref] = undefined;
+    if (ctx.firstStream !== undefined) this.retiredStreams.set(ref, ctx);
   }
 
   private discardHeld(node: NodeState): void {
@@ -745,33 +750,30 @@ export class Simulation {
     if (this.capture !== null) this.capture.add({ atUs: this.nowUs, kind: kind as TraceRecord['kind'], node: node.name, type });
   }
 
+  /** `createActor` for StartingNode: one closure per simulation, not one per node start. */
+  private readonly createOn: CreateActor = (node, actorName, create) => this.createActor(node, actorName, create);
+
   private startNode(node: NodeState): void {
     node.up = true;
     node.paused = false;
     node.started = true;
-    const spawned: ActorSlot[] = [];
-    const handle: NodeHandle = {
-      name: node.name,
-      incarnation: node.incarnation,
-      get durable() {
-        return durableOf(node);
-      },
-      spawn: <M extends Message>(actorName: string, create: (ctx: ActorContext<M>) => Actor<M>): ActorRef => {
-        const ref = this.createActor(node, actorName, create);
-        spawned.push(this.actors[ref]!);
-        return ref;
-      },
-    };
+    const handle = new StartingNode(this.createOn, node);
     node.factory(handle);
-    for (const slot of spawned) slot.instance?.onStart?.();
+    // Started after the factory returns, so actors spawned together can find one another.
+    for (const ref of handle.spawned) this.actors[ref]!.instance?.onStart?.();
   }
 
   private createActor<M extends Message>(node: NodeState, actorName: string, create: (ctx: ActorContext<M>) => Actor<M>): ActorRef {
-    const ref = this.ref(node.name, actorName);
+    const ref = this.refOn(node.index, actorName);
     const slot = this.actors[ref]!;
     assert(slot.instance === undefined, 'an actor is spawned once per incarnation', { node: node.name, actorName });
     slot.spawns++;
     const ctx = new NodeActorContext(this, ref, node, slot.name, node.paused ? STATUS_PAUSED : STATUS_RUNNING);
+    const previous = this.retiredStreams.get(ref);
+    if (previous !== undefined) {
+      ctx.inheritStreams(previous);
+      this.retiredStreams.delete(ref);
+    }
     slot.ctx = ctx;
     ctx.instance = create(ctx as unknown as ActorContext<M>) as Actor<Message>;
     if (node.actors === NO_ACTORS) node.actors = [ref];
@@ -916,6 +918,39 @@ export class Simulation {
   }
 }
 
+type CreateActor = <M extends Message>(node: NodeState, actorName: string, create: (ctx: ActorContext<M>) => Actor<M>) => ActorRef;
+
+/**
+ * The NodeHandle a node's factory gets at each start: a class, not an object of closures, since
+ * a world can start 10^5 nodes. Keeps what was spawned, to start it once the factory returns.
+ */
+class StartingNode implements NodeHandle {
+  readonly spawned: ActorRef[] = [];
+
+  constructor(
+    private readonly createOn: CreateActor,
+    private readonly node: NodeState,
+  ) {}
+
+  get name(): string {
+    return this.node.name;
+  }
+
+  get incarnation(): number {
+    return this.node.incarnation;
+  }
+
+  get durable(): Map<string, unknown> {
+    return durableOf(this.node);
+  }
+
+  spawn<M extends Message>(actorName: string, create: (ctx: ActorContext<M>) => Actor<M>): ActorRef {
+    const ref = this.createOn(this.node, actorName, create);
+    this.spawned.push(ref);
+    return ref;
+  }
+}
+
 function durableOf(node: NodeState): Map<string, unknown> {
   if (node.durable === null) node.durable = new Map();
   return node.durable;
@@ -932,6 +967,14 @@ class NodeActorContext implements ActorContext<Message> {
   readonly nodeIndex: number;
   /** Engine-internal: the actor object this context serves (undefined once it is retired). */
   instance: Actor<Message> | undefined = undefined;
+  /**
+   * Engine-internal: the first stream this actor drew (cache warming reads it). Declared right
+   * after `instance`: the collector, scanning a context, then moves the actor object and its
+   * stream one after the other (see `random`).
+   */
+  firstStream: Rng | undefined = undefined;
+  /** Engine-internal: the actor's other streams, by name (most actors draw from one). */
+  moreStreams: Map<string, Rng> | null = null;
   /** Engine-internal: STATUS_RUNNING or STATUS_PAUSED (its node's), STATUS_DOWN once retired. */
   status: number;
 
@@ -975,13 +1018,30 @@ class NodeActorContext implements ActorContext<Message> {
     return this.sim.cancelTimer(handle);
   }
 
-  /** Engine-internal: the first stream this actor drew, for cache warming. */
-  firstStream: Rng | undefined = undefined;
-
+  /**
+   * The actor's streams belong to it (its contexts, one per incarnation, pass them on), not to
+   * the world's `RandomStreams`: nothing else refers to them, so the garbage collector, which
+   * moves objects in the order it finds them, puts each stream next to its actor object. At 10^5
+   * executors that makes a beat touch one page fewer (measured: about -90 ns of ~560 per beat).
+   */
   random(name: string): Rng {
-    const rng = this.sim.random.stream(`${this.nodeState.name}/${this.name}/${name}`);
-    if (this.firstStream === undefined) this.firstStream = rng;
+    const streamName = `${this.nodeState.name}/${this.name}/${name}`;
+    const first = this.firstStream;
+    if (first === undefined) return (this.firstStream = new Rng(this.sim.random.seed, streamName));
+    if (first.streamName === streamName) return first;
+    this.moreStreams ??= new Map();
+    let rng = this.moreStreams.get(streamName);
+    if (rng === undefined) {
+      rng = new Rng(this.sim.random.seed, streamName);
+      this.moreStreams.set(streamName, rng);
+    }
     return rng;
+  }
+
+  /** Engine-internal: a restarted (or respawned) actor continues the streams of its last context. */
+  inheritStreams(previous: NodeActorContext): void {
+    this.firstStream = previous.firstStream;
+    this.moreStreams = previous.moreStreams;
   }
 
   note(category: string, text: string, entities?: Record<string, string>): void {

@@ -103,4 +103,49 @@ describe('Rng', () => {
     // Act / Assert
     expect(run(true)).toEqual(run(false));
   });
+
+  it("seeds an actor's streams from <seed>/<node>/<actor>/<name>, one stream object per name", () => {
+    // Arrange
+    const sim = makeSim(['n1']);
+    let streams: Rng[] = [];
+    recorder(sim, 'n1', 'worker', [], undefined, (ctx) => {
+      streams = [ctx.random('jitter'), ctx.random('backoff'), ctx.random('jitter'), ctx.random('backoff')];
+    });
+    // Act
+    sim.startAll();
+    // Assert: the same name twice is the same object; each is seedrandom's alea for its full name.
+    const [jitter, backoff, jitterAgain, backoffAgain] = streams as [Rng, Rng, Rng, Rng];
+    expect(jitterAgain).toBe(jitter);
+    expect(backoffAgain).toBe(backoff);
+    const reference = (name: string): number[] => {
+      const alea = seedrandom.alea(`${sim.random.seed}/n1/worker/${name}`);
+      return Array.from({ length: 20 }, () => alea());
+    };
+    expect(draws(jitter, 20)).toEqual(reference('jitter'));
+    expect(draws(backoff, 20)).toEqual(reference('backoff'));
+  });
+
+  it('continues an actor\'s streams after its node restarts, instead of replaying them', () => {
+    // Arrange: an actor that draws three numbers from each of two streams at every start.
+    const sim = makeSim(['n1']);
+    const perStart: number[][] = [];
+    recorder(sim, 'n1', 'worker', [], undefined, (ctx) => {
+      perStart.push([...draws(ctx.random('jitter'), 3), ...draws(ctx.random('backoff'), 3)]);
+    });
+    sim.startAll();
+    // Act: crash and restart twice.
+    for (const atUs of [1_000, 2_000]) {
+      sim.at(atUs, () => sim.crash('n1'));
+      sim.at(atUs + 500, () => sim.restart('n1'));
+    }
+    sim.runUntil(10_000);
+    // Assert: three starts, drawing one continuous sequence per stream.
+    const continuous = (name: string): number[] => {
+      const alea = seedrandom.alea(`${sim.random.seed}/n1/worker/${name}`);
+      return Array.from({ length: 9 }, () => alea());
+    };
+    expect(perStart).toHaveLength(3);
+    expect(perStart.flatMap((d) => d.slice(0, 3))).toEqual(continuous('jitter'));
+    expect(perStart.flatMap((d) => d.slice(3))).toEqual(continuous('backoff'));
+  });
 });
