@@ -1,6 +1,7 @@
 import { assert, fail, LimitError } from './assert.js';
 import type { LivenessInvariant, SafetyInvariant, ViolationDetail } from './checks.js';
 import { ViolationRecorder } from './checks.js';
+import type { CacheWarmer } from './event-queue.js';
 import { EventQueue } from './event-queue.js';
 import type { LinkState, NetworkOptions, StreamSendResult } from './network.js';
 import { defaultNetworkOptions, LatencyModel, Partitions } from './network.js';
@@ -274,14 +275,15 @@ export class Simulation {
    * Cache warming (EventQueue.warmBucket): the context a coming event runs in (a timer's owner,
    * a delivery's receiver), then its actor object and its first random stream. Loads only.
    */
-  private readonly warmer = (owner: NodeActorContext | undefined, target: number, level: number): number => {
-    const ctx = owner ?? (target >= 0 ? this.actorTable.ctx[target] : undefined);
-    if (ctx === undefined) return 0;
-    // The context's hot fields span two cache lines at most: touch both ends.
-    if (level === 0) return ctx.status + ctx.ref;
-    const instance = ctx.instance as { onMessage?: unknown } | undefined;
-    const rng = ctx.firstStream;
-    return (instance !== undefined && instance.onMessage !== undefined ? 1 : 0) + (rng !== undefined ? rng.warmth() : 0);
+  private readonly warmer: CacheWarmer<NodeActorContext> = {
+    ownerFor: (target) => (target >= 0 ? this.actorTable.ctx[target] : undefined),
+    touch: (ctx, depth) => {
+      // The context's hot fields span two cache lines at most: touch both ends.
+      if (depth === 0) return ctx.status + ctx.ref;
+      const instance = ctx.instance as { onMessage?: unknown } | undefined;
+      const rng = ctx.firstStream;
+      return (instance !== undefined && instance.onMessage !== undefined ? 1 : 0) + (rng !== undefined ? rng.warmth() : 0);
+    },
   };
   private readonly nodes: NodeState[] = [];
   private readonly nodeTable: NodeTable;
@@ -332,7 +334,7 @@ export class Simulation {
   constructor(options: SimulationOptions, nodeNames: readonly string[]) {
     assert(Number.isSafeInteger(options.seed), 'seed is a safe integer', { seed: options.seed });
     this.random = new RandomStreams(options.seed);
-    this.queue.warm = this.warmer;
+    this.queue.warmer = this.warmer;
     this.capture = options.captureLimit !== undefined && options.captureLimit > 0 ? new TraceCapture(options.captureLimit) : null;
     this.maxEvents = options.maxEvents ?? 50_000_000;
     this.notesLimit = options.notesLimit ?? 100_000;

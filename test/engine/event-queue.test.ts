@@ -61,7 +61,8 @@ describe('EventQueue', () => {
         // Arrange
         const queue = new EventQueue<number>(4); // small, so it grows too
         // Cache warming reads owners and targets of poured events; it must not change the order.
-        queue.warm = (owner, target, level) => (owner === undefined ? target + level : 1);
+        // Even ids carry an owner (a timer's context), odd ones do not (a delivery's, found by target).
+        queue.warmer = { ownerFor: (target) => ({ id: target }), touch: (owner, depth) => (owner as { id: number }).id + depth };
         const model: ModelEvent[] = [];
         const parked: { id: number; handle: number }[] = [];
         const handles = new Map<number, number>(); // id -> handle, for every id ever pushed
@@ -75,7 +76,7 @@ describe('EventQueue', () => {
             case 'burst': {
               for (const delayUs of command.op === 'push' ? [command.delayUs] : command.delaysUs) {
                 const id = nextId++;
-                handles.set(id, queue.push(nowUs + delayUs, 1, 0, 0, 0, 0, id));
+                handles.set(id, queue.push(nowUs + delayUs, 1, id, 0, 0, 0, id, id % 2 === 0 ? { id } : undefined));
                 model.push({ id, timeUs: nowUs + delayUs, order: nextOrder++ });
               }
               break;
@@ -88,6 +89,7 @@ describe('EventQueue', () => {
               if (expected === undefined) break;
               expect(queue.poppedPayload).toBe(expected.id);
               expect(queue.poppedTime).toBe(expected.timeUs);
+              expect(queue.poppedOwner).toEqual(expected.id % 2 === 0 ? { id: expected.id } : undefined);
               nowUs = expected.timeUs;
               if (command.op === 'park-next') {
                 const handle = queue.park();
@@ -145,6 +147,28 @@ describe('EventQueue', () => {
     expect(unparked).toBe(false);
     expect(queue.size).toBe(0);
     expect(queue.pop()).toBe(false);
+  });
+
+  it('warms every poured event once per depth: its owner, or for an ownerless one the owner its target names', () => {
+    // Arrange: 400 events (enough to stay bucketed) a second out, every third without an owner.
+    const queue = new EventQueue<number, string>(4);
+    const touched: string[][] = [[], []];
+    queue.warmer = {
+      ownerFor: (target) => `receiver-${target}`,
+      touch: (owner, depth) => (touched[depth] as string[]).push(owner),
+    };
+    const expected: string[] = [];
+    scrambled(400, 3, 50_000).forEach((offsetUs, i) => {
+      const owner = i % 3 === 0 ? undefined : `owner-${i}`;
+      queue.push(1_000_000 + offsetUs, 1, i, 0, 0, 0, i, owner);
+      expected.push(owner ?? `receiver-${i}`);
+    });
+    // Act
+    const popped = drainPayloads(queue);
+    // Assert
+    expect(popped).toHaveLength(400);
+    expect([...(touched[0] as string[])].sort()).toEqual([...expected].sort());
+    expect([...(touched[1] as string[])].sort()).toEqual([...expected].sort());
   });
 
   it('keeps time order when a small queue turns heap-only with events still in buckets', () => {
