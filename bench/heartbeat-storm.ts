@@ -10,11 +10,11 @@ const FAKE_TIMERS_EXECUTORS = [1_000, 10_000] as const;
 const SEED = 1;
 
 /**
- * Each size runs until at least MIN_MEASURED_S of wall time is measured (and at least
- * MIN_REPEATS times, unless one run alone is that long), and the median run is reported. At
- * E = 1 000 one run takes about 0.05 s: three of those on a shared 2-core box are mostly noise
- * (a scheduler tick, a GC that one run hits and the next does not), so the small sizes need many
- * repeats before their median means something.
+ * Each size runs until at least MIN_MEASURED_S of wall time is measured and at least MIN_REPEATS
+ * times, and the median run is reported. At E = 1 000 one run takes about 0.03 s: three of those
+ * on a shared 2-core box are mostly noise (a scheduler tick, a GC that one run hits and the next
+ * does not), so the small sizes need many repeats before their median means something. The long
+ * ones (E = 100 000, about 5 s) still move by ±5 % from run to run, so they are repeated too.
  */
 const MIN_REPEATS = 3;
 const MIN_MEASURED_S = 3;
@@ -26,15 +26,15 @@ function measure(impl: HeartbeatStormRow['impl'], executors: number, run: () => 
   let counts: StormCounts | null = null;
   let rssBytes = 0;
   for (let i = 0; i < MAX_REPEATS; i++) {
-    const longRun = walls.length > 0 && (walls[0] as number) >= MIN_MEASURED_S;
-    if (measuredS >= MIN_MEASURED_S && (walls.length >= MIN_REPEATS || longRun)) break;
+    if (measuredS >= MIN_MEASURED_S && walls.length >= MIN_REPEATS) break;
     const startNs = process.hrtime.bigint();
     const result = run();
     const wallS = Number(process.hrtime.bigint() - startNs) / 1e9;
     walls.push(wallS);
     measuredS += wallS;
-    // Taken while the run's world is still reachable, so it counts what the run holds.
-    rssBytes = Math.max(rssBytes, process.memoryUsage.rss());
+    // Taken while the run's world is still reachable, so it counts what the run holds; after the
+    // first run only, as later ones would also count the garbage of the worlds before them.
+    if (i === 0) rssBytes = process.memoryUsage.rss();
     // Same seed, same work: every repeat must agree, or the run is not deterministic.
     if (counts !== null && (result.beats !== counts.beats || result.traceHash !== counts.traceHash)) {
       throw new Error(`heartbeat-storm: repeat ${i} of ${impl} E=${executors} differs from the first (nondeterminism)`);
