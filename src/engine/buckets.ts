@@ -69,6 +69,27 @@ export class Buckets {
     this.spares.push(bucket);
   }
 
+  /**
+   * Re-keys every bucket by windows of `windowUs` (a divisor of the width they were keyed by):
+   * each event moves, in its bucket's push order, to the bucket of floor(time / windowUs).
+   */
+  rekey(windowUs: number): void {
+    const old: Bucket[] = [];
+    for (let i = this.head; i < this.end; i++) old.push(this.list[i] as Bucket);
+    this.list.fill(undefined);
+    this.head = this.end = 0;
+    this.ringIndex.fill(-1);
+    this.ringBucket.fill(undefined);
+    for (const bucket of old) {
+      const data = bucket.data;
+      for (let k = 0; k < bucket.length; k++) {
+        const timeUs = data[k * B_STRIDE] as number;
+        this.add(Math.floor(timeUs / windowUs), timeUs, data[k * B_STRIDE + 1] as number);
+      }
+      this.recycle(bucket);
+    }
+  }
+
   /** The bucket of window `index` (not in cache slot `r`), made if there is none; cached. */
   private bucketFor(index: number, r: number): Bucket {
     const bucket = this.findOrMake(index);

@@ -171,6 +171,29 @@ describe('EventQueue', () => {
     expect([...(touched[1] as string[])].sort()).toEqual([...expected].sort());
   });
 
+  it('narrows its windows for a dense agenda and keeps (time, push order) and cancels across it', () => {
+    // Arrange: 6 000 events within 48 ms (~1 000 per 8 ms window), a third of them on shared
+    // times (ties must keep push order), and every seventh cancelled.
+    const queue = new EventQueue<number>(4);
+    const events = scrambled(6_000, 11, 48_000).map((offsetUs, id) => {
+      const timeUs = 100_000 + (id % 3 === 0 ? offsetUs - (offsetUs % 500) : offsetUs);
+      return { timeUs, id, handle: queue.push(timeUs, 1, id, 0, 0, 0, id) };
+    });
+    for (const event of events) if (event.id % 7 === 0) expect(queue.cancel(event.handle)).toBe(true);
+    // Act
+    const popped: number[] = [];
+    while (queue.pop()) {
+      expect(queue.poppedTarget).toBe(queue.poppedPayload);
+      popped.push(queue.poppedPayload as number);
+      // Pushed mid-run, into windows already re-keyed: they must interleave in time order too.
+      if (popped.length === 1_000) for (const extra of [6_000, 6_001]) queue.push(140_000, 1, extra, 0, 0, 0, extra);
+    }
+    // Assert
+    expect(queue.windowWidthUs).toBeLessThan(8_192);
+    const expected = [...events.filter((e) => e.id % 7 !== 0), { timeUs: 140_000, id: 6_000 }, { timeUs: 140_000, id: 6_001 }];
+    expect(popped).toEqual(inTimeOrder(expected));
+  });
+
   it('keeps time order when a small queue turns heap-only with events still in buckets', () => {
     // Arrange: 40 events 10 ms apart span many 8 ms buckets; the first pop pours some of them.
     const queue = new EventQueue<number>(4);
