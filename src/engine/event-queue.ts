@@ -19,13 +19,13 @@ import { grownF64 } from './typed-arrays.js';
  * halve the depth and keep siblings within two cache lines.
  *
  * Only the near future is sorted. An event at or past `horizonUs` waits, unsorted, in a bucket
- * of width WINDOW_US: a typed array of (time, slot) pairs; a cancelled event stays in and is
- * skipped when it comes up. When the near future runs dry, the earliest buckets (at least
+ * of one window (WINDOW_US, narrowed for a dense agenda: see DENSE_POUR): a typed array of
+ * (time, slot) pairs; a cancelled event stays in and is skipped when it comes up. When the near future runs dry, the earliest buckets (at least
  * MIN_POUR events' worth) are poured: each is sorted once by a stable radix sort on its time
  * offset and appended to the *run*, a sorted array consumed from its head, and the horizon moves
  * to the last one's end. Events pushed below the horizon go into the heap. The next event is the
  * smaller of the run's head and the heap's top, so popping a poured event is O(1) and the heap
- * holds only what was pushed into the near future (at 10^5 executors a few hundred deliveries,
+ * holds only what was pushed into the near future (at 10^5 executors a few dozen deliveries,
  * not the 10^5 timers). A pour is also the moment to warm the cache for the events just poured
  * (`warmBucket`). A small queue (at most HEAP_ONLY_MAX live events at a refill: a few actors,
  * events seconds apart) pours everything and turns heap-only (horizon +inf) for good: buckets
