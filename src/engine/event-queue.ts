@@ -20,10 +20,10 @@ import { grownF64 } from './typed-arrays.js';
  *
  * Only the near future is sorted. An event at or past `horizonUs` waits, unsorted, in a bucket
  * of one window (WINDOW_US, narrowed for a dense agenda: see DENSE_POUR): a typed array of
- * (time, slot) pairs; a cancelled event stays in and is skipped when it comes up. When the near future runs dry, the earliest buckets (at least
- * MIN_POUR events' worth) are poured: each is sorted once by a stable radix sort on its time
- * offset and appended to the *run*, a sorted array consumed from its head, and the horizon moves
- * to the last one's end. Events pushed below the horizon go into the heap. The next event is the
+ * (time, slot) pairs; a cancelled event stays in and is skipped when it comes up. When the near
+ * future runs dry, the earliest buckets (at least MIN_POUR events' worth) are poured: each is
+ * sorted once by a stable radix sort on its time offset and appended to the *run*, a sorted
+ * array consumed from its head, and the horizon moves to the last one's end. Events pushed below the horizon go into the heap. The next event is the
  * smaller of the run's head and the heap's top, so popping a poured event is O(1) and the heap
  * holds only what was pushed into the near future (at 10^5 executors a few dozen deliveries,
  * not the 10^5 timers). A pour is also the moment to warm the cache for the events just poured
@@ -41,17 +41,6 @@ import { grownF64 } from './typed-arrays.js';
  * A popped event can be parked (held out of the heap with the same handle, e.g. while its node
  * is paused) and later unparked at a new time; `cancel` works on parked events too.
  */
-/**
- * What the queue's user knows about an event's memory, for cache warming (`warmBucket`). Both
- * only load: they never change anything observable.
- */
-export interface CacheWarmer<O> {
-  /** The owner an ownerless event (a delivery) will run against, found by its target. */
-  ownerFor(target: number): O | undefined;
-  /** Loads what an event of this owner touches: at depth 0 the owner itself, at 1 what it points to. */
-  touch(owner: O, depth: number): number;
-}
-
 const SLOT_LIMIT = 2 ** 26;
 const GENERATION_LIMIT = 2 ** 26;
 const ARITY = 4;
@@ -92,6 +81,17 @@ const F_B = 3;
 const F_C = 4;
 const F_GENERATION = 5;
 const F_LIVE = 6;
+
+/**
+ * What the queue's user knows about an event's memory, for cache warming (`warmBucket`). Both
+ * only load: they never change anything observable.
+ */
+export interface CacheWarmer<O> {
+  /** The owner an ownerless event (a delivery) will run against, found by its target. */
+  ownerFor(target: number): O | undefined;
+  /** Loads what an event of this owner touches: at depth 0 the owner itself, at 1 what it points to. */
+  touch(owner: O, depth: number): number;
+}
 
 export class EventQueue<P, O = unknown> {
   private capacity: number;
@@ -459,7 +459,7 @@ export class EventQueue<P, O = unknown> {
   }
 
   /**
-   * Cache warming for a poured bucket: the events of the next WINDOW_US, about to run in some
+   * Cache warming for a poured bucket: the events of the next window, about to run in some
    * order. At 10^5 actors every one of them would take a chain of cache misses (its record and
    * owner, what the owner holds, what that points to), each waiting for the one before. Here each
    * link of the chains is one loop over the whole bucket, whose loads do not depend on one
