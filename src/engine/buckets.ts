@@ -2,7 +2,7 @@ import { grownF64 } from './typed-arrays.js';
 
 /** Bucket entry layout: (time, slot). */
 export const B_STRIDE = 2;
-/** Slots of the bucket cache (a power of two). */
+/** Slots of the bucket cache at the initial window width (a power of two; see `rekey`). */
 const RING = 256;
 /** How far back from the latest window a lookup scans before it searches. */
 const TAIL_SCAN = 8;
@@ -21,9 +21,10 @@ export interface Bucket {
  * the head taken next. The arrays only grow: a Map here, or `shift`, reallocated storage as
  * buckets came and went (a sparse simulation makes and pours a bucket every few events).
  *
- * In front of that search sits a direct-mapped cache: slot `index % RING` remembers the last
- * bucket found or made for a window that maps there (RING 8 ms windows: about 2 s ahead). A
- * heartbeat re-armed a second out, a delivery a few ms out: nearly every add is one array read.
+ * In front of that search sits a direct-mapped cache: slot `index % ring size` remembers the
+ * last bucket found or made for a window that maps there (256 windows of 8 ms: about 2 s ahead;
+ * the cache grows as the windows narrow, see `rekey`). A heartbeat re-armed a second out, a
+ * delivery a few ms out: nearly every add is one array read.
  * An entry outlives its window harmlessly: a taken window is below the queue's horizon, so no
  * add asks for it again (its bucket, recycled, may meanwhile serve another window).
  */
@@ -32,8 +33,9 @@ export class Buckets {
   private readonly list: (Bucket | undefined)[] = [];
   private head = 0;
   private end = 0;
-  private readonly ringIndex: number[] = new Array<number>(RING).fill(-1);
-  private readonly ringBucket: (Bucket | undefined)[] = new Array<Bucket | undefined>(RING).fill(undefined);
+  private ringIndex: number[] = new Array<number>(RING).fill(-1);
+  private ringBucket: (Bucket | undefined)[] = new Array<Bucket | undefined>(RING).fill(undefined);
+  private ringMask = RING - 1;
   /** Emptied buckets kept for reuse, so steady-state bucketing allocates nothing. */
   private readonly spares: Bucket[] = [];
   /** The window index of the bucket last returned by `takeFirst`. */
@@ -45,7 +47,7 @@ export class Buckets {
 
   /** Appends (time, slot) to window `index`'s bucket. */
   add(index: number, timeUs: number, slot: number): void {
-    const r = index & (RING - 1);
+    const r = index & this.ringMask;
     const bucket = this.ringIndex[r] === index ? (this.ringBucket[r] as Bucket) : this.bucketFor(index, r);
     if ((bucket.length + 1) * B_STRIDE > bucket.data.length) bucket.data = grownF64(bucket.data, bucket.data.length * 2);
     const at = bucket.length * B_STRIDE;
@@ -70,16 +72,20 @@ export class Buckets {
   }
 
   /**
-   * Re-keys every bucket by windows of `windowUs` (a divisor of the width they were keyed by):
-   * each event moves, in its bucket's push order, to the bucket of floor(time / windowUs).
+   * Re-keys every bucket by windows `factor` times narrower (a power of two): each event moves,
+   * in its bucket's push order, to the bucket of floor(time / windowUs). The cache grows by the
+   * same factor, so it still covers the same stretch of time (a timer re-armed a second out
+   * would otherwise miss it on every add).
    */
-  rekey(windowUs: number): void {
+  rekey(windowUs: number, factor: number): void {
     const old: Bucket[] = [];
     for (let i = this.head; i < this.end; i++) old.push(this.list[i] as Bucket);
     this.list.fill(undefined);
     this.head = this.end = 0;
-    this.ringIndex.fill(-1);
-    this.ringBucket.fill(undefined);
+    const ring = (this.ringMask + 1) * factor;
+    this.ringIndex = new Array<number>(ring).fill(-1);
+    this.ringBucket = new Array<Bucket | undefined>(ring).fill(undefined);
+    this.ringMask = ring - 1;
     for (const bucket of old) {
       const data = bucket.data;
       for (let k = 0; k < bucket.length; k++) {

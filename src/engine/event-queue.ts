@@ -431,7 +431,7 @@ export class EventQueue<P, O = unknown> {
    */
   private narrowWindows(): void {
     this.windowUs /= 2;
-    this.buckets.rekey(this.windowUs);
+    this.buckets.rekey(this.windowUs, 2);
   }
 
   /** The current window width, µs (diagnostics and tests). */
