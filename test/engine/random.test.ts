@@ -7,14 +7,18 @@ function draws(rng: Rng, count: number): number[] {
   return Array.from({ length: count }, () => rng.uniform());
 }
 
+/** What seedrandom's alea draws first for a seed string: the reference every stream must match. */
+function seedrandomDraws(seedString: string, count: number): number[] {
+  const alea = seedrandom.alea(seedString);
+  return Array.from({ length: count }, () => alea());
+}
+
 describe('Rng', () => {
   it('draws the same numbers as seedrandom alea for the seed string "<seed>/<name>"', () => {
-    // Arrange
-    const reference = seedrandom.alea('42/net/latency');
     // Act
     const ours = draws(new Rng(42, 'net/latency'), 1_000);
     // Assert
-    expect(ours).toEqual(Array.from({ length: 1_000 }, () => reference()));
+    expect(ours).toEqual(seedrandomDraws('42/net/latency', 1_000));
   });
 
   it('keeps intInclusive within both bounds and reaches each of them', () => {
@@ -117,12 +121,8 @@ describe('Rng', () => {
     const [jitter, backoff, jitterAgain, backoffAgain] = streams as [Rng, Rng, Rng, Rng];
     expect(jitterAgain).toBe(jitter);
     expect(backoffAgain).toBe(backoff);
-    const reference = (name: string): number[] => {
-      const alea = seedrandom.alea(`${sim.random.seed}/n1/worker/${name}`);
-      return Array.from({ length: 20 }, () => alea());
-    };
-    expect(draws(jitter, 20)).toEqual(reference('jitter'));
-    expect(draws(backoff, 20)).toEqual(reference('backoff'));
+    expect(draws(jitter, 20)).toEqual(seedrandomDraws(`${sim.random.seed}/n1/worker/jitter`, 20));
+    expect(draws(backoff, 20)).toEqual(seedrandomDraws(`${sim.random.seed}/n1/worker/backoff`, 20));
   });
 
   it('continues an actor\'s streams after its node restarts, instead of replaying them', () => {
@@ -140,12 +140,8 @@ describe('Rng', () => {
     }
     sim.runUntil(10_000);
     // Assert: three starts, drawing one continuous sequence per stream.
-    const continuous = (name: string): number[] => {
-      const alea = seedrandom.alea(`${sim.random.seed}/n1/worker/${name}`);
-      return Array.from({ length: 9 }, () => alea());
-    };
     expect(perStart).toHaveLength(3);
-    expect(perStart.flatMap((d) => d.slice(0, 3))).toEqual(continuous('jitter'));
-    expect(perStart.flatMap((d) => d.slice(3))).toEqual(continuous('backoff'));
+    expect(perStart.flatMap((d) => d.slice(0, 3))).toEqual(seedrandomDraws(`${sim.random.seed}/n1/worker/jitter`, 9));
+    expect(perStart.flatMap((d) => d.slice(3))).toEqual(seedrandomDraws(`${sim.random.seed}/n1/worker/backoff`, 9));
   });
 });
