@@ -23,10 +23,10 @@ import { grownF64 } from './typed-arrays.js';
  * (time, slot) pairs; a cancelled event stays in and is skipped when it comes up. When the near
  * future runs dry, the earliest buckets (at least MIN_POUR events' worth) are poured: each is
  * sorted once by a stable radix sort on its time offset and appended to the *run*, a sorted
- * array consumed from its head, and the horizon moves to the last one's end. Events pushed below the horizon go into the heap. The next event is the
- * smaller of the run's head and the heap's top, so popping a poured event is O(1) and the heap
- * holds only what was pushed into the near future (at 10^5 executors a few dozen deliveries,
- * not the 10^5 timers). A pour is also the moment to warm the cache for the events just poured
+ * array consumed from its head, and the horizon moves to the last one's end. Events pushed
+ * below the horizon go into the heap. The next event is the smaller of the run's head and the
+ * heap's top, so popping a poured event is O(1) and the heap holds only what was pushed into
+ * the near future (at 10^5 executors a few dozen deliveries, not the 10^5 timers). A pour is also the moment to warm the cache for the events just poured
  * (`warmBucket`). A small queue (at most HEAP_ONLY_MAX live events at a refill: a few actors,
  * events seconds apart) pours everything and turns heap-only (horizon +inf) for good: buckets
  * would cost it more than they save; a run that starts that small and later grows stays correct
@@ -206,7 +206,7 @@ export class EventQueue<P, O = unknown> {
     for (let i = 0; i < this.heapSize; i++) {
       const at = i * H_STRIDE;
       const slot = heap[at + H_SLOT] as number;
-      if (this.slots[slot * STRIDE + F_LIVE] !== 1) {
+      if (!this.isLive(slot)) {
         this.release(slot);
         continue;
       }
@@ -338,7 +338,7 @@ export class EventQueue<P, O = unknown> {
   /** Puts a parked event back in the heap at `atUs`, after everything already there at that time. */
   unpark(handle: number, atUs: Micros): boolean {
     const slot = this.parkedSlot(handle);
-    if (this.slots[slot * STRIDE + F_LIVE] === 0) {
+    if (!this.isLive(slot)) {
       this.release(slot); // cancelled while parked
       return false;
     }
@@ -350,7 +350,7 @@ export class EventQueue<P, O = unknown> {
   /** Forgets a parked event (its node crashed while paused). */
   discard(handle: number): void {
     const slot = this.parkedSlot(handle);
-    if (this.slots[slot * STRIDE + F_LIVE] === 1) this.liveCount--;
+    if (this.isLive(slot)) this.liveCount--;
     this.release(slot);
   }
 
@@ -367,7 +367,7 @@ export class EventQueue<P, O = unknown> {
     const gen = Math.floor(handle / SLOT_LIMIT);
     const slot = handle - gen * SLOT_LIMIT;
     if (slot >= this.capacity) return NO_SLOT;
-    if (this.slots[slot * STRIDE + F_GENERATION] !== gen || this.slots[slot * STRIDE + F_LIVE] === 0) return NO_SLOT;
+    if (this.slots[slot * STRIDE + F_GENERATION] !== gen || !this.isLive(slot)) return NO_SLOT;
     return slot;
   }
 
@@ -379,18 +379,23 @@ export class EventQueue<P, O = unknown> {
     this.buckets.add(Math.floor(atUs / this.windowUs), atUs, slot);
   }
 
+  /** Whether the slot's event is scheduled or parked (not fired, cancelled or discarded). */
+  private isLive(slot: number): boolean {
+    return this.slots[slot * STRIDE + F_LIVE] === 1;
+  }
+
   /** Drops cancelled entries from the heap top and the run head; pours buckets when both are empty. */
   private dropCancelledTop(): void {
     for (;;) {
       while (this.heapSize > 0) {
         const top = this.heap[H_SLOT] as number;
-        if (this.slots[top * STRIDE + F_LIVE] === 1) break;
+        if (this.isLive(top)) break;
         this.removeTop();
         this.release(top);
       }
       while (this.runHead < this.runEnd) {
         const head = this.run[this.runHead * H_STRIDE + H_SLOT] as number;
-        if (this.slots[head * STRIDE + F_LIVE] === 1) break;
+        if (this.isLive(head)) break;
         this.runHead++;
         this.release(head);
       }
@@ -452,9 +457,9 @@ export class EventQueue<P, O = unknown> {
     for (let k = 0; k < count; k++) {
       const i = order[k] as number;
       const at = this.runEnd++ * H_STRIDE;
-      run[at + H_TIME] = data[2 * i] as number;
+      run[at + H_TIME] = data[i * B_STRIDE] as number;
       run[at + H_SEQ] = seqBase + i;
-      run[at + H_SLOT] = data[2 * i + 1] as number;
+      run[at + H_SLOT] = data[i * B_STRIDE + 1] as number;
     }
   }
 

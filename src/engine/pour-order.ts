@@ -1,3 +1,5 @@
+import { B_STRIDE } from './buckets.js';
+
 /** Above this many events a pour is radix-sorted; below, insertion-sorted. */
 const INSERTION_MAX = 32;
 const RADIX_BITS = 7;
@@ -32,13 +34,13 @@ export class PourOrder {
     const offsets = this.offsets;
     let integral = windowUs <= 1 << (2 * RADIX_BITS);
     for (let i = 0; i < count; i++) {
-      const offsetUs = (data[2 * i] as number) - windowStartUs;
+      const offsetUs = (data[i * B_STRIDE] as number) - windowStartUs;
       if (!(Number.isInteger(offsetUs) && offsetUs >= 0 && offsetUs < windowUs)) integral = false;
       offsets[i] = offsetUs;
       order[i] = i;
     }
     if (!integral) {
-      const sorted = Array.from(order.subarray(0, count)).sort((x, y) => (data[2 * x] as number) - (data[2 * y] as number) || x - y);
+      const sorted = Array.from(order.subarray(0, count)).sort((x, y) => (data[x * B_STRIDE] as number) - (data[y * B_STRIDE] as number) || x - y);
       for (let k = 0; k < count; k++) order[k] = sorted[k] as number;
     } else if (count <= INSERTION_MAX) {
       for (let k = 1; k < count; k++) {

@@ -994,7 +994,7 @@ class NodeActorContext implements ActorContext<Message> {
   readonly name: string;
   private readonly nodeState: NodeState;
   /** Engine-internal: the actor's other streams, by name (most actors draw from one). */
-  moreStreams: Map<string, Rng> | null = null;
+  moreStreams: RandomStreams | null = null;
 
   constructor(sim: Simulation, ref: ActorRef, nodeState: NodeState, name: string, status: number) {
     this.status = status;
@@ -1045,13 +1045,8 @@ class NodeActorContext implements ActorContext<Message> {
     const first = this.firstStream;
     if (first === undefined) return (this.firstStream = new Rng(this.sim.random.seed, streamName));
     if (first.streamName === streamName) return first;
-    this.moreStreams ??= new Map();
-    let rng = this.moreStreams.get(streamName);
-    if (rng === undefined) {
-      rng = new Rng(this.sim.random.seed, streamName);
-      this.moreStreams.set(streamName, rng);
-    }
-    return rng;
+    this.moreStreams ??= new RandomStreams(this.sim.random.seed);
+    return this.moreStreams.stream(streamName);
   }
 
   /** Engine-internal: a restarted (or respawned) actor continues the streams of its last context. */
