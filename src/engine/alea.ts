@@ -14,8 +14,12 @@ export const ALEA_MULTIPLIER = 2091639;
 export const TWO_POW_32 = 4294967296;
 export const TWO_POW_MINUS_32 = 2.3283064365386963e-10;
 
-/** The initial state for a seed string: [S0, S1, S2] as unsigned 32-bit integers (c starts at 1). */
-export function aleaSeed(seed: string): [number, number, number] {
+/**
+ * The initial state for a seed string: [S0, S1, S2] as unsigned 32-bit integers (c starts at 1).
+ * An array seeds as the concatenation of its parts, without building that string (an actor's
+ * stream is seeded from five parts: see `Rng.ofActor`).
+ */
+export function aleaSeed(seed: string | readonly string[]): [number, number, number] {
   const mash = new Mash();
   let s0 = mash.hash(' ');
   let s1 = mash.hash(' ');
@@ -33,19 +37,26 @@ export function aleaSeed(seed: string): [number, number, number] {
 class Mash {
   private n = 0xefc8249d;
 
-  hash(data: string): number {
+  hash(data: string | readonly string[]): number {
     let n = this.n;
-    for (let i = 0; i < data.length; i++) {
-      n += data.charCodeAt(i);
-      let h = 0.02519603282416938 * n;
-      n = h >>> 0;
-      h -= n;
-      h *= n;
-      n = h >>> 0;
-      h -= n;
-      n += h * 0x100000000; // 2^32
-    }
+    if (typeof data === 'string') n = mashInto(n, data);
+    else for (const part of data) n = mashInto(n, part);
     this.n = n;
     return (n >>> 0) * TWO_POW_MINUS_32;
   }
+}
+
+function mashInto(state: number, data: string): number {
+  let n = state;
+  for (let i = 0; i < data.length; i++) {
+    n += data.charCodeAt(i);
+    let h = 0.02519603282416938 * n;
+    n = h >>> 0;
+    h -= n;
+    h *= n;
+    n = h >>> 0;
+    h -= n;
+    n += h * 0x100000000; // 2^32
+  }
+  return n;
 }

@@ -1,37 +1,53 @@
 import { ALEA_MULTIPLIER, aleaSeed, TWO_POW_32, TWO_POW_MINUS_32 } from './alea.js';
 import { assert, fail } from './assert.js';
 
+/** The actor a stream belongs to, which names it `<nodeName>/<name>/<stream>`. */
+export interface StreamOwner {
+  readonly nodeName: string;
+  readonly name: string;
+}
+
 /**
  * One seeded stream of draws. Streams are keyed on (run seed, name), so adding a component or a
  * draw in one place never shifts another component's draws. Alea (seedrandom's, see alea.ts) is
  * used for speed; floating point stays inside: callers get integers or booleans wherever they can.
  *
  * The generator state lives in this object: Alea's three 32-bit words stored as signed 32-bit
- * integers (V8 small integers on 64-bit Node, stored inline, never boxed) and the carry. With the
- * seed and name behind one pointer the object is 64 bytes, so a draw touches one or two cache
- * lines and nothing else: at 10^5 streams (one per executor) every line is a cache miss.
+ * integers (V8 small integers on 64-bit Node, stored inline, never boxed) and the carry, first,
+ * so a draw touches one or two cache lines and nothing else: at 10^5 streams (one per executor)
+ * every line is a cache miss.
+ *
+ * An actor's stream keeps its name as parts (its owner and its own name) and joins them only when
+ * asked: the joined names were V8 ropes of ~120 bytes per actor, the largest thing an executor
+ * of the heartbeat storm kept, and the collector copied each twice while a world was built.
  */
 export class Rng {
   private s0: number;
   private s1: number;
   private s2: number;
   private c = 1;
-  private readonly about: { readonly seed: number; readonly streamName: string };
+  readonly seed: number;
+  private readonly owner: StreamOwner | null;
+  /** @internal The stream's name within its owner (its whole name when it has none). */
+  readonly localName: string;
 
-  constructor(seed: number, streamName: string) {
-    const [s0, s1, s2] = aleaSeed(`${seed}/${streamName}`);
+  /**
+   * @param owner The actor whose stream this is (engine-internal): the stream is then named
+   *   `<owner.nodeName>/<owner.name>/<streamName>` and seeded exactly as a stream of that name.
+   */
+  constructor(seed: number, streamName: string, owner: StreamOwner | null = null) {
+    const [s0, s1, s2] = aleaSeed(owner === null ? `${seed}/${streamName}` : [String(seed), '/', owner.nodeName, '/', owner.name, '/', streamName]);
     this.s0 = s0 | 0;
     this.s1 = s1 | 0;
     this.s2 = s2 | 0;
-    this.about = { seed, streamName };
-  }
-
-  get seed(): number {
-    return this.about.seed;
+    this.seed = seed;
+    this.owner = owner;
+    this.localName = streamName;
   }
 
   get streamName(): string {
-    return this.about.streamName;
+    const owner = this.owner;
+    return owner === null ? this.localName : `${owner.nodeName}/${owner.name}/${this.localName}`;
   }
 
   /** @internal Reads the state (cache warming only). */

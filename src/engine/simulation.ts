@@ -5,6 +5,7 @@ import type { CacheWarmer } from './event-queue.js';
 import { EventQueue } from './event-queue.js';
 import type { LinkState, NetworkOptions, StreamSendResult } from './network.js';
 import { defaultNetworkOptions, LatencyModel, Partitions } from './network.js';
+import type { StreamOwner } from './random.js';
 import { RandomStreams, Rng } from './random.js';
 import type { Micros } from './time.js';
 import { US_PER_MS } from './time.js';
@@ -153,9 +154,6 @@ const A_NODE = 0;
 /** Bumped on every spawn: a timer armed by an earlier spawn (stopped, then respawned) is dropped. */
 const A_SPAWNS = 1;
 
-/** Never mutated: replaced by a one-element array on the first spawn. */
-const NO_ACTORS: number[] = [];
-
 class NodeState {
   factory: NodeFactory = () => undefined;
   /** Created on first use (see `durableOf`): most nodes never write durable state. */
@@ -166,8 +164,12 @@ class NodeState {
    * cancelled), replayed in order on resume. Null while nothing is held: most nodes never pause.
    */
   held: number[] | null = null;
-  /** Actors ever spawned here. Starts as a shared empty list: `push` on `[]` reserves 17 slots. */
-  actors: number[] = NO_ACTORS;
+  /**
+   * Actors ever spawned here: the first inline, any others in a list. Most nodes host one actor,
+   * and a one-element array is two more objects per node for the collector to copy.
+   */
+  firstActor = -1;
+  laterActors: number[] | null = null;
 
   constructor(
     readonly index: number,
@@ -177,6 +179,18 @@ class NodeState {
 
   get up(): boolean {
     return this.table.data[this.index * NODE_STRIDE + N_STATUS] !== STATUS_DOWN;
+  }
+
+  /** Records an actor spawned here (once per actor). */
+  addActor(ref: number): void {
+    if (this.firstActor === -1) this.firstActor = ref;
+    else if (this.firstActor !== ref && !(this.laterActors?.includes(ref) ?? false)) (this.laterActors ??= []).push(ref);
+  }
+
+  /** The actors ever spawned here, in spawn order (fault paths only: builds a list). */
+  actors(): number[] {
+    if (this.firstActor === -1) return [];
+    return this.laterActors === null ? [this.firstActor] : [this.firstActor, ...this.laterActors];
   }
 
   set up(value: boolean) {
@@ -208,10 +222,12 @@ class NodeState {
   }
 }
 
-class ActorSlot {
+/** An actor (its ref's stable facts); also what names its random streams. */
+class ActorSlot implements StreamOwner {
   constructor(
     readonly index: number,
     readonly name: string,
+    readonly nodeName: string,
     private readonly table: ActorTable,
   ) {}
 
@@ -385,7 +401,7 @@ export class Simulation {
     let index = byNode[nodeIndex];
     if (index === undefined) {
       index = this.actorTable.add(nodeIndex);
-      this.actors.push(new ActorSlot(index, actor, this.actorTable));
+      this.actors.push(new ActorSlot(index, actor, (this.nodes[nodeIndex] as NodeState).name, this.actorTable));
       byNode[nodeIndex] = index;
     }
     return index as ActorRef;
@@ -440,6 +456,11 @@ export class Simulation {
 
   actorName(ref: ActorRef): string {
     return this.actors[ref]!.name;
+  }
+
+  /** @internal What names an actor's random streams (see NodeActorContext.random). */
+  streamOwner(ref: ActorRef): StreamOwner {
+    return this.actors[ref]!;
   }
 
   /** The live actor object, if its node is up (for invariants reading ground truth). */
@@ -678,7 +699,7 @@ export class Simulation {
     node.up = false;
     node.paused = false;
     this.discardHeld(node);
-    for (const a of node.actors) this.retire(a);
+    for (const a of node.actors()) this.retire(a);
     for (const link of this.streams) {
       if (this.actors[link.client]!.node === node.index || this.actors[link.server]!.node === node.index) link.state = 'closed';
     }
@@ -720,7 +741,7 @@ export class Simulation {
 
   /** Mirrors a node's running/paused status into its live contexts (which the dispatcher reads). */
   private setActorStatus(node: NodeState, status: number): void {
-    for (const a of node.actors) {
+    for (const a of node.actors()) {
       const ctx = this.actorTable.ctx[a];
       if (ctx !== undefined) ctx.status = status;
     }
@@ -788,8 +809,7 @@ export class Simulation {
     }
     slot.ctx = ctx;
     ctx.instance = create(ctx as unknown as ActorContext<M>) as Actor<Message>;
-    if (node.actors === NO_ACTORS) node.actors = [ref];
-    else if (!node.actors.includes(ref)) node.actors.push(ref);
+    node.addActor(ref);
     return ref;
   }
 
@@ -1041,12 +1061,12 @@ class NodeActorContext implements ActorContext<Message> {
    * executors that makes a beat touch one page fewer (measured: about -90 ns of ~560 per beat).
    */
   random(name: string): Rng {
-    const streamName = `${this.nodeState.name}/${this.name}/${name}`;
     const first = this.firstStream;
-    if (first === undefined) return (this.firstStream = new Rng(this.sim.random.seed, streamName));
-    if (first.streamName === streamName) return first;
+    if (first === undefined) return (this.firstStream = new Rng(this.sim.random.seed, name, this.sim.streamOwner(this.ref)));
+    // An inherited first stream is this actor's too: its name within the actor decides.
+    if (first.localName === name) return first;
     this.moreStreams ??= new RandomStreams(this.sim.random.seed);
-    return this.moreStreams.stream(streamName);
+    return this.moreStreams.stream(`${this.nodeState.name}/${this.name}/${name}`);
   }
 
   /** Engine-internal: a restarted (or respawned) actor continues the streams of its last context. */

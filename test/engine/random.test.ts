@@ -123,6 +123,9 @@ describe('Rng', () => {
     expect(backoffAgain).toBe(backoff);
     expect(draws(jitter, 20)).toEqual(seedrandomDraws(`${sim.random.seed}/n1/worker/jitter`, 20));
     expect(draws(backoff, 20)).toEqual(seedrandomDraws(`${sim.random.seed}/n1/worker/backoff`, 20));
+    // Error messages name a stream by its full name.
+    expect([jitter.streamName, backoff.streamName]).toEqual(['n1/worker/jitter', 'n1/worker/backoff']);
+    expect(() => jitter.range(2, 1)).toThrow(/n1\/worker\/jitter/);
   });
 
   it('continues an actor\'s streams after its node restarts, instead of replaying them', () => {
