@@ -130,7 +130,7 @@ export class EventQueue<P, O = unknown> {
   constructor(initialCapacity = 1024) {
     if (!(initialCapacity >= 1 && initialCapacity <= SLOT_LIMIT)) fail('1 <= initial capacity <= 2^26', { initialCapacity });
     this.capacity = initialCapacity;
-    this.slots = new Float64Array(initialCapacity * STRIDE);
+    this.slots = recordsGrown(new Float64Array(0), initialCapacity * STRIDE);
     this.objects = new Array<P | O | undefined>(initialCapacity * 2).fill(undefined);
     this.freeSlots = new Int32Array(initialCapacity);
     this.heap = new Float64Array(initialCapacity * H_STRIDE);

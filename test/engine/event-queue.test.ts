@@ -133,6 +133,24 @@ describe('EventQueue', () => {
     );
   });
 
+  it('keeps order when sized large from the start (its records then sit in page-aligned memory) and grows past it', () => {
+    // Arrange: 40 000 events at pseudo-random times in a queue sized for 20 000 (a Simulation
+    // sizes its queue by node count), with ties.
+    const queue = new EventQueue<number>(20_000);
+    const events: { timeUs: number; id: number }[] = [];
+    let x = 12345;
+    for (let id = 0; id < 40_000; id++) {
+      x = (x * 1103515245 + 12345) % 2 ** 31;
+      events.push({ timeUs: x % 3_000_000, id });
+      queue.push(x % 3_000_000, 1, id, id, 0, 0, id);
+    }
+    // Act
+    const popped: number[] = [];
+    while (queue.pop()) popped.push(queue.poppedPayload as number);
+    // Assert
+    expect(popped).toEqual(inTimeOrder(events));
+  });
+
   it('releases a parked event cancelled while parked when it is unparked', () => {
     // Arrange
     const queue = new EventQueue<string>(4);
