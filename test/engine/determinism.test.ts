@@ -1,25 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, ROOT } from '../built.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const SCRIPT = join(ROOT, 'dist/bench/trace-hash.js');
-
-/** Newest modification time of the .ts files the script is built from. */
-function newestSourceMs(): number {
-  let newest = 0;
-  const walk = (dir: string): void => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
-    }
-  };
-  walk(join(ROOT, 'src/engine'));
-  walk(join(ROOT, 'bench'));
-  return newest;
-}
 
 interface HashRun {
   readonly traceHash: string;
@@ -35,15 +19,7 @@ function runInChild(seed: number): HashRun {
 
 describe('determinism across processes', () => {
   beforeAll(() => {
-    // `npm test` builds first; a bare `vitest run` may find dist missing or older than the sources.
-    if (!existsSync(SCRIPT) || statSync(SCRIPT).mtimeMs < newestSourceMs()) {
-      try {
-        execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { cwd: ROOT, stdio: 'pipe' });
-      } catch {
-        // Type errors elsewhere in the repo still emit JavaScript; the existence check below decides.
-      }
-    }
-    expect(existsSync(SCRIPT)).toBe(true);
+    expect(ensureBuilt('dist/bench/trace-hash.js', ['src/engine', 'bench'])).toBe(true);
   }, 120_000);
 
   it('gives the same trace hash for the same seed in two separate processes', () => {
