@@ -17,7 +17,7 @@ export const TWO_POW_MINUS_32 = 2.3283064365386963e-10;
 /**
  * The initial state for a seed string: [S0, S1, S2] as unsigned 32-bit integers (c starts at 1).
  * An array seeds as the concatenation of its parts, without building that string (an actor's
- * stream is seeded from five parts: see `Rng.ofActor`).
+ * stream is seeded from `<seed>/<node>/<actor>/<name>` in parts: see `Rng`'s `owner`).
  */
 export function aleaSeed(seed: string | readonly string[]): [number, number, number] {
   const mash = new Mash();
