@@ -4,6 +4,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchOptions, BenchOutcome, BenchRow } from './bench-result.js';
+import { fuzzTargets } from './targets.js';
 
 /** The repository root, from dist/bench/fuzz.js or bench/fuzz.ts alike. */
 export function repoRoot(): string {
@@ -50,5 +51,5 @@ export function fuzzBench(options: BenchOptions): BenchOutcome {
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
-  return { status: 'done', rows };
+  return { status: 'done', rows, targets: fuzzTargets(rows) };
 }

@@ -3,6 +3,7 @@ import { runClustersimStorm } from './heartbeat-storm-clustersim.js';
 import { runFakeTimersStorm } from './heartbeat-storm-fake-timers.js';
 import type { HeartbeatStormRow, StormCounts } from './heartbeat-storm-params.js';
 import { toRow } from './heartbeat-storm-params.js';
+import { heartbeatStormTargets } from './targets.js';
 
 /** CONTRACT §8: clustersim at three sizes, fake-timers at the two it can do in reasonable time. */
 const CLUSTERSIM_EXECUTORS = [1_000, 10_000, 100_000] as const;
@@ -94,5 +95,5 @@ export function heartbeatStormBench(options: BenchOptions): BenchOutcome {
   measureInterleaved(clustersim).forEach(emit);
   const fakeTimers = FAKE_TIMERS_EXECUTORS.map((executors) => new Measurement('fake-timers', executors, () => runFakeTimersStorm({ executors, seed: SEED })));
   measureInterleaved(fakeTimers).forEach(emit);
-  return { status: 'done', rows };
+  return { status: 'done', rows, targets: heartbeatStormTargets(rows) };
 }

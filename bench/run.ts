@@ -1,11 +1,13 @@
 import type { BenchOptions, BenchOutcome, BenchRow } from './bench-result.js';
 import { fuzzBench } from './fuzz.js';
 import { heartbeatStormBench } from './heartbeat-storm.js';
+import { formatTargets } from './targets.js';
 import { timeToFindBench } from './time-to-find.js';
 
 /**
  * `npm run bench [-- --json] [-- --only NAME]`: the benchmarks of CONTRACT §8.
- * --json prints one JSON object per line on stdout and nothing else; text mode prints a table.
+ * --json prints one JSON object per line on stdout and nothing else; text mode prints a table per
+ * benchmark and, under it, its targets met or not.
  */
 const BENCHMARKS: readonly { readonly name: string; readonly run: (options: BenchOptions) => BenchOutcome }[] = [
   { name: 'heartbeat-storm', run: heartbeatStormBench },
@@ -89,6 +91,7 @@ function main(): number {
       else table.row(row);
     };
     const outcome = bench.run({ onRow });
+    if (outcome.status === 'done' && !args.json && outcome.targets.length > 0) process.stdout.write(`${formatTargets(outcome.targets).join('\n')}\n`);
     // A stub prints no numbers; only a run that asked for it by name is told why.
     if (outcome.status === 'not-available' && args.only !== null) {
       process.stderr.write(`bench: ${bench.name} is not yet available: ${outcome.why}\n`);

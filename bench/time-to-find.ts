@@ -5,6 +5,7 @@ import type { CampaignSpec } from '../src/explore/seed-run.js';
 import { loadScenario } from '../src/scenario/load.js';
 import type { BenchOptions, BenchOutcome, BenchRow } from './bench-result.js';
 import { repoRoot } from './fuzz.js';
+import { timeToFindTargets } from './targets.js';
 
 /** Give up on a scenario after this many seeds (reported as not found). */
 const SEEDS_MAX = 10_000;
@@ -51,5 +52,5 @@ export function timeToFindBench(options: BenchOptions): BenchOutcome {
     }
   }
   if (rows.length === 0) return { status: 'not-available', why: 'no shipped scenario names a buggy variant in its expect yet' };
-  return { status: 'done', rows };
+  return { status: 'done', rows, targets: timeToFindTargets(rows) };
 }
