@@ -130,6 +130,7 @@ export class EventQueue<P, O = unknown> {
   constructor(initialCapacity = 1024) {
     if (!(initialCapacity >= 1 && initialCapacity <= SLOT_LIMIT)) fail('1 <= initial capacity <= 2^26', { initialCapacity });
     this.capacity = initialCapacity;
+    // A large queue's records are page-aligned from the first allocation on (see recordsGrown).
     this.slots = recordsGrown(new Float64Array(0), initialCapacity * STRIDE);
     this.objects = new Array<P | O | undefined>(initialCapacity * 2).fill(undefined);
     this.freeSlots = new Int32Array(initialCapacity);

@@ -140,7 +140,7 @@ describe('EventQueue', () => {
     const events: { timeUs: number; id: number }[] = [];
     let x = 12345;
     for (let id = 0; id < 40_000; id++) {
-      x = (x * 1103515245 + 12345) % 2 ** 31;
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
       events.push({ timeUs: x % 3_000_000, id });
       queue.push(x % 3_000_000, 1, id, id, 0, 0, id);
     }
