@@ -181,7 +181,7 @@ class NodeState {
     return this.table.data[this.index * NODE_STRIDE + N_STATUS] !== STATUS_DOWN;
   }
 
-  /** Records an actor spawned here (once per actor). */
+  /** Records an actor spawned here; a respawn of one already recorded changes nothing. */
   addActor(ref: number): void {
     if (this.firstActor === -1) this.firstActor = ref;
     else if (this.firstActor !== ref && !(this.laterActors?.includes(ref) ?? false)) (this.laterActors ??= []).push(ref);
