@@ -26,8 +26,8 @@ import { grownF64 } from './typed-arrays.js';
  * array consumed from its head, and the horizon moves to the last one's end. Events pushed
  * below the horizon go into the heap. The next event is the smaller of the run's head and the
  * heap's top, so popping a poured event is O(1) and the heap holds only what was pushed into
- * the near future (at 10^5 executors a few dozen deliveries, not the 10^5 timers). A pour is also the moment to warm the cache for the events just poured
- * (`warmBucket`). A small queue (at most HEAP_ONLY_MAX live events at a refill: a few actors,
+ * the near future (at 10^5 executors a few dozen deliveries, not the 10^5 timers). A pour is
+ * also the moment to warm the cache for the events just poured (`warmBucket`). A small queue (at most HEAP_ONLY_MAX live events at a refill: a few actors,
  * events seconds apart) pours everything and turns heap-only (horizon +inf) for good: buckets
  * would cost it more than they save; a run that starts that small and later grows stays correct
  * and O(log n), only without the buckets.

@@ -122,20 +122,24 @@ export class Rng {
 }
 
 /**
- * The world's streams (the network model, exploration strategies): one Rng per name for a run,
- * the same name giving the same stream object. An actor's streams are not kept here: its context
- * hands them out (`ctx.random(name)`, seeded from `<node>/<actor>/<name>` with this seed) and
- * keeps them across restarts.
+ * One Rng per name for a run, the same name giving the same stream object. The world's streams
+ * (the network model, exploration strategies) have no owner. An actor's streams are not in the
+ * world's: its context hands them out (`ctx.random(name)`, named `<node>/<actor>/<name>`), its
+ * second and further ones from a RandomStreams of its own with the actor as owner, and keeps them
+ * across restarts.
  */
 export class RandomStreams {
   private readonly streams = new Map<string, Rng>();
 
-  constructor(readonly seed: number) {}
+  constructor(
+    readonly seed: number,
+    private readonly owner: StreamOwner | null = null,
+  ) {}
 
   stream(name: string): Rng {
     let rng = this.streams.get(name);
     if (rng === undefined) {
-      rng = new Rng(this.seed, name);
+      rng = new Rng(this.seed, name, this.owner);
       this.streams.set(name, rng);
     }
     return rng;

@@ -456,7 +456,7 @@ export class Simulation {
   }
 
   nodeOf(ref: ActorRef): string {
-    return this.nodes[this.actors[ref]!.node]!.name;
+    return this.actors[ref]!.nodeName;
   }
 
   actorName(ref: ActorRef): string {
@@ -1070,8 +1070,8 @@ class NodeActorContext implements ActorContext<Message> {
     if (first === undefined) return (this.firstStream = new Rng(this.sim.random.seed, name, this.sim.streamOwner(this.ref)));
     // An inherited first stream is this actor's too: its name within the actor decides.
     if (first.localName === name) return first;
-    this.moreStreams ??= new RandomStreams(this.sim.random.seed);
-    return this.moreStreams.stream(`${this.nodeState.name}/${this.name}/${name}`);
+    this.moreStreams ??= new RandomStreams(this.sim.random.seed, this.sim.streamOwner(this.ref));
+    return this.moreStreams.stream(name);
   }
 
   /** Engine-internal: a restarted (or respawned) actor continues the streams of its last context. */

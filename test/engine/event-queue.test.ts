@@ -137,16 +137,10 @@ describe('EventQueue', () => {
     // Arrange: 40 000 events at pseudo-random times in a queue sized for 20 000 (a Simulation
     // sizes its queue by node count), with ties.
     const queue = new EventQueue<number>(20_000);
-    const events: { timeUs: number; id: number }[] = [];
-    let x = 12345;
-    for (let id = 0; id < 40_000; id++) {
-      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-      events.push({ timeUs: x % 3_000_000, id });
-      queue.push(x % 3_000_000, 1, id, id, 0, 0, id);
-    }
+    const events = scrambled(40_000, 12_345, 3_000_000).map((timeUs, id) => ({ timeUs, id }));
+    for (const e of events) queue.push(e.timeUs, 1, e.id, e.id, 0, 0, e.id);
     // Act
-    const popped: number[] = [];
-    while (queue.pop()) popped.push(queue.poppedPayload as number);
+    const popped = drainPayloads(queue);
     // Assert
     expect(popped).toEqual(inTimeOrder(events));
   });
