@@ -222,14 +222,32 @@ class NodeState {
   }
 }
 
-/** An actor (its ref's stable facts); also what names its random streams. */
+/**
+ * An actor (its ref's stable facts); also what names its random streams, and what keeps them
+ * between two spawns of it: they belong to the actor, so a restarted actor continues them.
+ */
 class ActorSlot implements StreamOwner {
+  /**
+   * The first stream of a retired context, for the next one (see `retire`). While a context is
+   * live only it holds that stream, so the collector, finding it through the context right after
+   * the actor object, puts the two side by side (see NodeActorContext.random).
+   */
+  retiredFirstStream: Rng | undefined = undefined;
+  /** The actor's second and later streams, by name (most actors draw from one). */
+  private moreStreams: RandomStreams | null = null;
+
   constructor(
     readonly index: number,
     readonly name: string,
     readonly nodeName: string,
     private readonly table: ActorTable,
   ) {}
+
+  /** A stream other than the first, named `<node>/<actor>/<name>`. */
+  laterStream(seed: number, name: string): Rng {
+    this.moreStreams ??= new RandomStreams(seed, this);
+    return this.moreStreams.stream(name);
+  }
 
   get node(): number {
     return this.table.data[this.index * ACTOR_STRIDE + A_NODE] as number;
@@ -321,8 +339,6 @@ export class Simulation {
    */
   private readonly actorByName = new Map<string, (number | undefined)[]>();
   private readonly streams: StreamLink[] = [];
-  /** The last context of each retired actor that drew random numbers: the next one continues its streams. */
-  private readonly retiredStreams = new Map<number, NodeActorContext>();
   private readonly periodic = new Map<number, { handle: number; periodUs: Micros }>();
   private nextPeriodicId = 1;
   private readonly safety: SafetyInvariant[] = [];
@@ -463,9 +479,14 @@ export class Simulation {
     return this.actors[ref]!.name;
   }
 
-  /** @internal What names an actor's random streams (see NodeActorContext.random). */
-  streamOwner(ref: ActorRef): StreamOwner {
+  /** @internal An actor's slot, which keeps its random streams (see NodeActorContext.random). */
+  actorSlot(ref: ActorRef): ActorSlot {
     return this.actors[ref]!;
+  }
+
+  /** @internal A node's durable state, made on first use (see NodeActorContext.durable). */
+  durableAt(nodeIndex: number): Map<string, unknown> {
+    return durableOf(this.nodes[nodeIndex]!);
   }
 
   /** The live actor object, if its node is up (for invariants reading ground truth). */
@@ -759,7 +780,7 @@ export class Simulation {
     ctx.status = STATUS_DOWN;
     ctx.instance = undefined;
     this.actorTable.ctx[ref] = undefined;
-    if (ctx.firstStream !== undefined) this.retiredStreams.set(ref, ctx);
+    if (ctx.firstStream !== undefined) this.actors[ref]!.retiredFirstStream = ctx.firstStream;
   }
 
   private discardHeld(node: NodeState): void {
@@ -806,12 +827,10 @@ export class Simulation {
     const slot = this.actors[ref]!;
     assert(slot.instance === undefined, 'an actor is spawned once per incarnation', { node: node.name, actorName });
     slot.spawns++;
-    const ctx = new NodeActorContext(this, ref, node, slot.name, node.paused ? STATUS_PAUSED : STATUS_RUNNING);
-    const previous = this.retiredStreams.get(ref);
-    if (previous !== undefined) {
-      ctx.inheritStreams(previous);
-      this.retiredStreams.delete(ref);
-    }
+    const ctx = new NodeActorContext(this, ref, node, node.paused ? STATUS_PAUSED : STATUS_RUNNING);
+    // A restarted (or respawned) actor continues its streams.
+    ctx.firstStream = slot.retiredFirstStream;
+    slot.retiredFirstStream = undefined;
     slot.ctx = ctx;
     ctx.instance = create(ctx as unknown as ActorContext<M>) as Actor<Message>;
     node.addActor(ref);
@@ -999,8 +1018,10 @@ function durableOf(node: NodeState): Map<string, unknown> {
  * actor. Call its methods on the context (`ctx.send(...)`); do not detach them.
  */
 class NodeActorContext implements ActorContext<Message> {
-  // Field order is layout (V8 lays fields out as declared): what every event reads comes first,
-  // in one span that cache warming touches at both ends (`status`, `ref`); the rest after it.
+  // Field order is layout (V8 lays fields out as declared), and every field is one the hot path
+  // reads, in one span that cache warming touches at both ends (`status`, `ref`). What only cold
+  // paths need (names, durable state, further streams) is found through `sim` and `ref`: a
+  // context is 80 bytes, made once per actor and spawn (10^5 of them in a large world).
   /** Engine-internal: STATUS_RUNNING or STATUS_PAUSED (its node's), STATUS_DOWN once retired. */
   status: number;
   /** Engine-internal: the actor object this context serves (undefined once it is retired). */
@@ -1016,27 +1037,25 @@ class NodeActorContext implements ActorContext<Message> {
   readonly nodeIndex: number;
   readonly sim: Simulation;
   readonly ref: ActorRef;
-  readonly name: string;
-  private readonly nodeState: NodeState;
-  /** Engine-internal: the actor's other streams, by name (most actors draw from one). */
-  moreStreams: RandomStreams | null = null;
 
-  constructor(sim: Simulation, ref: ActorRef, nodeState: NodeState, name: string, status: number) {
+  constructor(sim: Simulation, ref: ActorRef, nodeState: NodeState, status: number) {
     this.status = status;
     this.incarnation = nodeState.incarnation;
     this.nodeIndex = nodeState.index;
     this.sim = sim;
     this.ref = ref;
-    this.name = name;
-    this.nodeState = nodeState;
+  }
+
+  get name(): string {
+    return this.sim.actorName(this.ref);
   }
 
   get node(): string {
-    return this.nodeState.name;
+    return this.sim.nodeOf(this.ref);
   }
 
   get durable(): Map<string, unknown> {
-    return durableOf(this.nodeState);
+    return this.sim.durableAt(this.nodeIndex);
   }
 
   now(): Micros {
@@ -1060,32 +1079,26 @@ class NodeActorContext implements ActorContext<Message> {
   }
 
   /**
-   * The actor's streams belong to it (its contexts, one per incarnation, pass them on), not to
-   * the world's `RandomStreams`: nothing else refers to them, so the garbage collector, which
-   * moves objects in the order it finds them, puts each stream next to its actor object. At 10^5
-   * executors that makes a beat touch one page fewer (measured: about -90 ns of ~560 per beat).
+   * The actor's streams belong to it (its slot passes them from one spawn to the next), not to
+   * the world's `RandomStreams`: while it runs, only its context refers to its first stream, so
+   * the garbage collector, which moves objects in the order it finds them, puts that stream next
+   * to its actor object. At 10^5 executors that makes a beat touch one page fewer (measured:
+   * about -90 ns of ~560 per beat).
    */
   random(name: string): Rng {
     const first = this.firstStream;
-    if (first === undefined) return (this.firstStream = new Rng(this.sim.random.seed, name, this.sim.streamOwner(this.ref)));
+    if (first === undefined) return (this.firstStream = new Rng(this.sim.random.seed, name, this.sim.actorSlot(this.ref)));
     // An inherited first stream is this actor's too: its name within the actor decides.
     if (first.localName === name) return first;
-    this.moreStreams ??= new RandomStreams(this.sim.random.seed, this.sim.streamOwner(this.ref));
-    return this.moreStreams.stream(name);
-  }
-
-  /** Engine-internal: a restarted (or respawned) actor continues the streams of its last context. */
-  inheritStreams(previous: NodeActorContext): void {
-    this.firstStream = previous.firstStream;
-    this.moreStreams = previous.moreStreams;
+    return this.sim.actorSlot(this.ref).laterStream(this.sim.random.seed, name);
   }
 
   note(category: string, text: string, entities?: Record<string, string>): void {
-    this.sim.note(this.nodeState.name, category, text, entities);
+    this.sim.note(this.node, category, text, entities);
   }
 
   spawn<N extends Message>(actorName: string, create: (ctx: ActorContext<N>) => Actor<N>): ActorRef {
-    return this.sim.spawnOn(this.nodeState.name, actorName, create);
+    return this.sim.spawnOn(this.node, actorName, create);
   }
 
   stop(): void {

@@ -1,7 +1,7 @@
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { RandomStreams, Rng } from '../../src/engine/index.js';
-import { makeSim, recorder } from './helpers.js';
+import { contextOf, makeSim, puppet, recorder } from './helpers.js';
 
 function draws(rng: Rng, count: number): number[] {
   return Array.from({ length: count }, () => rng.uniform());
@@ -146,5 +146,31 @@ describe('Rng', () => {
     expect(perStart).toHaveLength(3);
     expect(perStart.flatMap((d) => d.slice(0, 3))).toEqual(seedrandomDraws(`${sim.random.seed}/n1/worker/jitter`, 9));
     expect(perStart.flatMap((d) => d.slice(3))).toEqual(seedrandomDraws(`${sim.random.seed}/n1/worker/backoff`, 9));
+  });
+
+  it("continues a stopped actor's streams when it is spawned again under its name", () => {
+    // Arrange: a parent that spawns a child drawing two numbers from each of two streams.
+    const sim = makeSim(['n1']);
+    const parent = puppet(sim, 'n1', 'parent');
+    sim.startAll();
+    const parentCtx = contextOf(sim, parent);
+    const perSpawn: number[][] = [];
+    const names: string[] = [];
+    const spawnChild = (): void => {
+      parentCtx.spawn('child', (ctx) => {
+        names.push(`${ctx.node}/${ctx.name}`);
+        perSpawn.push([...draws(ctx.random('jitter'), 2), ...draws(ctx.random('backoff'), 2)]);
+        return { onMessage: () => ctx.stop() };
+      });
+    };
+    // Act: spawn, stop, spawn again.
+    spawnChild();
+    parentCtx.send(sim.ref('n1', 'child'), { type: 'stop' });
+    sim.runUntil(1_000);
+    spawnChild();
+    // Assert: one continuous sequence per stream across the two spawns.
+    expect(names).toEqual(['n1/child', 'n1/child']);
+    expect(perSpawn.flatMap((d) => d.slice(0, 2))).toEqual(seedrandomDraws(`${sim.random.seed}/n1/child/jitter`, 4));
+    expect(perSpawn.flatMap((d) => d.slice(2))).toEqual(seedrandomDraws(`${sim.random.seed}/n1/child/backoff`, 4));
   });
 });
