@@ -10,6 +10,7 @@ import { register as registerRun } from './commands/run.js';
 import { register as registerShrink } from './commands/shrink.js';
 import { register as registerTest } from './commands/test.js';
 import { register as registerValidate } from './commands/validate.js';
+import { OutputError } from '../report/write-file.js';
 import { UsageError } from './errors.js';
 
 /** Exit codes (CONTRACT §2): 0 fine, 1 a finding / mismatch, 2 bad usage or input. */
@@ -40,7 +41,8 @@ Examples:
 
 /**
  * Runs the CLI; returns the exit code (bin/clustersim.js sets process.exitCode). Bad input
- * (ScenarioError, UsageError, commander's usage errors) → one line per problem on stderr, 2.
+ * (ScenarioError, UsageError, an OutputError for a path that cannot be written, commander's
+ * usage errors) → one line per problem on stderr, 2.
  * Anything else is a bug in clustersim → its stack on stderr, 70.
  */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -65,7 +67,7 @@ function handleError(error: unknown): number {
     for (const problem of error.problems) process.stderr.write(`${formatProblem(problem)}\n`);
     return EXIT_USAGE;
   }
-  if (error instanceof UsageError) {
+  if (error instanceof UsageError || error instanceof OutputError) {
     process.stderr.write(`clustersim: ${error.message}\n`);
     return EXIT_USAGE;
   }

@@ -1,7 +1,7 @@
 import { formatSimTime, msToUs } from '../engine/index.js';
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '../report/write-file.js';
 import type { DriveResult } from './drive.js';
 import { driveSeeds } from './drive.js';
 import { round2 } from './merge.js';

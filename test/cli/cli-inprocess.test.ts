@@ -85,6 +85,27 @@ describe('clustersim run', () => {
     expect((await cli('run', file('crashy.yaml', CRASHY), '--seed', 'abc')).stderr).toBe("clustersim: --seed: 'abc' is not a seed (allowed: an integer from 0 to 9007199254740991)\n");
   });
 
+  it('should exit 2 with a clear message, before running, when --trace cannot be written', async () => {
+    const path = file('crashy-trace.yaml', CRASHY);
+    const blocker = file('not-a-dir', '');
+    const { code, stdout, stderr } = await cli('run', path, '--trace', join(blocker, 'trace.json'));
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(`clustersim: cannot write ${join(blocker, 'trace.json')}: ${blocker} is not a directory\n`);
+  });
+
+  it('should refuse, before any seed runs, a fuzz whose --report or --out cannot be written', async () => {
+    const path = file('crashy-fuzz.yaml', CRASHY);
+    const blocker = file('not-a-dir-either', '');
+    const report = await cli('fuzz', path, '--seeds', '3', '--workers', '1', '--report', dir);
+    expect(report.code).toBe(2);
+    expect(report.stderr).toBe(`clustersim: cannot write ${dir}: it is a directory\n`);
+    const out = await cli('fuzz', path, '--seeds', '3', '--workers', '1', '--out', blocker);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toBe(`clustersim: cannot write ${blocker}: it exists and is not a directory\n`);
+    expect(report.stdout + out.stdout).toBe('');
+  });
+
   it('should warn loudly and exit 1 when a recorded traceHash does not replay', async () => {
     // Arrange
     const calm = 'name: calm\nsystem: toy\nduration: 30s\n';

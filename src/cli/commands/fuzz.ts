@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { writeFileAtomic } from '../../explore/atomic-write.js';
+import { checkOutputDir, checkOutputFile, writeFileAtomic } from '../../report/write-file.js';
 import { parseCount, parseDurationFlag } from '../../explore/duration.js';
 import { fuzzCampaign } from '../../explore/fuzz.js';
 import { progressBar } from '../../explore/progress.js';
@@ -96,6 +96,9 @@ async function fuzzCommand(file: string, flags: FuzzFlags): Promise<void> {
   };
   // Bad --variant / --set show up here as ScenarioError (exit 2), before any worker starts.
   compilePlan(scenario, { seed: fromSeed, ...(flags.variant !== undefined ? { variant: flags.variant } : {}), set });
+  // Before the campaign: an output that cannot be written would otherwise fail at its end.
+  checkOutputDir(flags.out);
+  if (flags.report !== undefined) checkOutputFile(flags.report);
   if (scenario.faults === undefined && strategy.kind === 'random') {
     process.stderr.write(`clustersim: warning: ${file} has no faults block, so every seed differs only in message latencies\n`);
   }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { writeFileAtomic } from '../../explore/atomic-write.js';
+import { checkOutputFile, writeFileAtomic } from '../../report/write-file.js';
 import { mergeReports } from '../../explore/merge.js';
 import { renderFuzzReport } from '../../explore/render.js';
 import type { FuzzReport } from '../../explore/report.js';
@@ -26,6 +26,7 @@ export function register(program: Command): void {
 }
 
 function mergeCommand(files: string[], flags: MergeFlags): void {
+  if (flags.out !== undefined) checkOutputFile(flags.out);
   const reports = files.map((file) => ({ file, report: readReport(file) }));
   const merged = mergeReports(reports);
   if (merged.missingShards.length > 0) {

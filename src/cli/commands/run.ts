@@ -5,7 +5,7 @@ import { loadScenario } from '../../scenario/load.js';
 import { runResultToJson } from '../../report/run-json.js';
 import { renderRunText } from '../../report/run-text.js';
 import { toChromeTrace } from '../../report/perfetto.js';
-import { writeFileAtomic } from '../../report/write-file.js';
+import { checkOutputFile, writeFileAtomic } from '../../report/write-file.js';
 import { systemById } from '../../systems/registry.js';
 import type { RunFlags } from '../options.js';
 import { addOutputFlags, addSeedVariantSet, chalkFor, parseSeedFlag, shellQuote } from '../options.js';
@@ -45,6 +45,7 @@ function runCommand(file: string, flags: RunCommandFlags): void {
   const set = parseSetFlags(flags.set ?? []);
   const seed = parseSeedFlag(flags.seed);
   const plan = compilePlan(scenario, { ...(flags.variant !== undefined ? { variant: flags.variant } : {}), ...(seed !== undefined ? { seed } : {}), set });
+  if (flags.trace !== undefined) checkOutputFile(flags.trace);
   const result = runPlan(plan, flags.trace !== undefined ? { captureLimit: TRACE_CAPTURE_LIMIT } : {});
   if (flags.trace !== undefined) {
     const model = systemById(scenario.system);

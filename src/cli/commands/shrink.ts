@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { writeFileAtomic } from '../../explore/atomic-write.js';
+import { checkOutputFile, writeFileAtomic } from '../../report/write-file.js';
 import { parseCount } from '../../explore/duration.js';
 import { shrinkScenario } from '../../explore/shrink.js';
 import { formatDuration } from '../../scenario/duration.js';
@@ -48,6 +48,9 @@ function shrinkCommand(file: string, flags: ShrinkFlags): void {
   const scenario = loadScenario(file);
   const set = parseSetFlags(flags.set);
   const runsMax = parseCount('--runs-max', flags.runsMax, 1);
+  const out = flags.out ?? file.replace(/(\.ya?ml)?$/i, '.min.yaml');
+  // Before the shrink, which can take a while: a path that cannot be written is bad input.
+  checkOutputFile(out);
   const result = shrinkScenario(scenario, {
     ...(flags.invariant !== undefined ? { invariant: flags.invariant } : {}),
     ...(flags.variant !== undefined ? { variant: flags.variant } : {}),
@@ -62,7 +65,6 @@ function shrinkCommand(file: string, flags: ShrinkFlags): void {
     process.exitCode = 1;
     return;
   }
-  const out = flags.out ?? file.replace(/(\.ya?ml)?$/i, '.min.yaml');
   writeFileAtomic(out, result.yaml);
   if (flags.json === true) {
     const { before, after, runs, wallMs, invariant, variant, traceHash, oneMinimal, changes } = result;
