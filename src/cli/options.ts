@@ -2,6 +2,7 @@ import { Chalk } from 'chalk';
 import type { ChalkInstance } from 'chalk';
 import type { Command } from 'commander';
 import { Option } from 'commander';
+import { systemById } from '../systems/registry.js';
 import { UsageError } from './errors.js';
 
 /** Flags shared by commands that run scenarios (CONTRACT §2). */
@@ -47,6 +48,20 @@ export function parseSeedFlag(text: string | undefined): number | undefined {
     throw new UsageError(`--seed: '${text}' is not a seed (allowed: an integer from 0 to ${Number.MAX_SAFE_INTEGER})`);
   }
   return Number(text);
+}
+
+/**
+ * A comma-separated list of invariant ids of `system` (`--invariants a,b`, `--invariant a`), or a
+ * UsageError naming the flag and the allowed ids.
+ */
+export function parseInvariantIds(flag: string, system: string, text: string): string[] {
+  const known = systemById(system).invariants.map((i) => i.id);
+  const ids = text.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const unknown = ids.filter((id) => !known.includes(id));
+  if (ids.length === 0 || unknown.length > 0) {
+    throw new UsageError(`${flag}: unknown ${system} invariant '${unknown[0] ?? text}' (allowed: ${known.join(', ')})`);
+  }
+  return ids;
 }
 
 /** Colours only for a terminal, never with --no-color or NO_COLOR (https://no-color.org). */

@@ -49,6 +49,9 @@ describe('clustersim fuzz / shrink / merge / compare (CLI)', () => {
     expect(cli('fuzz', 'scenarios/ava/fuzz.yaml', '--shard', '4/3').status).toBe(2);
     expect(cli('fuzz', 'scenarios/ava/fuzz.yaml', '--variant', 'nope').status).toBe(2);
     expect(cli('compare', 'scenarios/ava/fuzz.yaml', '--variants', 'pre,nope').status).toBe(2);
+    const unknown = cli('shrink', 'scenarios/ava/fuzz.yaml', '--invariant', 'bogus');
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/^clustersim: --invariant: unknown ava invariant 'bogus' \(allowed: .*approved-only/);
   });
 
   it('should merge shard reports into the unsharded findings', () => {

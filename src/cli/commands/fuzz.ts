@@ -11,9 +11,7 @@ import { parseShard, wholeCampaign } from '../../explore/shard.js';
 import { parseStrategy } from '../../explore/strategy.js';
 import { compilePlan, parseSetFlags } from '../../scenario/compile.js';
 import { loadScenario } from '../../scenario/load.js';
-import { systemById } from '../../systems/registry.js';
-import { UsageError } from '../errors.js';
-import { chalkFor, setOption } from '../options.js';
+import { chalkFor, parseInvariantIds, setOption } from '../options.js';
 import { withInterrupt } from '../../explore/interrupt.js';
 import { renderFuzzReport } from '../../explore/render.js';
 
@@ -86,7 +84,7 @@ async function fuzzCommand(file: string, flags: FuzzFlags): Promise<void> {
   const shard = flags.shard === undefined ? wholeCampaign : parseShard(flags.shard);
   const timeLimitMs = flags.timeLimit === undefined ? null : parseDurationFlag('--time-limit', flags.timeLimit);
   const maxRepros = parseCount('--max-repros', flags.maxRepros, 0);
-  const invariants = flags.invariants === undefined ? undefined : parseInvariants(scenario.system, flags.invariants);
+  const invariants = flags.invariants === undefined ? undefined : parseInvariantIds('--invariants', scenario.system, flags.invariants);
   const spec: CampaignSpec = {
     scenario,
     ...(flags.variant !== undefined ? { variant: flags.variant } : {}),
@@ -127,15 +125,4 @@ async function fuzzCommand(file: string, flags: FuzzFlags): Promise<void> {
   if (flags.json === true) process.stdout.write(`${JSON.stringify(report)}\n`);
   else process.stdout.write(renderFuzzReport(report, chalkFor(flags)));
   process.exitCode = report.findings.length > 0 || report.errors.length > 0 ? 1 : 0;
-}
-
-/** `--invariants a,b`: ids of the scenario's system, or a UsageError naming the allowed ones. */
-function parseInvariants(system: string, text: string): string[] {
-  const known = systemById(system).invariants.map((i) => i.id);
-  const ids = text.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
-  const unknown = ids.filter((id) => !known.includes(id));
-  if (ids.length === 0 || unknown.length > 0) {
-    throw new UsageError(`--invariants: unknown invariant '${unknown[0] ?? text}' (allowed: ${known.join(', ')})`);
-  }
-  return ids;
 }

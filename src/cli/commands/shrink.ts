@@ -5,7 +5,8 @@ import { shrinkScenario } from '../../explore/shrink.js';
 import { formatDuration } from '../../scenario/duration.js';
 import { loadScenario } from '../../scenario/load.js';
 import { parseSetFlags } from '../../scenario/compile.js';
-import { chalkFor, setOption } from '../options.js';
+import { UsageError } from '../errors.js';
+import { chalkFor, parseInvariantIds, setOption } from '../options.js';
 
 interface ShrinkFlags {
   readonly invariant?: string;
@@ -48,6 +49,9 @@ function shrinkCommand(file: string, flags: ShrinkFlags): void {
   const scenario = loadScenario(file);
   const set = parseSetFlags(flags.set);
   const runsMax = parseCount('--runs-max', flags.runsMax, 1);
+  if (flags.invariant !== undefined && parseInvariantIds('--invariant', scenario.system, flags.invariant).length !== 1) {
+    throw new UsageError(`--invariant: one invariant id, not a list ('${flags.invariant}')`);
+  }
   const out = flags.out ?? file.replace(/(\.ya?ml)?$/i, '.min.yaml');
   // Before the shrink, which can take a while: a path that cannot be written is bad input.
   checkOutputFile(out);
