@@ -46,6 +46,8 @@ const EPISODES_KEPT = 200;
 export class ViolationRecorder {
   private readonly byId = new Map<string, Violation>();
   private readonly activeSinceUs = new Map<string, Micros>();
+  /** Per invariant, the whole µs it spent broken: summed exactly, so `violationSeconds` is one division. */
+  private readonly brokenUs = new Map<string, Micros>();
 
   /** Called after each event with the invariant's current verdict. Returns true on a new episode. */
   observe(id: string, detail: ViolationDetail | null, nowUs: Micros): boolean {
@@ -110,7 +112,9 @@ export class ViolationRecorder {
     this.activeSinceUs.delete(id);
     const violation = this.byId.get(id);
     if (violation === undefined) return;
-    violation.violationSeconds += (nowUs - sinceUs) / US_PER_S;
+    const brokenUs = (this.brokenUs.get(id) ?? 0) + (nowUs - sinceUs);
+    this.brokenUs.set(id, brokenUs);
+    violation.violationSeconds = brokenUs / US_PER_S;
     const last = violation.episodes[violation.episodes.length - 1];
     if (last !== undefined && last.endMs === null && !stillOpen) last.endMs = nowUs / US_PER_MS;
   }

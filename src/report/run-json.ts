@@ -1,15 +1,11 @@
+import type { Violation } from '../engine/index.js';
 import type { RunResult } from '../run/result.js';
 
-/** One violated invariant as `run --json` prints it (CONTRACT §4, plus detail fields). */
-export interface ViolationJson {
-  readonly invariant: string;
-  readonly kind: 'safety' | 'liveness';
-  readonly atMs: number;
-  readonly count: number;
-  readonly message: string;
-  readonly violationSeconds: number;
-  readonly entities: Readonly<Record<string, string>>;
-}
+/**
+ * One violated invariant as `run --json` prints it (CONTRACT §4, plus detail fields): the same
+ * object `simulate` returns in `violations` (CONTRACT §9), its episodes included (at most 200).
+ */
+export type ViolationJson = Readonly<Violation>;
 
 /** The `run --json` object (CONTRACT §4). */
 export interface RunJson {
@@ -41,8 +37,9 @@ export function runResultToJson(result: RunResult): RunJson {
       atMs: v.atMs,
       count: v.count,
       message: v.message,
-      violationSeconds: Math.round(v.violationSeconds * 1000) / 1000,
       entities: v.entities,
+      violationSeconds: v.violationSeconds,
+      episodes: v.episodes,
     })),
     metrics: result.metrics,
     faultsOff: result.faultsOff,

@@ -26,13 +26,17 @@ export class ScenarioError extends Error {
   override name = 'ScenarioError';
   readonly file: string;
   readonly line: number;
+  /** The first problem's column (1-based; 0 when it has no position), as CONTRACT §9 names it. */
+  readonly column: number;
+  /** The same as `column`. */
   readonly col: number;
   constructor(readonly problems: readonly ScenarioProblem[]) {
     super(problems.map(formatProblem).join('\n'));
     const first = problems[0];
     this.file = first?.file ?? '';
     this.line = first?.line ?? 0;
-    this.col = first?.col ?? 0;
+    this.column = first?.col ?? 0;
+    this.col = this.column;
   }
 }
 

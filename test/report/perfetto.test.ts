@@ -107,6 +107,11 @@ describe('run reports', () => {
     expect(quiet).not.toContain('registration');
     const json = runResultToJson(result);
     expect(Object.keys(json)).toEqual(expect.arrayContaining(['scenario', 'system', 'variant', 'seed', 'simulatedMs', 'events', 'traceHash', 'violations', 'metrics']));
-    expect(json.violations).toEqual([{ invariant: 'all-workers-up', kind: 'safety', atMs: 10_000, count: 1, message: 'worker w1 is down', violationSeconds: 10, entities: { worker: 'w1' } }]);
+    const episode = { startMs: 10_000, endMs: 20_000, message: 'worker w1 is down', entities: { worker: 'w1' } };
+    expect(json.violations).toEqual([
+      { invariant: 'all-workers-up', kind: 'safety', atMs: 10_000, count: 1, message: 'worker w1 is down', violationSeconds: 10, entities: { worker: 'w1' }, episodes: [episode] },
+    ]);
+    // CONTRACT §9: the library's violations are the very objects `run --json` prints.
+    expect(JSON.parse(JSON.stringify(json.violations))).toEqual(result.violations);
   });
 });

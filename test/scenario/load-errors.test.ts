@@ -23,6 +23,19 @@ function problems(text: string): string[] {
 const DURATION_HELP = 'a number of ms, or number+unit parts like 1500ms, 90s, 2m, 1m30s, 1h';
 
 describe('scenario loader error messages', () => {
+  it('should carry the first problem\'s file, line and column on the error (CONTRACT §9)', () => {
+    let caught: unknown;
+    try {
+      parseScenario('name: ok\nsystem: toy\nduration: 5 parsecs\n', 'bad.yaml');
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ScenarioError);
+    const error = caught as ScenarioError;
+    expect([error.file, error.line, error.column, error.col]).toEqual(['bad.yaml', 3, 11, 11]);
+    expect(error.message).toMatch(/^bad\.yaml:3:11: duration: /);
+  });
+
   it('should report every problem of a file at once, each at its line and column, in file order', () => {
     // Arrange
     const text = [
