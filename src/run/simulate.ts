@@ -22,6 +22,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Run
     ...(options.variant !== undefined ? { variant: options.variant } : {}),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
     set,
+    source: 'options',
   };
   const run: RunOptions = options.captureLimit !== undefined ? { captureLimit: options.captureLimit } : {};
   return runPlan(compilePlan(scenario, compile), run);

@@ -15,6 +15,11 @@ export interface CompileOptions {
   readonly seed?: number;
   /** `--set key=value` overrides, raw strings, validated against the system's config keys. */
   readonly set?: Readonly<Record<string, string>>;
+  /**
+   * Who gave the overrides, which names them in problems: the command line (`--variant: …`) or a
+   * library caller (`<scenario file>: options.variant: …`). @defaultValue 'flags'
+   */
+  readonly source?: 'flags' | 'options';
 }
 
 /** The seed when neither the file nor the caller names one (CONTRACT §3). */
@@ -25,17 +30,20 @@ const GENERIC: ReadonlySet<string> = new Set(GENERIC_ACTIONS.map((a) => a.name))
 /**
  * Scenario → concrete run plan: config defaults + file + `--set`, timeline steps, and `faults`
  * drawn from named seeded streams into concrete steps. Throws ScenarioError on a bad `--set`,
- * `--variant` or `--seed` (problems without a position, named after the flag).
+ * `--variant` or `--seed` (problems without a position, named after the flag or, for a library
+ * caller, after the option: see `CompileOptions.source`).
  */
 export function compilePlan(scenario: Scenario, options: CompileOptions = {}): RunPlan {
   const model = systemById(scenario.system);
   const problems: ScenarioProblem[] = [];
   const variant = options.variant ?? scenario.variant ?? model.defaultVariant;
+  const problem = (name: 'variant' | 'seed' | 'set', message: string): ScenarioProblem =>
+    options.source === 'options' ? { file: scenario.file ?? scenario.name, line: 0, col: 0, message: `options.${name}: ${message}` } : flagProblem(`--${name}`, message);
   const variantProblem = model.checkVariant(variant);
-  if (variantProblem !== null) problems.push(flagProblem('--variant', variantProblem));
+  if (variantProblem !== null) problems.push(problem('variant', variantProblem));
   const seed = options.seed ?? scenario.seed ?? DEFAULT_SEED;
-  if (!Number.isSafeInteger(seed) || seed < 0) problems.push(flagProblem('--seed', `'${seed}' is not a seed (allowed: an integer from 0 to ${Number.MAX_SAFE_INTEGER})`));
-  const config = resolveConfig(model, variantProblem === null ? variant : model.defaultVariant, scenario.config, options.set ?? {}, problems);
+  if (!Number.isSafeInteger(seed) || seed < 0) problems.push(problem('seed', `'${seed}' is not a seed (allowed: an integer from 0 to ${Number.MAX_SAFE_INTEGER})`));
+  const config = resolveConfig(model, variantProblem === null ? variant : model.defaultVariant, scenario.config, options.set ?? {}, (message) => problems.push(problem('set', message)));
   if (problems.length > 0) throw new ScenarioError(problems);
 
   const drawn = drawFaults(scenario.faults, { model, cluster: scenario.cluster, seed, durationMs: scenario.durationMs });
@@ -68,7 +76,7 @@ export function resolveConfig(
   variant: string,
   fileConfig: Readonly<Record<string, ConfigValue>>,
   set: Readonly<Record<string, string>>,
-  problems: ScenarioProblem[],
+  report: (message: string) => void,
 ): Record<string, ConfigValue> {
   const config: Record<string, ConfigValue> = {};
   for (const [key, value] of Object.entries(baseConfig(model, variant))) config[key] = value;
@@ -76,12 +84,12 @@ export function resolveConfig(
   for (const [key, text] of Object.entries(set)) {
     const spec = model.config.find((c) => c.key === key);
     if (spec === undefined) {
-      problems.push(flagProblem('--set', `unknown key '${key}' (allowed: ${model.config.map((c) => c.key).join(', ') || 'none'})`));
+      report(`unknown key '${key}' (allowed: ${model.config.map((c) => c.key).join(', ') || 'none'})`);
       continue;
     }
     const result = parseConfigValue(spec, text, true);
     if (result.ok) config[key] = result.value;
-    else problems.push(flagProblem('--set', `${key}: ${result.error}`));
+    else report(`${key}: ${result.error}`);
   }
   return config;
 }

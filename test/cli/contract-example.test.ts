@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { simulate } from '../../src/run/simulate.js';
-import { parseScenario } from '../../src/scenario/load.js';
+import { parseScenario, ScenarioError } from '../../src/scenario/load.js';
 
 /** CONTRACT §3's example file, verbatim: acceptance checks are written from it. */
 const CONTRACT_EXAMPLE = `
@@ -45,6 +45,21 @@ describe('the CONTRACT §3 example', () => {
       expect(asIs.violations.map((v) => v.invariant)).toContain('no-foreign-read');
       expect(merged.violations).toEqual([]);
     }
+  });
+
+  it('should name bad library options after the option and the scenario file, not after CLI flags', () => {
+    const scenario = parseScenario(CONTRACT_EXAMPLE, 'contract.yaml');
+    let caught: unknown;
+    try {
+      simulate(scenario, { variant: 'nope', set: { workerTimeout: 'soon' } });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ScenarioError);
+    const error = caught as ScenarioError;
+    expect(error.file).toBe('contract.yaml');
+    expect(error.problems.map((p) => p.message.split(':')[0])).toEqual(['options.variant', 'options.set']);
+    expect(error.message).toMatch(/^contract\.yaml: options\.variant: unknown mantis variant 'nope'/);
   });
 
   it('should give ava an empty cluster of one approved operator and one task', () => {
