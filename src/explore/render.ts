@@ -7,10 +7,16 @@ import type { FuzzReport } from './report.js';
 export function renderFuzzReport(report: FuzzReport, c: ChalkInstance): string {
   const out: string[] = [];
   const shards = report.shards.length === 1 && report.shards[0]?.count === 1 ? '' : `, shards ${report.shards.map((s) => `${s.index}/${s.count}`).join(' ')}`;
+  // A merged report (see merge.ts): its shards ran side by side, each with its own workers.
+  const merged = report.shards.length > 1;
+  const workers = `${report.workers} worker${report.workers === 1 ? '' : 's'}`;
+  const speed = merged
+    ? ` in ${report.wallS.toFixed(1)}s (the longest shard), ${report.seedsPerSecond} seeds/s summed over ${report.shards.length} shards, ${workers} in all`
+    : ` in ${report.wallS.toFixed(1)}s, ${report.seedsPerSecond} seeds/s on ${workers}`;
   out.push(
     c.bold(`fuzz ${report.scenario}`) +
       ` (${report.system}, variant ${report.variant}, strategy ${report.strategy}${shards}): ${report.seedsRun} of ${report.seeds} seeds from ${report.fromSeed}` +
-      ` in ${report.wallS.toFixed(1)}s, ${report.seedsPerSecond} seeds/s on ${report.workers} worker${report.workers === 1 ? '' : 's'}`,
+      speed,
   );
   if (report.stopped !== null) out.push(c.yellow(`stopped early: ${report.stopped}`));
   if (report.findings.length === 0) out.push(c.green('no findings: every invariant held on every seed run'));
@@ -23,7 +29,8 @@ export function renderFuzzReport(report: FuzzReport, c: ChalkInstance): string {
       if (first.repro !== null) out.push(`  ${''.padEnd(28)} repro ${first.repro}${first.shrunk ? `  shrunk ${first.shrunk}` : ''}`);
     }
     const written = report.findings.filter((f) => f.repro !== null).length;
-    out.push(c.dim(`${written} repro file${written === 1 ? '' : 's'} written; replay one with: clustersim run <repro.yaml>`));
+    const where = merged ? 'written by the shards' : 'written';
+    out.push(c.dim(`${written} repro file${written === 1 ? '' : 's'} ${where}; replay one with: clustersim run <repro.yaml>`));
   }
   if (report.errors.length > 0) {
     out.push(c.red.bold(`${report.errors.length} seed${report.errors.length === 1 ? '' : 's'} hit an internal error (a bug in clustersim, not a finding), first: seed ${report.errors[0]?.seed}:`));

@@ -65,6 +65,10 @@ describe('clustersim fuzz / shrink / merge / compare (CLI)', () => {
     const merged = JSON.parse(merge.stdout) as { findings: { seed: number; invariant: string; atMs: number }[] };
     const key = (f: { seed: number; invariant: string; atMs: number }): string => `${f.seed} ${f.invariant} ${f.atMs}`;
     expect(merged.findings.map(key)).toEqual(whole.findings.map(key));
+    // In words: the speed is the shards' together, and merge itself writes no repro file.
+    const text = cli('merge', join(dir, 'shard-1.json'), join(dir, 'shard-2.json')).stdout;
+    expect(text).toMatch(/seeds\/s summed over 2 shards, 2 workers in all/);
+    expect(text).not.toMatch(/repro files? written;/);
   });
 
   it('should print identical columns when compare runs a variant against itself', () => {
