@@ -23,6 +23,7 @@ export function buildProgram(): Command {
   const program = new Command('clustersim')
     .description('deterministic simulation of reconnection races in cluster schedulers (Mantis, Ava)')
     .version(packageVersion(), '-V, --version')
+    .option('--no-color', 'no colours, for any command (also when NO_COLOR is set)')
     .exitOverride()
     .showHelpAfterError('(add --help for usage)')
     .addHelpText(
@@ -33,6 +34,11 @@ Examples:
   $ clustersim test scenarios/
   $ clustersim list invariants`,
     );
+  // `clustersim --no-color run …`: the program takes --no-color wherever it stands on the line,
+  // so hand it on to the command, whose own `color` flag is what its output reads.
+  program.hook('preAction', (root, action) => {
+    if (root.opts<{ color?: boolean }>().color === false && action.options.some((o) => o.long === '--no-color')) action.setOptionValue('color', false);
+  });
   for (const register of [registerRun, registerTest, registerValidate, registerList, registerDemo, registerFuzz, registerShrink, registerCompare, registerMerge]) {
     register(program);
   }

@@ -85,6 +85,22 @@ describe('clustersim run', () => {
     expect((await cli('run', file('crashy.yaml', CRASHY), '--seed', 'abc')).stderr).toBe("clustersim: --seed: 'abc' is not a seed (allowed: an integer from 0 to 9007199254740991)\n");
   });
 
+  it('should take --no-color before the command as well as after it', async () => {
+    const path = file('crashy-color.yaml', CRASHY);
+    const previous = process.env.FORCE_COLOR;
+    process.env.FORCE_COLOR = '1';
+    try {
+      const ansi = /\u001b\[/;
+      expect((await cli('run', path)).stdout).toMatch(ansi);
+      expect((await cli('--no-color', 'run', path)).stdout).not.toMatch(ansi);
+      expect((await cli('run', path, '--no-color')).stdout).not.toMatch(ansi);
+      expect((await cli('--no-color', 'list', 'invariants', '--system', 'toy')).stdout).not.toMatch(ansi);
+    } finally {
+      if (previous === undefined) delete process.env.FORCE_COLOR;
+      else process.env.FORCE_COLOR = previous;
+    }
+  });
+
   it('should exit 2 with a clear message, before running, when --trace cannot be written', async () => {
     const path = file('crashy-trace.yaml', CRASHY);
     const blocker = file('not-a-dir', '');
