@@ -3,8 +3,14 @@ import type { ChalkInstance } from 'chalk';
 import type { CompareReport, VariantSummary } from './compare.js';
 import type { FuzzReport } from './report.js';
 
+/** What the summaries show besides the default. */
+export interface RenderOptions {
+  /** Every finding (fuzz), the means of every model metric (compare). */
+  readonly verbose?: boolean;
+}
+
 /** The human summary of a fuzz campaign (or of merged shards). */
-export function renderFuzzReport(report: FuzzReport, c: ChalkInstance): string {
+export function renderFuzzReport(report: FuzzReport, c: ChalkInstance, options: RenderOptions = {}): string {
   const out: string[] = [];
   const shards = report.shards.length === 1 && report.shards[0]?.count === 1 ? '' : `, shards ${report.shards.map((s) => `${s.index}/${s.count}`).join(' ')}`;
   // A merged report (see merge.ts): its shards ran side by side, each with its own workers.
@@ -29,6 +35,12 @@ export function renderFuzzReport(report: FuzzReport, c: ChalkInstance): string {
       if (first.repro !== null) out.push(`  ${''.padEnd(28)} repro ${first.repro}${first.shrunk ? `  shrunk ${first.shrunk}` : ''}`);
     }
     const written = report.findings.filter((f) => f.repro !== null).length;
+    if (options.verbose === true) {
+      out.push(c.bold('every finding, in seed order:'));
+      for (const f of report.findings) {
+        out.push(`  seed ${String(f.seed).padEnd(8)} ${f.invariant.padEnd(28)} t=${formatSimTime(msToUs(f.atMs)).padEnd(10)} ${f.repro ?? c.dim('(no repro: --max-repros reached)')}`);
+      }
+    }
     const where = merged ? 'written by the shards' : 'written';
     out.push(c.dim(`${written} repro file${written === 1 ? '' : 's'} ${where}; replay one with: clustersim run <repro.yaml>`));
   }
@@ -40,7 +52,7 @@ export function renderFuzzReport(report: FuzzReport, c: ChalkInstance): string {
 }
 
 /** `compare`: one column per variant, one row per measure. */
-export function renderCompareReport(report: CompareReport, c: ChalkInstance): string {
+export function renderCompareReport(report: CompareReport, c: ChalkInstance, options: RenderOptions = {}): string {
   const names = Object.keys(report.variants);
   const summaries = names.map((n) => report.variants[n] as VariantSummary);
   const invariants = [...new Set(summaries.flatMap((s) => Object.keys(s.violatingSeeds)))].sort();
@@ -58,6 +70,12 @@ export function renderCompareReport(report: CompareReport, c: ChalkInstance): st
   rows.push(['messages / reconnection', summaries.map((s) => (s.messages.perReconnection === null ? '-' : s.messages.perReconnection.toFixed(1)))]);
   rows.push(['fix messages / reconnection', summaries.map((s) => (s.messages.fixMessagesPerReconnection === null ? '-' : s.messages.fixMessagesPerReconnection.toFixed(2)))]);
   rows.push(['recycling delay (ms)', summaries.map((s) => (s.recyclingDelayMs === null ? '-' : s.recyclingDelayMs.toFixed(0)))]);
+  if (options.verbose === true) {
+    // Every numeric metric the model reports, as a mean per seed ('-' where a variant has none).
+    const keys = [...new Set(summaries.flatMap((s) => Object.keys(s.metrics)))].sort();
+    if (keys.length > 0) rows.push(['model metrics, mean per seed:', names.map(() => '')]);
+    for (const key of keys) rows.push([`  ${key}`, summaries.map((s) => formatMean(s.metrics[key]))]);
+  }
   const labelWidth = Math.max(...rows.map(([l]) => l.length), 10);
   const widths = names.map((n, i) => Math.max(n.length, ...rows.map(([, cells]) => (cells[i] ?? '').length)));
   const line = (label: string, cells: string[]): string => `${label.padEnd(labelWidth)}  ${cells.map((cell, i) => cell.padStart(widths[i] ?? 0)).join('  ')}`;
@@ -70,6 +88,11 @@ export function renderCompareReport(report: CompareReport, c: ChalkInstance): st
   const errors = summaries.reduce((n, s) => n + s.errors.length, 0);
   if (errors > 0) out.push(c.red(`${errors} runs hit an internal error (a bug in clustersim); see --json for details`));
   return `${out.join('\n')}\n`;
+}
+
+function formatMean(value: number | undefined): string {
+  if (value === undefined) return '-';
+  return Number.isInteger(value) ? String(value) : value.toFixed(Math.abs(value) >= 100 ? 0 : 2);
 }
 
 function pct(value: number): string {

@@ -71,6 +71,24 @@ describe('clustersim fuzz / shrink / merge / compare (CLI)', () => {
     expect(text).not.toMatch(/repro files? written;/);
   });
 
+  it('should list every finding with fuzz --verbose, and every model metric with compare --verbose', () => {
+    // Act
+    const fuzz = cli('fuzz', 'scenarios/ava/fuzz.yaml', '--variant', 'pre', '--seeds', '8', '--workers', '1', '--no-shrink', '--max-repros', '1', '--out', join(dir, 'v'), '--verbose', '--no-progress');
+    const compare = cli('compare', 'scenarios/ava/fuzz.yaml', '--variants', 'pre,fixed', '--seeds', '3', '--workers', '1', '--verbose');
+    // Assert: one line per violating seed, in seed order, under the summary.
+    const violating = Number(/(\d+) seeds? violated an invariant/.exec(fuzz.stdout)?.[1]);
+    const listed = fuzz.stdout.split('\n').filter((line) => /^ {2}seed \d+ /.test(line));
+    expect(violating).toBeGreaterThan(1);
+    expect(listed).toHaveLength(violating);
+    const seeds = listed.map((line) => Number(/seed (\d+)/.exec(line)?.[1]));
+    expect(seeds).toEqual([...seeds].sort((a, b) => a - b));
+    // --max-repros 1, but the first finding of each invariant always gets a repro.
+    const written = Number(/(\d+) repro files? written/.exec(fuzz.stdout)?.[1]);
+    expect(listed.filter((line) => line.includes('no repro'))).toHaveLength(violating - written);
+    expect(compare.stdout).toMatch(/^model metrics, mean per seed:/m);
+    expect(compare.stdout).toMatch(/^ {2}tickBodies +\d+ +\d+$/m);
+  });
+
   it('should print identical columns when compare runs a variant against itself', () => {
     // Act
     const compare = cli('compare', 'scenarios/ava/fuzz.yaml', '--variants', 'pre,pre', '--seeds', '6', '--workers', '2', '--json');

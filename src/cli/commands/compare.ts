@@ -20,6 +20,7 @@ interface CompareFlags {
   readonly set: string[];
   readonly json?: boolean;
   readonly quiet?: boolean;
+  readonly verbose?: boolean;
   readonly progress: boolean;
   readonly color: boolean;
 }
@@ -36,6 +37,7 @@ export function register(program: Command): void {
     .addOption(setOption())
     .option('--json', 'machine output on stdout: { seeds, variants: { <name>: { violatingSeeds, violationSeconds, messages, ... } } }')
     .option('--quiet', 'table only')
+    .option('--verbose', 'also the mean of every metric the model reports')
     .option('--no-progress', 'no progress bar (it is shown on a terminal only anyway)')
     .option('--no-color', 'no colours (also when NO_COLOR is set)')
     .addHelpText(
@@ -71,6 +73,6 @@ async function compareCommand(file: string, flags: CompareFlags): Promise<void> 
     }),
   );
   if (flags.json === true) process.stdout.write(`${JSON.stringify(report)}\n`);
-  else process.stdout.write(renderCompareReport(report, chalkFor(flags)));
+  else process.stdout.write(renderCompareReport(report, chalkFor(flags), { verbose: flags.verbose === true }));
   process.exitCode = 0;
 }

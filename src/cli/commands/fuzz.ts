@@ -33,6 +33,7 @@ interface FuzzFlags {
   readonly report?: string;
   readonly json?: boolean;
   readonly quiet?: boolean;
+  readonly verbose?: boolean;
   readonly progress: boolean;
   readonly color: boolean;
 }
@@ -59,6 +60,7 @@ export function register(program: Command): void {
     .option('--report <file>', 'also write the JSON report to this file (for `clustersim merge`)')
     .option('--json', 'machine output on stdout: { seedsRun, seedsPerSecond, findings: [...] , ... }')
     .option('--quiet', 'summary only')
+    .option('--verbose', 'the summary lists every finding, not the first of each invariant')
     .option('--no-progress', 'no progress bar (it is shown on a terminal only anyway)')
     .option('--no-color', 'no colours (also when NO_COLOR is set)')
     .addHelpText(
@@ -123,6 +125,6 @@ async function fuzzCommand(file: string, flags: FuzzFlags): Promise<void> {
   );
   if (flags.report !== undefined) writeFileAtomic(flags.report, `${JSON.stringify(report, null, 2)}\n`);
   if (flags.json === true) process.stdout.write(`${JSON.stringify(report)}\n`);
-  else process.stdout.write(renderFuzzReport(report, chalkFor(flags)));
+  else process.stdout.write(renderFuzzReport(report, chalkFor(flags), { verbose: flags.verbose === true }));
   process.exitCode = report.findings.length > 0 || report.errors.length > 0 ? 1 : 0;
 }

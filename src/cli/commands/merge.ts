@@ -10,6 +10,7 @@ import { chalkFor } from '../options.js';
 interface MergeFlags {
   readonly out?: string;
   readonly json?: boolean;
+  readonly verbose?: boolean;
   readonly color: boolean;
 }
 
@@ -20,6 +21,7 @@ export function register(program: Command): void {
     .argument('<reports...>', 'report.json files of the shards')
     .option('--out <file>', 'also write the merged report here')
     .option('--json', 'merged report as JSON on stdout (the shape of fuzz --json)')
+    .option('--verbose', 'the summary lists every finding, not the first of each invariant')
     .option('--no-color', 'no colours (also when NO_COLOR is set)')
     .addHelpText('after', '\nExamples:\n  $ clustersim merge shard-1.json shard-2.json shard-3.json --json > campaign.json\n')
     .action((files: string[], flags: MergeFlags) => mergeCommand(files, flags));
@@ -34,7 +36,7 @@ function mergeCommand(files: string[], flags: MergeFlags): void {
   }
   if (flags.out !== undefined) writeFileAtomic(flags.out, `${JSON.stringify(merged, null, 2)}\n`);
   if (flags.json === true) process.stdout.write(`${JSON.stringify(merged)}\n`);
-  else process.stdout.write(renderFuzzReport(merged, chalkFor(flags)));
+  else process.stdout.write(renderFuzzReport(merged, chalkFor(flags), { verbose: flags.verbose === true }));
   process.exitCode = 0;
 }
 
