@@ -60,7 +60,8 @@ export function compilePlan(scenario: Scenario, options: CompileOptions = {}): R
     durationMs: scenario.durationMs,
     config,
     network: scenario.network,
-    messageDelayMs: drawn.messageDelayMs,
+    // At most one of the two is set (the loader checks): the network's applies to every run.
+    messageDelayMs: scenario.network.messageDelayMs[1] > 0 ? scenario.network.messageDelayMs : drawn.messageDelayMs,
     steps,
     faultsOff: drawn.faultsOff,
   };

@@ -153,6 +153,7 @@ function validate(data: Record<string, unknown>, file: string, problems: Problem
   const config = parseConfig(model, data.config, problems);
   const timeline = parseTimeline({ problems, file, model, raw: data.timeline, nodes, cluster: cluster.ok ? cluster.value : undefined, durationMs });
   checkFaults(model, data.faults, durationMs, cluster.ok ? cluster.value : undefined, problems);
+  checkOneMessageDelay(data.network, data.faults, problems);
   checkExpect(model, data.expect, problems);
   if (!parsed.success || !problems.empty || durationMs === null || !cluster.ok) return null;
 
@@ -216,6 +217,14 @@ function parseConfig(model: SystemModel, raw: unknown, problems: ProblemList): R
   return config;
 }
 
+/** `network.messageDelay` (every run) and `faults.messageDelay` (drawn per seed) do not combine. */
+function checkOneMessageDelay(network: unknown, faults: unknown, problems: ProblemList): void {
+  const has = (section: unknown): boolean => typeof section === 'object' && section !== null && (section as Record<string, unknown>).messageDelay !== undefined;
+  if (has(network) && has(faults)) {
+    problems.atPath(['faults', 'messageDelay'], 'network.messageDelay is set too (allowed: one of the two: network for every run, faults for a delay drawn per seed)', 'key');
+  }
+}
+
 function checkFaults(model: SystemModel, raw: unknown, durationMs: number | null, cluster: unknown, problems: ProblemList): void {
   if (raw === null || raw === undefined || typeof raw !== 'object' || Array.isArray(raw)) return;
   const faults = raw as Record<string, unknown>;
@@ -254,12 +263,15 @@ function checkExpect(model: SystemModel, raw: unknown, problems: ProblemList): v
   }
 }
 
-function networkOf(input: { latency?: readonly unknown[] | undefined; drop?: number | undefined; duplicate?: number | undefined } | undefined): NetworkSpec {
+function networkOf(
+  input: { latency?: readonly unknown[] | undefined; drop?: number | undefined; duplicate?: number | undefined; messageDelay?: readonly unknown[] | undefined } | undefined,
+): NetworkSpec {
   if (input === undefined || input === null) return defaultNetworkSpec;
   return {
     latencyMs: input.latency !== undefined ? rangeOf(input.latency) : defaultNetworkSpec.latencyMs,
     drop: input.drop ?? defaultNetworkSpec.drop,
     duplicate: input.duplicate ?? defaultNetworkSpec.duplicate,
+    messageDelayMs: input.messageDelay !== undefined ? rangeOf(input.messageDelay) : defaultNetworkSpec.messageDelayMs,
   };
 }
 

@@ -43,6 +43,9 @@ export const networkSchema = z.strictObject({
   latency: durationRangeSchema.optional().meta({ description: 'Per-message latency, uniform in [min, max]. Default [1ms, 10ms].' }),
   drop: probabilitySchema.optional().meta({ description: 'Probability a message is lost. Default 0.' }),
   duplicate: probabilitySchema.optional().meta({ description: 'Probability a message is delivered twice. Default 0.' }),
+  messageDelay: durationRangeSchema.optional().meta({
+    description: "Extra delay per message, uniform in [min, max], on every run (faults.messageDelay is the same, but drawn per seed; repro files write it here). Default none.",
+  }),
 });
 
 const everySchema = durationSchema.meta({ description: 'Mean gap between faults of this kind over the whole cluster.' });

@@ -32,9 +32,11 @@ export interface NetworkSpec {
   readonly latencyMs: readonly [number, number];
   readonly drop: number;
   readonly duplicate: number;
+  /** Extra delay per message on every run, uniform (a repro's drawn `faults.messageDelay`). */
+  readonly messageDelayMs: readonly [number, number];
 }
 
-export const defaultNetworkSpec: NetworkSpec = { latencyMs: [1, 10], drop: 0, duplicate: 0 };
+export const defaultNetworkSpec: NetworkSpec = { latencyMs: [1, 10], drop: 0, duplicate: 0, messageDelayMs: [0, 0] };
 
 /** `faults:` (CONTRACT §3). Gaps are mean gaps over the whole cluster. */
 export interface FaultsSpec {

@@ -20,8 +20,8 @@ export interface PlanToScenarioOptions {
 
 /**
  * A plan as a self-contained scenario: seed and variant fixed, drawn faults written out as
- * explicit timeline steps, `faults` removed (only a drawn `messageDelay` stays, as it is not a
- * step), config = the plan's values that differ from the variant's defaults. Loading `scenarioToYaml` of it and running
+ * explicit timeline steps, `faults` removed (a drawn `messageDelay`, which is not a step, becomes
+ * `network.messageDelay`), config = the plan's values that differ from the variant's defaults. Loading `scenarioToYaml` of it and running
  * gives the plan's traceHash again.
  */
 export function planToScenario(plan: RunPlan, options: PlanToScenarioOptions = {}): Scenario {
@@ -32,7 +32,6 @@ export function planToScenario(plan: RunPlan, options: PlanToScenarioOptions = {
     const value = plan.config[spec.key];
     if (value !== undefined && value !== base[spec.key]) config[spec.key] = value;
   }
-  const delayed = plan.messageDelayMs[0] !== 0 || plan.messageDelayMs[1] !== 0;
   const description = options.description ?? plan.scenario.description;
   return {
     name: options.name ?? plan.scenario.name,
@@ -42,11 +41,10 @@ export function planToScenario(plan: RunPlan, options: PlanToScenarioOptions = {
     seed: plan.seed,
     durationMs: plan.durationMs,
     config,
-    network: plan.network,
+    network: { ...plan.network, messageDelayMs: plan.messageDelayMs },
     cluster: plan.scenario.cluster,
     ...(plan.scenario.clusterSource !== undefined ? { clusterSource: plan.scenario.clusterSource } : {}),
     timeline: plan.steps.map(({ atMs, action, args }) => ({ atMs, action, args })),
-    ...(delayed ? { faults: { messageDelayMs: plan.messageDelayMs } } : {}),
     ...(options.expect !== undefined ? { expect: options.expect } : {}),
     ...(options.traceHash !== undefined ? { traceHash: options.traceHash } : {}),
   };
@@ -91,6 +89,7 @@ function networkForFile(scenario: Scenario): Record<string, unknown> | null {
   if (n.latencyMs[0] !== d.latencyMs[0] || n.latencyMs[1] !== d.latencyMs[1]) out.latency = n.latencyMs.map(formatDuration);
   if (n.drop !== d.drop) out.drop = n.drop;
   if (n.duplicate !== d.duplicate) out.duplicate = n.duplicate;
+  if (n.messageDelayMs[0] !== 0 || n.messageDelayMs[1] !== 0) out.messageDelay = n.messageDelayMs.map(formatDuration);
   return Object.keys(out).length > 0 ? out : null;
 }
 

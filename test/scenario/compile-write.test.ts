@@ -137,7 +137,9 @@ describe('planToScenario + scenarioToYaml', () => {
       // Assert
       expect(replay.traceHash).toBe(original.traceHash);
       expect(replay.violations.map((v) => v.invariant)).toEqual(original.violations.map((v) => v.invariant));
-      expect(reloaded.faults).toEqual({ messageDelayMs: [0, 5] });
+      // CONTRACT §4: `faults` removed; the drawn message delay (not a step) is the network's now.
+      expect(reloaded.faults).toBeUndefined();
+      expect(reloaded.network.messageDelayMs).toEqual(plan.messageDelayMs);
       expect(reloaded.seed).toBe(seed);
       expect(reloaded.traceHash).toBe(original.traceHash);
       expect(yaml.startsWith(`# repro of seed ${seed}\n`)).toBe(true);

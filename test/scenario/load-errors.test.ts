@@ -23,6 +23,14 @@ function problems(text: string): string[] {
 const DURATION_HELP = 'a number of ms, or number+unit parts like 1500ms, 90s, 2m, 1m30s, 1h';
 
 describe('scenario loader error messages', () => {
+  it('should refuse a message delay both on the network and in the faults', () => {
+    const text = 'name: twice\nsystem: toy\nduration: 1m\nnetwork:\n  messageDelay: [0s, 5ms]\nfaults:\n  messageDelay: [0s, 5ms]\n';
+    expect(problems(text)).toEqual([
+      'bad.yaml:7:3: faults.messageDelay: network.messageDelay is set too (allowed: one of the two: network for every run, faults for a delay drawn per seed)',
+    ]);
+    expect(parseScenario(text.replace(/faults:\n.*\n$/, ''), 'ok.yaml').network.messageDelayMs).toEqual([0, 5]);
+  });
+
   it('should carry the first problem\'s file, line and column on the error (CONTRACT §9)', () => {
     let caught: unknown;
     try {
@@ -75,7 +83,7 @@ describe('scenario loader error messages', () => {
       "bad.yaml:12:10: config.eager: expected true or false, got 'yes'",
       'bad.yaml:14:12: network.latency: min 10ms is larger than max 1ms',
       'bad.yaml:15:9: network.drop: a probability must be from 0 to 1',
-      "bad.yaml:16:3: network.jitter: unknown key 'jitter' (allowed: latency, drop, duplicate)",
+      "bad.yaml:16:3: network.jitter: unknown key 'jitter' (allowed: latency, drop, duplicate, messageDelay)",
       "bad.yaml:19:3: cluster.region: unknown key 'region' (allowed: workers)",
     ]);
   });
