@@ -180,8 +180,11 @@ export class ResourceClusterActor implements Actor<RcInbox> {
       this.note('detection', `${teId} reports Available while ${describeAvailability(before)}: WorkerTerminate(${workerLabel(previous)}, Failed, Lost)`, teId);
       state.previousWorkerId = null;
     }
-    // A (re)connection for fixes 1B/1C/naive: a fresh state's first report (after an archive or a
-    // failover, whatever it reports), or Running(w) + Available by heartbeat (the reported path).
+    // A (re)connection: a fresh state's first report (after an archive or a failover, whatever it
+    // reports), or Running(w) + Available by heartbeat (the reported path). The naive broadcast
+    // fires on both (spec e: "every TE (re)connection or Running → Pending via heartbeat"); 1C only
+    // on the first; 1B on both when it knows a previous worker [inferred: the spec names 1B's
+    // message and its blind spots (archive, failover), not its trigger].
     const reconnected = changed && (before === null || (before.kind === 'Running' && report.kind === 'Available'));
     if (reconnected) this.notifyReconnection(teId, state, before, report);
     // The heartbeat handler only marks available (spec a2); a TE that turns Running stays in
@@ -253,8 +256,11 @@ export class ResourceClusterActor implements Actor<RcInbox> {
       // Δ fix-1b: needs the cluster name, i.e. a previous worker id (blind after archive/failover).
       this.route({ type: 'TaskExecutorReconnected', teId, hostname, cluster: previous.cluster, jobId: null, workers: null, reported });
     }
-    if (variant.reverseLookupIndex) {
-      // Δ fix-1c: targeted events from the persisted index (covers archive loss and failover).
+    // Δ fix-1c fires "on reconnection of a TE with unknown or fresh state" (spec e): a fresh
+    // state's first report (after an archive or a failover), not Running(w) + Available on a
+    // state the RC still holds (the reported path), which is the merged fix's mismatch detection.
+    if (variant.reverseLookupIndex && before === null) {
+      // Targeted events from the persisted index (covers archive loss and failover).
       const indexed = this.reverseIndex.get(teId);
       if (indexed !== undefined) {
         const byJob = new Map<string, WorkerId[]>();
