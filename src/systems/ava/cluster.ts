@@ -17,7 +17,11 @@ export interface OperatorSpec {
   /** Node (process) name; two processes may share an address (specs/ava.md E5). */
   readonly node: string;
   readonly approved: boolean;
-  /** What the operator advertises in SyncMessagesReq.capabilities. */
+  /**
+   * What the operator advertises in SyncMessagesReq.capabilities. Defaults to all three: the spec
+   * (§1.3) has an operator advertise EventMonitoring:true even when its event engine is off
+   * [inferred], so an advertisement need not match what the operator can monitor.
+   */
   readonly capabilities: Capabilities;
   /** First connect, ms; null = only through a timeline `connect`. */
   readonly connectAtMs: number | null;

@@ -86,7 +86,8 @@ export class Engine implements Actor<EngineInbox> {
    * the declared address. It marks the task synced for that address (L1238-1240), whichever
    * process or connection reported, so a loser of E5 hides the task from the winner; and it
    * reloads a task missing from memory from the DB whatever its status (L1277-1278), so a
-   * cancelled task whose Cancel was lost comes back and is streamed again (E10). The run itself
+   * cancelled task whose Cancel was lost comes back and is streamed again (E10; the spec infers
+   * this resurrection from the code path: [inferred]). The run itself
    * (`IsRunable`, model/task.go L156, no status check) is only noted. [inferred] an address
    * with no operatorState yet (e.g. after an aggregator restart) changes no TaskID.
    */

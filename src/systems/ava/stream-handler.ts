@@ -129,7 +129,11 @@ export class StreamCheckToOperator implements Actor<HandlerInbox> {
       this.reset(previous, true);
       this.ctx.note('connect', `Force-resetting task tracking for reconnected operator ${this.address} on ${this.goroutine} (clock ${clock} <= ${previous.MonotonicClock})`, this.entities());
     } else {
-      // BUG2 (PRE): TaskID kept, capabilities not updated; the ctx still moves to this connection.
+      // BUG2 (PRE): "nothing is reset": TaskID kept, capabilities not updated. [inferred] With
+      // the BUG1 switch on, the ctx still moves to this connection. All four fixes landed in one
+      // commit (b819e7bc), so no upstream code had BUG1 fixed and BUG2 not; keeping the old ctx
+      // would let c1's cleanup (its own ctx) reset the state and hide BUG2, so the clockReset
+      // switch could not show BUG2 on its own.
       if (this.config.tickerCtx) previous.TickerCtx = this.tickerCtx;
       this.ctx.note('connect', `Operator ${this.address} reconnected on ${this.goroutine} with clock ${clock} <= ${previous.MonotonicClock}: task tracking kept (${previous.TaskID.size} synced)`, this.entities());
     }
