@@ -1,18 +1,21 @@
 import type { ConfigKeySpec, ConfigValue } from '../system-model.js';
 
 /**
- * Every timing of specs/mantis.md §c as a `config` key, with its upstream default. The names of
- * CONTRACT §5 first; the rest are the spec's other constants and the model's own knobs (marked
- * "inferred" where the spec gives no number).
+ * The timings of specs/mantis.md §c that the model's paths use, as `config` keys with their
+ * upstream defaults. The names of CONTRACT §5 first; the rest are the spec's other constants and
+ * the model's own knobs (marked "inferred" where the spec gives no number). Not keys, because no
+ * modelled path reads them: the TE's heartbeat RPC timeout and registration retries, the RC ask
+ * timeout, the HEAD-era scheduler (lease, reservation tick, assignment attempts), the legacy
+ * scheduler's retry cap, the worker init timeout, the archive TTL and the SSE heartbeat.
  */
 export const mantisConfigKeys: readonly ConfigKeySpec[] = [
   { key: 'teHeartbeatInterval', kind: 'duration', default: 10_000, min: 1, meaning: 'TE → RC heartbeat period, first one at 0 (mantis.taskexecutor.heartbeats.interval)' },
   { key: 'rcHeartbeatTimeout', kind: 'duration', default: 300_000, min: 1, meaning: 'RC disconnects a TE not heard from for this long (mantis.agent.heartbeat.interval.ms, used as a timeout)' },
   { key: 'workerHeartbeatInterval', kind: 'duration', default: 20_000, min: 1, meaning: 'worker → JobActor heartbeat period (mantis.worker.heartbeat.intervalv2.secs)' },
   { key: 'workerTimeout', kind: 'duration', default: 60_000, min: 1000, meaning: 'T: CHECK_HB period; a worker silent for floor(1.5·T) is failed (mantis.worker.heartbeat.interval.secs; per job: workerTimeout)' },
-  { key: 'assignmentTimeout', kind: 'duration', default: 60_000, min: 1, meaning: 'RC assignment timeout: Assigned → Pending if the TE never reports Running (PRE826), and the submitTask ask timeout' },
+  { key: 'assignmentTimeout', kind: 'duration', default: 60_000, min: 1, meaning: 'RC assignment timeout: Assigned → Pending if the TE never reports Running (PRE826); inferred: also the submitTask ask timeout (the spec gives that one only for HEAD)' },
   { key: 'schedulerRetryInterval', kind: 'duration', default: 60_000, min: 1, meaning: 'legacy scheduler retry of a pending worker after NoResourceAvailable (mantis.master.scheduler.retry-interval.millis)' },
-  { key: 'refreshInterval', kind: 'duration', default: 1000, min: 1, meaning: 'periodic SendWorkerAssignementsIfChanged (mantis.master.stage.assignment.refresh.interval.ms)' },
+  { key: 'refreshInterval', kind: 'duration', default: 1000, min: 1, meaning: 'periodic SendWorkerAssignementsIfChanged (mantis.master.stage.assignment.refresh.interval.ms; its -1 "push on every change" is not modelled)' },
   { key: 'quarantine', kind: 'duration', default: 300_000, min: 0, meaning: 'fix-2: how long a reused TE stays Quarantined before it is pooled (2a: the RC heartbeat timeout)' },
   { key: 'refreshMaxWait', kind: 'duration', default: 30_000, min: 0, meaning: 'smart refresh: pushes wait up to this long while workers are pending (refresh.max.wait.ms)' },
   { key: 'maxResubmits', kind: 'integer', default: 100, min: 1, meaning: 'distinct failing workers per job per hour before the job is killed (mantis.worker.resubmissions.maximum)' },
@@ -20,7 +23,7 @@ export const mantisConfigKeys: readonly ConfigKeySpec[] = [
   { key: 'workerStartLatency', kind: 'duration', default: 5000, min: 0, meaning: 'inferred: submitTask ack → the worker runs and binds the sink port (TE prepares the task asynchronously)' },
   { key: 'consumerReconnectBackoff', kind: 'duration', default: 1000, min: 1, meaning: 'inferred: first delay before a consumer retries a refused endpoint; doubles each retry' },
   { key: 'consumerReconnectBackoffMax', kind: 'duration', default: 16_000, min: 1, meaning: 'inferred: cap of the consumer reconnect backoff' },
-  { key: 'routerHopDelay', kind: 'duration', default: 1, min: 0, meaning: 'upper bound of the extra delay each of the 3 tell hops (router → JobClustersManager → JobClusterActor → JobActor) adds, uniform, seeded' },
+  { key: 'routerHopDelay', kind: 'duration', default: 1, min: 0, meaning: 'inferred (the spec gives no number): upper bound of the extra delay each of the 3 tell hops (router → JobClustersManager → JobClusterActor → JobActor) adds, uniform, seeded' },
   { key: 'jcmInitDuration', kind: 'duration', default: 10_000, min: 0, meaning: 'inferred: after a failover the JobClustersManager initialises this long and drops WorkerEvents (JobClustersManagerActor.java:325)' },
   { key: 'tolerableHeartbeatFailures', kind: 'integer', default: 3, min: 1, meaning: 'TE: consecutive failed heartbeats before it sets registered = false' },
 ];

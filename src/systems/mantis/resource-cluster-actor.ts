@@ -206,6 +206,8 @@ export class ResourceClusterActor implements Actor<RcInbox> {
     const changed = state.onTaskExecutorStatusChange(report, this.now());
     if (changed) {
       this.noteTransition(teId, before, state.availability, 'status change', report);
+      // [inferred] 1C's index also forgets a worker whose TE reports it gone (the spec lists
+      // WorkerLaunched / WorkerTerminate / resubmit as the index's updates).
       if (before !== null && before.kind === 'Running') this.forgetIndexed(teId, before.worker);
       if (state.isAvailable) this.markAvailable(teId);
       else this.esm.tryMarkUnavailable(teId);
