@@ -71,3 +71,18 @@ describe('ava: resync-after-reconnect judges owners at the first send opportunit
     expect(buggy.violations.find((v) => v.invariant === 'resync-after-reconnect')?.atMs).toBeCloseTo(33_002, -1);
   });
 });
+
+describe('ava: E6 two first connects of one address in the same instant', () => {
+  it('under fixed both find no state and two tickers run; with the check under the lock c2 cancels c1', () => {
+    // Act
+    const unlocked = runAva('e6-simultaneous-first-connect.yaml', 'fixed');
+    const locked = runAva('e6-simultaneous-first-connect.yaml', 'fixed', { unlockedFirstConnectCheck: 'false' });
+    // Assert: the overwrite is told, I1 breaks at the connect, and T1 goes only to c1.
+    expect(unlocked.notes.some((n) => n.category === 'connect' && n.text.includes("c2 also found no state and overwrites it (c1's ticker is not cancelled)"))).toBe(true);
+    expect(unlocked.violations.find((v) => v.invariant === 'single-ticker')?.atMs).toBeCloseTo(5, 0);
+    expect(monitorSendsOn(unlocked, 'c1', 'T1')).toHaveLength(1);
+    expect(monitorSendsOn(unlocked, 'c2', 'T1')).toEqual([]);
+    expect(violated(locked)).not.toContain('single-ticker');
+    expect(locked.notes.some((n) => n.text.includes('Canceling old ticker for reconnected operator 0xA1 (c1)'))).toBe(true);
+  });
+});

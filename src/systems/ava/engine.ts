@@ -36,6 +36,11 @@ type PendingNotification = { readonly taskId: string; readonly op: TaskOperation
 export class Engine implements Actor<EngineInbox> {
   readonly tasks = new Map<string, TaskSpec>();
   readonly trackSyncedTasks = new Map<string, OperatorState>();
+  /**
+   * When each address's state was made by a first connect (§4.2 step 3, "absent"), µs: E6's
+   * unlocked check lets another first connect of the same instant see "absent" too.
+   */
+  readonly firstConnectAtUs = new Map<string, number>();
   readonly operatorStreams = new Map<string, StreamEntry>();
   readonly taskAssignments = new Map<string, string>();
   assignmentRoundRobin = 0;

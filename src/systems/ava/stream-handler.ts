@@ -108,12 +108,21 @@ export class StreamCheckToOperator implements Actor<HandlerInbox> {
     this.world.streamsDirty = true;
     // 2. ctx_c
     if (this.config.tickerCtx) this.tickerCtx = this.makeTickerCtx();
-    // 3. Create or reset the operator state. The unlocked existence check (E6) cannot interleave
-    //    here: two connects of one address in the same microsecond would be needed.
+    // 3. Create or reset the operator state. The existence check runs without the lock (L666)
+    //    while `unlockedFirstConnectCheck` is on (FIXED; 1e7cc393 moved it under the lock): two
+    //    first connects of one address in the same instant both see "absent", and the second
+    //    overwrites the first's state, ctx included, without cancelling it (E6: two tickers).
     const previous = engine.trackSyncedTasks.get(this.address);
     const clock = request.monotonicClock;
-    if (previous === undefined) {
+    const now = this.ctx.now();
+    const sawAbsent = previous === undefined || (this.config.unlockedFirstConnectCheck && engine.firstConnectAtUs.get(this.address) === now);
+    if (sawAbsent) {
+      if (previous !== undefined) {
+        const overwritten = previous.TickerCtx === null ? '' : ` (c${previous.TickerCtx.connId}'s ticker is not cancelled)`;
+        this.ctx.note('connect', `Simultaneous first connect of ${this.address}: ${this.goroutine} also found no state and overwrites it${overwritten}`, this.entities());
+      }
       engine.trackSyncedTasks.set(this.address, { TaskID: new Set(), MonotonicClock: clock, Capabilities: request.capabilities, TickerCtx: this.tickerCtx });
+      engine.firstConnectAtUs.set(this.address, now);
       this.ctx.note('connect', `New operator connected with capabilities: ${this.address} on ${this.goroutine} (clock ${clock})`, this.entities());
       return;
     }
