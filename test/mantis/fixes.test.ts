@@ -102,6 +102,39 @@ describe('notification fixes: messages per reconnection', () => {
   });
 });
 
+describe('fix-1a-correct (the spec\'s 1A-correct)', () => {
+  it('pools a restarted TE only after the job has failed its worker and pushed, so B never gets it first (edge-03)', () => {
+    // Act
+    const scenario = loadScenario('scenarios/mantis/edge-03-race.yaml');
+    const merged = simulate(scenario, { variant: 'fix-1a-merged' });
+    const correct = simulate(scenario, { variant: 'fix-1a-correct' });
+    // Assert: FIX784 pools TE-1 in the turn it sends WorkerTerminate, and B reads-races A's push;
+    // 1A-correct pools it only on A's ack, which follows A's push without TE-1.
+    expect(violation(merged, 'no-foreign-read')).toBeDefined();
+    expect(violation(correct, 'no-foreign-read')).toBeUndefined();
+    const sent = firstAtS(correct, 'detection', 'TE-1 is poolable after A-1-0: WorkerTerminate(A-1-0, Failed, Lost); pooled when the job acks');
+    const pushed = correct.notes.find((n) => n.category === 'push' && n.text.startsWith('JobSchedulingInfo of A') && !n.text.includes('TE-1') && sent !== undefined && n.atUs / 1e6 >= sent);
+    const pooled = firstAtS(correct, 'pool', 'job acked WorkerTerminate(A-1-0) for TE-1');
+    expect(sent).toBeDefined();
+    expect(pushed).toBeDefined();
+    expect(pooled).toBeGreaterThanOrEqual((pushed?.atUs ?? Infinity) / 1e6);
+  });
+
+  it('remembers the last worker of a TE across the archive, where FIX784 has nothing to report (edge-02)', () => {
+    const scenario = loadScenario('scenarios/mantis/edge-02-disconnect-then-reconnect.yaml');
+    expect(violation(simulate(scenario, { variant: 'fix-1a-merged' }), 'no-foreign-read')).toBeDefined();
+    const correct = simulate(scenario, { variant: 'fix-1a-correct' });
+    expect(correct.violations).toEqual([]);
+    expect(mantis(correct).notificationMessages.byType).toEqual({ WorkerTerminate: 1 });
+  });
+
+  it('keeps a TE whose WorkerTerminate was lost out of the pool for good: safe, but a capacity leak (edge-04)', () => {
+    const run = simulate(loadScenario('scenarios/mantis/edge-04-lost-notification.yaml'), { variant: 'fix-1a-correct' });
+    expect(violation(run, 'no-foreign-read')).toBeUndefined();
+    expect(violation(run, 'executor-returns-to-pool')?.message).toMatch(/TE-1 has been idle since .* but is not in the available pool/);
+  });
+});
+
 describe('fix-1a as first written', () => {
   it('stays silent even when a registration follows a noticed disconnection: the archived previousWorkerId is lost', () => {
     // Arrange: TE-1 shuts down gracefully (disconnection → archive); a fresh container with the

@@ -58,7 +58,16 @@ export class JobActor implements Actor<JobInbox> {
     else this.initializeRunningWorkers();
   }
 
-  onMessage(message: JobInbox, _envelope: Readonly<Envelope>): void {
+  onMessage(message: JobInbox, envelope: Readonly<Envelope>): void {
+    this.handle(message, envelope);
+    // Δ fix-1a-correct: the RC holds the TE out of the pool until the job has applied (or, being
+    // terminal, dropped) this WorkerTerminate [inferred: the spec asks for an ack, not its form].
+    if (message.type === 'WorkerTerminate' && message.ackFor !== undefined) {
+      this.ctx.send(this.rc, { type: 'WorkerTerminateAck', teId: message.ackFor, worker: message.worker });
+    }
+  }
+
+  private handle(message: JobInbox, _envelope: Readonly<Envelope>): void {
     if (this.meta.state === 'Failed') return; // terminating/terminal jobs drop events (JobActor.java:496,613)
     switch (message.type) {
       case 'CheckHeartBeat':

@@ -34,14 +34,16 @@ export type RcToTe =
 
 export type JobToRc =
   | { readonly type: 'ScheduleRequestEvent'; readonly worker: WorkerId; readonly readyAtUs: number; readonly pinnedTe: string | null }
-  | { readonly type: 'TerminateWorkerRequest'; readonly worker: WorkerId };
+  | { readonly type: 'TerminateWorkerRequest'; readonly worker: WorkerId }
+  /** fix-1a-correct: the job has applied (or ignored) a WorkerTerminate for `teId`; the RC may pool it. */
+  | { readonly type: 'WorkerTerminateAck'; readonly teId: string; readonly worker: WorkerId };
 
 // ---------------------------------------------------------------- WorkerEvents (3 tell hops to the JobActor)
 
 export type WorkerEvent =
   | { readonly type: 'WorkerLaunched'; readonly worker: WorkerId; readonly teId: string; readonly hostname: string }
   | { readonly type: 'WorkerLaunchFailed'; readonly worker: WorkerId; readonly error: string }
-  | { readonly type: 'WorkerTerminate'; readonly worker: WorkerId; readonly finalState: 'Failed'; readonly reason: string }
+  | { readonly type: 'WorkerTerminate'; readonly worker: WorkerId; readonly finalState: 'Failed'; readonly reason: string; readonly ackFor?: string }
   | { readonly type: 'WorkerHeartbeat'; readonly worker: WorkerId }
   /** fix-1a (eb0e8ad1): non-terminal; `getWorkerId() = previousWorkerId`. */
   | { readonly type: 'TaskExecutorReconnectedEvent'; readonly worker: WorkerId; readonly teId: string };

@@ -52,6 +52,13 @@ export class ResourceClusterActor implements Actor<RcInbox> {
   private quarantineEpoch = 0;
   /** Ids seen by this leader incarnation (a first message after a failover = a reconnection). */
   private readonly seenThisLeader = new Set<string>();
+  /**
+   * Δ fix-1a-correct: the last worker each TE was Assigned or Running (the spec's
+   * `lastWorkerByTe`, kept in the RC outside TaskExecutorState so an archive does not lose it;
+   * in memory, so a failover does), and the TEs held out of the pool until the job acks.
+   */
+  private readonly lastWorkerByTe = new Map<string, WorkerId>();
+  private readonly awaitingAck = new Map<string, WorkerId>();
   private readonly store: Map<string, Registration>;
   private readonly reverseIndex: Map<string, Map<string, WorkerId>>;
   private readonly hopRng: Rng;
@@ -87,6 +94,8 @@ export class ResourceClusterActor implements Actor<RcInbox> {
         return this.onScheduleRequest(message.worker, message.pinnedTe);
       case 'TerminateWorkerRequest':
         return this.onTerminateWorkerRequest(message.worker);
+      case 'WorkerTerminateAck':
+        return this.onWorkerTerminateAck(message.teId, message.worker);
       case 'HeartbeatTimeout':
         return this.onHeartbeatTimeout(message.teId, message.lastActivityUs);
       case 'TaskExecutorAssignmentTimeout':
@@ -189,7 +198,7 @@ export class ResourceClusterActor implements Actor<RcInbox> {
     if (reconnected) this.notifyReconnection(teId, state, before, report);
     // The heartbeat handler only marks available (spec a2); a TE that turns Running stays in
     // executorsByGroup but findBestFitFor re-filters it out with isAvailable.
-    if (changed && state.isAvailable) this.markAvailable(teId);
+    if (changed && state.isAvailable) this.pool(teId, before);
     this.restartHeartbeatTimer(teId, state);
     this.ctx.send(from, { type: 'HeartbeatAck' });
     this.sync(teId);
@@ -209,7 +218,7 @@ export class ResourceClusterActor implements Actor<RcInbox> {
       // [inferred] 1C's index also forgets a worker whose TE reports it gone (the spec lists
       // WorkerLaunched / WorkerTerminate / resubmit as the index's updates).
       if (before !== null && before.kind === 'Running') this.forgetIndexed(teId, before.worker);
-      if (state.isAvailable) this.markAvailable(teId);
+      if (state.isAvailable) this.pool(teId, before);
       else this.esm.tryMarkUnavailable(teId);
     }
     this.restartHeartbeatTimer(teId, state);
@@ -417,7 +426,7 @@ export class ResourceClusterActor implements Actor<RcInbox> {
     try {
       if (state.onUnassignment()) {
         this.noteTransition(teId, before, state.availability, 'assignment timeout', null);
-        this.markAvailable(teId);
+        this.pool(teId, before);
       }
     } catch (error) {
       if (!(error instanceof IllegalTaskExecutorTransition)) throw error;
@@ -456,6 +465,37 @@ export class ResourceClusterActor implements Actor<RcInbox> {
 
   // ================================================================ helpers
 
+  /**
+   * A transition made `teId` poolable. Δ fix-1a-correct: if it had a previous identity w (the
+   * state before, Running(w) or Assigned(w), or the last worker it had before an archive),
+   * WorkerTerminate(w, Failed, Lost) goes first, and the TE joins the pool only on the job's ack
+   * (edge case 3: pooled in the same turn, S1 would be a race). The job applies it only if w is
+   * current and not terminal, so a normal completion costs one message and the ack's delay.
+   */
+  private pool(teId: string, before: Availability): void {
+    if (!this.world.variant.terminateBeforePooling) return this.markAvailable(teId);
+    const previous = before !== null && (before.kind === 'Running' || before.kind === 'Assigned') ? before.worker : (this.lastWorkerByTe.get(teId) ?? null);
+    this.lastWorkerByTe.delete(teId);
+    if (previous === null) return this.markAvailable(teId);
+    this.route({ type: 'WorkerTerminate', worker: previous, finalState: 'Failed', reason: 'Lost', ackFor: teId });
+    this.world.countNotification('WorkerTerminate');
+    this.awaitingAck.set(teId, previous);
+    this.note('detection', `${teId} is poolable after ${workerLabel(previous)}: WorkerTerminate(${workerLabel(previous)}, Failed, Lost); pooled when the job acks`, teId);
+  }
+
+  private onWorkerTerminateAck(teId: string, worker: WorkerId): void {
+    const awaited = this.awaitingAck.get(teId);
+    if (awaited === undefined || workerKey(awaited) !== workerKey(worker)) return;
+    this.awaitingAck.delete(teId);
+    const state = this.esm.states.get(teId);
+    // Pooled only if nothing has happened to the TE meanwhile (still available, not re-assigned).
+    if (state !== undefined && state.isAvailable) {
+      this.note('pool', `job acked WorkerTerminate(${workerLabel(worker)}) for ${teId}`, teId);
+      this.markAvailable(teId);
+    }
+    this.sync(teId);
+  }
+
   private markAvailable(teId: string): void {
     if (this.esm.tryMarkAvailable(teId)) this.note('pool', `${teId} is in the available pool`, teId);
   }
@@ -474,6 +514,10 @@ export class ResourceClusterActor implements Actor<RcInbox> {
   private sync(teId: string): void {
     const state = this.esm.states.get(teId);
     if (state === undefined) return this.world.syncRc(teId, null, false, null);
+    const availability = state.availability;
+    if (this.world.variant.terminateBeforePooling && availability !== null && (availability.kind === 'Running' || availability.kind === 'Assigned')) {
+      this.lastWorkerByTe.set(teId, availability.worker);
+    }
     // "In the pool" as S2 states it: executorsByGroup ∧ isAvailable.
     const inPool = this.esm.pool.has(teId) && state.isAvailable;
     this.world.syncRc(teId, state.workerId, inPool, state.cancelledWorkerOnTask);

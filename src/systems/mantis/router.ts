@@ -14,6 +14,17 @@ function isNonTerminal(event: RoutedEvent): boolean {
   return event.type === 'WorkerLaunched' || event.type === 'WorkerHeartbeat' || event.type === 'TaskExecutorReconnectedEvent' || event.type === 'WorkerLaunchFailed';
 }
 
+/**
+ * Δ fix-1a-correct [inferred: the spec asks the RC to wait for the job's ack, and says nothing of
+ * a job that no longer exists]: a WorkerTerminate for a job or cluster that is gone is acked here,
+ * as nothing is left to apply it; dropped while the JobClustersManager initialises, it is not
+ * (the job exists, and pooling the TE would reopen the race), and the TE stays out of the pool.
+ */
+function ackGone(ctx: ActorContext<RoutedEvent>, event: RoutedEvent): void {
+  if (event.type !== 'WorkerTerminate' || event.ackFor === undefined) return;
+  ctx.send(ctx.sim.ref(ctx.node, RC_ACTOR), { type: 'WorkerTerminateAck', teId: event.ackFor, worker: event.worker });
+}
+
 function eventWorker(event: RoutedEvent): WorkerId | null {
   return event.type === 'TaskExecutorReconnected' ? null : event.worker;
 }
@@ -59,6 +70,7 @@ export class JobClustersManagerActor implements Actor<RoutedEvent> {
   }
 
   private unknown(event: RoutedEvent): void {
+    ackGone(this.ctx, event);
     const w = eventWorker(event);
     if (w === null || !isNonTerminal(event)) return;
     this.world.terminateSent(w);
@@ -90,6 +102,7 @@ export class JobClusterActor implements Actor<RoutedEvent> {
     }
     const jobId = event.worker.jobId;
     if (!this.world.isJobActive(jobId)) {
+      ackGone(this.ctx, event);
       if (!isNonTerminal(event)) return;
       this.world.terminateSent(event.worker);
       this.ctx.send(this.ctx.sim.ref(this.ctx.node, RC_ACTOR), { type: 'TerminateWorkerRequest', worker: event.worker });

@@ -11,6 +11,11 @@ export interface MantisVariant {
   readonly heartbeatMismatchDetection: boolean;
   /** fix-1a-merged (FIX784 JobActor part): immediate push on WorkerTerminate/terminal while the job is Launched. */
   readonly immediatePushOnTerminate: boolean;
+  /**
+   * fix-1a-correct (spec e, "Simulator spec for 1A-correct", and edge case 3): on any transition
+   * that makes a TE poolable, WorkerTerminate(previous identity) first, and pool only on the job's ack.
+   */
+  readonly terminateBeforePooling: boolean;
   /** fix-1b: TaskExecutorReconnected → JobClusterActor(prev.jobCluster) → every non-terminal JobActor of it. */
   readonly jobClusterBroadcast: boolean;
   /** fix-1c: persisted reverse index te → {(job, worker)}; targeted event to each job in it. */
@@ -27,6 +32,7 @@ export const mantisVariants: readonly VariantSpec[] = [
   { id: 'as-is', meaning: 'code of the report (be1148fe): a restarted TE is pooled silently, the JobActor finds out by its heartbeat check' },
   { id: 'fix-1a', meaning: 'the proposed targeted TaskExecutorReconnectedEvent as first written (eb0e8ad1); all five defects kept, so it does not fix the reported path' },
   { id: 'fix-1a-merged', meaning: 'PR #784 as merged (bcfba90b): heartbeat Running(w)+Available → WorkerTerminate(w, Lost) before pooling, immediate push' },
+  { id: 'fix-1a-correct', meaning: "the spec's 1A-correct: any transition that makes a TE poolable first sends WorkerTerminate(its previous worker: Running, Assigned, or remembered across an archive) and pools the TE only when the job acks" },
   { id: 'fix-1b', meaning: 'job-cluster broadcast: the reconnection goes to every active job of the previous worker\'s cluster' },
   { id: 'fix-1c', meaning: 'reverse lookup: a persisted index te → jobs; a targeted event to each job that believes it has a worker there' },
   { id: 'broadcast', meaning: 'naive broadcast: every TE (re)connection to every active JobActor' },
@@ -38,6 +44,7 @@ const SWITCHES: Readonly<Record<string, Partial<MantisVariant>>> = {
   'as-is': {},
   'fix-1a': { reconnectedEventOnRegistration: true },
   'fix-1a-merged': { heartbeatMismatchDetection: true, immediatePushOnTerminate: true },
+  'fix-1a-correct': { terminateBeforePooling: true, immediatePushOnTerminate: true },
   'fix-1b': { jobClusterBroadcast: true },
   'fix-1c': { reverseLookupIndex: true },
   broadcast: { naiveBroadcast: true },
@@ -49,6 +56,7 @@ const NONE: MantisVariant = {
   reconnectedEventOnRegistration: false,
   heartbeatMismatchDetection: false,
   immediatePushOnTerminate: false,
+  terminateBeforePooling: false,
   jobClusterBroadcast: false,
   reverseLookupIndex: false,
   naiveBroadcast: false,
