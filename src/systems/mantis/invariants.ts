@@ -157,6 +157,12 @@ function judgeReplaced(world: MantisWorld): ViolationDetail | null {
   return null;
 }
 
+/**
+ * L2: min(next TE heartbeat after restart [HEAD], tol + T after the last heartbeat). The spec
+ * tags the first term [HEAD]; we read L2 as the requirement every variant is held to (the
+ * as-is code, fix-2 and fix-3 then fail it whenever the TE returns before the job's check),
+ * not as each version's own guarantee [inferred: a reading, docs/mantis.md says so too].
+ */
 function judgeCrashDetected(world: MantisWorld, endUs: number): ViolationDetail | null {
   for (const crash of world.crashes) {
     const meta = world.jobs.get(crash.worker.jobId);
