@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { runPlan } from '../../src/run/run-plan.js';
+import { compilePlan } from '../../src/scenario/compile.js';
+import { parseScenario } from '../../src/scenario/load.js';
 import { monitorSendsOn, runAva, violated } from './helpers.js';
 
 describe('ava: E11 a Send that timed out on a stalled (slow but up) stream still delivers', () => {
@@ -84,5 +87,37 @@ describe('ava: E6 two first connects of one address in the same instant', () => 
     expect(monitorSendsOn(unlocked, 'c2', 'T1')).toEqual([]);
     expect(violated(locked)).not.toContain('single-ticker');
     expect(locked.notes.some((n) => n.text.includes('Canceling old ticker for reconnected operator 0xA1 (c1)'))).toBe(true);
+  });
+});
+
+describe('ava: I6 (live-owner) covers every task in the aggregator\'s memory', () => {
+  it('flags a deleted task still in memory (E9) whose owner is half-open (E3) while B could run it', () => {
+    // Arrange: A takes T1, A's transport goes half-open at 15s, the user deletes T1 at 20s.
+    const scenario = parseScenario(
+      [
+        'name: i6-deleted-task',
+        'system: ava',
+        'duration: 60s',
+        'cluster:',
+        '  operators:',
+        '    - { address: "0xA1", approved: true }',
+        '    - { address: "0xB2", approved: true, connectAt: 2s }',
+        '  tasks:',
+        '    - { id: T1, trigger: event }',
+        'timeline:',
+        '  - at: 15s',
+        '    drop: "0xA1"',
+        '  - at: 20s',
+        '    delete-task: T1',
+        '',
+      ].join('\n'),
+      'i6.yaml',
+    );
+    // Act
+    const run = runPlan(compilePlan(scenario, { variant: 'fixed' }));
+    // Assert: the DB says T1 is gone, but the aggregator still holds it, owned by a dead peer.
+    const liveOwner = run.violations.find((v) => v.invariant === 'live-owner');
+    expect(liveOwner?.atMs).toBeCloseTo(30_000, -2);
+    expect(liveOwner?.message).toMatch(/task T1 has been assigned to operator 0xA1, which is not live/);
   });
 });

@@ -146,8 +146,9 @@ function judgeLiveOwner(sim: Simulation, world: AvaWorld, engine: Engine | undef
     if (world.isApproved(record.address) && isLive(sim, world, record)) live.push(record);
   }
   let worst: ViolationDetail | null = null;
-  for (const task of world.db.values()) {
-    if (task.status !== 'active') continue;
+  // "every T ∈ tasks": the aggregator's in-memory task map, which keeps a deleted task (E9) and
+  // takes back a cancelled one that an operator reported (E10), not the DB's active rows.
+  for (const task of engine.tasks.values()) {
     const candidates = live.filter((r) => now - r.acceptedAtUs >= stabilizedUs && supportsTaskTrigger(r.capabilities, task.trigger));
     const owner = engine.taskAssignments.get(task.id);
     const ownerOk = owner !== undefined && live.some((r) => r.address === owner && supportsTaskTrigger(r.capabilities, task.trigger));
@@ -165,5 +166,7 @@ function judgeLiveOwner(sim: Simulation, world: AvaWorld, engine: Engine | undef
       };
     }
   }
+  // A task that left memory (cancelled) starts afresh if it comes back (E10's reload).
+  for (const id of badSince.keys()) if (!engine.tasks.has(id)) badSince.delete(id);
   return worst;
 }
