@@ -101,6 +101,18 @@ describe('clustersim run', () => {
     }
   });
 
+  it('should write the shrunk scenario and, with --trace, the Perfetto trace of its replay', async () => {
+    const path = file('crashy-shrink.yaml', CRASHY);
+    const out = join(dir, 'crashy-shrink.min.yaml');
+    const trace = join(dir, 'crashy-shrink.trace.json');
+    const { code, stdout } = await cli('shrink', path, '--out', out, '--trace', trace, '--no-color');
+    expect(code).toBe(0);
+    expect(stdout).toContain(`trace of its run written to ${trace}`);
+    const written = JSON.parse(readFileSync(trace, 'utf8')) as { traceEvents: unknown[]; metadata: { traceHash: string } };
+    expect(written.traceEvents.length).toBeGreaterThan(0);
+    expect(written.metadata.traceHash).toBe(/^traceHash: (\w+)$/m.exec(readFileSync(out, 'utf8'))?.[1]);
+  });
+
   it('should exit 2 with a clear message, before running, when --trace cannot be written', async () => {
     const path = file('crashy-trace.yaml', CRASHY);
     const blocker = file('not-a-dir', '');

@@ -4,18 +4,15 @@ import { compilePlan, parseSetFlags } from '../../scenario/compile.js';
 import { loadScenario } from '../../scenario/load.js';
 import { runResultToJson } from '../../report/run-json.js';
 import { renderRunText } from '../../report/run-text.js';
-import { toChromeTrace } from '../../report/perfetto.js';
-import { checkOutputFile, writeFileAtomic } from '../../report/write-file.js';
+import { checkOutputFile } from '../../report/write-file.js';
 import { systemById } from '../../systems/registry.js';
+import { TRACE_CAPTURE_LIMIT, writeTraceFile } from '../trace-file.js';
 import type { RunFlags } from '../options.js';
 import { addOutputFlags, addSeedVariantSet, chalkFor, parseSeedFlag, shellQuote } from '../options.js';
 
 interface RunCommandFlags extends RunFlags {
   readonly trace?: string;
 }
-
-/** Full trace records kept for `--trace` (bounded memory; the rest is counted as truncated). */
-export const TRACE_CAPTURE_LIMIT = 500_000;
 
 export function register(program: Command): void {
   const command = program
@@ -47,10 +44,7 @@ function runCommand(file: string, flags: RunCommandFlags): void {
   const plan = compilePlan(scenario, { ...(flags.variant !== undefined ? { variant: flags.variant } : {}), ...(seed !== undefined ? { seed } : {}), set });
   if (flags.trace !== undefined) checkOutputFile(flags.trace);
   const result = runPlan(plan, flags.trace !== undefined ? { captureLimit: TRACE_CAPTURE_LIMIT } : {});
-  if (flags.trace !== undefined) {
-    const model = systemById(scenario.system);
-    writeFileAtomic(flags.trace, JSON.stringify(toChromeTrace(result, { nodes: model.nodes(scenario.cluster) })));
-  }
+  if (flags.trace !== undefined) writeTraceFile(flags.trace, result, scenario);
   const rerun = ['clustersim', 'run', file, '--seed', String(plan.seed), '--variant', plan.variant, ...Object.entries(set).flatMap(([k, v]) => ['--set', `${k}=${v}`])]
     .map(shellQuote)
     .join(' ');

@@ -3,8 +3,10 @@ import { checkOutputFile, writeFileAtomic } from '../../report/write-file.js';
 import { parseCount } from '../../explore/duration.js';
 import { shrinkScenario } from '../../explore/shrink.js';
 import { formatDuration } from '../../scenario/duration.js';
-import { loadScenario } from '../../scenario/load.js';
-import { parseSetFlags } from '../../scenario/compile.js';
+import { runPlan } from '../../run/run-plan.js';
+import { compilePlan, parseSetFlags } from '../../scenario/compile.js';
+import { loadScenario, parseScenario } from '../../scenario/load.js';
+import { TRACE_CAPTURE_LIMIT, writeTraceFile } from '../trace-file.js';
 import { UsageError } from '../errors.js';
 import { chalkFor, parseInvariantIds, setOption } from '../options.js';
 
@@ -13,6 +15,7 @@ interface ShrinkFlags {
   readonly variant?: string;
   readonly set: string[];
   readonly out?: string;
+  readonly trace?: string;
   readonly runsMax: string;
   readonly json?: boolean;
   readonly quiet?: boolean;
@@ -28,6 +31,7 @@ export function register(program: Command): void {
     .option('--variant <name>', "variant to run (default: the file's)")
     .addOption(setOption())
     .option('--out <file>', 'where to write the result (default: <repro>.min.yaml beside it)')
+    .option('--trace <file>', 'also write a Perfetto / Chrome trace of the shrunk scenario\'s run')
     .option('--runs-max <n>', 'simulation runs allowed in all', '4000')
     .option('--json', 'machine output on stdout: { status, invariant, out, before, after, runs, wallMs }')
     .option('--quiet', 'print only the path written')
@@ -55,6 +59,7 @@ function shrinkCommand(file: string, flags: ShrinkFlags): void {
   const out = flags.out ?? file.replace(/(\.ya?ml)?$/i, '.min.yaml');
   // Before the shrink, which can take a while: a path that cannot be written is bad input.
   checkOutputFile(out);
+  if (flags.trace !== undefined) checkOutputFile(flags.trace);
   const result = shrinkScenario(scenario, {
     ...(flags.invariant !== undefined ? { invariant: flags.invariant } : {}),
     ...(flags.variant !== undefined ? { variant: flags.variant } : {}),
@@ -70,6 +75,11 @@ function shrinkCommand(file: string, flags: ShrinkFlags): void {
     return;
   }
   writeFileAtomic(out, result.yaml);
+  if (flags.trace !== undefined) {
+    // The shrunk file as `clustersim run OUT` replays it.
+    const shrunk = parseScenario(result.yaml, out);
+    writeTraceFile(flags.trace, runPlan(compilePlan(shrunk), { captureLimit: TRACE_CAPTURE_LIMIT }), shrunk);
+  }
   if (flags.json === true) {
     const { before, after, runs, wallMs, invariant, variant, traceHash, oneMinimal, changes } = result;
     process.stdout.write(`${JSON.stringify({ status: 'shrunk', invariant, variant, out, traceHash, before, after, changes, runs, oneMinimal, wallMs })}\n`);
@@ -81,7 +91,8 @@ function shrinkCommand(file: string, flags: ShrinkFlags): void {
         `${before.steps} → ${after.steps} steps, ${formatDuration(before.durationMs)} → ${formatDuration(after.durationMs)}, ` +
         `cluster ${before.clusterItems} → ${after.clusterItems} items; ${result.runs} runs in ${(result.wallMs / 1000).toFixed(1)}s\n` +
         result.changes.map((line) => `  - ${line}\n`).join('') +
-        `written to ${out}; replay: clustersim run ${out}\n`,
+        `written to ${out}; replay: clustersim run ${out}\n` +
+        (flags.trace !== undefined ? `trace of its run written to ${flags.trace} (open it in https://ui.perfetto.dev)\n` : ''),
     );
   }
   process.exitCode = 0;
