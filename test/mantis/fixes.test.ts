@@ -78,6 +78,15 @@ describe('notification fixes: messages per reconnection', () => {
     expect(mantis(run).notificationMessages.byType).toEqual({ TaskExecutorReconnected: 3 });
   });
 
+  it('counts a notification dropped on the way (JobClustersManager initialising) for no fix, alike (edge-04)', () => {
+    const scenario = loadScenario('scenarios/mantis/edge-04-lost-notification.yaml');
+    for (const variant of ['fix-1a-merged', 'broadcast', 'fix-1a-correct']) {
+      const run = simulate(scenario, { variant });
+      expect(notesOf(run, 'router', 'dropped').length, variant).toBeGreaterThan(0);
+      expect(mantis(run).notificationMessages.byType, variant).toEqual({});
+    }
+  });
+
   it('fix-1a-merged sends exactly one WorkerTerminate, to the job that had the worker', () => {
     const run = simulate(sharedCluster, { variant: 'fix-1a-merged' });
     expect(mantis(run).notificationMessages.byType).toEqual({ WorkerTerminate: 1 });

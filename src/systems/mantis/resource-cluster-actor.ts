@@ -136,7 +136,6 @@ export class ResourceClusterActor implements Actor<RcInbox> {
       // Δ fix-1a (eb0e8ad1): only on the registration path, only with a remembered previousWorkerId.
       if (this.world.variant.reconnectedEventOnRegistration && previous !== null) {
         this.route({ type: 'TaskExecutorReconnectedEvent', worker: previous, teId });
-        this.world.countNotification('TaskExecutorReconnectedEvent');
         state.previousWorkerId = null;
       }
     } else {
@@ -185,7 +184,6 @@ export class ResourceClusterActor implements Actor<RcInbox> {
     if (changed && (state.isAvailable || quarantined) && previous !== null) {
       // Same actor turn as tryMarkAvailable: the race of edge case 3 starts here.
       this.route({ type: 'WorkerTerminate', worker: previous, finalState: 'Failed', reason: 'Lost' });
-      this.world.countNotification('WorkerTerminate');
       this.note('detection', `${teId} reports Available while ${describeAvailability(before)}: WorkerTerminate(${workerLabel(previous)}, Failed, Lost)`, teId);
       state.previousWorkerId = null;
     }
@@ -478,7 +476,6 @@ export class ResourceClusterActor implements Actor<RcInbox> {
     this.lastWorkerByTe.delete(teId);
     if (previous === null) return this.markAvailable(teId);
     this.route({ type: 'WorkerTerminate', worker: previous, finalState: 'Failed', reason: 'Lost', ackFor: teId });
-    this.world.countNotification('WorkerTerminate');
     this.awaitingAck.set(teId, previous);
     this.note('detection', `${teId} is poolable after ${workerLabel(previous)}: WorkerTerminate(${workerLabel(previous)}, Failed, Lost); pooled when the job acks`, teId);
   }

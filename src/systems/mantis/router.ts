@@ -95,7 +95,6 @@ export class JobClusterActor implements Actor<RoutedEvent> {
       const targets = event.jobId !== null ? [event.jobId] : this.world.activeJobsOf(this.cluster);
       for (const jobId of targets) {
         if (!this.world.isJobActive(jobId)) continue;
-        this.world.countNotification('TaskExecutorReconnected');
         this.send(jobId, event);
       }
       return;
@@ -111,7 +110,13 @@ export class JobClusterActor implements Actor<RoutedEvent> {
     this.send(jobId, event);
   }
 
+  /**
+   * The last hop, to one JobActor. A fix's notifications are counted here, one per job reached,
+   * whatever the fix (a WorkerTerminate, 1A's event, a 1B/1C/broadcast fan-out), so that events
+   * dropped on the way (the JobClustersManager initialising) count for none of them alike.
+   */
   private send(jobId: string, event: RoutedEvent): void {
+    if (event.type === 'WorkerTerminate' || event.type === 'TaskExecutorReconnectedEvent' || event.type === 'TaskExecutorReconnected') this.world.countNotification(event.type);
     const to: ActorRef = this.ctx.sim.ref(this.ctx.node, `job-${jobId}`);
     this.ctx.send(to, event, hopDelayUs(this.hopRng, this.world.config.routerHopDelay));
   }
