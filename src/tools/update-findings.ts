@@ -10,8 +10,8 @@ import { findingsMarkdown, findingsTable } from '../report/findings-table.js';
 
 /** The compare campaigns the README shows: name → CLI arguments. */
 const COMPARES: Readonly<Record<string, readonly string[]>> = {
-  'mantis-report': ['scenarios/mantis/report.yaml', '--variants', 'as-is,fix-1a,fix-1a-merged,fix-1a-correct,fix-1b,fix-1c,broadcast,fix-2,fix-3', '--seeds', '50'],
-  'mantis-fuzz': ['scenarios/mantis/fuzz.yaml', '--variants', 'as-is,fix-1a,fix-1a-merged,fix-1a-correct,fix-1b,fix-1c,broadcast,fix-2,fix-3,fix-1a-merged+fix-3', '--seeds', '200'],
+  'mantis-report': ['scenarios/mantis/report.yaml', '--variants', 'as-is,fix-1a,fix-1a-merged,head,fix-1a-correct,fix-1b,fix-1c,broadcast,fix-2,fix-3', '--seeds', '50'],
+  'mantis-fuzz': ['scenarios/mantis/fuzz.yaml', '--variants', 'as-is,fix-1a,fix-1a-merged,head,fix-1a-correct,fix-1b,fix-1c,broadcast,fix-2,fix-3,fix-1a-merged+fix-3', '--seeds', '200'],
   'ava-fuzz': ['scenarios/ava/fuzz.yaml', '--variants', 'pre,fixed,head', '--seeds', '200'],
 };
 

@@ -144,6 +144,35 @@ describe('fix-1a-correct (the spec\'s 1A-correct)', () => {
   });
 });
 
+describe('head (upstream HEAD: the reservation scheduler)', () => {
+  it('keeps a TE that crashed while Assigned stuck for good, where the PRE826 timer pools it again (edge-01)', () => {
+    const scenario = loadScenario('scenarios/mantis/edge-01-assigned-crash.yaml');
+    const head = simulate(scenario, { variant: 'head' });
+    const merged = simulate(scenario, { variant: 'fix-1a-merged' });
+    // PRE826's assignment timeout returns TE-1 to the pool; HEAD has no such timer.
+    expect(notesOf(merged, 'rc-state', 'TE-1: Assigned(B-1-0) → Pending (assignment timeout')).toHaveLength(1);
+    expect(notesOf(head, 'rc-state', 'TE-1: Assigned(B-1-0) → Pending')).toEqual([]);
+    expect(violation(head, 'executor-returns-to-pool')?.message).toMatch(/TE-1/);
+    expect(violation(merged, 'executor-returns-to-pool')).toBeUndefined();
+  });
+
+  it('routes WorkerLaunched at assignment and places a pending worker at the next 1 s tick, not 60 s later', () => {
+    const run = simulate(loadScenario('scenarios/mantis/report.yaml'), { variant: 'head' });
+    const assigned = firstAtS(run, 'assignment', 'B-1-1 assigned to TE-1');
+    const pooled = notesOf(run, 'pool', 'TE-1 is in the available pool').map((n) => n.atUs / 1e6).find((t) => t > 180);
+    const launched = firstAtS(run, 'job', 'WorkerLaunched: B-1-1 on TE-1');
+    // TE-1 is pooled again at 3m05s; B-1-1, pending since its first NoResourceAvailable, takes it
+    // at the next registry tick (the legacy scheduler waited for its 60 s retry, at 4m01s).
+    expect(assigned).toBeGreaterThan(185);
+    expect(assigned).toBeLessThanOrEqual(186);
+    expect(Number.isInteger(assigned)).toBe(true);
+    expect(pooled).toBeCloseTo(185, 0);
+    expect(pooled).toBeLessThan(assigned as number);
+    expect((launched as number) - (assigned as number)).toBeLessThan(0.1); // before the TE has even replied
+    expect(run.violations).toEqual([]);
+  });
+});
+
 describe('fix-1a as first written', () => {
   it('stays silent even when a registration follows a noticed disconnection: the archived previousWorkerId is lost', () => {
     // Arrange: TE-1 shuts down gracefully (disconnection → archive); a fresh container with the

@@ -5,7 +5,7 @@ import type { ConfigKeySpec, ConfigValue } from '../system-model.js';
  * upstream defaults. The names of CONTRACT §5 first; the rest are the spec's other constants and
  * the model's own knobs (marked "inferred" where the spec gives no number). Not keys, because no
  * modelled path reads them: the TE's heartbeat RPC timeout and registration retries, the RC ask
- * timeout, the HEAD-era scheduler (lease, reservation tick, assignment attempts), the legacy
+ * timeout, the HEAD-era scheduler lease (its 3 assignment attempts are a constant, as upstream), the legacy
  * scheduler's retry cap, the worker init timeout, the archive TTL and the SSE heartbeat.
  */
 export const mantisConfigKeys: readonly ConfigKeySpec[] = [
@@ -15,6 +15,7 @@ export const mantisConfigKeys: readonly ConfigKeySpec[] = [
   { key: 'workerTimeout', kind: 'duration', default: 60_000, min: 1000, meaning: 'T: CHECK_HB period; a worker silent for floor(1.5·T) is failed (mantis.worker.heartbeat.interval.secs; per job: workerTimeout)' },
   { key: 'assignmentTimeout', kind: 'duration', default: 60_000, min: 1, meaning: 'RC assignment timeout: Assigned → Pending if the TE never reports Running (PRE826); inferred: also the submitTask ask timeout (the spec gives that one only for HEAD)' },
   { key: 'schedulerRetryInterval', kind: 'duration', default: 60_000, min: 1, meaning: 'legacy scheduler retry of a pending worker after NoResourceAvailable (mantis.master.scheduler.retry-interval.millis)' },
+  { key: 'reservationTick', kind: 'duration', default: 1000, min: 1, meaning: 'head: the ReservationRegistryActor places pending workers on this tick (RC/ReservationRegistryActor.java:56)' },
   { key: 'refreshInterval', kind: 'duration', default: 1000, min: 1, meaning: 'periodic SendWorkerAssignementsIfChanged (mantis.master.stage.assignment.refresh.interval.ms; its -1 "push on every change" is not modelled)' },
   { key: 'quarantine', kind: 'duration', default: 300_000, min: 0, meaning: 'fix-2: how long a reused TE stays Quarantined before it is pooled (2a: the RC heartbeat timeout)' },
   { key: 'refreshMaxWait', kind: 'duration', default: 30_000, min: 0, meaning: 'smart refresh: pushes wait up to this long while workers are pending (refresh.max.wait.ms)' },
@@ -37,6 +38,7 @@ export interface MantisConfig {
   readonly assignmentTimeout: number;
   readonly schedulerRetryInterval: number;
   readonly refreshInterval: number;
+  readonly reservationTick: number;
   readonly quarantine: number;
   readonly refreshMaxWait: number;
   readonly maxResubmits: number;

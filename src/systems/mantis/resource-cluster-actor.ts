@@ -13,6 +13,8 @@ type RcTimer =
   | { readonly type: 'TaskExecutorAssignmentTimeout'; readonly teId: string }
   | { readonly type: 'ScheduleRetry'; readonly key: string }
   | { readonly type: 'SubmitTimeout'; readonly requestId: number }
+  /** head: AssignmentHandler's next submitTask attempt, `assignmentTimeout` after a failed one. */
+  | { readonly type: 'SubmitRetry'; readonly worker: WorkerId; readonly teId: string; readonly pinnedNode: string | null; readonly attempt: number }
   | { readonly type: 'QuarantineExpired'; readonly teId: string; readonly epoch: number };
 
 export type RcInbox = TeToRc | JobToRc | RcTimer;
@@ -31,6 +33,9 @@ interface PendingSchedule {
   timer: TimerHandle | null;
 }
 
+/** AssignmentHandlerActor's submitTask attempts (hard-coded upstream, props:42). */
+const HEAD_ASSIGNMENT_ATTEMPTS = 3;
+
 /** One WorkerEvent hop: the JobMessageRouter's tell, with a seeded extra delay. */
 export function hopDelayUs(rng: Rng, maxMs: number): number {
   return maxMs <= 0 ? 0 : rng.intInclusive(0, msToUs(maxMs));
@@ -47,7 +52,7 @@ export class ResourceClusterActor implements Actor<RcInbox> {
   private readonly heartbeatTimers = new Map<string, TimerHandle>();
   private readonly assignmentTimers = new Map<string, TimerHandle>();
   private readonly pending = new Map<string, PendingSchedule>();
-  private readonly submits = new Map<number, { worker: WorkerId; teId: string; pinnedNode: string | null; timer: TimerHandle }>();
+  private readonly submits = new Map<number, { worker: WorkerId; teId: string; pinnedNode: string | null; timer: TimerHandle; attempt: number }>();
   private nextRequestId = 1;
   private quarantineEpoch = 0;
   /** Ids seen by this leader incarnation (a first message after a failover = a reconnection). */
@@ -104,6 +109,8 @@ export class ResourceClusterActor implements Actor<RcInbox> {
         return this.attemptSchedule(message.key);
       case 'SubmitTimeout':
         return this.onSubmitTimeout(message.requestId);
+      case 'SubmitRetry':
+        return this.submitTask(message.teId, message.worker, message.pinnedNode, message.attempt);
       case 'QuarantineExpired':
         return this.onQuarantineExpired(message.teId, message.epoch);
     }
@@ -337,7 +344,15 @@ export class ResourceClusterActor implements Actor<RcInbox> {
     const existing = this.pending.get(key);
     if (existing?.timer != null) this.ctx.cancel(existing.timer);
     this.pending.set(key, { worker, pinnedNode, timer: null });
-    this.attemptSchedule(key);
+    // Δ head: the ReservationRegistryActor places pending requests on its 1 s tick.
+    if (this.world.variant.reservationScheduler) (this.pending.get(key) as PendingSchedule).timer = this.ctx.after(this.untilNextTickUs(), { type: 'ScheduleRetry', key });
+    else this.attemptSchedule(key);
+  }
+
+  /** Δ head: µs to the reservation registry's next tick (ticks at multiples of `reservationTick`). */
+  private untilNextTickUs(): number {
+    const tickUs = msToUs(this.world.config.reservationTick);
+    return tickUs - (this.now() % tickUs);
   }
 
   private attemptSchedule(key: string): void {
@@ -346,8 +361,10 @@ export class ResourceClusterActor implements Actor<RcInbox> {
     request.timer = null;
     const teId = this.esm.findBestFitFor(request.pinnedNode);
     if (teId === null) {
-      this.note('scheduler', `no resource for ${workerLabel(request.worker)}${request.pinnedNode !== null ? ` (pinned to ${request.pinnedNode})` : ''}: NoResourceAvailable, retry in ${this.world.config.schedulerRetryInterval / 1000}s`, null, request.worker);
-      request.timer = this.ctx.after(msToUs(this.world.config.schedulerRetryInterval), { type: 'ScheduleRetry', key });
+      const reservation = this.world.variant.reservationScheduler;
+      const retry = reservation ? 'at the next reservation tick' : `retry in ${this.world.config.schedulerRetryInterval / 1000}s`;
+      this.note('scheduler', `no resource for ${workerLabel(request.worker)}${request.pinnedNode !== null ? ` (pinned to ${request.pinnedNode})` : ''}: NoResourceAvailable, ${retry}`, null, request.worker);
+      request.timer = this.ctx.after(reservation ? this.untilNextTickUs() : msToUs(this.world.config.schedulerRetryInterval), { type: 'ScheduleRetry', key });
       return;
     }
     this.pending.delete(key);
@@ -368,16 +385,30 @@ export class ResourceClusterActor implements Actor<RcInbox> {
       return this.requeue(worker, pinnedNode);
     }
     this.esm.tryMarkUnavailable(teId);
-    const old = this.assignmentTimers.get(teId);
-    if (old !== undefined) this.ctx.cancel(old);
-    this.assignmentTimers.set(teId, this.ctx.after(msToUs(this.world.config.assignmentTimeout), { type: 'TaskExecutorAssignmentTimeout', teId }));
     this.note('assignment', `${workerLabel(worker)} assigned to ${teId}`, teId, worker);
+    if (this.world.variant.reservationScheduler) {
+      // Δ head (:572-639): WorkerLaunched at assignment, before the TE has the task; no
+      // Assigned → Pending timer (the AssignmentHandler's attempts are all there is).
+      this.route({ type: 'WorkerLaunched', worker, teId, hostname: state.registration?.hostname ?? teId });
+      this.indexLaunch(teId, worker);
+    } else {
+      const old = this.assignmentTimers.get(teId);
+      if (old !== undefined) this.ctx.cancel(old);
+      this.assignmentTimers.set(teId, this.ctx.after(msToUs(this.world.config.assignmentTimeout), { type: 'TaskExecutorAssignmentTimeout', teId }));
+    }
+    this.submitTask(teId, worker, pinnedNode, 1);
+    this.sync(teId);
+  }
+
+  /** The gateway's submitTask, bounded by `assignmentTimeout` (HEAD: one attempt of up to 3). */
+  private submitTask(teId: string, worker: WorkerId, pinnedNode: string | null, attempt: number): void {
+    const state = this.esm.states.get(teId);
     const requestId = this.nextRequestId++;
     const timer = this.ctx.after(msToUs(this.world.config.assignmentTimeout), { type: 'SubmitTimeout', requestId });
-    this.submits.set(requestId, { worker, teId, pinnedNode, timer });
-    const address = state.registration?.address ?? teId;
+    this.submits.set(requestId, { worker, teId, pinnedNode, timer, attempt });
+    const address = state?.registration?.address ?? teId;
+    if (attempt > 1) this.note('assignment', `submitTask of ${workerLabel(worker)} to ${teId}, attempt ${attempt} of ${HEAD_ASSIGNMENT_ATTEMPTS}`, teId, worker);
     this.ctx.send(this.ctx.sim.ref(address, TE_ACTOR), { type: 'SubmitTask', requestId, worker });
-    this.sync(teId);
   }
 
   private onSubmitTaskReply(requestId: number, error: string | null): void {
@@ -386,22 +417,50 @@ export class ResourceClusterActor implements Actor<RcInbox> {
     this.submits.delete(requestId);
     this.ctx.cancel(submit.timer);
     if (error === null) {
+      if (this.world.variant.reservationScheduler) return; // WorkerLaunched went out at assignment
       const hostname = this.esm.states.get(submit.teId)?.registration?.hostname ?? submit.teId;
       // BUG order: WorkerLaunched after the submit ack (ResourceClusterAwareSchedulerActor :285-313).
       this.route({ type: 'WorkerLaunched', worker: submit.worker, teId: submit.teId, hostname });
       this.indexLaunch(submit.teId, submit.worker);
       return;
     }
-    this.note('scheduler', `${submit.teId} refused ${workerLabel(submit.worker)}: ${error}; retry in ${this.world.config.schedulerRetryInterval / 1000}s`, submit.teId, submit.worker);
-    this.requeue(submit.worker, submit.pinnedNode);
+    this.submitFailed(submit, `${submit.teId} refused ${workerLabel(submit.worker)}: ${error}`);
   }
 
   private onSubmitTimeout(requestId: number): void {
     const submit = this.submits.get(requestId);
     if (submit === undefined) return;
     this.submits.delete(requestId);
-    this.note('scheduler', `submitTask of ${workerLabel(submit.worker)} to ${submit.teId} timed out; retry in ${this.world.config.schedulerRetryInterval / 1000}s`, submit.teId, submit.worker);
-    this.requeue(submit.worker, submit.pinnedNode);
+    this.submitFailed(submit, `submitTask of ${workerLabel(submit.worker)} to ${submit.teId} timed out`);
+  }
+
+  private submitFailed(submit: { worker: WorkerId; teId: string; pinnedNode: string | null; attempt: number }, what: string): void {
+    if (!this.world.variant.reservationScheduler) {
+      this.note('scheduler', `${what}; retry in ${this.world.config.schedulerRetryInterval / 1000}s`, submit.teId, submit.worker);
+      return this.requeue(submit.worker, submit.pinnedNode);
+    }
+    // Δ head (AssignmentHandlerActor :94-231): up to 3 attempts, `assignmentTimeout` apart.
+    if (submit.attempt < HEAD_ASSIGNMENT_ATTEMPTS) {
+      this.note('assignment', `${what}; attempt ${submit.attempt + 1} in ${this.world.config.assignmentTimeout / 1000}s`, submit.teId, submit.worker);
+      this.ctx.after(msToUs(this.world.config.assignmentTimeout), { type: 'SubmitRetry', worker: submit.worker, teId: submit.teId, pinnedNode: submit.pinnedNode, attempt: submit.attempt + 1 });
+      return;
+    }
+    this.failAndTerminate(submit.teId, submit.worker, what);
+  }
+
+  /** Δ head: TaskExecutorAssignmentFailAndTerminate (:641-673): if not Running, fail the launch, unassign and disconnect the TE. */
+  private failAndTerminate(teId: string, worker: WorkerId, what: string): void {
+    const state = this.esm.states.get(teId);
+    if (state === undefined || state.isRunningTask) return;
+    this.note('assignment', `${what}: ${HEAD_ASSIGNMENT_ATTEMPTS} attempts failed; WorkerLaunchFailed(${workerLabel(worker)}), ${teId} unassigned and disconnected`, teId, worker);
+    this.route({ type: 'WorkerLaunchFailed', worker, error: 'assignment failed' });
+    const before = state.availability;
+    try {
+      if (state.onUnassignment()) this.noteTransition(teId, before, state.availability, 'assignment failure', null);
+    } catch (error) {
+      if (!(error instanceof IllegalTaskExecutorTransition)) throw error;
+    }
+    this.disconnect(teId, 'assignment failure');
   }
 
   /**
@@ -441,7 +500,9 @@ export class ResourceClusterActor implements Actor<RcInbox> {
       this.pending.delete(key);
     }
     // The legacy CancelRequestEvent also drops an outstanding submit: no retry, no WorkerLaunched.
-    for (const [requestId, submit] of this.submits) {
+    // Δ head: TerminateWorkerRequest does not reach the AssignmentHandler, whose attempts go on
+    // (edge case 1: a retry may resubmit w to the restarted TE).
+    for (const [requestId, submit] of this.world.variant.reservationScheduler ? [] : this.submits) {
       if (workerKey(submit.worker) !== key) continue;
       this.ctx.cancel(submit.timer);
       this.submits.delete(requestId);

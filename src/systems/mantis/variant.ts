@@ -16,6 +16,12 @@ export interface MantisVariant {
    * that makes a TE poolable, WorkerTerminate(previous identity) first, and pool only on the job's ack.
    */
   readonly terminateBeforePooling: boolean;
+  /**
+   * head (25ff35c2): the reservation scheduler (a 1 s registry tick instead of the legacy 60 s
+   * retry; WorkerLaunched routed at assignment; AssignmentHandler's 3 submitTask attempts, then
+   * WorkerLaunchFailed + unassign + disconnect the TE; no Assigned → Pending timer).
+   */
+  readonly reservationScheduler: boolean;
   /** fix-1b: TaskExecutorReconnected → JobClusterActor(prev.jobCluster) → every non-terminal JobActor of it. */
   readonly jobClusterBroadcast: boolean;
   /** fix-1c: persisted reverse index te → {(job, worker)}; targeted event to each job in it. */
@@ -33,6 +39,7 @@ export const mantisVariants: readonly VariantSpec[] = [
   { id: 'fix-1a', meaning: 'the proposed targeted TaskExecutorReconnectedEvent as first written (eb0e8ad1); all five defects kept, so it does not fix the reported path' },
   { id: 'fix-1a-merged', meaning: 'PR #784 as merged (bcfba90b): heartbeat Running(w)+Available → WorkerTerminate(w, Lost) before pooling, immediate push' },
   { id: 'fix-1a-correct', meaning: "the spec's 1A-correct: any transition that makes a TE poolable first sends WorkerTerminate(its previous worker: Running, Assigned, or remembered across an archive) and pools the TE only when the job acks" },
+  { id: 'head', meaning: 'upstream HEAD (25ff35c2): the merged detection, with the reservation scheduler (1 s tick, WorkerLaunched at assignment, 3 submitTask attempts, no Assigned → Pending timer)' },
   { id: 'fix-1b', meaning: 'job-cluster broadcast: the reconnection goes to every active job of the previous worker\'s cluster' },
   { id: 'fix-1c', meaning: 'reverse lookup: a persisted index te → jobs; a targeted event to each job that believes it has a worker there' },
   { id: 'broadcast', meaning: 'naive broadcast: every TE (re)connection to every active JobActor' },
@@ -45,6 +52,7 @@ const SWITCHES: Readonly<Record<string, Partial<MantisVariant>>> = {
   'fix-1a': { reconnectedEventOnRegistration: true },
   'fix-1a-merged': { heartbeatMismatchDetection: true, immediatePushOnTerminate: true },
   'fix-1a-correct': { terminateBeforePooling: true, immediatePushOnTerminate: true },
+  head: { heartbeatMismatchDetection: true, immediatePushOnTerminate: true, reservationScheduler: true },
   'fix-1b': { jobClusterBroadcast: true },
   'fix-1c': { reverseLookupIndex: true },
   broadcast: { naiveBroadcast: true },
@@ -57,6 +65,7 @@ const NONE: MantisVariant = {
   heartbeatMismatchDetection: false,
   immediatePushOnTerminate: false,
   terminateBeforePooling: false,
+  reservationScheduler: false,
   jobClusterBroadcast: false,
   reverseLookupIndex: false,
   naiveBroadcast: false,
