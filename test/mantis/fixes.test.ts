@@ -137,6 +137,49 @@ describe('fix-1a-correct (the spec\'s 1A-correct)', () => {
     expect(mantis(correct).notificationMessages.byType).toEqual({ WorkerTerminate: 1 });
   });
 
+  it('still names the worker when a TE whose WorkerTerminate was lost is archived and comes back', () => {
+    // Arrange: edge-04 (the event is dropped while the JobClustersManager initialises), then the
+    // operator shuts the stuck TE-1 down (archive) and starts it again.
+    const scenario = parseScenario(
+      [
+        'name: lost-then-archived',
+        'system: mantis',
+        'duration: 12m',
+        'config: { workerTimeout: 120s }',
+        'cluster:',
+        '  executors: 5',
+        '  jobs:',
+        '    - { id: A, stages: [2, 2], placement: [[TE-1, TE-2], [TE-3, TE-4]] }',
+        '    - { id: B, stages: [2], placement: [[TE-5]] }',
+        'timeline:',
+        '  - { at: 2m5s, crash: TE-1 }',
+        '  - { at: 3m, jcm-initializing: 20s }',
+        '  - { at: 3m5s, restart: TE-1 }',
+        '  - { at: 3m40s, shutdown: TE-1 }',
+        '  - { at: 3m45s, restart: TE-1 }',
+        '',
+      ].join('\n'),
+      'lost-then-archived.yaml',
+    );
+    // Act
+    const run = simulate(scenario, { variant: 'fix-1a-correct' });
+    // Assert: the fresh state's return sends WorkerTerminate(A-1-0) again and waits for A's ack.
+    expect(notesOf(run, 'detection', 'TE-1 is poolable after A-1-0')).toHaveLength(2);
+    expect(violation(run, 'no-foreign-read')).toBeUndefined();
+    expect(mantis(run).notificationMessages.byType).toEqual({ WorkerTerminate: 1 }); // the first was dropped
+  });
+
+  it('sends one WorkerTerminate per pooling whatever it is combined with (fix-2: at the quarantine\'s end; head: not twice)', () => {
+    const report = loadScenario('scenarios/mantis/report.yaml');
+    for (const variant of ['fix-1a-correct+fix-2', 'head+fix-1a-correct', 'fix-1a-merged+fix-1a-correct']) {
+      const run = simulate(report, { variant });
+      expect(mantis(run).notificationMessages.byType, variant).toEqual({ WorkerTerminate: 1 });
+      expect(violation(run, 'no-foreign-read'), variant).toBeUndefined();
+    }
+    const quarantined = simulate(report, { variant: 'fix-1a-correct+fix-2' });
+    expect(firstAtS(quarantined, 'detection', 'TE-1 is poolable after A-1-0')).toBeCloseTo(firstAtS(quarantined, 'quarantine', 'TE-1 leaves quarantine') as number, 3);
+  });
+
   it('keeps a TE whose WorkerTerminate was lost out of the pool for good: safe, but a capacity leak (edge-04)', () => {
     const run = simulate(loadScenario('scenarios/mantis/edge-04-lost-notification.yaml'), { variant: 'fix-1a-correct' });
     expect(violation(run, 'no-foreign-read')).toBeUndefined();

@@ -168,7 +168,8 @@ export class ResourceClusterActor implements Actor<RcInbox> {
     const before = state.availability;
     // Δ fix-1a-merged (ii): mismatch detection; (i) previousWorkerId is always null here.
     let previous: WorkerId | null = null;
-    if (this.world.variant.heartbeatMismatchDetection) previous = state.previousWorkerId ?? (state.workerId !== null && report.kind === 'Available' ? state.workerId : null);
+    // Under fix-1a-correct too, `pool` sends the WorkerTerminate (once, with its ack).
+    if (this.world.variant.heartbeatMismatchDetection && !this.world.variant.terminateBeforePooling) previous = state.previousWorkerId ?? (state.workerId !== null && report.kind === 'Available' ? state.workerId : null);
     let changed: boolean;
     try {
       changed = state.onHeartbeat(report, this.now(), this.quarantineOption(teId));
@@ -330,9 +331,10 @@ export class ResourceClusterActor implements Actor<RcInbox> {
   private onQuarantineExpired(teId: string, epoch: number): void {
     const state = this.esm.states.get(teId);
     if (state === undefined) return;
+    const before = state.availability;
     if (state.onQuarantineExpired(epoch)) {
       this.note('quarantine', `${teId} leaves quarantine`, teId);
-      this.markAvailable(teId);
+      this.pool(teId, before);
     }
     this.sync(teId);
   }
@@ -450,8 +452,8 @@ export class ResourceClusterActor implements Actor<RcInbox> {
 
   /** Δ head: TaskExecutorAssignmentFailAndTerminate (:641-673): if not Running, fail the launch, unassign and disconnect the TE. */
   private failAndTerminate(teId: string, worker: WorkerId, what: string): void {
-    const state = this.esm.states.get(teId);
-    if (state === undefined || state.isRunningTask) return;
+    const { state } = this.track(teId); // every handler tracks first (an archived TE gets a fresh entry)
+    if (state.isRunningTask) return this.sync(teId);
     this.note('assignment', `${what}: ${HEAD_ASSIGNMENT_ATTEMPTS} attempts failed; WorkerLaunchFailed(${workerLabel(worker)}), ${teId} unassigned and disconnected`, teId, worker);
     this.route({ type: 'WorkerLaunchFailed', worker, error: 'assignment failed' });
     const before = state.availability;
@@ -533,8 +535,10 @@ export class ResourceClusterActor implements Actor<RcInbox> {
    */
   private pool(teId: string, before: Availability): void {
     if (!this.world.variant.terminateBeforePooling) return this.markAvailable(teId);
-    const previous = before !== null && (before.kind === 'Running' || before.kind === 'Assigned') ? before.worker : (this.lastWorkerByTe.get(teId) ?? null);
-    this.lastWorkerByTe.delete(teId);
+    // The remembered worker is forgotten only on the job's ack: if this WorkerTerminate is lost
+    // and the TE is archived, its return still names the worker.
+    const identity = before !== null && before.kind !== 'Pending' ? before.worker : null;
+    const previous = identity ?? this.lastWorkerByTe.get(teId) ?? null;
     if (previous === null) return this.markAvailable(teId);
     this.route({ type: 'WorkerTerminate', worker: previous, finalState: 'Failed', reason: 'Lost', ackFor: teId });
     this.awaitingAck.set(teId, previous);
@@ -545,6 +549,8 @@ export class ResourceClusterActor implements Actor<RcInbox> {
     const awaited = this.awaitingAck.get(teId);
     if (awaited === undefined || workerKey(awaited) !== workerKey(worker)) return;
     this.awaitingAck.delete(teId);
+    const remembered = this.lastWorkerByTe.get(teId);
+    if (remembered !== undefined && workerKey(remembered) === workerKey(worker)) this.lastWorkerByTe.delete(teId);
     const state = this.esm.states.get(teId);
     // Pooled only if nothing has happened to the TE meanwhile (still available, not re-assigned).
     if (state !== undefined && state.isAvailable) {
