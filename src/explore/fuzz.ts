@@ -159,11 +159,15 @@ async function shrinkFindings(
   log: (line: string) => void,
   interrupted: (() => boolean) | undefined,
 ): Promise<void> {
-  // One shrink per invariant (its first repro): the others are usually the same bug.
-  const firsts = new Map<string, Finding>();
-  for (const f of findings) if (f.repro !== null && !firsts.has(f.invariant)) firsts.set(f.invariant, f);
+  // Every repro written gets its minimal version, the first of each invariant queued first (a
+  // Ctrl-C then keeps the most telling ones); --max-repros bounds how many there are.
+  const withRepro = findings.filter((f) => f.repro !== null);
+  const firstOf = new Map<string, Finding>();
+  for (const f of withRepro) if (!firstOf.has(f.invariant)) firstOf.set(f.invariant, f);
+  const firsts = new Set(firstOf.values());
+  const queue = [...firsts, ...withRepro.filter((f) => !firsts.has(f))];
   await Promise.all(
-    [...firsts.values()].map(async (finding) => {
+    queue.map(async (finding) => {
       const file = finding.repro as string;
       if (interrupted?.() === true) return;
       const reply = await executor.run({ kind: 'shrink', request: { file, text: readFileSync(file, 'utf8'), invariant: finding.invariant, variant } });

@@ -38,7 +38,8 @@ export function renderFuzzReport(report: FuzzReport, c: ChalkInstance, options: 
     if (options.verbose === true) {
       out.push(c.bold('every finding, in seed order:'));
       for (const f of report.findings) {
-        out.push(`  seed ${String(f.seed).padEnd(8)} ${f.invariant.padEnd(28)} t=${formatSimTime(msToUs(f.atMs)).padEnd(10)} ${f.repro ?? c.dim('(no repro: --max-repros reached)')}`);
+        const files = f.repro === null ? c.dim('(no repro: --max-repros reached)') : `${f.repro}${f.shrunk ? `  shrunk ${f.shrunk}` : ''}`;
+        out.push(`  seed ${String(f.seed).padEnd(8)} ${f.invariant.padEnd(28)} t=${formatSimTime(msToUs(f.atMs)).padEnd(10)} ${files}`);
       }
     }
     const where = merged ? 'written by the shards' : 'written';

@@ -71,6 +71,21 @@ describe('clustersim fuzz / shrink / merge / compare (CLI)', () => {
     expect(text).not.toMatch(/repro files? written;/);
   });
 
+  it('should write a shrunk copy of every repro it writes, not only the first of each invariant', () => {
+    // Act
+    const out = join(dir, 'every');
+    const fuzz = cli('fuzz', 'scenarios/ava/fuzz.yaml', '--variant', 'pre', '--seeds', '12', '--workers', '2', '--max-repros', '4', '--out', out, '--json');
+    // Assert
+    const report = JSON.parse(fuzz.stdout) as { findings: { invariant: string; repro: string | null; shrunk?: string | null }[] };
+    const withRepro = report.findings.filter((f) => f.repro !== null);
+    expect(withRepro.length).toBe(4);
+    expect(new Set(withRepro.map((f) => f.invariant)).size).toBeLessThan(4); // some invariant has two repros
+    for (const f of withRepro) {
+      expect(f.shrunk).toBe((f.repro as string).replace(/\.yaml$/, '.min.yaml'));
+      expect(existsSync(f.shrunk as string)).toBe(true);
+    }
+  });
+
   it('should list every finding with fuzz --verbose, and every model metric with compare --verbose', () => {
     // Act
     const fuzz = cli('fuzz', 'scenarios/ava/fuzz.yaml', '--variant', 'pre', '--seeds', '8', '--workers', '1', '--no-shrink', '--max-repros', '1', '--out', join(dir, 'v'), '--verbose', '--no-progress');
