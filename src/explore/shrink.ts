@@ -16,6 +16,8 @@ export interface ShrinkOptions {
   /** @defaultValue the scenario's variant */
   readonly variant?: string;
   readonly set?: Readonly<Record<string, string>>;
+  /** Runs the scenario at this seed (its faults drawn from it), as `run --seed` does. @defaultValue the scenario's seed */
+  readonly seed?: number;
   /** Runs allowed in all (each a simulation). @defaultValue 4000 */
   readonly runsMax?: number;
 }
@@ -64,7 +66,7 @@ export function shrinkScenario(input: Scenario, options: ShrinkOptions = {}): Sh
   const variant = options.variant ?? input.variant ?? model.defaultVariant;
   const set = options.set ?? {};
   // Faults (if any) become explicit steps: shrinking works on a fixed, concrete timeline.
-  const basePlan = compilePlan(input, { variant, set });
+  const basePlan = compilePlan(input, { variant, set, ...(options.seed !== undefined ? { seed: options.seed } : {}) });
   const base = planToScenario(basePlan, {});
   const firstRun = runPlan(compilePlan(base, { variant, set }));
   const violated = firstRun.violations.map((v) => v.invariant);

@@ -44,6 +44,20 @@ describe('clustersim fuzz / shrink / merge / compare (CLI)', () => {
     expect((JSON.parse(rerun.stdout) as { violations: { invariant: string }[] }).violations.map((v) => v.invariant)).toContain(first?.invariant);
   });
 
+  it('should shrink a fuzz finding straight from the fuzz scenario with --seed', () => {
+    // Act: fuzz's first ava finding under pre is seed 3 (live-owner); shrink the fuzz file at it.
+    const out = join(dir, 'seed3.min.yaml');
+    const shrink = cli('shrink', 'scenarios/ava/fuzz.yaml', '--seed', '3', '--variant', 'pre', '--invariant', 'live-owner', '--out', out, '--json');
+    // Assert
+    expect(shrink.status).toBe(0);
+    expect(JSON.parse(shrink.stdout)).toMatchObject({ status: 'shrunk', invariant: 'live-owner', variant: 'pre' });
+    const shrunk = parseScenario(readFileSync(out, 'utf8'), out);
+    expect(shrunk.seed).toBe(3);
+    expect(shrunk.faults).toBeUndefined();
+    const rerun = cli('run', out, '--json');
+    expect((JSON.parse(rerun.stdout) as { violations: { invariant: string }[] }).violations.map((v) => v.invariant)).toContain('live-owner');
+  });
+
   it('should exit 1 from shrink on a scenario that does not fail, and 2 on bad input', () => {
     expect(cli('shrink', 'scenarios/ava/fuzz.yaml', '--variant', 'fixed', '--invariant', 'approved-only').status).toBe(1);
     expect(cli('fuzz', 'scenarios/ava/fuzz.yaml', '--shard', '4/3').status).toBe(2);

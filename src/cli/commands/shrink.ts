@@ -8,10 +8,11 @@ import { compilePlan, parseSetFlags } from '../../scenario/compile.js';
 import { loadScenario, parseScenario } from '../../scenario/load.js';
 import { TRACE_CAPTURE_LIMIT, writeTraceFile } from '../trace-file.js';
 import { UsageError } from '../errors.js';
-import { chalkFor, parseInvariantIds, setOption } from '../options.js';
+import { chalkFor, parseInvariantIds, parseSeedFlag, setOption } from '../options.js';
 
 interface ShrinkFlags {
   readonly invariant?: string;
+  readonly seed?: string;
   readonly variant?: string;
   readonly set: string[];
   readonly out?: string;
@@ -28,6 +29,7 @@ export function register(program: Command): void {
     .description('minimises a failing scenario, keeping the same violated invariant (exit 0: shrunk, 1: it did not fail)')
     .argument('<repro>', 'a failing scenario file (a repro from fuzz, or any scenario)')
     .option('--invariant <id>', "invariant to keep violated (default: the first in the file's expect, else the first violated)")
+    .option('--seed <n>', "seed to run it at, its faults drawn from it (default: the file's): shrink a fuzz finding straight from the fuzz scenario")
     .option('--variant <name>', "variant to run (default: the file's)")
     .addOption(setOption())
     .option('--out <file>', 'where to write the result (default: <repro>.min.yaml beside it)')
@@ -53,6 +55,7 @@ function shrinkCommand(file: string, flags: ShrinkFlags): void {
   const scenario = loadScenario(file);
   const set = parseSetFlags(flags.set);
   const runsMax = parseCount('--runs-max', flags.runsMax, 1);
+  const seed = parseSeedFlag(flags.seed);
   if (flags.invariant !== undefined && parseInvariantIds('--invariant', scenario.system, flags.invariant).length !== 1) {
     throw new UsageError(`--invariant: one invariant id, not a list ('${flags.invariant}')`);
   }
@@ -63,6 +66,7 @@ function shrinkCommand(file: string, flags: ShrinkFlags): void {
   const result = shrinkScenario(scenario, {
     ...(flags.invariant !== undefined ? { invariant: flags.invariant } : {}),
     ...(flags.variant !== undefined ? { variant: flags.variant } : {}),
+    ...(seed !== undefined ? { seed } : {}),
     set,
     runsMax,
   });
