@@ -118,6 +118,12 @@ describe('clustersim fuzz / shrink / merge / compare (CLI)', () => {
     expect(compare.stdout).toMatch(/^ {2}tickBodies +\d+ +\d+$/m);
   });
 
+  it('should take compare\'s variants from --variant as well as --variants', () => {
+    const both = cli('compare', 'scenarios/ava/fuzz.yaml', '--variants', 'pre', '--variant', 'head', '--seeds', '2', '--workers', '1', '--json');
+    expect(both.status).toBe(0);
+    expect(Object.keys((JSON.parse(both.stdout) as { variants: Record<string, unknown> }).variants)).toEqual(['pre', 'head']);
+  });
+
   it('should print identical columns when compare runs a variant against itself', () => {
     // Act
     const compare = cli('compare', 'scenarios/ava/fuzz.yaml', '--variants', 'pre,pre', '--seeds', '6', '--workers', '2', '--json');

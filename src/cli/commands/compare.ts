@@ -10,10 +10,11 @@ import { compilePlan, parseSetFlags } from '../../scenario/compile.js';
 import { loadScenario } from '../../scenario/load.js';
 import { systemById } from '../../systems/registry.js';
 import { UsageError } from '../errors.js';
-import { chalkFor, setOption } from '../options.js';
+import { chalkFor, collect, setOption } from '../options.js';
 
 interface CompareFlags {
   readonly variants?: string;
+  readonly variant?: string[];
   readonly seeds: string;
   readonly fromSeed: string;
   readonly workers?: string;
@@ -31,6 +32,7 @@ export function register(program: Command): void {
     .description('the same seeds under each variant: a table of outcomes and costs (exit 0)')
     .argument('<scenario>', 'scenario file (YAML)')
     .option('--variants <a,b,c>', 'variants to compare, comma-separated (default: every base variant of the system)')
+    .option('--variant <name>', 'a variant to compare (repeatable; added to --variants)', collect)
     .option('--seeds <n>', 'seeds per variant', '100')
     .option('--from-seed <s>', 'first seed', '1')
     .option('--workers <n>', 'worker threads (default: cores); results are the same for any number')
@@ -57,7 +59,9 @@ async function compareCommand(file: string, flags: CompareFlags): Promise<void> 
   const fromSeed = parseCount('--from-seed', flags.fromSeed, 0);
   const workers = flags.workers === undefined ? availableParallelism() : parseCount('--workers', flags.workers, 1);
   const model = systemById(scenario.system);
-  const variants = flags.variants === undefined ? model.variants.map((v) => v.id) : flags.variants.split(',').map((v) => v.trim()).filter((v) => v !== '');
+  const listed = [...(flags.variants?.split(',') ?? []), ...(flags.variant ?? [])].map((v) => v.trim()).filter((v) => v !== '');
+  const named = flags.variants !== undefined || flags.variant !== undefined;
+  const variants = named ? listed : model.variants.map((v) => v.id);
   if (variants.length === 0) throw new UsageError('--variants: name at least one variant, e.g. --variants as-is,fix-1a-merged');
   // Every variant and --set checked before any run (ScenarioError → exit 2).
   for (const variant of variants) compilePlan(scenario, { variant, seed: fromSeed, set });
