@@ -528,7 +528,8 @@ export class ResourceClusterActor implements Actor<RcInbox> {
 
   /**
    * A transition made `teId` poolable. Δ fix-1a-correct: if it had a previous identity w (the
-   * state before, Running(w) or Assigned(w), or the last worker it had before an archive),
+   * state before, Running(w), Assigned(w) or a fix-2 Quarantined(w), or else the last worker it
+   * had, remembered across an archive),
    * WorkerTerminate(w, Failed, Lost) goes first, and the TE joins the pool only on the job's ack
    * (edge case 3: pooled in the same turn, S1 would be a race). The job applies it only if w is
    * current and not terminal, so a normal completion costs one message and the ack's delay.
