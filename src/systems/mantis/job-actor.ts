@@ -1,4 +1,4 @@
-import type { Actor, ActorContext, ActorRef, Envelope } from '../../engine/index.js';
+import type { Actor, ActorContext, ActorRef } from '../../engine/index.js';
 import { msToUs } from '../../engine/index.js';
 import type { JobSpec } from './cluster.js';
 import { missedHeartbeatToleranceMs, RESUBMIT_DELAYS_MS, RESUBMIT_WINDOW_MS } from './config.js';
@@ -58,8 +58,8 @@ export class JobActor implements Actor<JobInbox> {
     else this.initializeRunningWorkers();
   }
 
-  onMessage(message: JobInbox, envelope: Readonly<Envelope>): void {
-    this.handle(message, envelope);
+  onMessage(message: JobInbox): void {
+    this.handle(message);
     // Δ fix-1a-correct: the RC holds the TE out of the pool until the job has applied (or, being
     // terminal, dropped) this WorkerTerminate [inferred: the spec asks for an ack, not its form].
     if (message.type === 'WorkerTerminate' && message.ackFor !== undefined) {
@@ -67,7 +67,7 @@ export class JobActor implements Actor<JobInbox> {
     }
   }
 
-  private handle(message: JobInbox, _envelope: Readonly<Envelope>): void {
+  private handle(message: JobInbox): void {
     if (this.meta.state === 'Failed') return; // terminating/terminal jobs drop events (JobActor.java:496,613)
     switch (message.type) {
       case 'CheckHeartBeat':
