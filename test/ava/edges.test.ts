@@ -121,3 +121,20 @@ describe('ava: I6 (live-owner) covers every task in the aggregator\'s memory', (
     expect(liveOwner?.message).toMatch(/task T1 has been assigned to operator 0xA1, which is not live/);
   });
 });
+
+describe('ava: E12 a SIGTERM (deploy) of the aggregator', () => {
+  it('makes a handler that ticks before the exit return nil: the FIXED-era operator reads EOF and never dials again', () => {
+    // Act
+    const fixed = runAva('e12-sigterm.yaml', 'fixed');
+    const head = runAva('e12-sigterm.yaml', 'head');
+    // Assert
+    const dials = (run: ReturnType<typeof runAva>): number[] => run.notes.filter((n) => n.category === 'operator' && n.text.includes('dials SyncMessages')).map((n) => n.atUs / 1e6);
+    expect(fixed.notes.some((n) => n.text.includes('handler c1 of operator 0xA1 exits (returns nil): aggregator shutting down'))).toBe(true);
+    expect(fixed.notes.some((n) => n.text.includes('got io.EOF: its stream goroutine returns and never reconnects'))).toBe(true);
+    expect(dials(fixed)).toEqual([0]);
+    expect(monitorSendsOn(fixed, 'c2', 'T2')).toEqual([]);
+    // HEAD: no tick in the window; the exit resets the socket and A comes back for both tasks.
+    expect(dials(head)).toEqual([0, 125]);
+    expect(monitorSendsOn(head, 'c2', 'T2')).toHaveLength(1);
+  });
+});

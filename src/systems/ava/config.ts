@@ -18,6 +18,7 @@ export const avaConfigKeys: readonly ConfigKeySpec[] = [
     min: 0,
     meaning: 'model knob, not upstream: every this often each operator process fires its local checks (NotifyTriggers); 0 = only on a fire-trigger step',
   },
+  { key: 'shutdownWindow', kind: 'duration', default: 1000, min: 0, meaning: 'inferred: after SIGTERM (engine.Stop() sets shutdown), how long until the process has closed the DB and exited; a handler ticking inside returns nil (E12)' },
   { key: 'reconnectCooldown', kind: 'duration', default: 0, min: 0, meaning: 'aggregator rejects a connect within this time of the last accepted one (HEAD 5s, ResourceExhausted)' },
   { key: 'tickerCtx', kind: 'boolean', default: true, meaning: 'BUG1: a connect cancels the previous ticker of the address; false = PRE (zombie tickers)' },
   { key: 'clockReset', kind: 'boolean', default: true, meaning: 'BUG2: every reconnect resets TaskID; false = PRE (only a higher MonotonicClock resets it)' },
@@ -86,6 +87,7 @@ export interface AvaConfig {
   readonly notificationTimeoutMs: number;
   readonly operatorRetryDelayMs: number;
   readonly reconnectCooldownMs: number;
+  readonly shutdownWindowMs: number;
   readonly triggerIntervalMs: number;
   readonly tickerCtx: boolean;
   readonly clockReset: boolean;
@@ -122,6 +124,7 @@ export function resolveAvaConfig(raw: Readonly<Record<string, ConfigValue>>): Av
     notificationTimeoutMs: num('notificationTimeout'),
     operatorRetryDelayMs: num('operatorRetryDelay'),
     reconnectCooldownMs: num('reconnectCooldown'),
+    shutdownWindowMs: num('shutdownWindow'),
     triggerIntervalMs: num('triggerInterval'),
     tickerCtx: bool('tickerCtx'),
     clockReset: bool('clockReset'),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseDuration } from '../../scenario/duration.js';
 import { durationSchema } from '../../scenario/schema.js';
 import type { Simulation } from '../../engine/index.js';
+import { msToUs } from '../../engine/index.js';
 import type { ActionSpec, FaultKind, GenericActionName, PlanStep, SystemInstance, SystemModel, SystemSetup } from '../system-model.js';
 import type { AvaCluster } from './cluster.js';
 import { avaClusterSchema, findOperator, triggerSchema } from './cluster.js';
@@ -32,6 +33,12 @@ const avaActions: readonly ActionSpec[] = [
     meaning: "the task's trigger condition occurs: every running process with a local check for it fires (once per scheduled job) and calls NotifyTriggers, which marks the task synced for its address and reloads it from the DB if it is not in memory",
     schema: taskId,
     example: 'fire-trigger: T1',
+  },
+  {
+    name: 'sigterm',
+    meaning: 'SIGTERM to the aggregator (a deploy): engine.Stop() sets shutdown, a handler that ticks before the process exits (shutdownWindow later) returns nil, so its operator reads EOF; then the process exits like a crash (start it again with restart: aggregator)',
+    schema: z.literal('aggregator'),
+    example: 'sigterm: aggregator',
   },
   {
     name: 'stall',
@@ -97,6 +104,15 @@ function buildAva(sim: Simulation, setup: SystemSetup<AvaCluster>): SystemInstan
     const spec = findOperator(cluster, name);
     return spec === undefined ? undefined : sim.instance<OperatorProcess>(sim.ref(spec.node, WORKER_ACTOR));
   };
+  /** The aggregator process ends (crash, restart, or the end of a SIGTERM): every socket is reset. */
+  const aggregatorGoesDown = (): void => {
+    world.onAggregatorDown();
+    // The operators' sockets are reset: each sees an error and retries later.
+    for (const op of world.operators.values()) {
+      const streamId = op.currentStream();
+      if (streamId !== null && sim.isUp(op.spec.node) && sim.streamState(streamId) === 'up') op.transportLost(streamId);
+    }
+  };
   /** srv.Context().Done() fires only when lazy detection is switched off. */
   const peerGone = (streamId: number): void => {
     if (config.lazyDisconnectDetection || !sim.isUp('aggregator')) return;
@@ -143,6 +159,21 @@ function buildAva(sim: Simulation, setup: SystemSetup<AvaCluster>): SystemInstan
           if (fired === 0) sim.note('operator', 'scenario', `trigger of ${String(args)} fired, but no process monitors it`, { task: String(args) });
           return;
         }
+        case 'sigterm': {
+          // E12 (Aggregator.Start L295-302 @fix): Stop() only sets shutdown; the DB closes and the
+          // process exits shortly after.
+          const e = engine();
+          if (e === undefined || e.shutdown) return sim.note('aggregator', 'scenario', 'sigterm ignored: the aggregator is down or already stopping', {});
+          e.shutdown = true;
+          sim.note('aggregator', 'scenario', `SIGTERM: engine.Stop() (shutdown set); the process exits in ${config.shutdownWindowMs}ms`, {});
+          const incarnation = sim.incarnationOf('aggregator');
+          sim.at(sim.now() + msToUs(config.shutdownWindowMs), () => {
+            if (!sim.isUp('aggregator') || sim.incarnationOf('aggregator') !== incarnation) return;
+            aggregatorGoesDown();
+            sim.crash('aggregator');
+          });
+          return;
+        }
         case 'create-task':
         case 'cancel-task':
         case 'delete-task': {
@@ -158,13 +189,7 @@ function buildAva(sim: Simulation, setup: SystemSetup<AvaCluster>): SystemInstan
     beforeGeneric(action: GenericActionName, node: string) {
       if (action !== 'crash' && action !== 'restart') return;
       if (node === 'aggregator') {
-        if (!sim.isUp('aggregator')) return;
-        world.onAggregatorDown();
-        // The operators' sockets are reset: each sees an error and retries later.
-        for (const op of world.operators.values()) {
-          const streamId = op.currentStream();
-          if (streamId !== null && sim.isUp(op.spec.node) && sim.streamState(streamId) === 'up') op.transportLost(streamId);
-        }
+        if (sim.isUp('aggregator')) aggregatorGoesDown();
         return;
       }
       if (!sim.isUp(node)) return;
