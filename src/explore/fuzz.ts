@@ -106,8 +106,10 @@ export async function fuzzCampaign(options: FuzzOptions): Promise<FuzzReport> {
     });
     progress.stop();
     const seedsWallS = (Date.now() - startedMs) / 1000;
+    let stopped = drive.stopped;
     if (options.shrink && options.outDir !== null && options.interrupted?.() !== true) {
-      await shrinkFindings(executor, findings, variant, options.outDir, log, options.interrupted);
+      const complete = await shrinkFindings(executor, findings, variant, options.outDir, log, options.interrupted);
+      if (!complete && stopped === null) stopped = 'interrupted';
     }
     const wallS = (Date.now() - startedMs) / 1000;
     return {
@@ -124,7 +126,7 @@ export async function fuzzCampaign(options: FuzzOptions): Promise<FuzzReport> {
       seedsPerSecond: round2(seedsWallS > 0 ? drive.done / seedsWallS : 0),
       wallS: round2(wallS),
       workers: executor.workers,
-      stopped: drive.stopped,
+      stopped,
       findings,
       byInvariant: countByInvariant(findings),
       errors,
@@ -158,30 +160,42 @@ async function shrinkFindings(
   outDir: string,
   log: (line: string) => void,
   interrupted: (() => boolean) | undefined,
-): Promise<void> {
-  // Every repro written gets its minimal version, the first of each invariant queued first (a
-  // Ctrl-C then keeps the most telling ones); --max-repros bounds how many there are.
+): Promise<boolean> {
+  // Every repro written gets its minimal version, the first of each invariant queued first;
+  // --max-repros bounds how many there are. One lane per worker takes the next finding only
+  // while no Ctrl-C came, so a Ctrl-C keeps the shrinks done (the first ones) and skips the rest.
+  // Returns false when a Ctrl-C cut the queue short.
   const withRepro = findings.filter((f) => f.repro !== null);
   const firstOf = new Map<string, Finding>();
   for (const f of withRepro) if (!firstOf.has(f.invariant)) firstOf.set(f.invariant, f);
   const firsts = new Set(firstOf.values());
   const queue = [...firsts, ...withRepro.filter((f) => !firsts.has(f))];
-  await Promise.all(
-    queue.map(async (finding) => {
-      const file = finding.repro as string;
-      if (interrupted?.() === true) return;
-      const reply = await executor.run({ kind: 'shrink', request: { file, text: readFileSync(file, 'utf8'), invariant: finding.invariant, variant } });
-      if (reply.kind !== 'shrink') throw new Error(`worker answered a shrink task with ${reply.kind}`);
-      if (!reply.reply.ok) {
-        finding.shrunk = null;
-        log(`shrink ${basename(file)}: ${reply.reply.why}`);
+  const shrinkOne = async (finding: Finding): Promise<void> => {
+    const file = finding.repro as string;
+    const reply = await executor.run({ kind: 'shrink', request: { file, text: readFileSync(file, 'utf8'), invariant: finding.invariant, variant } });
+    if (reply.kind !== 'shrink') throw new Error(`worker answered a shrink task with ${reply.kind}`);
+    if (!reply.reply.ok) {
+      finding.shrunk = null;
+      log(`shrink ${basename(file)}: ${reply.reply.why}`);
+      return;
+    }
+    const shrunkPath = file.replace(/\.yaml$/, '.min.yaml');
+    writeFileAtomic(shrunkPath, reply.reply.yaml);
+    finding.shrunk = shrunkPath;
+    const { before, after } = reply.reply;
+    log(`shrunk ${basename(file)}: ${before.steps} → ${after.steps} steps in ${(reply.reply.wallMs / 1000).toFixed(1)}s → ${shrunkPath}`);
+  };
+  let next = 0;
+  let cut = false;
+  const lane = async (): Promise<void> => {
+    while (next < queue.length) {
+      if (interrupted?.() === true) {
+        cut = true;
         return;
       }
-      const shrunkPath = file.replace(/\.yaml$/, '.min.yaml');
-      writeFileAtomic(shrunkPath, reply.reply.yaml);
-      finding.shrunk = shrunkPath;
-      const { before, after } = reply.reply;
-      log(`shrunk ${basename(file)}: ${before.steps} → ${after.steps} steps in ${(reply.reply.wallMs / 1000).toFixed(1)}s → ${shrunkPath}`);
-    }),
-  );
+      await shrinkOne(queue[next++] as Finding);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(executor.workers, queue.length)) }, () => lane()));
+  return !cut;
 }

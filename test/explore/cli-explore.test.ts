@@ -161,4 +161,33 @@ describe('clustersim fuzz / shrink / merge / compare (CLI)', () => {
     expect(readdirSync(out).some((f) => f.endsWith('.tmp'))).toBe(false);
     expect(existsSync(out)).toBe(true);
   });
+
+  it('should stop shrinking on Ctrl-C, keeping the shrinks already written', async () => {
+    // Arrange: a campaign with many repros to shrink, one lane (one worker).
+    const out = join(dir, 'sigint-shrink');
+    const child = spawn(process.execPath, ['bin/clustersim.js', 'fuzz', 'scenarios/mantis/fuzz.yaml', '--seeds', '300', '--workers', '1', '--max-repros', '30', '--out', out], {
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    // Act: interrupt once the first shrink is reported.
+    const status = await new Promise<number | null>((resolve) => {
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        if (stderr.includes('shrunk ') && !child.killed) child.kill('SIGINT');
+      });
+      child.on('exit', (code) => resolve(code));
+    });
+    // Assert: some but not all repros have their shrunk copy, and the summary says why.
+    expect(status).toBe(1);
+    expect(stdout).toMatch(/stopped early: interrupted/);
+    const files = readdirSync(out);
+    const repros = files.filter((f) => f.endsWith('.yaml') && !f.endsWith('.min.yaml'));
+    const shrunk = files.filter((f) => f.endsWith('.min.yaml'));
+    expect(repros.length).toBeGreaterThan(5);
+    expect(shrunk.length).toBeGreaterThan(0);
+    expect(shrunk.length).toBeLessThan(repros.length);
+    expect(files.some((f) => f.endsWith('.tmp'))).toBe(false);
+  });
 });
