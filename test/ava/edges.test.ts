@@ -131,6 +131,7 @@ describe('ava: E12 a SIGTERM (deploy) of the aggregator', () => {
     const dials = (run: ReturnType<typeof runAva>): number[] => run.notes.filter((n) => n.category === 'operator' && n.text.includes('dials SyncMessages')).map((n) => n.atUs / 1e6);
     expect(fixed.notes.some((n) => n.text.includes('handler c1 of operator 0xA1 exits (returns nil): aggregator shutting down'))).toBe(true);
     expect(fixed.notes.some((n) => n.text.includes('got io.EOF: its stream goroutine returns and never reconnects'))).toBe(true);
+    expect(fixed.notes.find((n) => n.text.startsWith('SIGTERM: the DB is closed and the process exits'))?.atUs).toBe(65_000_000);
     expect(dials(fixed)).toEqual([0]);
     expect(monitorSendsOn(fixed, 'c2', 'T2')).toEqual([]);
     // HEAD: no tick in the window; the exit resets the socket and A comes back for both tasks.

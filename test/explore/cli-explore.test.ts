@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseScenario } from '../../src/scenario/load.js';
 
@@ -56,6 +56,12 @@ describe('clustersim fuzz / shrink / merge / compare (CLI)', () => {
     expect(shrunk.faults).toBeUndefined();
     const rerun = cli('run', out, '--json');
     expect((JSON.parse(rerun.stdout) as { violations: { invariant: string }[] }).violations.map((v) => v.invariant)).toContain('live-owner');
+    // Without --out it goes where fuzz puts findings, not beside the scenario.
+    const cwd = join(dir, 'shrink-cwd');
+    mkdirSync(cwd);
+    const byDefault = spawnSync(process.execPath, [resolve('bin/clustersim.js'), 'shrink', resolve('scenarios/ava/fuzz.yaml'), '--seed', '3', '--variant', 'pre', '--invariant', 'live-owner', '--quiet'], { cwd, encoding: 'utf8' });
+    expect(byDefault.stdout.trim()).toBe(join('clustersim-findings', 'ava-fuzz-seed3.min.yaml'));
+    expect(existsSync(join(cwd, 'clustersim-findings', 'ava-fuzz-seed3.min.yaml'))).toBe(true);
   });
 
   it('should exit 1 from shrink on a scenario that does not fail, and 2 on bad input', () => {

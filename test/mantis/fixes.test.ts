@@ -169,15 +169,19 @@ describe('fix-1a-correct (the spec\'s 1A-correct)', () => {
     expect(mantis(run).notificationMessages.byType).toEqual({ WorkerTerminate: 1 }); // the first was dropped
   });
 
-  it('sends one WorkerTerminate per pooling whatever it is combined with (fix-2: at the quarantine\'s end; head: not twice)', () => {
+  it('sends one WorkerTerminate whatever it is combined with, at once even when fix-2 quarantines the TE', () => {
     const report = loadScenario('scenarios/mantis/report.yaml');
-    for (const variant of ['fix-1a-correct+fix-2', 'head+fix-1a-correct', 'fix-1a-merged+fix-1a-correct']) {
+    for (const variant of ['fix-1a-correct+fix-2', 'head+fix-1a-correct', 'fix-1a-merged+fix-1a-correct', 'fix-1a-merged+fix-1a-correct+fix-2', 'head+fix-1a-correct+fix-2']) {
       const run = simulate(report, { variant });
       expect(mantis(run).notificationMessages.byType, variant).toEqual({ WorkerTerminate: 1 });
-      expect(violation(run, 'no-foreign-read'), variant).toBeUndefined();
+      expect(run.violations, variant).toEqual([]);
     }
+    // With fix-2 the job hears at TE-1's return (3m05s) and the TE is pooled when the quarantine ends.
     const quarantined = simulate(report, { variant: 'fix-1a-correct+fix-2' });
-    expect(firstAtS(quarantined, 'detection', 'TE-1 is poolable after A-1-0')).toBeCloseTo(firstAtS(quarantined, 'quarantine', 'TE-1 leaves quarantine') as number, 3);
+    expect(firstAtS(quarantined, 'detection', 'TE-1 is poolable after A-1-0')).toBeCloseTo(185, 0);
+    const left = firstAtS(quarantined, 'quarantine', 'TE-1 leaves quarantine') as number;
+    expect(left).toBeCloseTo(485, 0);
+    expect(notesOf(quarantined, 'pool', 'TE-1 is in the available pool').map((n) => n.atUs / 1e6).filter((t) => t > 60)).toEqual([left]);
   });
 
   it('keeps a TE whose WorkerTerminate was lost out of the pool for good: safe, but a capacity leak (edge-04)', () => {
@@ -197,6 +201,34 @@ describe('head (upstream HEAD: the reservation scheduler)', () => {
     expect(notesOf(head, 'rc-state', 'TE-1: Assigned(B-1-0) → Pending')).toEqual([]);
     expect(violation(head, 'executor-returns-to-pool')?.message).toMatch(/TE-1/);
     expect(violation(merged, 'executor-returns-to-pool')).toBeUndefined();
+  });
+
+  it('fails the launch after 3 submitTask attempts, even once the TE has been archived meanwhile', () => {
+    // Arrange: TE-1 is cut off right after it registered; A-1-0, pinned to it, is assigned at the
+    // 2s tick; the RC archives TE-1 at ~20s (heartbeat timeout 20s) while the attempts go on.
+    const scenario = parseScenario(
+      [
+        'name: head-fail-archived',
+        'system: mantis',
+        'duration: 2m',
+        'config: { assignmentTimeout: 10s, rcHeartbeatTimeout: 20s }',
+        'cluster:',
+        '  executors: 2',
+        '  jobs:',
+        '    - { id: A, stages: [1], placement: [[TE-1]] }',
+        'timeline:',
+        '  - { at: 500ms, partition: [TE-1] }',
+        '',
+      ].join('\n'),
+      'head-fail-archived.yaml',
+    );
+    // Act
+    const run = simulate(scenario, { variant: 'head' });
+    // Assert: attempts at 2s, 22s, 42s, each timing out after 10s; then the job hears at once.
+    expect(firstAtS(run, 'disconnection', 'TE-1 disconnected')).toBeLessThan(22);
+    expect(firstAtS(run, 'assignment', '3 attempts failed; WorkerLaunchFailed(A-1-0)')).toBeCloseTo(52, 0);
+    expect(firstAtS(run, 'job', 'WorkerLaunchFailed: A-1-0 Failed')).toBeCloseTo(52, 1);
+    expect(firstAtS(run, 'assignment', "A-1-0' assigned to TE-2")).toBeCloseTo(53, 0);
   });
 
   it('routes WorkerLaunched at assignment and places a pending worker at the next 1 s tick, not 60 s later', () => {

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { checkOutputFile, writeFileAtomic } from '../../report/write-file.js';
 import { parseCount } from '../../explore/duration.js';
@@ -32,7 +33,7 @@ export function register(program: Command): void {
     .option('--seed <n>', "seed to run it at, its faults drawn from it (default: the file's): shrink a fuzz finding straight from the fuzz scenario")
     .option('--variant <name>', "variant to run (default: the file's)")
     .addOption(setOption())
-    .option('--out <file>', 'where to write the result (default: <repro>.min.yaml beside it)')
+    .option('--out <file>', 'where to write the result (default: <repro>.min.yaml beside it; with --seed, clustersim-findings/<name>-seed<N>.min.yaml)')
     .option('--trace <file>', 'also write a Perfetto / Chrome trace of the shrunk scenario\'s run')
     .option('--runs-max <n>', 'simulation runs allowed in all', '4000')
     .option('--json', 'machine output on stdout: { status, invariant, out, before, after, runs, wallMs }')
@@ -59,7 +60,9 @@ function shrinkCommand(file: string, flags: ShrinkFlags): void {
   if (flags.invariant !== undefined && parseInvariantIds('--invariant', scenario.system, flags.invariant).length !== 1) {
     throw new UsageError(`--invariant: one invariant id, not a list ('${flags.invariant}')`);
   }
-  const out = flags.out ?? file.replace(/(\.ya?ml)?$/i, '.min.yaml');
+  // Shrunk at another seed, the result is a finding of its own: it goes where fuzz puts findings,
+  // not beside the scenario (a scenarios/ folder is read whole by `clustersim test`).
+  const out = flags.out ?? (seed !== undefined ? join('clustersim-findings', `${scenario.name}-seed${seed}.min.yaml`) : file.replace(/(\.ya?ml)?$/i, '.min.yaml'));
   // Before the shrink, which can take a while: a path that cannot be written is bad input.
   checkOutputFile(out);
   if (flags.trace !== undefined) checkOutputFile(flags.trace);

@@ -167,11 +167,15 @@ function buildAva(sim: Simulation, setup: SystemSetup<AvaCluster>): SystemInstan
           e.shutdown = true;
           sim.note('aggregator', 'scenario', `SIGTERM: engine.Stop() (shutdown set); the process exits in ${config.shutdownWindowMs}ms`, {});
           const incarnation = sim.incarnationOf('aggregator');
-          sim.at(sim.now() + msToUs(config.shutdownWindowMs), () => {
+          const exit = (): void => {
             if (!sim.isUp('aggregator') || sim.incarnationOf('aggregator') !== incarnation) return;
+            // A paused (stopped) process cannot finish shutting down: it exits once it runs again.
+            if (sim.isPaused('aggregator')) return sim.at(sim.now() + msToUs(Math.max(1, config.shutdownWindowMs)), exit);
+            sim.note('aggregator', 'scenario', 'SIGTERM: the DB is closed and the process exits; every socket is reset', {});
             aggregatorGoesDown();
             sim.crash('aggregator');
-          });
+          };
+          sim.at(sim.now() + msToUs(config.shutdownWindowMs), exit);
           return;
         }
         case 'create-task':

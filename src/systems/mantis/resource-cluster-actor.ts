@@ -64,6 +64,8 @@ export class ResourceClusterActor implements Actor<RcInbox> {
    */
   private readonly lastWorkerByTe = new Map<string, WorkerId>();
   private readonly awaitingAck = new Map<string, WorkerId>();
+  /** Acks that came while the TE could not be pooled yet (quarantined): TE → worker key. */
+  private readonly ackedEarly = new Map<string, string>();
   private readonly store: Map<string, Registration>;
   private readonly reverseIndex: Map<string, Map<string, WorkerId>>;
   private readonly hopRng: Rng;
@@ -195,6 +197,12 @@ export class ResourceClusterActor implements Actor<RcInbox> {
       this.note('detection', `${teId} reports Available while ${describeAvailability(before)}: WorkerTerminate(${workerLabel(previous)}, Failed, Lost)`, teId);
       state.previousWorkerId = null;
     }
+    // Δ fix-1a-correct with fix-2: a quarantine only delays the pooling; the job hears now and
+    // its ack is waited for at the quarantine's end (see `pool`).
+    if (changed && quarantined && this.world.variant.terminateBeforePooling) {
+      const known = this.previousIdentity(teId, before);
+      if (known !== null) this.terminateFirst(teId, known);
+    }
     // A (re)connection: a fresh state's first report (after an archive or a failover, whatever it
     // reports), or Running(w) + Available by heartbeat (the reported path). The naive broadcast
     // fires on both (spec e: "every TE (re)connection or Running → Pending via heartbeat"); 1C only
@@ -251,6 +259,9 @@ export class ResourceClusterActor implements Actor<RcInbox> {
     if (state.onDisconnection(this.now())) {
       this.note('disconnection', `${teId} disconnected (${why})${held !== null ? `; previousWorkerId ${workerLabel(held)} archived with the state` : ''}`, teId);
       this.esm.archive(teId);
+      // Δ fix-1a-correct: a wait for an ack ends with the state; the TE's return asks again.
+      this.awaitingAck.delete(teId);
+      this.ackedEarly.delete(teId);
       const timer = this.heartbeatTimers.get(teId);
       if (timer !== undefined) this.ctx.cancel(timer);
       this.heartbeatTimers.delete(teId);
@@ -452,7 +463,9 @@ export class ResourceClusterActor implements Actor<RcInbox> {
 
   /** Δ head: TaskExecutorAssignmentFailAndTerminate (:641-673): if not Running, fail the launch, unassign and disconnect the TE. */
   private failAndTerminate(teId: string, worker: WorkerId, what: string): void {
-    const { state } = this.track(teId); // every handler tracks first (an archived TE gets a fresh entry)
+    // Every ESM handler tracks first: an archived TE gets a fresh entry (not heard from: this is
+    // the RC's own message, so no rcHeardFrom).
+    const { state } = this.esm.trackIfAbsent(teId);
     if (state.isRunningTask) return this.sync(teId);
     this.note('assignment', `${what}: ${HEAD_ASSIGNMENT_ATTEMPTS} attempts failed; WorkerLaunchFailed(${workerLabel(worker)}), ${teId} unassigned and disconnected`, teId, worker);
     this.route({ type: 'WorkerLaunchFailed', worker, error: 'assignment failed' });
@@ -536,13 +549,34 @@ export class ResourceClusterActor implements Actor<RcInbox> {
    */
   private pool(teId: string, before: Availability): void {
     if (!this.world.variant.terminateBeforePooling) return this.markAvailable(teId);
-    // The remembered worker is forgotten only on the job's ack: if this WorkerTerminate is lost
-    // and the TE is archived, its return still names the worker.
-    const identity = before !== null && before.kind !== 'Pending' ? before.worker : null;
-    const previous = identity ?? this.lastWorkerByTe.get(teId) ?? null;
+    const previous = this.previousIdentity(teId, before);
     if (previous === null) return this.markAvailable(teId);
+    const key = workerKey(previous);
+    if (this.ackedEarly.get(teId) === key) {
+      // The job acked while the TE was quarantined: nothing left to wait for.
+      this.ackedEarly.delete(teId);
+      return this.markAvailable(teId);
+    }
+    const awaited = this.awaitingAck.get(teId);
+    if (awaited !== undefined && workerKey(awaited) === key) return; // sent already; pooled on the ack
+    this.terminateFirst(teId, previous);
+  }
+
+  /**
+   * The TE's previous identity: the state before (Running(w), Assigned(w), a fix-2
+   * Quarantined(w)), else the last worker it had. That one is forgotten only on the job's ack: if
+   * a WorkerTerminate is lost and the TE is archived, its return still names the worker.
+   */
+  private previousIdentity(teId: string, before: Availability): WorkerId | null {
+    const identity = before !== null && before.kind !== 'Pending' ? before.worker : null;
+    return identity ?? this.lastWorkerByTe.get(teId) ?? null;
+  }
+
+  /** Δ fix-1a-correct: WorkerTerminate(w) with a request for the job's ack; the TE waits out of the pool. */
+  private terminateFirst(teId: string, previous: WorkerId): void {
     this.route({ type: 'WorkerTerminate', worker: previous, finalState: 'Failed', reason: 'Lost', ackFor: teId });
     this.awaitingAck.set(teId, previous);
+    this.ackedEarly.delete(teId);
     this.note('detection', `${teId} is poolable after ${workerLabel(previous)}: WorkerTerminate(${workerLabel(previous)}, Failed, Lost); pooled when the job acks`, teId);
   }
 
@@ -557,6 +591,8 @@ export class ResourceClusterActor implements Actor<RcInbox> {
     if (state !== undefined && state.isAvailable) {
       this.note('pool', `job acked WorkerTerminate(${workerLabel(worker)}) for ${teId}`, teId);
       this.markAvailable(teId);
+    } else if (state?.availability?.kind === 'Quarantined') {
+      this.ackedEarly.set(teId, workerKey(worker));
     }
     this.sync(teId);
   }
