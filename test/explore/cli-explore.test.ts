@@ -14,6 +14,22 @@ function cli(...args: string[]): { status: number | null; stdout: string; stderr
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+/** Runs the CLI and sends it a Ctrl-C (SIGINT) once `trigger` appears on its stderr. */
+async function interruptedCli(trigger: string, ...args: string[]): Promise<{ status: number | null; stdout: string }> {
+  const child = spawn(process.execPath, ['bin/clustersim.js', ...args], { env: { ...process.env, NO_COLOR: '1' } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  const status = await new Promise<number | null>((resolve) => {
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (stderr.includes(trigger) && !child.killed) child.kill('SIGINT');
+    });
+    child.on('exit', (code) => resolve(code));
+  });
+  return { status, stdout };
+}
+
 describe('clustersim fuzz / shrink / merge / compare (CLI)', () => {
   it('should exit 1 with findings whose repro replays under `run` and shrinks under `shrink`', () => {
     // Act
@@ -144,20 +160,8 @@ describe('clustersim fuzz / shrink / merge / compare (CLI)', () => {
   it('should stop cleanly on Ctrl-C, print the summary and keep the repros it wrote', async () => {
     // Arrange
     const out = join(dir, 'sigint');
-    const child = spawn(process.execPath, ['bin/clustersim.js', 'fuzz', 'scenarios/ava/fuzz.yaml', '--variant', 'pre', '--seeds', '100000', '--workers', '1', '--out', out, '--no-shrink'], {
-      env: { ...process.env, NO_COLOR: '1' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     // Act: interrupt once the first repro is reported.
-    const status = await new Promise<number | null>((resolve) => {
-      child.stderr.on('data', (d: Buffer) => {
-        stderr += d.toString();
-        if (stderr.includes('→') && !child.killed) child.kill('SIGINT');
-      });
-      child.on('exit', (code) => resolve(code));
-    });
+    const { status, stdout } = await interruptedCli('→', 'fuzz', 'scenarios/ava/fuzz.yaml', '--variant', 'pre', '--seeds', '100000', '--workers', '1', '--out', out, '--no-shrink');
     // Assert
     expect(status).toBe(1);
     expect(stdout).toMatch(/stopped early: interrupted/);
@@ -171,20 +175,8 @@ describe('clustersim fuzz / shrink / merge / compare (CLI)', () => {
   it('should stop shrinking on Ctrl-C, keeping the shrinks already written', async () => {
     // Arrange: a campaign with many repros to shrink, one lane (one worker).
     const out = join(dir, 'sigint-shrink');
-    const child = spawn(process.execPath, ['bin/clustersim.js', 'fuzz', 'scenarios/mantis/fuzz.yaml', '--seeds', '300', '--workers', '1', '--max-repros', '30', '--out', out], {
-      env: { ...process.env, NO_COLOR: '1' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     // Act: interrupt once the first shrink is reported.
-    const status = await new Promise<number | null>((resolve) => {
-      child.stderr.on('data', (d: Buffer) => {
-        stderr += d.toString();
-        if (stderr.includes('shrunk ') && !child.killed) child.kill('SIGINT');
-      });
-      child.on('exit', (code) => resolve(code));
-    });
+    const { status, stdout } = await interruptedCli('shrunk ', 'fuzz', 'scenarios/mantis/fuzz.yaml', '--seeds', '300', '--workers', '1', '--max-repros', '30', '--out', out);
     // Assert: some but not all repros have their shrunk copy, and the summary says why.
     expect(status).toBe(1);
     expect(stdout).toMatch(/stopped early: interrupted/);
