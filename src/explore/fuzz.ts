@@ -165,11 +165,15 @@ async function shrinkFindings(
   // --max-repros bounds how many there are. One lane per worker takes the next finding only
   // while no Ctrl-C came, so a Ctrl-C keeps the shrinks done (the first ones) and skips the rest.
   // Returns false when a Ctrl-C cut the queue short.
-  const withRepro = findings.filter((f) => f.repro !== null);
-  const firstOf = new Map<string, Finding>();
-  for (const f of withRepro) if (!firstOf.has(f.invariant)) firstOf.set(f.invariant, f);
-  const firsts = new Set(firstOf.values());
-  const queue = [...firsts, ...withRepro.filter((f) => !firsts.has(f))];
+  const firsts: Finding[] = [];
+  const rest: Finding[] = [];
+  const seen = new Set<string>();
+  for (const f of findings) {
+    if (f.repro === null) continue;
+    (seen.has(f.invariant) ? rest : firsts).push(f);
+    seen.add(f.invariant);
+  }
+  const queue = [...firsts, ...rest];
   const shrinkOne = async (finding: Finding): Promise<void> => {
     const file = finding.repro as string;
     const reply = await executor.run({ kind: 'shrink', request: { file, text: readFileSync(file, 'utf8'), invariant: finding.invariant, variant } });

@@ -201,7 +201,7 @@ export class ResourceClusterActor implements Actor<RcInbox> {
     // its ack is waited for at the quarantine's end (see `pool`).
     if (changed && quarantined && this.world.variant.terminateBeforePooling) {
       const known = this.previousIdentity(teId, before);
-      if (known !== null) this.terminateFirst(teId, known);
+      if (known !== null) this.askJobFirst(teId, known);
     }
     // A (re)connection: a fresh state's first report (after an archive or a failover, whatever it
     // reports), or Running(w) + Available by heartbeat (the reported path). The naive broadcast
@@ -517,10 +517,12 @@ export class ResourceClusterActor implements Actor<RcInbox> {
     // The legacy CancelRequestEvent also drops an outstanding submit: no retry, no WorkerLaunched.
     // Δ head: TerminateWorkerRequest does not reach the AssignmentHandler, whose attempts go on
     // (edge case 1: a retry may resubmit w to the restarted TE).
-    for (const [requestId, submit] of this.world.variant.reservationScheduler ? [] : this.submits) {
-      if (workerKey(submit.worker) !== key) continue;
-      this.ctx.cancel(submit.timer);
-      this.submits.delete(requestId);
+    if (!this.world.variant.reservationScheduler) {
+      for (const [requestId, submit] of this.submits) {
+        if (workerKey(submit.worker) !== key) continue;
+        this.ctx.cancel(submit.timer);
+        this.submits.delete(requestId);
+      }
     }
     this.forgetIndexed(null, worker);
     const teId = this.esm.findByWorker(worker);
@@ -557,9 +559,7 @@ export class ResourceClusterActor implements Actor<RcInbox> {
       this.ackedEarly.delete(teId);
       return this.markAvailable(teId);
     }
-    const awaited = this.awaitingAck.get(teId);
-    if (awaited !== undefined && workerKey(awaited) === key) return; // sent already; pooled on the ack
-    this.terminateFirst(teId, previous);
+    this.askJobFirst(teId, previous);
   }
 
   /**
@@ -572,8 +572,13 @@ export class ResourceClusterActor implements Actor<RcInbox> {
     return identity ?? this.lastWorkerByTe.get(teId) ?? null;
   }
 
-  /** Δ fix-1a-correct: WorkerTerminate(w) with a request for the job's ack; the TE waits out of the pool. */
-  private terminateFirst(teId: string, previous: WorkerId): void {
+  /**
+   * Δ fix-1a-correct: WorkerTerminate(w) with a request for the job's ack, unless one for w is
+   * already waiting; the TE stays out of the pool until the ack.
+   */
+  private askJobFirst(teId: string, previous: WorkerId): void {
+    const awaited = this.awaitingAck.get(teId);
+    if (awaited !== undefined && workerKey(awaited) === workerKey(previous)) return;
     this.route({ type: 'WorkerTerminate', worker: previous, finalState: 'Failed', reason: 'Lost', ackFor: teId });
     this.awaitingAck.set(teId, previous);
     this.ackedEarly.delete(teId);
