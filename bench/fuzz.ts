@@ -9,7 +9,8 @@ import { fuzzTargets } from './targets.js';
 /** The repository root, from dist/bench/fuzz.js or bench/fuzz.ts alike. */
 export function repoRoot(): string {
   const here = fileURLToPath(new URL('.', import.meta.url));
-  for (const candidate of [resolve(here, '..'), resolve(here, '../..')]) if (existsSync(join(candidate, 'bin', 'clustersim.js'))) return candidate;
+  for (const candidate of [resolve(here, '..'), resolve(here, '../..')])
+    if (existsSync(join(candidate, 'bin', 'clustersim.js'))) return candidate;
   return process.cwd();
 }
 
@@ -32,21 +33,57 @@ const CAMPAIGNS = [2_000, 10_000] as const;
 export function fuzzBench(options: BenchOptions): BenchOutcome {
   const root = repoRoot();
   const scenarios = SCENARIOS.filter((s) => existsSync(join(root, s)));
-  if (scenarios.length === 0) return { status: 'not-available', why: `none of ${SCENARIOS.join(', ')} exists yet` };
+  if (scenarios.length === 0)
+    return { status: 'not-available', why: `none of ${SCENARIOS.join(', ')} exists yet` };
   const cores = availableParallelism();
   const rows: BenchRow[] = [];
   const out = mkdtempSync(join(tmpdir(), 'clustersim-bench-fuzz-'));
   try {
     for (const scenario of scenarios) {
-      for (const seeds of CAMPAIGNS) for (const workers of [...new Set([1, cores])]) {
-        const args = ['bin/clustersim.js', 'fuzz', scenario, '--seeds', String(seeds), '--workers', String(workers), '--no-shrink', '--max-repros', '0', '--out', out, '--json', '--time-limit', '60s'];
-        const child = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-        if (child.status !== 0 && child.status !== 1) throw new Error(`fuzz bench: clustersim ${args.slice(1).join(' ')} exited ${child.status}: ${child.stderr}`);
-        const report = JSON.parse(child.stdout) as { seedsRun: number; seedsPerSecond: number; wallS: number };
-        const row: BenchRow = { bench: 'fuzz', scenario, workers, seedsPerS: report.seedsPerSecond, seeds: report.seedsRun, wallS: report.wallS };
-        rows.push(row);
-        options.onRow(row);
-      }
+      for (const seeds of CAMPAIGNS)
+        for (const workers of [...new Set([1, cores])]) {
+          const args = [
+            'bin/clustersim.js',
+            'fuzz',
+            scenario,
+            '--seeds',
+            String(seeds),
+            '--workers',
+            String(workers),
+            '--no-shrink',
+            '--max-repros',
+            '0',
+            '--out',
+            out,
+            '--json',
+            '--time-limit',
+            '60s',
+          ];
+          const child = spawnSync(process.execPath, args, {
+            cwd: root,
+            encoding: 'utf8',
+            maxBuffer: 64 * 1024 * 1024,
+          });
+          if (child.status !== 0 && child.status !== 1)
+            throw new Error(
+              `fuzz bench: clustersim ${args.slice(1).join(' ')} exited ${child.status}: ${child.stderr}`,
+            );
+          const report = JSON.parse(child.stdout) as {
+            seedsRun: number;
+            seedsPerSecond: number;
+            wallS: number;
+          };
+          const row: BenchRow = {
+            bench: 'fuzz',
+            scenario,
+            workers,
+            seedsPerS: report.seedsPerSecond,
+            seeds: report.seedsRun,
+            wallS: report.wallS,
+          };
+          rows.push(row);
+          options.onRow(row);
+        }
     }
   } finally {
     rmSync(out, { recursive: true, force: true });

@@ -9,7 +9,11 @@ import { STORM } from './heartbeat-storm-params.js';
  * streams so both implementations do the same work. fake-timers counts milliseconds; fractional
  * delays are kept as they are.
  */
-export function runFakeTimersStorm(options: { executors: number; seed: number; durationUs?: number }): StormCounts {
+export function runFakeTimersStorm(options: {
+  executors: number;
+  seed: number;
+  durationUs?: number;
+}): StormCounts {
   const clock = FakeTimers.createClock(0, 1_000_000_000);
   const usToMs = (us: number): number => us / 1000;
   const executors = options.executors;

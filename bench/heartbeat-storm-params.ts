@@ -42,7 +42,13 @@ export interface StormCounts {
   readonly traceHash: string | null;
 }
 
-export function toRow(impl: HeartbeatStormRow['impl'], executors: number, counts: StormCounts, wallS: number, rssBytes: number): HeartbeatStormRow {
+export function toRow(
+  impl: HeartbeatStormRow['impl'],
+  executors: number,
+  counts: StormCounts,
+  wallS: number,
+  rssBytes: number,
+): HeartbeatStormRow {
   return {
     bench: 'heartbeat-storm',
     impl,

@@ -42,7 +42,10 @@ class Measurement {
   ) {}
 
   get done(): boolean {
-    return (this.measuredS >= MIN_MEASURED_S && this.walls.length >= MIN_REPEATS) || this.walls.length >= MAX_REPEATS;
+    return (
+      (this.measuredS >= MIN_MEASURED_S && this.walls.length >= MIN_REPEATS) ||
+      this.walls.length >= MAX_REPEATS
+    );
   }
 
   /** Runs once, then again until this batch has taken `batchS` of wall time. */
@@ -61,7 +64,9 @@ class Measurement {
       // Same seed, same work: every repeat must agree, or the run is not deterministic.
       const first = this.counts;
       if (first !== null && (result.beats !== first.beats || result.traceHash !== first.traceHash)) {
-        throw new Error(`heartbeat-storm: repeat ${this.walls.length - 1} of ${this.impl} E=${this.executors} differs from the first (nondeterminism)`);
+        throw new Error(
+          `heartbeat-storm: repeat ${this.walls.length - 1} of ${this.impl} E=${this.executors} differs from the first (nondeterminism)`,
+        );
       }
       this.counts = result;
     } while (batchMeasuredS < batchS && this.walls.length < MAX_REPEATS);
@@ -70,7 +75,13 @@ class Measurement {
   row(): HeartbeatStormRow {
     if (this.counts === null) throw new Error(`heartbeat-storm: ${this.impl} E=${this.executors} never ran`);
     const sorted = [...this.walls].sort((x, y) => x - y);
-    return toRow(this.impl, this.executors, this.counts, sorted[Math.floor(sorted.length / 2)] as number, this.rssBytes);
+    return toRow(
+      this.impl,
+      this.executors,
+      this.counts,
+      sorted[Math.floor(sorted.length / 2)] as number,
+      this.rssBytes,
+    );
   }
 }
 
@@ -91,9 +102,15 @@ export function heartbeatStormBench(options: BenchOptions): BenchOutcome {
     rows.push(row);
     options.onRow(row);
   };
-  const clustersim = CLUSTERSIM_EXECUTORS.map((executors) => new Measurement('clustersim', executors, () => runClustersimStorm({ executors, seed: SEED })));
+  const clustersim = CLUSTERSIM_EXECUTORS.map(
+    (executors) =>
+      new Measurement('clustersim', executors, () => runClustersimStorm({ executors, seed: SEED })),
+  );
   measureInterleaved(clustersim).forEach(emit);
-  const fakeTimers = FAKE_TIMERS_EXECUTORS.map((executors) => new Measurement('fake-timers', executors, () => runFakeTimersStorm({ executors, seed: SEED })));
+  const fakeTimers = FAKE_TIMERS_EXECUTORS.map(
+    (executors) =>
+      new Measurement('fake-timers', executors, () => runFakeTimersStorm({ executors, seed: SEED })),
+  );
   measureInterleaved(fakeTimers).forEach(emit);
   return { status: 'done', rows, targets: heartbeatStormTargets(rows) };
 }

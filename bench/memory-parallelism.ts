@@ -29,7 +29,8 @@ const BATCHES = 20_000;
 function measure(objects: number): number {
   // Each object followed by another of about the same size, as actors' objects sit among others.
   const all: object[] = [];
-  for (let i = 0; i < objects; i++) all.push(new Payload(i), { p1: 1, p2: 2, p3: 3, p4: 4, p5: 5, p6: 6, p7: 7 });
+  for (let i = 0; i < objects; i++)
+    all.push(new Payload(i), { p1: 1, p2: 2, p3: 3, p4: 4, p5: 5, p6: 6, p7: 7 });
   const table = all.filter((o): o is Payload => o instanceof Payload);
   let x = 1;
   const order = new Int32Array(BATCH * BATCHES);
@@ -60,5 +61,7 @@ if (!(Number.isInteger(objects) && objects > 0)) {
   process.stderr.write('usage: node dist/bench/memory-parallelism.js [objects]\n');
   process.exitCode = 2;
 } else {
-  process.stdout.write(`${objects} objects: ${measure(objects).toFixed(1)} ns per random object (gathered in batches of ${BATCH})\n`);
+  process.stdout.write(
+    `${objects} objects: ${measure(objects).toFixed(1)} ns per random object (gathered in batches of ${BATCH})\n`,
+  );
 }

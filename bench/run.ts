@@ -9,7 +9,10 @@ import { timeToFindBench } from './time-to-find.js';
  * --json prints one JSON object per line on stdout and nothing else; text mode prints a table per
  * benchmark and, under it, its targets met or not.
  */
-const BENCHMARKS: readonly { readonly name: string; readonly run: (options: BenchOptions) => BenchOutcome }[] = [
+const BENCHMARKS: readonly {
+  readonly name: string;
+  readonly run: (options: BenchOptions) => BenchOutcome;
+}[] = [
   { name: 'heartbeat-storm', run: heartbeatStormBench },
   { name: 'fuzz', run: fuzzBench },
   { name: 'time-to-find', run: timeToFindBench },
@@ -65,7 +68,8 @@ class TablePrinter {
     }
     const cells = this.columns.map((c) => {
       const value = row[c.name];
-      const text = typeof value === 'number' && Number.isInteger(value) ? value.toLocaleString('en-US') : String(value);
+      const text =
+        typeof value === 'number' && Number.isInteger(value) ? value.toLocaleString('en-US') : String(value);
       return this.pad(text, c);
     });
     process.stdout.write(`${cells.join(' ')}\n`);
@@ -91,7 +95,8 @@ function main(): number {
       else table.row(row);
     };
     const outcome = bench.run({ onRow });
-    if (outcome.status === 'done' && !args.json && outcome.targets.length > 0) process.stdout.write(`${formatTargets(outcome.targets).join('\n')}\n`);
+    if (outcome.status === 'done' && !args.json && outcome.targets.length > 0)
+      process.stdout.write(`${formatTargets(outcome.targets).join('\n')}\n`);
     // A stub prints no numbers; only a run that asked for it by name is told why.
     if (outcome.status === 'not-available' && args.only !== null) {
       process.stderr.write(`bench: ${bench.name} is not yet available: ${outcome.why}\n`);

@@ -21,23 +21,38 @@ const millions = (value: number): string => `${(value / 1e6).toFixed(2)} M`;
 
 /** heartbeat-storm: rows of `heartbeatStormBench`. A target whose rows are missing is left out. */
 export function heartbeatStormTargets(rows: readonly BenchRow[]): TargetCheck[] {
-  const find = (impl: string, executors: number): BenchRow | undefined => rows.find((r) => r.impl === impl && r.executors === executors);
+  const find = (impl: string, executors: number): BenchRow | undefined =>
+    rows.find((r) => r.impl === impl && r.executors === executors);
   const at1k = num(find('clustersim', 1_000), 'beatsPerS');
   const at10k = num(find('clustersim', 10_000), 'beatsPerS');
   const at100k = num(find('clustersim', 100_000), 'beatsPerS');
   const rss100k = num(find('clustersim', 100_000), 'rssMB');
   const fake10k = num(find('fake-timers', 10_000), 'beatsPerS');
   const checks: TargetCheck[] = [];
-  if (at10k !== undefined) checks.push({ target: '≥ 1.0 M heartbeats/s at E = 10 000', measured: `${millions(at10k)}/s`, met: at10k >= 1e6 });
+  if (at10k !== undefined)
+    checks.push({
+      target: '≥ 1.0 M heartbeats/s at E = 10 000',
+      measured: `${millions(at10k)}/s`,
+      met: at10k >= 1e6,
+    });
   if (at10k !== undefined && fake10k !== undefined && fake10k > 0) {
     const speedup = at10k / fake10k;
-    checks.push({ target: '≥ 5× fake-timers at E = 10 000', measured: `${speedup.toFixed(1)}×`, met: speedup >= 5 });
+    checks.push({
+      target: '≥ 5× fake-timers at E = 10 000',
+      measured: `${speedup.toFixed(1)}×`,
+      met: speedup >= 5,
+    });
   }
   if (at1k !== undefined && at100k !== undefined && at1k > 0) {
     const ratio = at100k / at1k;
-    checks.push({ target: 'E = 100 000 rate ≥ 0.7× the E = 1 000 rate', measured: `${ratio.toFixed(3)}×`, met: ratio >= 0.7 });
+    checks.push({
+      target: 'E = 100 000 rate ≥ 0.7× the E = 1 000 rate',
+      measured: `${ratio.toFixed(3)}×`,
+      met: ratio >= 0.7,
+    });
   }
-  if (rss100k !== undefined) checks.push({ target: 'RSS ≤ 300 MB at E = 100 000', measured: `${rss100k} MB`, met: rss100k <= 300 });
+  if (rss100k !== undefined)
+    checks.push({ target: 'RSS ≤ 300 MB at E = 100 000', measured: `${rss100k} MB`, met: rss100k <= 300 });
   return checks;
 }
 
@@ -57,10 +72,19 @@ export function fuzzTargets(rows: readonly BenchRow[]): TargetCheck[] {
     'seedsPerS',
   );
   const checks: TargetCheck[] = [];
-  if (one !== undefined) checks.push({ target: 'Mantis fuzz ≥ 100 seeds/s on 1 worker', measured: `${Math.round(one)} seeds/s`, met: one >= 100 });
+  if (one !== undefined)
+    checks.push({
+      target: 'Mantis fuzz ≥ 100 seeds/s on 1 worker',
+      measured: `${Math.round(one)} seeds/s`,
+      met: one >= 100,
+    });
   if (one !== undefined && two !== undefined && one > 0) {
     const speedup = two / one;
-    checks.push({ target: 'Mantis fuzz with 2 workers ≥ 1.8× 1 worker', measured: `${speedup.toFixed(2)}×`, met: speedup >= 1.8 });
+    checks.push({
+      target: 'Mantis fuzz with 2 workers ≥ 1.8× 1 worker',
+      measured: `${speedup.toFixed(2)}×`,
+      met: speedup >= 1.8,
+    });
   }
   return checks;
 }

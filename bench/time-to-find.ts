@@ -26,7 +26,9 @@ export function timeToFindBench(options: BenchOptions): BenchOutcome {
   for (const system of ['mantis', 'ava']) {
     let files: string[];
     try {
-      files = readdirSync(join(root, 'scenarios', system)).filter((f) => f.endsWith('.yaml')).sort();
+      files = readdirSync(join(root, 'scenarios', system))
+        .filter((f) => f.endsWith('.yaml'))
+        .sort();
     } catch {
       continue;
     }
@@ -46,11 +48,18 @@ export function timeToFindBench(options: BenchOptions): BenchOutcome {
         found = outcome.invariant !== null && invariants.includes(outcome.invariant);
       }
       const wallS = Number(process.hrtime.bigint() - startedNs) / 1e9;
-      const row: BenchRow = { bench: 'time-to-find', scenario: path, variant, seeds: found ? seeds : -1, wallS: Math.round(wallS * 1000) / 1000 };
+      const row: BenchRow = {
+        bench: 'time-to-find',
+        scenario: path,
+        variant,
+        seeds: found ? seeds : -1,
+        wallS: Math.round(wallS * 1000) / 1000,
+      };
       rows.push(row);
       options.onRow(row);
     }
   }
-  if (rows.length === 0) return { status: 'not-available', why: 'no shipped scenario names a buggy variant in its expect yet' };
+  if (rows.length === 0)
+    return { status: 'not-available', why: 'no shipped scenario names a buggy variant in its expect yet' };
   return { status: 'done', rows, targets: timeToFindTargets(rows) };
 }

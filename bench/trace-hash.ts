@@ -8,7 +8,8 @@ function flag(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);
   if (index < 0) return fallback;
   const value = Number(process.argv[index + 1]);
-  if (!Number.isSafeInteger(value)) throw new Error(`trace-hash: --${name} needs an integer, got '${process.argv[index + 1]}'`);
+  if (!Number.isSafeInteger(value))
+    throw new Error(`trace-hash: --${name} needs an integer, got '${process.argv[index + 1]}'`);
   return value;
 }
 

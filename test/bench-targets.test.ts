@@ -2,12 +2,23 @@ import { describe, expect, it } from 'vitest';
 import type { BenchRow } from '../bench/bench-result.js';
 import { formatTargets, fuzzTargets, heartbeatStormTargets, timeToFindTargets } from '../bench/targets.js';
 
-const storm = (impl: string, executors: number, beatsPerS: number, rssMB = 100): BenchRow => ({ bench: 'heartbeat-storm', impl, executors, beatsPerS, rssMB });
+const storm = (impl: string, executors: number, beatsPerS: number, rssMB = 100): BenchRow => ({
+  bench: 'heartbeat-storm',
+  impl,
+  executors,
+  beatsPerS,
+  rssMB,
+});
 
 describe('bench targets', () => {
   it('checks the heartbeat-storm targets against the rows: rate, speed-up over fake-timers, the 10^5/10^3 ratio, RSS', () => {
     // Arrange: everything met but the ratio (2.0 M / 3.0 M = 0.667).
-    const rows = [storm('clustersim', 1_000, 3_000_000), storm('clustersim', 10_000, 2_800_000), storm('clustersim', 100_000, 2_000_000, 201), storm('fake-timers', 10_000, 280_000)];
+    const rows = [
+      storm('clustersim', 1_000, 3_000_000),
+      storm('clustersim', 10_000, 2_800_000),
+      storm('clustersim', 100_000, 2_000_000, 201),
+      storm('fake-timers', 10_000, 280_000),
+    ];
     // Act
     const checks = heartbeatStormTargets(rows);
     // Assert
@@ -17,16 +28,31 @@ describe('bench targets', () => {
       ['0.667×', false],
       ['201 MB', true],
     ]);
-    expect(heartbeatStormTargets([...rows.slice(0, 2), storm('clustersim', 100_000, 2_130_000), rows[3] as BenchRow])[2]?.met).toBe(true);
+    expect(
+      heartbeatStormTargets([
+        ...rows.slice(0, 2),
+        storm('clustersim', 100_000, 2_130_000),
+        rows[3] as BenchRow,
+      ])[2]?.met,
+    ).toBe(true);
   });
 
   it('leaves out a target whose rows were not measured', () => {
-    expect(heartbeatStormTargets([storm('clustersim', 10_000, 900_000)]).map((c) => [c.target, c.met])).toEqual([['≥ 1.0 M heartbeats/s at E = 10 000', false]]);
+    expect(
+      heartbeatStormTargets([storm('clustersim', 10_000, 900_000)]).map((c) => [c.target, c.met]),
+    ).toEqual([['≥ 1.0 M heartbeats/s at E = 10 000', false]]);
   });
 
   it("takes the fuzz targets from the Mantis profile's longest campaign", () => {
     // Arrange: the short campaign's start-up makes its 2-worker speed-up look worse; Ava does not count.
-    const fuzz = (scenario: string, seeds: number, workers: number, seedsPerS: number): BenchRow => ({ bench: 'fuzz', scenario, workers, seedsPerS, seeds, wallS: 1 });
+    const fuzz = (scenario: string, seeds: number, workers: number, seedsPerS: number): BenchRow => ({
+      bench: 'fuzz',
+      scenario,
+      workers,
+      seedsPerS,
+      seeds,
+      wallS: 1,
+    });
     const rows = [
       fuzz('scenarios/mantis/fuzz.yaml', 2_000, 1, 700),
       fuzz('scenarios/mantis/fuzz.yaml', 2_000, 2, 800),
@@ -42,13 +68,30 @@ describe('bench targets', () => {
   });
 
   it('fails time-to-find when a bug is not found or found too slowly, and says which', () => {
-    const row = (seeds: number, wallS: number): BenchRow => ({ bench: 'time-to-find', scenario: 's.yaml', variant: 'as-is', seeds, wallS });
-    expect(timeToFindTargets([row(1, 0.02), row(3, 0.4)])[0]).toMatchObject({ measured: 'slowest 0.4 s', met: true });
-    expect(timeToFindTargets([row(1, 0.02), row(-1, 3)])[0]).toMatchObject({ measured: '1 of 2 not found', met: false });
+    const row = (seeds: number, wallS: number): BenchRow => ({
+      bench: 'time-to-find',
+      scenario: 's.yaml',
+      variant: 'as-is',
+      seeds,
+      wallS,
+    });
+    expect(timeToFindTargets([row(1, 0.02), row(3, 0.4)])[0]).toMatchObject({
+      measured: 'slowest 0.4 s',
+      met: true,
+    });
+    expect(timeToFindTargets([row(1, 0.02), row(-1, 3)])[0]).toMatchObject({
+      measured: '1 of 2 not found',
+      met: false,
+    });
     expect(timeToFindTargets([row(1, 1.5)])[0]?.met).toBe(false);
   });
 
   it('prints one line per target, marked met or not', () => {
-    expect(formatTargets([{ target: 'x ≥ 1', measured: '2', met: true }, { target: 'y ≥ 0.7', measured: '0.6', met: false }])).toEqual(['✓ x ≥ 1: 2', '✗ y ≥ 0.7: 0.6 (not met)']);
+    expect(
+      formatTargets([
+        { target: 'x ≥ 1', measured: '2', met: true },
+        { target: 'y ≥ 0.7', measured: '0.6', met: false },
+      ]),
+    ).toEqual(['✓ x ≥ 1: 2', '✗ y ≥ 0.7: 0.6 (not met)']);
   });
 });

@@ -28,7 +28,11 @@ export function ensureBuilt(artifact: string, sourceDirs: readonly string[]): bo
   const path = join(ROOT, artifact);
   if (!existsSync(path) || statSync(path).mtimeMs < newestSourceMs(sourceDirs)) {
     try {
-      execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { cwd: ROOT, stdio: 'pipe' });
+      execFileSync(
+        process.execPath,
+        [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')],
+        { cwd: ROOT, stdio: 'pipe' },
+      );
     } catch {
       // Type errors elsewhere in the repo still emit JavaScript; the existence check decides.
     }

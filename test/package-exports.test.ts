@@ -8,7 +8,10 @@ import { ensureBuilt, ROOT } from './built.js';
  * map (a package may import itself by name), in a fresh process, from the built JavaScript.
  */
 function runModule(source: string): string {
-  return execFileSync(process.execPath, ['--input-type=module', '-e', source], { cwd: ROOT, encoding: 'utf8' });
+  return execFileSync(process.execPath, ['--input-type=module', '-e', source], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
 }
 
 /** The README's engine example, in plain JavaScript: a pinger crashed at 3.5 s and restarted at 6 s. */
@@ -44,7 +47,14 @@ describe('package exports', () => {
     const second = JSON.parse(runModule(ENGINE_EXAMPLE)) as { notes: string[]; traceHash: string };
     // Assert: pings at 1, 2, 3 s from incarnation 0; none while down; at 7, 8, 9 s from incarnation
     // 1 (the one sent at 10 s is still in flight when the run ends).
-    expect(first.notes).toEqual(['#1 from a#0', '#2 from a#0', '#3 from a#0', '#1 from a#1', '#2 from a#1', '#3 from a#1']);
+    expect(first.notes).toEqual([
+      '#1 from a#0',
+      '#2 from a#0',
+      '#3 from a#0',
+      '#1 from a#1',
+      '#2 from a#1',
+      '#3 from a#1',
+    ]);
     expect(second.traceHash).toBe(first.traceHash);
   });
 

@@ -37,9 +37,23 @@ Examples:
   // `clustersim --no-color run …`: the program takes --no-color wherever it stands on the line,
   // so hand it on to the command, whose own `color` flag is what its output reads.
   program.hook('preAction', (root, action) => {
-    if (root.opts<{ color?: boolean }>().color === false && action.options.some((o) => o.long === '--no-color')) action.setOptionValue('color', false);
+    if (
+      root.opts<{ color?: boolean }>().color === false &&
+      action.options.some((o) => o.long === '--no-color')
+    )
+      action.setOptionValue('color', false);
   });
-  for (const register of [registerRun, registerTest, registerValidate, registerList, registerDemo, registerFuzz, registerShrink, registerCompare, registerMerge]) {
+  for (const register of [
+    registerRun,
+    registerTest,
+    registerValidate,
+    registerList,
+    registerDemo,
+    registerFuzz,
+    registerShrink,
+    registerCompare,
+    registerMerge,
+  ]) {
     register(program);
   }
   return program;
@@ -78,7 +92,9 @@ function handleError(error: unknown): number {
     return EXIT_USAGE;
   }
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  process.stderr.write(`clustersim: internal error — this is a bug in clustersim, please report it with the command line:\n${detail}\n`);
+  process.stderr.write(
+    `clustersim: internal error — this is a bug in clustersim, please report it with the command line:\n${detail}\n`,
+  );
   return EXIT_BUG;
 }
 
@@ -86,7 +102,10 @@ function packageVersion(): string {
   // dist/src/cli/main.js in the package, src/cli/main.ts under a test runner.
   for (const relative of ['../../../package.json', '../../package.json']) {
     try {
-      const pkg = JSON.parse(readFileSync(new URL(relative, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      const pkg = JSON.parse(readFileSync(new URL(relative, import.meta.url), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
       if (pkg.name === 'clustersim' && pkg.version !== undefined) return pkg.version;
     } catch {
       // try the next location

@@ -23,14 +23,19 @@ export function collect(value: string, previous: string[] | undefined): string[]
 
 export function addSeedVariantSet(command: Command): Command {
   return command
-    .option('--seed <n>', 'seed of the run (default: the file\'s seed, else 1)')
-    .option('--variant <name>', 'variant to run, e.g. fix-1a-merged or fix-1a-merged+fix-3 (default: the file\'s)')
+    .option('--seed <n>', "seed of the run (default: the file's seed, else 1)")
+    .option(
+      '--variant <name>',
+      "variant to run, e.g. fix-1a-merged or fix-1a-merged+fix-3 (default: the file's)",
+    )
     .addOption(setOption());
 }
 
 /** `--set key=value`, repeatable; always an array (empty when not given). */
 export function setOption(): Option {
-  return new Option('--set <key=value>', 'override a config key or switch (repeatable)').argParser(collect).default([]);
+  return new Option('--set <key=value>', 'override a config key or switch (repeatable)')
+    .argParser(collect)
+    .default([]);
 }
 
 export function addOutputFlags(command: Command): Command {
@@ -45,7 +50,9 @@ export function addOutputFlags(command: Command): Command {
 export function parseSeedFlag(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(Number(text))) {
-    throw new UsageError(`--seed: '${text}' is not a seed (allowed: an integer from 0 to ${Number.MAX_SAFE_INTEGER})`);
+    throw new UsageError(
+      `--seed: '${text}' is not a seed (allowed: an integer from 0 to ${Number.MAX_SAFE_INTEGER})`,
+    );
   }
   return Number(text);
 }
@@ -56,16 +63,24 @@ export function parseSeedFlag(text: string | undefined): number | undefined {
  */
 export function parseInvariantIds(flag: string, system: string, text: string): string[] {
   const known = systemById(system).invariants.map((i) => i.id);
-  const ids = text.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const ids = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   const unknown = ids.filter((id) => !known.includes(id));
   if (ids.length === 0 || unknown.length > 0) {
-    throw new UsageError(`${flag}: unknown ${system} invariant '${unknown[0] ?? text}' (allowed: ${known.join(', ')})`);
+    throw new UsageError(
+      `${flag}: unknown ${system} invariant '${unknown[0] ?? text}' (allowed: ${known.join(', ')})`,
+    );
   }
   return ids;
 }
 
 /** Colours only for a terminal, never with --no-color or NO_COLOR (https://no-color.org). */
-export function chalkFor(options: { readonly color?: boolean }, stream: NodeJS.WriteStream = process.stdout): ChalkInstance {
+export function chalkFor(
+  options: { readonly color?: boolean },
+  stream: NodeJS.WriteStream = process.stdout,
+): ChalkInstance {
   const noColorEnv = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';
   const forced = process.env.FORCE_COLOR !== undefined && process.env.FORCE_COLOR !== '0';
   const wanted = options.color !== false && !noColorEnv && (stream.isTTY === true || forced);

@@ -22,7 +22,10 @@ export function expandScenarioPaths(paths: readonly string[]): string[] {
       continue;
     }
     const found = walk(path);
-    if (found.length === 0) throw new ScenarioError([{ file: path, line: 0, col: 0, message: 'no scenario files (*.yaml, *.yml) in this directory' }]);
+    if (found.length === 0)
+      throw new ScenarioError([
+        { file: path, line: 0, col: 0, message: 'no scenario files (*.yaml, *.yml) in this directory' },
+      ]);
     files.push(...found);
   }
   return files;
@@ -30,7 +33,9 @@ export function expandScenarioPaths(paths: readonly string[]): string[] {
 
 function walk(dir: string): string[] {
   const out: string[] = [];
-  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  );
   for (const entry of entries) {
     if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
     const path = join(dir, entry.name);

@@ -9,5 +9,8 @@ export const TRACE_CAPTURE_LIMIT = 500_000;
 
 /** `--trace FILE`: the Perfetto / Chrome trace of a run made with `captureLimit: TRACE_CAPTURE_LIMIT`. */
 export function writeTraceFile(path: string, result: RunResult, scenario: Scenario): void {
-  writeFileAtomic(path, JSON.stringify(toChromeTrace(result, { nodes: systemById(scenario.system).nodes(scenario.cluster) })));
+  writeFileAtomic(
+    path,
+    JSON.stringify(toChromeTrace(result, { nodes: systemById(scenario.system).nodes(scenario.cluster) })),
+  );
 }

@@ -49,7 +49,8 @@ export class Buckets {
   add(index: number, timeUs: number, slot: number): void {
     const r = index & this.ringMask;
     const bucket = this.ringIndex[r] === index ? (this.ringBucket[r] as Bucket) : this.bucketFor(index, r);
-    if ((bucket.length + 1) * B_STRIDE > bucket.data.length) bucket.data = grownF64(bucket.data, bucket.data.length * 2);
+    if ((bucket.length + 1) * B_STRIDE > bucket.data.length)
+      bucket.data = grownF64(bucket.data, bucket.data.length * 2);
     const at = bucket.length * B_STRIDE;
     bucket.data[at] = timeUs;
     bucket.data[at + 1] = slot;

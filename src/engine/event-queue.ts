@@ -128,7 +128,8 @@ export class EventQueue<P, O = unknown> {
   private poppedSlot = NO_SLOT;
 
   constructor(initialCapacity = 1024) {
-    if (!(initialCapacity >= 1 && initialCapacity <= SLOT_LIMIT)) fail('1 <= initial capacity <= 2^26', { initialCapacity });
+    if (!(initialCapacity >= 1 && initialCapacity <= SLOT_LIMIT))
+      fail('1 <= initial capacity <= 2^26', { initialCapacity });
     this.capacity = initialCapacity;
     // A large queue's records are page-aligned from the first allocation on (see recordsGrown).
     this.slots = recordsGrown(new Float64Array(0), initialCapacity * STRIDE);
@@ -148,7 +149,16 @@ export class EventQueue<P, O = unknown> {
    * Schedules an event; returns a handle `generation * 2^26 + slot` that `cancel` accepts. The
    * handle is a plain number (exact below 2^53), so holding it allocates nothing.
    */
-  push(atUs: Micros, kind: number, target: number, a: number, b: number, c: number, payload: P | undefined, owner?: O): number {
+  push(
+    atUs: Micros,
+    kind: number,
+    target: number,
+    a: number,
+    b: number,
+    c: number,
+    payload: P | undefined,
+    owner?: O,
+  ): number {
     const slot = this.place(atUs, kind, target, a, b, c, payload, owner);
     return (this.slots[slot * STRIDE + F_GENERATION] as number) * SLOT_LIMIT + slot;
   }
@@ -157,12 +167,30 @@ export class EventQueue<P, O = unknown> {
    * `push` for an event nobody will cancel (a delivery, a callback): no handle, so nothing to
    * box (a handle past 2^31 is a heap number, allocated on every call that returns one).
    */
-  post(atUs: Micros, kind: number, target: number, a: number, b: number, c: number, payload: P | undefined, owner?: O): void {
+  post(
+    atUs: Micros,
+    kind: number,
+    target: number,
+    a: number,
+    b: number,
+    c: number,
+    payload: P | undefined,
+    owner?: O,
+  ): void {
     this.place(atUs, kind, target, a, b, c, payload, owner);
   }
 
   /** Fills a free slot and schedules it; returns the slot. */
-  private place(atUs: Micros, kind: number, target: number, a: number, b: number, c: number, payload: P | undefined, owner: O | undefined): number {
+  private place(
+    atUs: Micros,
+    kind: number,
+    target: number,
+    a: number,
+    b: number,
+    c: number,
+    payload: P | undefined,
+    owner: O | undefined,
+  ): number {
     if (!(atUs >= 0)) fail('event time >= 0', { atUs, kind });
     if (this.freeCount === 0) this.grow();
     const slot = this.freeSlots[--this.freeCount] as number;
@@ -192,7 +220,8 @@ export class EventQueue<P, O = unknown> {
     // Lazy cancellation leaves dead entries behind; a model that re-arms a far timeout on every
     // heartbeat (cancel, then arm again) fills a small heap with them (Mantis: ~80 % of ~110
     // entries). After cancels numbering a quarter of the heap, drop them: O(n) per n/4 cancels.
-    if (++this.cancelsSinceCompaction > this.heapSize >> 2 && this.heapSize >= MIN_COMPACT) this.compactHeap();
+    if (++this.cancelsSinceCompaction > this.heapSize >> 2 && this.heapSize >= MIN_COMPACT)
+      this.compactHeap();
     return true;
   }
 
@@ -320,7 +349,10 @@ export class EventQueue<P, O = unknown> {
     const at = this.runHead * H_STRIDE;
     const runTime = this.run[at + H_TIME] as number;
     const heapTime = this.heap[H_TIME] as number;
-    return runTime < heapTime || (runTime === heapTime && (this.run[at + H_SEQ] as number) < (this.heap[H_SEQ] as number));
+    return (
+      runTime < heapTime ||
+      (runTime === heapTime && (this.run[at + H_SEQ] as number) < (this.heap[H_SEQ] as number))
+    );
   }
 
   /**
@@ -358,7 +390,8 @@ export class EventQueue<P, O = unknown> {
   private parkedSlot(handle: number): number {
     const gen = Math.floor(handle / SLOT_LIMIT);
     const slot = handle - gen * SLOT_LIMIT;
-    if (!(slot >= 0 && slot < this.capacity && this.slots[slot * STRIDE + F_GENERATION] === gen)) fail('a parked handle is current', { handle });
+    if (!(slot >= 0 && slot < this.capacity && this.slots[slot * STRIDE + F_GENERATION] === gen))
+      fail('a parked handle is current', { handle });
     return slot;
   }
 
@@ -451,7 +484,8 @@ export class EventQueue<P, O = unknown> {
    */
   private appendSorted(data: Float64Array, count: number, windowStartUs: Micros): void {
     const order = this.pourOrder.sort(data, count, windowStartUs, this.windowUs);
-    if ((this.runEnd + count) * H_STRIDE > this.run.length) this.run = grownF64(this.run, Math.max((this.runEnd + count) * H_STRIDE, 2 * this.run.length));
+    if ((this.runEnd + count) * H_STRIDE > this.run.length)
+      this.run = grownF64(this.run, Math.max((this.runEnd + count) * H_STRIDE, 2 * this.run.length));
     const run = this.run;
     const seqBase = this.nextSeq;
     this.nextSeq += count;
@@ -505,7 +539,11 @@ export class EventQueue<P, O = unknown> {
     const last = --this.heapSize;
     if (last > 0) {
       const at = last * H_STRIDE;
-      this.siftDown(this.heap[at + H_TIME] as number, this.heap[at + H_SEQ] as number, this.heap[at + H_SLOT] as number);
+      this.siftDown(
+        this.heap[at + H_TIME] as number,
+        this.heap[at + H_SEQ] as number,
+        this.heap[at + H_SLOT] as number,
+      );
     }
   }
 

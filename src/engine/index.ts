@@ -1,6 +1,12 @@
 /** The engine's public API: everything models and benchmarks use. Knows nothing of any system. */
 export { assert, assertNever, AssertionError, LimitError } from './assert.js';
-export type { LivenessInvariant, SafetyInvariant, Violation, ViolationDetail, ViolationEpisode } from './checks.js';
+export type {
+  LivenessInvariant,
+  SafetyInvariant,
+  Violation,
+  ViolationDetail,
+  ViolationEpisode,
+} from './checks.js';
 export { ViolationRecorder } from './checks.js';
 export { EventQueue } from './event-queue.js';
 export type { LinkState, NetworkOptions, StreamSendResult } from './network.js';

@@ -26,9 +26,15 @@ export const defaultNetworkOptions: NetworkOptions = {
 
 export function validateNetworkOptions(options: NetworkOptions): void {
   assert(options.latencyUs[0] >= 0, 'latency min >= 0', { latencyUs: options.latencyUs });
-  assert(options.latencyUs[0] <= options.latencyUs[1], 'latency min <= max', { latencyUs: options.latencyUs });
-  assert(options.extraDelayUs[0] <= options.extraDelayUs[1], 'extra delay min <= max', { extraDelayUs: options.extraDelayUs });
-  assert(options.halfOpenBufferMessages >= 0, 'half-open buffer >= 0', { halfOpenBufferMessages: options.halfOpenBufferMessages });
+  assert(options.latencyUs[0] <= options.latencyUs[1], 'latency min <= max', {
+    latencyUs: options.latencyUs,
+  });
+  assert(options.extraDelayUs[0] <= options.extraDelayUs[1], 'extra delay min <= max', {
+    extraDelayUs: options.extraDelayUs,
+  });
+  assert(options.halfOpenBufferMessages >= 0, 'half-open buffer >= 0', {
+    halfOpenBufferMessages: options.halfOpenBufferMessages,
+  });
 }
 
 /**
@@ -101,7 +107,9 @@ export class LatencyModel {
   }
 
   duplicated(): boolean {
-    return this.options.duplicateProbability > 0 && this.duplicateRng.chance(this.options.duplicateProbability);
+    return (
+      this.options.duplicateProbability > 0 && this.duplicateRng.chance(this.options.duplicateProbability)
+    );
   }
 }
 

@@ -40,7 +40,9 @@ export class PourOrder {
       order[i] = i;
     }
     if (!integral) {
-      const sorted = Array.from(order.subarray(0, count)).sort((x, y) => (data[x * B_STRIDE] as number) - (data[y * B_STRIDE] as number) || x - y);
+      const sorted = Array.from(order.subarray(0, count)).sort(
+        (x, y) => (data[x * B_STRIDE] as number) - (data[y * B_STRIDE] as number) || x - y,
+      );
       for (let k = 0; k < count; k++) order[k] = sorted[k] as number;
     } else if (count <= INSERTION_MAX) {
       for (let k = 1; k < count; k++) {

@@ -36,7 +36,11 @@ export class Rng {
    *   `<owner.nodeName>/<owner.name>/<streamName>` and seeded exactly as a stream of that name.
    */
   constructor(seed: number, streamName: string, owner: StreamOwner | null = null) {
-    const [s0, s1, s2] = aleaSeed(owner === null ? `${seed}/${streamName}` : [String(seed), '/', owner.nodeName, '/', owner.name, '/', streamName]);
+    const [s0, s1, s2] = aleaSeed(
+      owner === null
+        ? `${seed}/${streamName}`
+        : [String(seed), '/', owner.nodeName, '/', owner.name, '/', streamName],
+    );
     this.s0 = s0 | 0;
     this.s1 = s1 | 0;
     this.s2 = s2 | 0;

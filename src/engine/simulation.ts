@@ -184,7 +184,8 @@ class NodeState {
   /** Records an actor spawned here; a respawn of one already recorded changes nothing. */
   addActor(ref: number): void {
     if (this.firstActor === -1) this.firstActor = ref;
-    else if (this.firstActor !== ref && !(this.laterActors?.includes(ref) ?? false)) (this.laterActors ??= []).push(ref);
+    else if (this.firstActor !== ref && !(this.laterActors?.includes(ref) ?? false))
+      (this.laterActors ??= []).push(ref);
   }
 
   /** The actors ever spawned here, in spawn order (fault paths only: builds a list). */
@@ -320,7 +321,10 @@ export class Simulation {
       if (depth === 0) return ctx.status + ctx.ref;
       const instance = ctx.instance as { onMessage?: unknown } | undefined;
       const rng = ctx.firstStream;
-      return (instance !== undefined && instance.onMessage !== undefined ? 1 : 0) + (rng !== undefined ? rng.warmth() : 0);
+      return (
+        (instance !== undefined && instance.onMessage !== undefined ? 1 : 0) +
+        (rng !== undefined ? rng.warmth() : 0)
+      );
     },
   };
   private readonly nodes: NodeState[] = [];
@@ -377,7 +381,10 @@ export class Simulation {
     this.random = new RandomStreams(options.seed);
     this.queue = new EventQueue(Math.max(256, nodeNames.length));
     this.queue.warmer = this.warmer;
-    this.capture = options.captureLimit !== undefined && options.captureLimit > 0 ? new TraceCapture(options.captureLimit) : null;
+    this.capture =
+      options.captureLimit !== undefined && options.captureLimit > 0
+        ? new TraceCapture(options.captureLimit)
+        : null;
     this.maxEvents = options.maxEvents ?? 50_000_000;
     this.notesLimit = options.notesLimit ?? 100_000;
     this.partitions = new Partitions(nodeNames.length);
@@ -402,7 +409,8 @@ export class Simulation {
     // Nodes are mostly defined in the order they were named: try the next one before the map
     // (a lookup in a map of 10^5 names misses the cache).
     const hint = this.nextDefinedNode;
-    const index = hint < this.nodes.length && (this.nodes[hint] as NodeState).name === name ? hint : this.nodeIndex(name);
+    const index =
+      hint < this.nodes.length && (this.nodes[hint] as NodeState).name === name ? hint : this.nodeIndex(name);
     this.nextDefinedNode = index + 1;
     const node = this.nodes[index] as NodeState;
     node.factory = factory;
@@ -422,7 +430,9 @@ export class Simulation {
     let index = byNode[nodeIndex];
     if (index === undefined) {
       index = this.actorTable.add(nodeIndex);
-      this.actors.push(new ActorSlot(index, actor, (this.nodes[nodeIndex] as NodeState).name, this.actorTable));
+      this.actors.push(
+        new ActorSlot(index, actor, (this.nodes[nodeIndex] as NodeState).name, this.actorTable),
+      );
       byNode[nodeIndex] = index;
     }
     return index as ActorRef;
@@ -588,12 +598,22 @@ export class Simulation {
       this.queue.post(nowUs + extraDelayUs, EV_DELIVER, to, packedFrom, nowUs, toIncarnation, message);
       return;
     }
-    if (this.partitions.active > 0 && this.partitions.cut(fromNode, toNode)) return this.drop(message, this.nodes[fromNode]!, this.nodes[toNode]!, 'cut');
-    if (this.latency.dropped()) return this.drop(message, this.nodes[fromNode]!, this.nodes[toNode]!, 'random');
+    if (this.partitions.active > 0 && this.partitions.cut(fromNode, toNode))
+      return this.drop(message, this.nodes[fromNode]!, this.nodes[toNode]!, 'cut');
+    if (this.latency.dropped())
+      return this.drop(message, this.nodes[fromNode]!, this.nodes[toNode]!, 'random');
     const delay = this.latency.delayUs() + extraDelayUs;
     this.queue.post(nowUs + delay, EV_DELIVER, to, packedFrom, nowUs, toIncarnation, message);
     if (this.latency.duplicated()) {
-      this.queue.post(nowUs + this.latency.delayUs() + extraDelayUs, EV_DELIVER, to, packedFrom, nowUs, toIncarnation, message);
+      this.queue.post(
+        nowUs + this.latency.delayUs() + extraDelayUs,
+        EV_DELIVER,
+        to,
+        packedFrom,
+        nowUs,
+        toIncarnation,
+        message,
+      );
     }
   }
 
@@ -608,7 +628,14 @@ export class Simulation {
     this.messagesDropped++;
     this.hasher.fold(TraceKind.Drop, this.nowUs, fromNode.index, toNode.index, message.type);
     if (this.capture !== null) {
-      this.capture.add({ atUs: this.nowUs, kind: TraceKind.Drop, node: toNode.name, type: message.type, fromNode: fromNode.name, detail: reason });
+      this.capture.add({
+        atUs: this.nowUs,
+        kind: TraceKind.Drop,
+        node: toNode.name,
+        type: message.type,
+        fromNode: fromNode.name,
+        detail: reason,
+      });
     }
   }
 
@@ -636,7 +663,9 @@ export class Simulation {
 
   private timerOwner(owner: ActorRef): NodeActorContext | undefined {
     const current = this.current;
-    return current !== null && current.ref === owner && current.status !== STATUS_DOWN ? current : this.actorTable.ctx[owner];
+    return current !== null && current.ref === owner && current.status !== STATUS_DOWN
+      ? current
+      : this.actorTable.ctx[owner];
   }
 
   cancelTimer(handle: TimerHandle): boolean {
@@ -655,7 +684,8 @@ export class Simulation {
   note(node: string, category: string, text: string, entities: Record<string, string> = {}): void {
     this.hasher.fold(TraceKind.Note, this.nowUs, 0, 0, category);
     this.hasher.foldText(text);
-    if (this.notes.length < this.notesLimit) this.notes.push({ atUs: this.nowUs, node, category, text, entities });
+    if (this.notes.length < this.notesLimit)
+      this.notes.push({ atUs: this.nowUs, node, category, text, entities });
   }
 
   // ---------------------------------------------------------------- stream links
@@ -712,7 +742,15 @@ export class Simulation {
     // In order: a stream never overtakes itself.
     const atUs = Math.max(this.nowUs + this.latency.delayUs(), link.lastDeliveryUs[direction]);
     link.lastDeliveryUs[direction] = atUs;
-    this.queue.post(atUs, EV_STREAM, toRef, from * INCARNATION_LIMIT + fromNode.incarnation, this.nowUs, id, message);
+    this.queue.post(
+      atUs,
+      EV_STREAM,
+      toRef,
+      from * INCARNATION_LIMIT + fromNode.incarnation,
+      this.nowUs,
+      id,
+      message,
+    );
     return 'ok';
   }
 
@@ -727,7 +765,8 @@ export class Simulation {
     this.discardHeld(node);
     for (const a of node.actors()) this.retire(a);
     for (const link of this.streams) {
-      if (this.actors[link.client]!.node === node.index || this.actors[link.server]!.node === node.index) link.state = 'closed';
+      if (this.actors[link.client]!.node === node.index || this.actors[link.server]!.node === node.index)
+        link.state = 'closed';
     }
     this.fault(TraceKind.Crash, node, 'crash');
   }
@@ -806,11 +845,13 @@ export class Simulation {
 
   private fault(kind: number, node: NodeState, type: string): void {
     this.hasher.fold(kind, this.nowUs, node.index, node.incarnation, type);
-    if (this.capture !== null) this.capture.add({ atUs: this.nowUs, kind: kind as TraceRecord['kind'], node: node.name, type });
+    if (this.capture !== null)
+      this.capture.add({ atUs: this.nowUs, kind: kind as TraceRecord['kind'], node: node.name, type });
   }
 
   /** `createActor` for StartingNode: one closure per simulation, not one per node start. */
-  private readonly createOn: CreateActor = (node, actorName, create) => this.createActor(node, actorName, create);
+  private readonly createOn: CreateActor = (node, actorName, create) =>
+    this.createActor(node, actorName, create);
 
   private startNode(node: NodeState): void {
     node.up = true;
@@ -822,10 +863,17 @@ export class Simulation {
     for (const ref of handle.spawned) this.actors[ref]!.instance?.onStart?.();
   }
 
-  private createActor<M extends Message>(node: NodeState, actorName: string, create: (ctx: ActorContext<M>) => Actor<M>): ActorRef {
+  private createActor<M extends Message>(
+    node: NodeState,
+    actorName: string,
+    create: (ctx: ActorContext<M>) => Actor<M>,
+  ): ActorRef {
     const ref = this.refOn(node.index, actorName);
     const slot = this.actors[ref]!;
-    assert(slot.instance === undefined, 'an actor is spawned once per incarnation', { node: node.name, actorName });
+    assert(slot.instance === undefined, 'an actor is spawned once per incarnation', {
+      node: node.name,
+      actorName,
+    });
     slot.spawns++;
     const ctx = new NodeActorContext(this, ref, node, node.paused ? STATUS_PAUSED : STATUS_RUNNING);
     // A restarted (or respawned) actor continues its streams.
@@ -838,7 +886,11 @@ export class Simulation {
   }
 
   /** Run-time spawn (see ActorContext.spawn); starts the actor at once. */
-  spawnOn<M extends Message>(nodeName: string, actorName: string, create: (ctx: ActorContext<M>) => Actor<M>): ActorRef {
+  spawnOn<M extends Message>(
+    nodeName: string,
+    actorName: string,
+    create: (ctx: ActorContext<M>) => Actor<M>,
+  ): ActorRef {
     const node = this.nodes[this.nodeIndex(nodeName)]!;
     assert(node.up, 'spawn on a running node', { nodeName, actorName });
     const ref = this.createActor(node, actorName, create);
@@ -876,12 +928,27 @@ export class Simulation {
       if (periodicId !== 0) {
         const entry = this.periodic.get(periodicId);
         if (entry === undefined) return; // cancelled
-        entry.handle = queue.push(this.nowUs + entry.periodUs, EV_TIMER, target, 0, periodicId, 0, message, ctx);
+        entry.handle = queue.push(
+          this.nowUs + entry.periodUs,
+          EV_TIMER,
+          target,
+          0,
+          periodicId,
+          0,
+          message,
+          ctx,
+        );
       }
       this.eventsRun++;
       this.hasher.fold(TraceKind.Timer, this.nowUs, target, 0, message.type);
       if (this.capture !== null) {
-        this.capture.add({ atUs: this.nowUs, kind: TraceKind.Timer, node: this.nodes[ctx.nodeIndex]!.name, actor: this.actors[target]!.name, type: message.type });
+        this.capture.add({
+          atUs: this.nowUs,
+          kind: TraceKind.Timer,
+          node: this.nodes[ctx.nodeIndex]!.name,
+          actor: this.actors[target]!.name,
+          type: message.type,
+        });
       }
       const env = this.envelope;
       env.from = target as ActorRef;
@@ -909,16 +976,20 @@ export class Simulation {
       incarnation = this.nodeTable.data[nodeIndex * NODE_STRIDE + N_INCARNATION] as number;
     }
     if (status === STATUS_DOWN) return this.dropDelivery(message, fromRef, target, 'dead');
-    if (kind === EV_DELIVER && incarnation !== c) return this.dropDelivery(message, fromRef, target, 'stale-incarnation');
-    if (kind === EV_STREAM && this.streams[c]!.state === 'closed') return this.dropDelivery(message, fromRef, target, 'closed');
+    if (kind === EV_DELIVER && incarnation !== c)
+      return this.dropDelivery(message, fromRef, target, 'stale-incarnation');
+    if (kind === EV_STREAM && this.streams[c]!.state === 'closed')
+      return this.dropDelivery(message, fromRef, target, 'closed');
     if (status === STATUS_PAUSED) return this.hold(this.nodes[this.actorNode(target)]!);
     // The sender's node is looked up only when a partition could cut the message.
     if (this.partitions.active > 0) {
       const fromNode = this.actorNode(fromRef);
       const toNode = this.actorNode(target);
-      if (fromNode !== toNode && this.partitions.cut(fromNode, toNode)) return this.dropDelivery(message, fromRef, target, 'cut');
+      if (fromNode !== toNode && this.partitions.cut(fromNode, toNode))
+        return this.dropDelivery(message, fromRef, target, 'cut');
     }
-    if (ctx === undefined || ctx.instance === undefined) return this.dropDelivery(message, fromRef, target, 'no-actor');
+    if (ctx === undefined || ctx.instance === undefined)
+      return this.dropDelivery(message, fromRef, target, 'no-actor');
     const sentAtUs = queue.poppedB;
     this.eventsRun++;
     this.hasher.fold(TraceKind.Deliver, this.nowUs, target, fromRef * 64 + fromIncarnation, message.type);
@@ -974,7 +1045,11 @@ export class Simulation {
   }
 }
 
-type CreateActor = <M extends Message>(node: NodeState, actorName: string, create: (ctx: ActorContext<M>) => Actor<M>) => ActorRef;
+type CreateActor = <M extends Message>(
+  node: NodeState,
+  actorName: string,
+  create: (ctx: ActorContext<M>) => Actor<M>,
+) => ActorRef;
 
 /**
  * The NodeHandle a node's factory gets at each start: a class, not an object of closures, since
@@ -1087,7 +1162,8 @@ class NodeActorContext implements ActorContext<Message> {
    */
   random(name: string): Rng {
     const first = this.firstStream;
-    if (first === undefined) return (this.firstStream = new Rng(this.sim.random.seed, name, this.sim.actorSlot(this.ref)));
+    if (first === undefined)
+      return (this.firstStream = new Rng(this.sim.random.seed, name, this.sim.actorSlot(this.ref)));
     // An inherited first stream is this actor's too: its name within the actor decides.
     if (first.localName === name) return first;
     return this.sim.actorSlot(this.ref).laterStream(this.sim.random.seed, name);

@@ -19,7 +19,8 @@ export const TraceKind = {
 export type TraceKindCode = (typeof TraceKind)[keyof typeof TraceKind];
 
 /** Why a message never arrived. */
-export type DropReason = 'cut' | 'random' | 'dead' | 'stale-incarnation' | 'half-open' | 'closed' | 'no-actor';
+export type DropReason =
+  'cut' | 'random' | 'dead' | 'stale-incarnation' | 'half-open' | 'closed' | 'no-actor';
 
 /** One captured record; only kept when a report asks for full capture. */
 export interface TraceRecord {

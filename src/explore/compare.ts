@@ -153,21 +153,30 @@ export function summarise(outcomes: readonly MeasureOutcome[]): VariantSummary {
     metrics[key] = round4(entry.sum / entry.count);
   }
   // CostMetrics keys (src/systems/system-model.ts): top-level, exact names.
-  const reconnectionsTotal = metricSums.has('reconnections') ? (metricSums.get('reconnections')?.sum ?? 0) : null;
+  const reconnectionsTotal = metricSums.has('reconnections')
+    ? (metricSums.get('reconnections')?.sum ?? 0)
+    : null;
   const fixMessagesTotal = metricSums.has('fixMessages') ? (metricSums.get('fixMessages')?.sum ?? 0) : null;
   return {
     seedsRun: n,
     violatingSeeds: Object.fromEntries(sortedKeys.map((k) => [k, violatingSeeds[k] as number])),
-    violatingRate: Object.fromEntries(sortedKeys.map((k) => [k, roundInterval(wilsonInterval(violatingSeeds[k] as number, n))])),
+    violatingRate: Object.fromEntries(
+      sortedKeys.map((k) => [k, roundInterval(wilsonInterval(violatingSeeds[k] as number, n))]),
+    ),
     anyViolation: { seeds: any, ...roundInterval(wilsonInterval(any, n)) },
     violationSeconds: round4(violationSeconds),
     violationSecondsPerSeed: round4(n > 0 ? violationSeconds / n : 0),
     messages: {
       total: messagesTotal,
       perSeed: round4(n > 0 ? messagesTotal / n : 0),
-      perReconnection: reconnectionsTotal !== null && reconnectionsTotal > 0 ? round4(messagesTotal / reconnectionsTotal) : null,
+      perReconnection:
+        reconnectionsTotal !== null && reconnectionsTotal > 0
+          ? round4(messagesTotal / reconnectionsTotal)
+          : null,
       fixMessagesPerReconnection:
-        reconnectionsTotal !== null && reconnectionsTotal > 0 && fixMessagesTotal !== null ? round4(fixMessagesTotal / reconnectionsTotal) : null,
+        reconnectionsTotal !== null && reconnectionsTotal > 0 && fixMessagesTotal !== null
+          ? round4(fixMessagesTotal / reconnectionsTotal)
+          : null,
     },
     reconnections: reconnectionsTotal,
     recyclingDelayMs: metrics['recyclingDelayMs'] ?? null,

@@ -21,7 +21,11 @@ export interface DdminResult<T> {
  * `fails(subset)` must be deterministic; it is never called on the full list (the caller knows
  * the full list fails) and never twice on the same subset. Order of items is kept.
  */
-export function ddmin<T>(items: readonly T[], fails: (subset: T[]) => boolean, options: DdminOptions = {}): DdminResult<T> {
+export function ddmin<T>(
+  items: readonly T[],
+  fails: (subset: T[]) => boolean,
+  options: DdminOptions = {},
+): DdminResult<T> {
   const testsMax = options.testsMax ?? 5000;
   const cache = new Map<string, boolean>();
   let tests = 0;

@@ -23,7 +23,8 @@ export interface DriveResult {
 
 export async function driveSeeds<O>(options: DriveOptions<O>): Promise<DriveResult> {
   const batches: number[][] = [];
-  for (let i = 0; i < options.seeds.length; i += options.batchSize) batches.push(options.seeds.slice(i, i + options.batchSize));
+  for (let i = 0; i < options.seeds.length; i += options.batchSize)
+    batches.push(options.seeds.slice(i, i + options.batchSize));
   const finished = new Map<number, O[]>();
   const inFlight = new Map<number, Promise<void>>();
   let failure: unknown = null;

@@ -10,6 +10,7 @@ export function parseDurationFlag(flag: string, text: string): number {
 
 export function parseCount(flag: string, text: string, min: number): number {
   const value = Number(text);
-  if (!Number.isSafeInteger(value) || value < min) throw new UsageError(`${flag}: expected an integer >= ${min}, got '${text}'`);
+  if (!Number.isSafeInteger(value) || value < min)
+    throw new UsageError(`${flag}: expected an integer >= ${min}, got '${text}'`);
   return value;
 }

@@ -81,7 +81,9 @@ export async function fuzzCampaign(options: FuzzOptions): Promise<FuzzReport> {
       onOutcome: (outcome) => {
         if (outcome.error !== undefined) {
           errors.push({ seed: outcome.seed, message: outcome.error });
-          log(`seed ${outcome.seed}: clustersim error (a bug in clustersim, not a finding): ${outcome.error.split('\n')[0] ?? ''}`);
+          log(
+            `seed ${outcome.seed}: clustersim error (a bug in clustersim, not a finding): ${outcome.error.split('\n')[0] ?? ''}`,
+          );
         } else if (outcome.invariant !== null) {
           const finding = { seed: outcome.seed, invariant: outcome.invariant, atMs: outcome.atMs ?? 0 };
           const wanted = !reproFor.has(finding.invariant) || reprosWritten < options.maxRepros;
@@ -100,7 +102,8 @@ export async function fuzzCampaign(options: FuzzOptions): Promise<FuzzReport> {
       },
       stopRequested: () => {
         if (options.interrupted?.() === true) return 'interrupted';
-        if (options.timeLimitMs !== null && Date.now() - startedMs >= options.timeLimitMs) return 'time-limit';
+        if (options.timeLimitMs !== null && Date.now() - startedMs >= options.timeLimitMs)
+          return 'time-limit';
         return null;
       },
     });
@@ -108,7 +111,14 @@ export async function fuzzCampaign(options: FuzzOptions): Promise<FuzzReport> {
     const seedsWallS = (Date.now() - startedMs) / 1000;
     let stopped = drive.stopped;
     if (options.shrink && options.outDir !== null && options.interrupted?.() !== true) {
-      const complete = await shrinkFindings(executor, findings, variant, options.outDir, log, options.interrupted);
+      const complete = await shrinkFindings(
+        executor,
+        findings,
+        variant,
+        options.outDir,
+        log,
+        options.interrupted,
+      );
       if (!complete && stopped === null) stopped = 'interrupted';
     }
     const wallS = (Date.now() - startedMs) / 1000;
@@ -145,11 +155,18 @@ function countDone(seed: number, seeds: readonly number[]): number {
   return Math.floor((seed - first) / step) + 1;
 }
 
-function writeRepro(spec: CampaignSpec, finding: { seed: number; invariant: string; atMs: number }, outDir: string, log: (line: string) => void): string {
+function writeRepro(
+  spec: CampaignSpec,
+  finding: { seed: number; invariant: string; atMs: number },
+  outDir: string,
+  log: (line: string) => void,
+): string {
   const repro = makeRepro(spec, finding);
   const path = join(outDir, repro.fileName);
   writeFileAtomic(path, repro.yaml);
-  log(`seed ${finding.seed}: ${finding.invariant} at t=${formatSimTime(msToUs(finding.atMs))} → ${path}${repro.replays ? '' : ' (does not replay alone, see the file header)'}`);
+  log(
+    `seed ${finding.seed}: ${finding.invariant} at t=${formatSimTime(msToUs(finding.atMs))} → ${path}${repro.replays ? '' : ' (does not replay alone, see the file header)'}`,
+  );
   return path;
 }
 
@@ -176,7 +193,10 @@ async function shrinkFindings(
   const queue = [...firsts, ...rest];
   const shrinkOne = async (finding: Finding): Promise<void> => {
     const file = finding.repro as string;
-    const reply = await executor.run({ kind: 'shrink', request: { file, text: readFileSync(file, 'utf8'), invariant: finding.invariant, variant } });
+    const reply = await executor.run({
+      kind: 'shrink',
+      request: { file, text: readFileSync(file, 'utf8'), invariant: finding.invariant, variant },
+    });
     if (reply.kind !== 'shrink') throw new Error(`worker answered a shrink task with ${reply.kind}`);
     if (!reply.reply.ok) {
       finding.shrunk = null;
@@ -187,7 +207,9 @@ async function shrinkFindings(
     writeFileAtomic(shrunkPath, reply.reply.yaml);
     finding.shrunk = shrunkPath;
     const { before, after } = reply.reply;
-    log(`shrunk ${basename(file)}: ${before.steps} → ${after.steps} steps in ${(reply.reply.wallMs / 1000).toFixed(1)}s → ${shrunkPath}`);
+    log(
+      `shrunk ${basename(file)}: ${before.steps} → ${after.steps} steps in ${(reply.reply.wallMs / 1000).toFixed(1)}s → ${shrunkPath}`,
+    );
   };
   let next = 0;
   let cut = false;
@@ -200,6 +222,8 @@ async function shrinkFindings(
       await shrinkOne(queue[next++] as Finding);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(executor.workers, queue.length)) }, () => lane()));
+  await Promise.all(
+    Array.from({ length: Math.max(1, Math.min(executor.workers, queue.length)) }, () => lane()),
+  );
   return !cut;
 }

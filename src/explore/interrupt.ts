@@ -7,7 +7,9 @@ export async function withInterrupt<T>(job: (interrupted: () => boolean) => Prom
   const onSigint = (): void => {
     if (interrupted) process.exit(130);
     interrupted = true;
-    process.stderr.write('\nclustersim: interrupted; finishing the seeds in hand (Ctrl-C again to quit at once)\n');
+    process.stderr.write(
+      '\nclustersim: interrupted; finishing the seeds in hand (Ctrl-C again to quit at once)\n',
+    );
   };
   process.on('SIGINT', onSigint);
   try {

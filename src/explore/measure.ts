@@ -5,7 +5,12 @@ import { compileSeed, describeError, strategyRunOptions } from './seed-run.js';
 /** One full run of a seed, reduced to what `compare` tabulates. */
 export interface MeasureOutcome {
   readonly seed: number;
-  readonly violations: readonly { readonly invariant: string; readonly atMs: number; readonly violationSeconds: number; readonly count: number }[];
+  readonly violations: readonly {
+    readonly invariant: string;
+    readonly atMs: number;
+    readonly violationSeconds: number;
+    readonly count: number;
+  }[];
   readonly messagesTotal: number;
   /** Every numeric system metric, flattened to dotted paths (`reconnections`, `recycling.delayMsMean`). */
   readonly metrics: Readonly<Record<string, number>>;
@@ -21,7 +26,12 @@ export function measureSeed(spec: CampaignSpec, seed: number): MeasureOutcome {
     }
     return {
       seed,
-      violations: result.violations.map((v) => ({ invariant: v.invariant, atMs: v.atMs, violationSeconds: v.violationSeconds, count: v.count })),
+      violations: result.violations.map((v) => ({
+        invariant: v.invariant,
+        atMs: v.atMs,
+        violationSeconds: v.violationSeconds,
+        count: v.count,
+      })),
       messagesTotal: result.metrics.messages.total,
       metrics,
     };
@@ -37,5 +47,6 @@ function flattenNumbers(path: string, value: unknown, out: Record<string, number
     return;
   }
   if (depth >= 3 || value === null || typeof value !== 'object' || Array.isArray(value)) return;
-  for (const [key, inner] of Object.entries(value as Record<string, unknown>)) flattenNumbers(`${path}.${key}`, inner, out, depth + 1);
+  for (const [key, inner] of Object.entries(value as Record<string, unknown>))
+    flattenNumbers(`${path}.${key}`, inner, out, depth + 1);
 }

@@ -13,21 +13,33 @@ export interface MergedReport extends FuzzReport {
  * order, counts summed. seedsPerSecond is the sum over shards (they ran side by side); wallS
  * the longest shard.
  */
-export function mergeReports(reports: readonly { readonly file: string; readonly report: FuzzReport }[]): MergedReport {
+export function mergeReports(
+  reports: readonly { readonly file: string; readonly report: FuzzReport }[],
+): MergedReport {
   const first = reports[0];
   if (first === undefined) throw new UsageError('merge: give at least one report.json');
-  const key = (r: FuzzReport): string => JSON.stringify([r.scenario, r.system, r.variant, r.strategy, r.invariants ?? null, r.fromSeed, r.seeds]);
+  const key = (r: FuzzReport): string =>
+    JSON.stringify([r.scenario, r.system, r.variant, r.strategy, r.invariants ?? null, r.fromSeed, r.seeds]);
   const count = first.report.shards[0]?.count ?? 1;
   const seen = new Map<number, string>();
   for (const { file, report } of reports) {
-    if (!Array.isArray(report.findings) || !Array.isArray(report.shards)) throw new UsageError(`${file}: not a clustersim fuzz report (run \`clustersim fuzz --json\` to make one)`);
+    if (!Array.isArray(report.findings) || !Array.isArray(report.shards))
+      throw new UsageError(
+        `${file}: not a clustersim fuzz report (run \`clustersim fuzz --json\` to make one)`,
+      );
     if (key(report) !== key(first.report)) {
-      throw new UsageError(`${file}: from another campaign than ${first.file} (scenario, system, variant, strategy, --invariants, --from-seed and --seeds must match)`);
+      throw new UsageError(
+        `${file}: from another campaign than ${first.file} (scenario, system, variant, strategy, --invariants, --from-seed and --seeds must match)`,
+      );
     }
     for (const shard of report.shards) {
-      if (shard.count !== count) throw new UsageError(`${file}: shard ${shard.index}/${shard.count} does not match ${first.file}'s ${count} shards`);
+      if (shard.count !== count)
+        throw new UsageError(
+          `${file}: shard ${shard.index}/${shard.count} does not match ${first.file}'s ${count} shards`,
+        );
       const earlier = seen.get(shard.index);
-      if (earlier !== undefined) throw new UsageError(`${file}: shard ${shard.index}/${count} is also in ${earlier}`);
+      if (earlier !== undefined)
+        throw new UsageError(`${file}: shard ${shard.index}/${count} is also in ${earlier}`);
       seen.set(shard.index, file);
     }
   }

@@ -48,7 +48,8 @@ export function installPct(sim: Simulation, options: PctOptions): void {
   // The sender whose message is being timed now; the latency model adds its priority delay.
   let senderNode = -1;
   const delayUs = sim.latency.delayUs.bind(sim.latency);
-  sim.latency.delayUs = (): Micros => delayUs() + (senderNode >= 0 ? (rank[senderNode] as number) * windowUs : 0);
+  sim.latency.delayUs = (): Micros =>
+    delayUs() + (senderNode >= 0 ? (rank[senderNode] as number) * windowUs : 0);
   const beforeSend = (fromNode: number): void => {
     sends++;
     if (changePoints.has(sends)) rank[fromNode] = lowest++;

@@ -46,7 +46,11 @@ interface Pending {
  * wait here, not in the pool's queue, so whichever worker frees first takes the next one. Which
  * worker runs a task never changes its result: seeds are independent.
  */
-export function openExecutor(spec: CampaignSpec, workers: number, options: ExecutorOptions = {}): TaskExecutor {
+export function openExecutor(
+  spec: CampaignSpec,
+  workers: number,
+  options: ExecutorOptions = {},
+): TaskExecutor {
   const threads = Math.max(0, Math.floor(workers) - 1);
   const poolAfterS = options.poolAfterS ?? DEFAULT_POOL_AFTER_S;
   let pool: Piscina | null = null;

@@ -8,16 +8,29 @@ export interface ProgressSink {
   stop(): void;
 }
 
-export const silentProgress: ProgressSink = { update: () => undefined, log: () => undefined, stop: () => undefined };
+export const silentProgress: ProgressSink = {
+  update: () => undefined,
+  log: () => undefined,
+  stop: () => undefined,
+};
 
 /** No bar; lines go straight to stderr (pipes, CI logs). */
-export const plainProgress: ProgressSink = { update: () => undefined, log: (line) => void process.stderr.write(`${line}\n`), stop: () => undefined };
+export const plainProgress: ProgressSink = {
+  update: () => undefined,
+  log: (line) => void process.stderr.write(`${line}\n`),
+  stop: () => undefined,
+};
 
 /**
  * A progress bar on stderr, only when stderr is a terminal (never in pipes or CI logs): seeds
  * done, seeds/s, ETA, and findings by invariant. `quiet` drops the log lines too.
  */
-export function progressBar(options: { readonly total: number; readonly label: string; readonly enabled: boolean; readonly quiet?: boolean }): ProgressSink {
+export function progressBar(options: {
+  readonly total: number;
+  readonly label: string;
+  readonly enabled: boolean;
+  readonly quiet?: boolean;
+}): ProgressSink {
   const fallback = options.quiet === true ? silentProgress : plainProgress;
   if (!options.enabled || process.stderr.isTTY !== true || options.total === 0) return fallback;
   const multi = new cliProgress.MultiBar(
@@ -38,7 +51,8 @@ export function progressBar(options: { readonly total: number; readonly label: s
     update: (done, extra) => {
       const seconds = (Date.now() - startedMs) / 1000;
       const entries = Object.entries(extra.findings);
-      const findings = entries.length === 0 ? 'no findings' : entries.map(([inv, n]) => `${inv} ${n}`).join(', ');
+      const findings =
+        entries.length === 0 ? 'no findings' : entries.map(([inv, n]) => `${inv} ${n}`).join(', ');
       bar.update(done, { speed: seconds > 0 ? (done / seconds).toFixed(0) : '0', findings });
     },
     log: (line) => {

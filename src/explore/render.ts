@@ -12,7 +12,10 @@ export interface RenderOptions {
 /** The human summary of a fuzz campaign (or of merged shards). */
 export function renderFuzzReport(report: FuzzReport, c: ChalkInstance, options: RenderOptions = {}): string {
   const out: string[] = [];
-  const shards = report.shards.length === 1 && report.shards[0]?.count === 1 ? '' : `, shards ${report.shards.map((s) => `${s.index}/${s.count}`).join(' ')}`;
+  const shards =
+    report.shards.length === 1 && report.shards[0]?.count === 1
+      ? ''
+      : `, shards ${report.shards.map((s) => `${s.index}/${s.count}`).join(' ')}`;
   // A merged report (see merge.ts): its shards ran side by side, each with its own workers.
   const merged = report.shards.length > 1;
   const workers = `${report.workers} worker${report.workers === 1 ? '' : 's'}`;
@@ -27,33 +30,57 @@ export function renderFuzzReport(report: FuzzReport, c: ChalkInstance, options: 
   if (report.stopped !== null) out.push(c.yellow(`stopped early: ${report.stopped}`));
   if (report.findings.length === 0) out.push(c.green('no findings: every invariant held on every seed run'));
   else {
-    out.push(c.red.bold(`${report.findings.length} seed${report.findings.length === 1 ? '' : 's'} violated an invariant:`));
+    out.push(
+      c.red.bold(
+        `${report.findings.length} seed${report.findings.length === 1 ? '' : 's'} violated an invariant:`,
+      ),
+    );
     for (const [invariant, count] of Object.entries(report.byInvariant)) {
       const first = report.findings.find((f) => f.invariant === invariant);
       if (first === undefined) continue;
-      out.push(`  ${c.red(invariant.padEnd(28))} ${String(count).padStart(6)} seed${count === 1 ? ' ' : 's'}   first: seed ${first.seed} at t=${formatSimTime(msToUs(first.atMs))}`);
-      if (first.repro !== null) out.push(`  ${''.padEnd(28)} repro ${first.repro}${first.shrunk ? `  shrunk ${first.shrunk}` : ''}`);
+      out.push(
+        `  ${c.red(invariant.padEnd(28))} ${String(count).padStart(6)} seed${count === 1 ? ' ' : 's'}   first: seed ${first.seed} at t=${formatSimTime(msToUs(first.atMs))}`,
+      );
+      if (first.repro !== null)
+        out.push(`  ${''.padEnd(28)} repro ${first.repro}${first.shrunk ? `  shrunk ${first.shrunk}` : ''}`);
     }
     const written = report.findings.filter((f) => f.repro !== null).length;
     if (options.verbose === true) {
       out.push(c.bold('every finding, in seed order:'));
       for (const f of report.findings) {
-        const files = f.repro === null ? c.dim('(no repro: --max-repros reached)') : `${f.repro}${f.shrunk ? `  shrunk ${f.shrunk}` : ''}`;
-        out.push(`  seed ${String(f.seed).padEnd(8)} ${f.invariant.padEnd(28)} t=${formatSimTime(msToUs(f.atMs)).padEnd(10)} ${files}`);
+        const files =
+          f.repro === null
+            ? c.dim('(no repro: --max-repros reached)')
+            : `${f.repro}${f.shrunk ? `  shrunk ${f.shrunk}` : ''}`;
+        out.push(
+          `  seed ${String(f.seed).padEnd(8)} ${f.invariant.padEnd(28)} t=${formatSimTime(msToUs(f.atMs)).padEnd(10)} ${files}`,
+        );
       }
     }
     const where = merged ? 'written by the shards' : 'written';
-    out.push(c.dim(`${written} repro file${written === 1 ? '' : 's'} ${where}; replay one with: clustersim run <repro.yaml>`));
+    out.push(
+      c.dim(
+        `${written} repro file${written === 1 ? '' : 's'} ${where}; replay one with: clustersim run <repro.yaml>`,
+      ),
+    );
   }
   if (report.errors.length > 0) {
-    out.push(c.red.bold(`${report.errors.length} seed${report.errors.length === 1 ? '' : 's'} hit an internal error (a bug in clustersim, not a finding), first: seed ${report.errors[0]?.seed}:`));
+    out.push(
+      c.red.bold(
+        `${report.errors.length} seed${report.errors.length === 1 ? '' : 's'} hit an internal error (a bug in clustersim, not a finding), first: seed ${report.errors[0]?.seed}:`,
+      ),
+    );
     out.push(`  ${report.errors[0]?.message.split('\n')[0] ?? ''}`);
   }
   return `${out.join('\n')}\n`;
 }
 
 /** `compare`: one column per variant, one row per measure. */
-export function renderCompareReport(report: CompareReport, c: ChalkInstance, options: RenderOptions = {}): string {
+export function renderCompareReport(
+  report: CompareReport,
+  c: ChalkInstance,
+  options: RenderOptions = {},
+): string {
   const names = Object.keys(report.variants);
   const summaries = names.map((n) => report.variants[n] as VariantSummary);
   const invariants = [...new Set(summaries.flatMap((s) => Object.keys(s.violatingSeeds)))].sort();
@@ -63,14 +90,34 @@ export function renderCompareReport(report: CompareReport, c: ChalkInstance, opt
     if (r === undefined) return `0/${s.seedsRun} 0% [0%-${pct(upperZero(s.seedsRun))}]`;
     return `${s.violatingSeeds[inv]}/${s.seedsRun} ${pct(r.rate)} [${pct(r.low)}-${pct(r.high)}]`;
   };
-  rows.push(['any violation', summaries.map((s) => `${s.anyViolation.seeds}/${s.seedsRun} ${pct(s.anyViolation.rate)} [${pct(s.anyViolation.low)}-${pct(s.anyViolation.high)}]`)]);
+  rows.push([
+    'any violation',
+    summaries.map(
+      (s) =>
+        `${s.anyViolation.seeds}/${s.seedsRun} ${pct(s.anyViolation.rate)} [${pct(s.anyViolation.low)}-${pct(s.anyViolation.high)}]`,
+    ),
+  ]);
   for (const inv of invariants) rows.push([`  ${inv}`, summaries.map((s) => rate(s, inv))]);
   rows.push(['violation-seconds / seed', summaries.map((s) => s.violationSecondsPerSeed.toFixed(1))]);
-  rows.push(['time to recover (s)', summaries.map((s) => (s.timeToRecoverS === null ? '-' : s.timeToRecoverS.toFixed(1)))]);
+  rows.push([
+    'time to recover (s)',
+    summaries.map((s) => (s.timeToRecoverS === null ? '-' : s.timeToRecoverS.toFixed(1))),
+  ]);
   rows.push(['messages / seed', summaries.map((s) => s.messages.perSeed.toFixed(0))]);
-  rows.push(['messages / reconnection', summaries.map((s) => (s.messages.perReconnection === null ? '-' : s.messages.perReconnection.toFixed(1)))]);
-  rows.push(['fix messages / reconnection', summaries.map((s) => (s.messages.fixMessagesPerReconnection === null ? '-' : s.messages.fixMessagesPerReconnection.toFixed(2)))]);
-  rows.push(['recycling delay (ms)', summaries.map((s) => (s.recyclingDelayMs === null ? '-' : s.recyclingDelayMs.toFixed(0)))]);
+  rows.push([
+    'messages / reconnection',
+    summaries.map((s) => (s.messages.perReconnection === null ? '-' : s.messages.perReconnection.toFixed(1))),
+  ]);
+  rows.push([
+    'fix messages / reconnection',
+    summaries.map((s) =>
+      s.messages.fixMessagesPerReconnection === null ? '-' : s.messages.fixMessagesPerReconnection.toFixed(2),
+    ),
+  ]);
+  rows.push([
+    'recycling delay (ms)',
+    summaries.map((s) => (s.recyclingDelayMs === null ? '-' : s.recyclingDelayMs.toFixed(0))),
+  ]);
   if (options.verbose === true) {
     // Every numeric metric the model reports, as a mean per seed ('-' where a variant has none).
     const keys = [...new Set(summaries.flatMap((s) => Object.keys(s.metrics)))].sort();
@@ -79,15 +126,19 @@ export function renderCompareReport(report: CompareReport, c: ChalkInstance, opt
   }
   const labelWidth = Math.max(...rows.map(([l]) => l.length), 10);
   const widths = names.map((n, i) => Math.max(n.length, ...rows.map(([, cells]) => (cells[i] ?? '').length)));
-  const line = (label: string, cells: string[]): string => `${label.padEnd(labelWidth)}  ${cells.map((cell, i) => cell.padStart(widths[i] ?? 0)).join('  ')}`;
+  const line = (label: string, cells: string[]): string =>
+    `${label.padEnd(labelWidth)}  ${cells.map((cell, i) => cell.padStart(widths[i] ?? 0)).join('  ')}`;
   const out = [
-    c.bold(`compare ${report.scenario} (${report.system}): seeds ${report.fromSeed}..${report.fromSeed + report.seeds - 1}, rates with 95% Wilson intervals`),
+    c.bold(
+      `compare ${report.scenario} (${report.system}): seeds ${report.fromSeed}..${report.fromSeed + report.seeds - 1}, rates with 95% Wilson intervals`,
+    ),
     c.bold(line('', names)),
     ...rows.map(([label, cells]) => line(label, cells)),
   ];
   if (report.stopped !== null) out.push(c.yellow(`stopped early: ${report.stopped} (partial columns)`));
   const errors = summaries.reduce((n, s) => n + s.errors.length, 0);
-  if (errors > 0) out.push(c.red(`${errors} runs hit an internal error (a bug in clustersim); see --json for details`));
+  if (errors > 0)
+    out.push(c.red(`${errors} runs hit an internal error (a bug in clustersim); see --json for details`));
   return `${out.join('\n')}\n`;
 }
 

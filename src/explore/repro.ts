@@ -25,7 +25,10 @@ export interface Repro {
  * `clustersim run repro.yaml` runs it (the fuzz run itself stopped at the first violation), so
  * the check in `run` compares like with like.
  */
-export function makeRepro(spec: CampaignSpec, finding: { readonly seed: number; readonly invariant: string; readonly atMs: number }): Repro {
+export function makeRepro(
+  spec: CampaignSpec,
+  finding: { readonly seed: number; readonly invariant: string; readonly atMs: number },
+): Repro {
   const plan = compileSeed(spec, finding.seed);
   const fileName = `${spec.scenario.name}-seed${finding.seed}-${finding.invariant}.yaml`;
   const description = `Found by clustersim fuzz (seed ${finding.seed}, ${describeStrategy(spec.strategy)}): ${finding.invariant} at t=${formatSimTime(msToUs(finding.atMs))}.`;
@@ -45,8 +48,18 @@ export function makeRepro(spec: CampaignSpec, finding: { readonly seed: number; 
           `Replay the finding with: clustersim fuzz ${spec.scenario.file ?? '<scenario>'} --strategy ${spec.strategy.kind}${spec.strategy.kind === 'pct' ? ` --pct-depth ${spec.strategy.depth}` : ''} --from-seed ${finding.seed} --seeds 1 --workers 1`,
         ]),
   ];
-  const scenario = planToScenario(plan, { description, expect: { [plan.variant]: violated }, traceHash: replay.traceHash });
-  return { fileName, yaml: scenarioToYaml(scenario, header.join('\n')), traceHash: replay.traceHash, violated, replays };
+  const scenario = planToScenario(plan, {
+    description,
+    expect: { [plan.variant]: violated },
+    traceHash: replay.traceHash,
+  });
+  return {
+    fileName,
+    yaml: scenarioToYaml(scenario, header.join('\n')),
+    traceHash: replay.traceHash,
+    violated,
+    replays,
+  };
 }
 
 export function reproPath(outDir: string, fileName: string): string {

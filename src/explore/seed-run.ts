@@ -56,9 +56,14 @@ export function strategyRunOptions(spec: CampaignSpec, extra: RunOptions = {}): 
 export function fuzzSeed(spec: CampaignSpec, seed: number): FuzzOutcome {
   try {
     const focus = spec.invariants;
-    const options = strategyRunOptions(spec, { stopOnFirstViolation: true, keepNotes: false, ...(focus !== undefined ? { stopOnInvariants: focus } : {}) });
+    const options = strategyRunOptions(spec, {
+      stopOnFirstViolation: true,
+      keepNotes: false,
+      ...(focus !== undefined ? { stopOnInvariants: focus } : {}),
+    });
     const result = runPlan(compileSeed(spec, seed), options);
-    const first = focus === undefined ? result.violations[0] : result.violations.find((v) => focus.includes(v.invariant));
+    const first =
+      focus === undefined ? result.violations[0] : result.violations.find((v) => focus.includes(v.invariant));
     return { seed, invariant: first?.invariant ?? null, atMs: first?.atMs ?? null, events: result.events };
   } catch (error) {
     return { seed, invariant: null, atMs: null, events: 0, error: describeError(error) };
@@ -77,6 +82,7 @@ export function pctProbeMessages(spec: CampaignSpec, seed: number): number {
 }
 
 export function describeError(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}${error.stack !== undefined ? `\n${error.stack}` : ''}`;
+  if (error instanceof Error)
+    return `${error.name}: ${error.message}${error.stack !== undefined ? `\n${error.stack}` : ''}`;
   return String(error);
 }

@@ -10,10 +10,12 @@ export const wholeCampaign: Shard = { index: 1, count: 1 };
 
 export function parseShard(text: string): Shard {
   const match = /^(\d+)\/(\d+)$/.exec(text.trim());
-  if (match === null) throw new UsageError(`--shard: expected i/n with 1 <= i <= n (e.g. 2/8), got '${text}'`);
+  if (match === null)
+    throw new UsageError(`--shard: expected i/n with 1 <= i <= n (e.g. 2/8), got '${text}'`);
   const index = Number(match[1]);
   const count = Number(match[2]);
-  if (count < 1 || index < 1 || index > count) throw new UsageError(`--shard: expected i/n with 1 <= i <= n (e.g. 2/8), got '${text}'`);
+  if (count < 1 || index < 1 || index > count)
+    throw new UsageError(`--shard: expected i/n with 1 <= i <= n (e.g. 2/8), got '${text}'`);
   return { index, count };
 }
 

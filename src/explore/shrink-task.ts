@@ -11,15 +11,33 @@ export interface ShrinkRequest {
 }
 
 export type ShrinkReply =
-  | { readonly ok: true; readonly yaml: string; readonly before: ShrinkSize; readonly after: ShrinkSize; readonly runs: number; readonly wallMs: number }
+  | {
+      readonly ok: true;
+      readonly yaml: string;
+      readonly before: ShrinkSize;
+      readonly after: ShrinkSize;
+      readonly runs: number;
+      readonly wallMs: number;
+    }
   | { readonly ok: false; readonly why: string };
 
 export function shrinkTask(request: ShrinkRequest): ShrinkReply {
   try {
     const scenario = parseScenario(request.text, request.file);
-    const result = shrinkScenario(scenario, { invariant: request.invariant, ...(request.variant !== undefined ? { variant: request.variant } : {}) });
-    if (result.status !== 'shrunk') return { ok: false, why: `${request.file} does not violate ${request.invariant}` };
-    return { ok: true, yaml: result.yaml, before: result.before, after: result.after, runs: result.runs, wallMs: result.wallMs };
+    const result = shrinkScenario(scenario, {
+      invariant: request.invariant,
+      ...(request.variant !== undefined ? { variant: request.variant } : {}),
+    });
+    if (result.status !== 'shrunk')
+      return { ok: false, why: `${request.file} does not violate ${request.invariant}` };
+    return {
+      ok: true,
+      yaml: result.yaml,
+      before: result.before,
+      after: result.after,
+      runs: result.runs,
+      wallMs: result.wallMs,
+    };
   } catch (error) {
     return { ok: false, why: error instanceof Error ? error.message : String(error) };
   }

@@ -29,7 +29,12 @@ export interface ShrinkSize {
 }
 
 export type ShrinkResult =
-  | { readonly status: 'not-failing'; readonly variant: string; readonly invariant: string | null; readonly violated: readonly string[] }
+  | {
+      readonly status: 'not-failing';
+      readonly variant: string;
+      readonly invariant: string | null;
+      readonly violated: readonly string[];
+    }
   | {
       readonly status: 'shrunk';
       readonly variant: string;
@@ -51,7 +56,9 @@ export type ShrinkResult =
 class TargetViolated extends Error {}
 
 /** Nice durations to round to, ascending (ms). */
-const ROUND_DURATIONS_MS = [1, 2, 5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 300, 600, 900, 1200, 1800, 3600, 7200].map((s) => s * 1000);
+const ROUND_DURATIONS_MS = [
+  1, 2, 5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 300, 600, 900, 1200, 1800, 3600, 7200,
+].map((s) => s * 1000);
 /** Step-time grids, coarsest first (ms). */
 const SNAP_GRIDS_MS = [60_000, 30_000, 10_000, 5000, 1000, 100, 10];
 
@@ -66,12 +73,17 @@ export function shrinkScenario(input: Scenario, options: ShrinkOptions = {}): Sh
   const variant = options.variant ?? input.variant ?? model.defaultVariant;
   const set = options.set ?? {};
   // Faults (if any) become explicit steps: shrinking works on a fixed, concrete timeline.
-  const basePlan = compilePlan(input, { variant, set, ...(options.seed !== undefined ? { seed: options.seed } : {}) });
+  const basePlan = compilePlan(input, {
+    variant,
+    set,
+    ...(options.seed !== undefined ? { seed: options.seed } : {}),
+  });
   const base = planToScenario(basePlan, {});
   const firstRun = runPlan(compilePlan(base, { variant, set }));
   const violated = firstRun.violations.map((v) => v.invariant);
   const invariant = options.invariant ?? input.expect?.[variant]?.[0] ?? violated[0] ?? null;
-  if (invariant === null || !violated.includes(invariant)) return { status: 'not-failing', variant, invariant, violated };
+  if (invariant === null || !violated.includes(invariant))
+    return { status: 'not-failing', variant, invariant, violated };
   const isLiveness = model.invariants.find((i) => i.id === invariant)?.kind === 'liveness';
 
   const runsMax = options.runsMax ?? 4000;
@@ -99,20 +111,27 @@ export function shrinkScenario(input: Scenario, options: ShrinkOptions = {}): Sh
   const before = sizeOf(current);
 
   // 1. Timeline steps.
-  const stepsResult = ddmin(current.timeline, (steps) => fails({ ...current, timeline: steps }), { testsMax: Math.max(0, runsMax - runs) });
+  const stepsResult = ddmin(current.timeline, (steps) => fails({ ...current, timeline: steps }), {
+    testsMax: Math.max(0, runsMax - runs),
+  });
   current = { ...current, timeline: stepsResult.items };
-  if (before.steps > current.timeline.length) changes.push(`removed ${before.steps - current.timeline.length} of ${before.steps} timeline steps`);
+  if (before.steps > current.timeline.length)
+    changes.push(`removed ${before.steps - current.timeline.length} of ${before.steps} timeline steps`);
 
   // 2. The cluster: the model's candidates, or a structural guess; the loader vets each.
   current = shrinkCluster(current, fails, () => runs < runsMax);
-  if (sizeOf(current).clusterItems < before.clusterItems) changes.push(`cluster reduced from ${before.clusterItems} to ${sizeOf(current).clusterItems} items (list entries and counts)`);
+  if (sizeOf(current).clusterItems < before.clusterItems)
+    changes.push(
+      `cluster reduced from ${before.clusterItems} to ${sizeOf(current).clusterItems} items (list entries and counts)`,
+    );
 
   // 3. Duration. A liveness invariant is judged at the end, so cutting the run short would
   //    only manufacture a trivial violation: keep the duration then.
   if (!isLiveness) {
     const durationBefore = current.durationMs;
     current = shrinkDuration(current, fails);
-    if (current.durationMs < durationBefore) changes.push(`duration ${formatDuration(durationBefore)} → ${formatDuration(current.durationMs)}`);
+    if (current.durationMs < durationBefore)
+      changes.push(`duration ${formatDuration(durationBefore)} → ${formatDuration(current.durationMs)}`);
   }
 
   // 4. Step times snapped to round values.
@@ -122,9 +141,12 @@ export function shrinkScenario(input: Scenario, options: ShrinkOptions = {}): Sh
 
   // 5. Cluster and time changes may have made more steps removable: ddmin again (1-minimal).
   const lengthBefore = current.timeline.length;
-  const again = ddmin(current.timeline, (steps) => fails({ ...current, timeline: steps }), { testsMax: Math.max(0, runsMax - runs) });
+  const again = ddmin(current.timeline, (steps) => fails({ ...current, timeline: steps }), {
+    testsMax: Math.max(0, runsMax - runs),
+  });
   current = { ...current, timeline: again.items };
-  if (current.timeline.length < lengthBefore) changes.push(`removed ${lengthBefore - current.timeline.length} more steps after the other reductions`);
+  if (current.timeline.length < lengthBefore)
+    changes.push(`removed ${lengthBefore - current.timeline.length} more steps after the other reductions`);
 
   // The result as a file, re-read and run in full as `clustersim run` would: store that hash.
   const full = finalRun(current, input.file ?? input.name, variant, invariant, set);
@@ -153,23 +175,41 @@ export function shrinkScenario(input: Scenario, options: ShrinkOptions = {}): Sh
 }
 
 /** Writes, re-reads and fully runs the scenario; returns it with `expect` and `traceHash` set. */
-function finalRun(scenario: Scenario, source: string, variant: string, invariant: string, set: Readonly<Record<string, string>>): { scenario: Scenario; traceHash: string } {
+function finalRun(
+  scenario: Scenario,
+  source: string,
+  variant: string,
+  invariant: string,
+  set: Readonly<Record<string, string>>,
+): { scenario: Scenario; traceHash: string } {
   const file = `${scenario.name}.yaml`;
   const reread = parseScenario(scenarioToYaml({ ...scenario, variant }), file);
   const result = runPlan(compilePlan(reread, { variant, set }));
   const violated = result.violations.map((v) => v.invariant);
   if (!violated.includes(invariant)) {
-    throw new Error(`shrink: the written scenario no longer violates ${invariant} when re-read (violated: ${violated.join(', ') || 'none'}); please report this clustersim bug`);
+    throw new Error(
+      `shrink: the written scenario no longer violates ${invariant} when re-read (violated: ${violated.join(', ') || 'none'}); please report this clustersim bug`,
+    );
   }
   const { description: _original, ...rest } = reread;
   void _original;
   // The original description tells a story the shrunk file no longer has.
   const description = `Shrunk by clustersim shrink from ${source}: keeps ${invariant} violated under ${variant}.`;
-  const final: Scenario = { ...rest, description, variant, expect: { [variant]: violated }, traceHash: result.traceHash };
+  const final: Scenario = {
+    ...rest,
+    description,
+    variant,
+    expect: { [variant]: violated },
+    traceHash: result.traceHash,
+  };
   return { scenario: final, traceHash: result.traceHash };
 }
 
-function shrinkCluster(scenario: Scenario, fails: (s: Scenario) => boolean, budgetLeft: () => boolean): Scenario {
+function shrinkCluster(
+  scenario: Scenario,
+  fails: (s: Scenario) => boolean,
+  budgetLeft: () => boolean,
+): Scenario {
   const model = systemById(scenario.system);
   let current = scenario;
   let improved = true;
@@ -225,13 +265,17 @@ function shrinkDuration(scenario: Scenario, fails: (s: Scenario) => boolean): Sc
   return withDuration(bestMs);
 }
 
-function snapTimes(scenario: Scenario, fails: (s: Scenario) => boolean): { scenario: Scenario; moved: number } {
+function snapTimes(
+  scenario: Scenario,
+  fails: (s: Scenario) => boolean,
+): { scenario: Scenario; moved: number } {
   let current = scenario;
   let moved = 0;
   for (let i = 0; i < current.timeline.length; i++) {
     const step = current.timeline[i] as PlanStep;
     const previousMs = i > 0 ? (current.timeline[i - 1] as PlanStep).atMs : 0;
-    const nextMs = i + 1 < current.timeline.length ? (current.timeline[i + 1] as PlanStep).atMs : current.durationMs;
+    const nextMs =
+      i + 1 < current.timeline.length ? (current.timeline[i + 1] as PlanStep).atMs : current.durationMs;
     for (const grid of SNAP_GRIDS_MS) {
       const atMs = Math.round(step.atMs / grid) * grid;
       if (atMs === step.atMs) break; // already on this grid, hence on every finer one
@@ -254,13 +298,18 @@ function plural(n: number, noun: string): string {
 }
 
 function sizeOf(scenario: Scenario): ShrinkSize {
-  return { steps: scenario.timeline.length, durationMs: scenario.durationMs, clusterItems: countItems(scenario.clusterSource ?? scenario.cluster) };
+  return {
+    steps: scenario.timeline.length,
+    durationMs: scenario.durationMs,
+    clusterItems: countItems(scenario.clusterSource ?? scenario.cluster),
+  };
 }
 
 /** A rough size of a cluster mapping: list items and integer counts, summed. */
 export function countItems(value: unknown): number {
   if (Array.isArray(value)) return value.reduce((n: number, v) => n + 1 + countItems(v), 0);
   if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value;
-  if (value !== null && typeof value === 'object') return Object.values(value as Record<string, unknown>).reduce((n: number, v) => n + countItems(v), 0);
+  if (value !== null && typeof value === 'object')
+    return Object.values(value as Record<string, unknown>).reduce((n: number, v) => n + countItems(v), 0);
   return 0;
 }

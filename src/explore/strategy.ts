@@ -16,6 +16,7 @@ export function describeStrategy(strategy: Strategy): string {
 export function parseStrategy(name: string, depthText: string): Strategy {
   if (name !== 'pct') return randomStrategy;
   const depth = Number(depthText);
-  if (!Number.isSafeInteger(depth) || depth < 1 || depth > 20) throw new UsageError(`--pct-depth: expected an integer from 1 to 20, got '${depthText}'`);
+  if (!Number.isSafeInteger(depth) || depth < 1 || depth > 20)
+    throw new UsageError(`--pct-depth: expected an integer from 1 to 20, got '${depthText}'`);
   return { kind: 'pct', depth };
 }

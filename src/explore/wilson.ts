@@ -19,5 +19,9 @@ export function wilsonInterval(successes: number, trials: number, z: number = Z_
   const centre = (p + z2 / (2 * trials)) / denominator;
   const half = (z * Math.sqrt((p * (1 - p)) / trials + z2 / (4 * trials * trials))) / denominator;
   // At 0 (or n) successes the bound is exactly 0 (or 1); floating point would leave 1e-17.
-  return { rate: p, low: successes === 0 ? 0 : Math.max(0, centre - half), high: successes === trials ? 1 : Math.min(1, centre + half) };
+  return {
+    rate: p,
+    low: successes === 0 ? 0 : Math.max(0, centre - half),
+    high: successes === trials ? 1 : Math.min(1, centre + half),
+  };
 }

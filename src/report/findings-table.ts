@@ -8,13 +8,21 @@ import { systemById } from '../systems/registry.js';
 
 /** One cell: which invariants a variant violated on a scenario (seed from the file). */
 export interface FindingsCell {
-  readonly violated: readonly { readonly invariant: string; readonly atMs: number; readonly violationSeconds: number }[];
+  readonly violated: readonly {
+    readonly invariant: string;
+    readonly atMs: number;
+    readonly violationSeconds: number;
+  }[];
 }
 
 export interface FindingsTable {
   readonly system: string;
   readonly variants: readonly string[];
-  readonly rows: readonly { readonly scenario: string; readonly file: string; readonly cells: readonly FindingsCell[] }[];
+  readonly rows: readonly {
+    readonly scenario: string;
+    readonly file: string;
+    readonly cells: readonly FindingsCell[];
+  }[];
 }
 
 /**
@@ -32,7 +40,11 @@ export function findingsTable(system: string, dir: string, variants?: readonly s
     const cells = columns.map((variant): FindingsCell => {
       const result = runPlan(compilePlan(scenario, { variant }));
       return {
-        violated: result.violations.map((v) => ({ invariant: v.invariant, atMs: v.atMs, violationSeconds: v.violationSeconds })),
+        violated: result.violations.map((v) => ({
+          invariant: v.invariant,
+          atMs: v.atMs,
+          violationSeconds: v.violationSeconds,
+        })),
       };
     });
     return { scenario: scenario.name, file: join(dir, file), cells };
@@ -52,7 +64,11 @@ export function findingsMarkdown(table: FindingsTable): string {
       cell.violated.length === 0
         ? '✓'
         : cell.violated
-            .map((v) => (v.violationSeconds >= 0.05 ? `${v.invariant} (${formatSeconds(v.violationSeconds)})` : v.invariant))
+            .map((v) =>
+              v.violationSeconds >= 0.05
+                ? `${v.invariant} (${formatSeconds(v.violationSeconds)})`
+                : v.invariant,
+            )
             .join('<br>'),
     );
     return `| [${row.scenario}](${row.file}) | ${cells.join(' | ')} |`;

@@ -40,14 +40,22 @@ export function renderFlagship(options: FlagshipOptions): string {
   lines.push(c.bold('clustersim — the Mantis report (Netflix/mantis #781), reproduced'));
   lines.push(c.dim(wrap(scenario.description ?? '', COLUMN_WIDTH * 2 + 3).join('\n')));
   lines.push('');
-  lines.push(VARIANTS.map((v, i) => c.bold(pad(`${v}  ${verdict(runs[i] as RunResult)}`, COLUMN_WIDTH))).join(' │ '));
+  lines.push(
+    VARIANTS.map((v, i) => c.bold(pad(`${v}  ${verdict(runs[i] as RunResult)}`, COLUMN_WIDTH))).join(' │ '),
+  );
   lines.push(`${'─'.repeat(COLUMN_WIDTH)}─┼─${'─'.repeat(COLUMN_WIDTH)}`);
   const rendered = columns.map((events) => events.flatMap((e) => render(e, c)));
   const height = Math.max(...rendered.map((r) => r.length));
-  for (let i = 0; i < height; i++) lines.push(rendered.map((r) => r[i] ?? ' '.repeat(COLUMN_WIDTH)).join(' │ '));
+  for (let i = 0; i < height; i++)
+    lines.push(rendered.map((r) => r[i] ?? ' '.repeat(COLUMN_WIDTH)).join(' │ '));
   lines.push('');
-  for (const [i, run] of runs.entries()) lines.push(`${c.bold(pad(VARIANTS[i] as string, 14))} ${summary(run)}`);
-  lines.push(c.dim('Replay either side: clustersim run scenarios/mantis/report.yaml --variant <name>; all variants: clustersim test scenarios/mantis'));
+  for (const [i, run] of runs.entries())
+    lines.push(`${c.bold(pad(VARIANTS[i] as string, 14))} ${summary(run)}`);
+  lines.push(
+    c.dim(
+      'Replay either side: clustersim run scenarios/mantis/report.yaml --variant <name>; all variants: clustersim test scenarios/mantis',
+    ),
+  );
   return `${lines.join('\n')}\n`;
 }
 
@@ -58,7 +66,10 @@ function verdict(run: RunResult): string {
 
 function summary(run: RunResult): string {
   const ids = run.violations.map((v) => v.invariant);
-  const metrics = run.metrics.mantis as { deadEndpointSeconds: number; notificationMessages: { total: number } };
+  const metrics = run.metrics.mantis as {
+    deadEndpointSeconds: number;
+    notificationMessages: { total: number };
+  };
   return `violated: ${ids.length === 0 ? 'none' : ids.join(', ')}; dead-endpoint ${metrics.deadEndpointSeconds.toFixed(0)}s; fix messages ${metrics.notificationMessages.total}; trace ${run.traceHash}`;
 }
 
@@ -71,18 +82,37 @@ function keyEvents(run: RunResult): KeyEvent[] {
   let firstConsumer: string | null = null;
   for (const note of run.notes) {
     if (note.atUs < crash.atUs) continue;
-    const event = pick(note, crashedTe, () => firstConsumer, (consumer) => (firstConsumer = consumer));
+    const event = pick(
+      note,
+      crashedTe,
+      () => firstConsumer,
+      (consumer) => (firstConsumer = consumer),
+    );
     if (event !== null) events.push(event);
   }
   const read = run.violations.find((v) => v.invariant === 'no-foreign-read');
   for (const episode of read?.episodes ?? []) {
-    events.push({ atUs: episode.startMs * 1000, text: `▶ stage 2 of A starts reading B's data: ${episode.message.replace(/ \(consumer.*$/, '')}`, kind: 'bad' });
-    if (episode.endMs !== null) events.push({ atUs: episode.endMs * 1000, text: '■ stage 2 of A stops reading B\'s data', kind: 'good' });
+    events.push({
+      atUs: episode.startMs * 1000,
+      text: `▶ stage 2 of A starts reading B's data: ${episode.message.replace(/ \(consumer.*$/, '')}`,
+      kind: 'bad',
+    });
+    if (episode.endMs !== null)
+      events.push({
+        atUs: episode.endMs * 1000,
+        text: "■ stage 2 of A stops reading B's data",
+        kind: 'good',
+      });
   }
   return events.sort((a, b) => a.atUs - b.atUs);
 }
 
-function pick(note: Note, te: string, consumer: () => string | null, setConsumer: (c: string) => void): KeyEvent | null {
+function pick(
+  note: Note,
+  te: string,
+  consumer: () => string | null,
+  setConsumer: (c: string) => void,
+): KeyEvent | null {
   const onTe = note.entities.te === te;
   switch (note.category) {
     case 'fault':
@@ -94,7 +124,9 @@ function pick(note: Note, te: string, consumer: () => string | null, setConsumer
     case 'detection':
       return { atUs: note.atUs, text: note.text, kind: 'control' };
     case 'resubmit':
-      return note.entities.job === 'A' ? { atUs: note.atUs, text: `JobActor A: ${note.text}`, kind: 'control' } : null;
+      return note.entities.job === 'A'
+        ? { atUs: note.atUs, text: `JobActor A: ${note.text}`, kind: 'control' }
+        : null;
     case 'te':
       return onTe && note.text.includes(' runs ') ? { atUs: note.atUs, text: note.text, kind: 'data' } : null;
     case 'consumer': {
@@ -109,9 +141,19 @@ function pick(note: Note, te: string, consumer: () => string | null, setConsumer
 }
 
 function render(event: KeyEvent, c: ChalkInstance): string[] {
-  const time = formatSimTime(event.atUs).replace(/\.\d+s$/, 's').padStart(7);
-  const paint = { fault: c.yellow, control: c.cyan, data: (s: string) => s, bad: c.red.bold, good: c.green.bold }[event.kind];
-  return wrap(event.text, COLUMN_WIDTH - 8).map((line, i) => `${i === 0 ? c.dim(time) : ' '.repeat(7)} ${paint(pad(line, COLUMN_WIDTH - 8))}`);
+  const time = formatSimTime(event.atUs)
+    .replace(/\.\d+s$/, 's')
+    .padStart(7);
+  const paint = {
+    fault: c.yellow,
+    control: c.cyan,
+    data: (s: string) => s,
+    bad: c.red.bold,
+    good: c.green.bold,
+  }[event.kind];
+  return wrap(event.text, COLUMN_WIDTH - 8).map(
+    (line, i) => `${i === 0 ? c.dim(time) : ' '.repeat(7)} ${paint(pad(line, COLUMN_WIDTH - 8))}`,
+  );
 }
 
 function wrap(text: string, width: number): string[] {

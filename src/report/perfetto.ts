@@ -100,7 +100,9 @@ export function toChromeTrace(result: RunResult, options: PerfettoOptions): Chro
 
   // Process lifetimes and span stacks are replayed in time order: records first at equal times
   // (a crash at t closes spans before notes of the restart at t open new ones).
-  const upSince = new Map<string, { atUs: number; incarnation: number } | null>(options.nodes.map((n) => [n, { atUs: 0, incarnation: 0 }]));
+  const upSince = new Map<string, { atUs: number; incarnation: number } | null>(
+    options.nodes.map((n) => [n, { atUs: 0, incarnation: 0 }]),
+  );
   const pausedSince = new Map<string, number>();
   const lastIncarnation = new Map<string, number>();
   const openSpans = new Map<string, { node: string; track: string; names: string[] }>();
@@ -108,13 +110,29 @@ export function toChromeTrace(result: RunResult, options: PerfettoOptions): Chro
     for (const open of openSpans.values()) {
       if (open.node !== node) continue;
       const tid = tracks.thread(node, open.track);
-      while (open.names.length > 0) timed.push({ name: open.names.pop() as string, ph: 'E', pid: tracks.pid(node), tid, ts: atUs, args: { closedBy: 'crash' } });
+      while (open.names.length > 0)
+        timed.push({
+          name: open.names.pop() as string,
+          ph: 'E',
+          pid: tracks.pid(node),
+          tid,
+          ts: atUs,
+          args: { closedBy: 'crash' },
+        });
     }
   };
   const endLife = (node: string, atUs: number): void => {
     const life = upSince.get(node);
     if (life === null || life === undefined) return;
-    timed.push({ name: `${node} #${life.incarnation}`, ph: 'X', cat: 'process', pid: tracks.pid(node), tid: PROCESS_TID, ts: life.atUs, dur: atUs - life.atUs });
+    timed.push({
+      name: `${node} #${life.incarnation}`,
+      ph: 'X',
+      cat: 'process',
+      pid: tracks.pid(node),
+      tid: PROCESS_TID,
+      ts: life.atUs,
+      dur: atUs - life.atUs,
+    });
     upSince.set(node, null);
     lastIncarnation.set(node, life.incarnation);
     endPause(node, atUs);
@@ -122,7 +140,15 @@ export function toChromeTrace(result: RunResult, options: PerfettoOptions): Chro
   const endPause = (node: string, atUs: number): void => {
     const since = pausedSince.get(node);
     if (since === undefined) return;
-    timed.push({ name: 'paused', ph: 'X', cat: 'fault', pid: tracks.pid(node), tid: PROCESS_TID, ts: since, dur: atUs - since });
+    timed.push({
+      name: 'paused',
+      ph: 'X',
+      cat: 'fault',
+      pid: tracks.pid(node),
+      tid: PROCESS_TID,
+      ts: since,
+      dur: atUs - since,
+    });
     pausedSince.delete(node);
   };
 
@@ -149,13 +175,38 @@ export function toChromeTrace(result: RunResult, options: PerfettoOptions): Chro
         return;
       case TraceKind.Partition:
       case TraceKind.Heal:
-        timed.push({ name: record.type, ph: 'i', s: 't', cat: 'fault', pid, tid: PROCESS_TID, ts: record.atUs });
+        timed.push({
+          name: record.type,
+          ph: 'i',
+          s: 't',
+          cat: 'fault',
+          pid,
+          tid: PROCESS_TID,
+          ts: record.atUs,
+        });
         return;
       case TraceKind.Drop:
-        timed.push({ name: `drop ${record.type}`, ph: 'i', s: 't', cat: 'drop', pid, tid: PROCESS_TID, ts: record.atUs, args: { reason: record.detail, from: record.fromNode } });
+        timed.push({
+          name: `drop ${record.type}`,
+          ph: 'i',
+          s: 't',
+          cat: 'drop',
+          pid,
+          tid: PROCESS_TID,
+          ts: record.atUs,
+          args: { reason: record.detail, from: record.fromNode },
+        });
         return;
       case TraceKind.Timer:
-        timed.push({ name: record.type, ph: 'X', cat: 'timer', pid, tid: tracks.thread(record.node, record.actor ?? '?'), ts: record.atUs, dur: 1 });
+        timed.push({
+          name: record.type,
+          ph: 'X',
+          cat: 'timer',
+          pid,
+          tid: tracks.thread(record.node, record.actor ?? '?'),
+          ts: record.atUs,
+          dur: 1,
+        });
         return;
       case TraceKind.Deliver:
         return onDelivery(record);
@@ -172,11 +223,37 @@ export function toChromeTrace(result: RunResult, options: PerfettoOptions): Chro
       const id = ++flowId;
       const fromPid = tracks.pid(record.fromNode);
       const fromTid = tracks.thread(record.fromNode, record.fromActor);
-      timed.push({ name: `send ${record.type}`, ph: 'X', cat: 'send', pid: fromPid, tid: fromTid, ts: record.sentAtUs, dur: 1, args: { to: `${record.node}/${record.actor ?? '?'}` } });
-      timed.push({ name: record.type, ph: 's', cat: 'message', id, pid: fromPid, tid: fromTid, ts: record.sentAtUs });
+      timed.push({
+        name: `send ${record.type}`,
+        ph: 'X',
+        cat: 'send',
+        pid: fromPid,
+        tid: fromTid,
+        ts: record.sentAtUs,
+        dur: 1,
+        args: { to: `${record.node}/${record.actor ?? '?'}` },
+      });
+      timed.push({
+        name: record.type,
+        ph: 's',
+        cat: 'message',
+        id,
+        pid: fromPid,
+        tid: fromTid,
+        ts: record.sentAtUs,
+      });
       timed.push({ name: record.type, ph: 'f', bp: 'e', cat: 'message', id, pid, tid, ts: record.atUs });
     }
-    timed.push({ name: record.type, ph: 'X', cat: 'deliver', pid, tid, ts: record.atUs, dur: 1, args: { from, fromIncarnation: record.fromIncarnation } });
+    timed.push({
+      name: record.type,
+      ph: 'X',
+      cat: 'deliver',
+      pid,
+      tid,
+      ts: record.atUs,
+      dur: 1,
+      args: { from, fromIncarnation: record.fromIncarnation },
+    });
   };
   const onNote = (note: Note): void => {
     const pid = tracks.pid(note.node);
@@ -198,7 +275,16 @@ export function toChromeTrace(result: RunResult, options: PerfettoOptions): Chro
       }
       return;
     }
-    timed.push({ name: note.text, ph: 'i', s: 't', cat: note.category, pid, tid: NOTES_TID, ts: note.atUs, args: { ...note.entities } });
+    timed.push({
+      name: note.text,
+      ph: 'i',
+      s: 't',
+      cat: note.category,
+      pid,
+      tid: NOTES_TID,
+      ts: note.atUs,
+      args: { ...note.entities },
+    });
   };
 
   let r = 0;
@@ -218,7 +304,8 @@ export function toChromeTrace(result: RunResult, options: PerfettoOptions): Chro
   for (const node of upSince.keys()) endLife(node, endUs);
   for (const open of openSpans.values()) {
     const tid = tracks.thread(open.node, open.track);
-    while (open.names.length > 0) timed.push({ name: open.names.pop() as string, ph: 'E', pid: tracks.pid(open.node), tid, ts: endUs });
+    while (open.names.length > 0)
+      timed.push({ name: open.names.pop() as string, ph: 'E', pid: tracks.pid(open.node), tid, ts: endUs });
   }
 
   for (const v of result.violations) {
@@ -229,12 +316,24 @@ export function toChromeTrace(result: RunResult, options: PerfettoOptions): Chro
       const stopUs = episode.endMs === null ? endUs : msToUs(episode.endMs);
       const args = { message: episode.message, kind: v.kind, ...episode.entities };
       timed.push({ name: v.invariant, ph: 'i', s: 'g', cat: 'violation', pid, tid, ts: startUs, args });
-      timed.push({ name: v.invariant, ph: 'X', cat: 'violation', pid, tid, ts: startUs, dur: Math.max(1, stopUs - startUs), args });
+      timed.push({
+        name: v.invariant,
+        ph: 'X',
+        cat: 'violation',
+        pid,
+        tid,
+        ts: startUs,
+        dur: Math.max(1, stopUs - startUs),
+        args,
+      });
     }
   }
 
   // Stable by time: B/E pairs keep their order at equal times.
-  const ordered = timed.map((e, i) => ({ e, i })).sort((a, b) => (a.e.ts ?? 0) - (b.e.ts ?? 0) || a.i - b.i).map(({ e }) => e);
+  const ordered = timed
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => (a.e.ts ?? 0) - (b.e.ts ?? 0) || a.i - b.i)
+    .map(({ e }) => e);
   return {
     traceEvents: [...tracks.events, ...ordered],
     displayTimeUnit: 'ms',
@@ -244,8 +343,12 @@ export function toChromeTrace(result: RunResult, options: PerfettoOptions): Chro
       variant: result.variant,
       seed: result.seed,
       traceHash: result.traceHash,
-      ...(result.trace === undefined ? { note: 'run without trace capture: no messages or process spans' } : {}),
-      ...(result.trace !== undefined && result.trace.truncated > 0 ? { truncatedRecords: result.trace.truncated } : {}),
+      ...(result.trace === undefined
+        ? { note: 'run without trace capture: no messages or process spans' }
+        : {}),
+      ...(result.trace !== undefined && result.trace.truncated > 0
+        ? { truncatedRecords: result.trace.truncated }
+        : {}),
     },
   };
 }

@@ -20,7 +20,12 @@ export interface RunTextOptions {
  * Perfetto tracks (see perfetto.ts) and would only repeat what other notes say.
  */
 export function isVerboseOnly(category: string): boolean {
-  return category === 'span-begin' || category === 'span-end' || category === 'debug' || category.startsWith('debug-');
+  return (
+    category === 'span-begin' ||
+    category === 'span-end' ||
+    category === 'debug' ||
+    category.startsWith('debug-')
+  );
 }
 
 /** Default timeline cap, so a chatty run does not flood a terminal. */
@@ -42,8 +47,14 @@ export function formatAt(atUs: number): string {
 export function renderRunText(result: RunResult, options: RunTextOptions): string {
   const c = options.chalk;
   const out: string[] = [];
-  out.push(c.bold(`${result.scenario}`) + c.dim(` — ${result.system}, variant ${result.variant}, seed ${result.seed}, ${formatDuration(Math.round(result.simulatedMs))} simulated`));
-  if (result.faultsOff.length > 0) out.push(c.dim(`swarm: this seed switched off ${result.faultsOff.join(', ')}`));
+  out.push(
+    c.bold(`${result.scenario}`) +
+      c.dim(
+        ` — ${result.system}, variant ${result.variant}, seed ${result.seed}, ${formatDuration(Math.round(result.simulatedMs))} simulated`,
+      ),
+  );
+  if (result.faultsOff.length > 0)
+    out.push(c.dim(`swarm: this seed switched off ${result.faultsOff.join(', ')}`));
   if (options.quiet !== true) {
     out.push('');
     out.push(...timelineLines(result, options));
@@ -51,7 +62,11 @@ export function renderRunText(result: RunResult, options: RunTextOptions): strin
   out.push('');
   out.push(...summaryLines(result, c));
   if (result.stoppedEarly !== undefined) out.push(c.yellow(`stopped early: ${result.stoppedEarly}`));
-  out.push(c.dim(`seed ${result.seed} · variant ${result.variant} · traceHash ${result.traceHash} · ${result.events} events · ${result.metrics.messages.total} messages`));
+  out.push(
+    c.dim(
+      `seed ${result.seed} · variant ${result.variant} · traceHash ${result.traceHash} · ${result.events} events · ${result.metrics.messages.total} messages`,
+    ),
+  );
   out.push(`re-run: ${c.cyan(options.rerun)}`);
   return `${out.join('\n')}\n`;
 }
@@ -63,31 +78,53 @@ function timelineLines(result: RunResult, options: RunTextOptions): string[] {
   const shown = verbose ? notes : notes.slice(0, NOTE_LINES_MAX);
   const nodeWidth = Math.min(16, Math.max(4, ...shown.map((n) => n.node.length)));
   const categoryWidth = Math.min(14, Math.max(4, ...shown.map((n) => n.category.length)));
-  const lines: Line[] = shown.map((note) => ({ atUs: note.atUs, order: 0, text: noteLine(note, nodeWidth, categoryWidth, c) }));
+  const lines: Line[] = shown.map((note) => ({
+    atUs: note.atUs,
+    order: 0,
+    text: noteLine(note, nodeWidth, categoryWidth, c),
+  }));
   for (const v of result.violations) {
     for (const episode of v.episodes) {
       const at = msToUs(episode.startMs);
       const label = v.kind === 'liveness' ? `${v.invariant} (liveness, judged at the end)` : v.invariant;
-      lines.push({ atUs: at, order: 1, text: `${c.dim(formatAt(at).padEnd(14))} ${c.red.bold(`✗ ${label} violated`)}: ${episode.message}${entitiesText(episode.entities, c)}` });
+      lines.push({
+        atUs: at,
+        order: 1,
+        text: `${c.dim(formatAt(at).padEnd(14))} ${c.red.bold(`✗ ${label} violated`)}: ${episode.message}${entitiesText(episode.entities, c)}`,
+      });
       if (episode.endMs !== null) {
         const end = msToUs(episode.endMs);
-        lines.push({ atUs: end, order: 1, text: `${c.dim(formatAt(end).padEnd(14))} ${c.green(`✓ ${v.invariant} holds again`)}` });
+        lines.push({
+          atUs: end,
+          order: 1,
+          text: `${c.dim(formatAt(end).padEnd(14))} ${c.green(`✓ ${v.invariant} holds again`)}`,
+        });
       }
     }
     if (v.count > v.episodes.length) {
-      lines.push({ atUs: msToUs(result.simulatedMs), order: 2, text: c.dim(`(${v.count - v.episodes.length} later episodes of ${v.invariant} not listed)`) });
+      lines.push({
+        atUs: msToUs(result.simulatedMs),
+        order: 2,
+        text: c.dim(`(${v.count - v.episodes.length} later episodes of ${v.invariant} not listed)`),
+      });
     }
   }
   lines.sort((a, b) => a.atUs - b.atUs || a.order - b.order);
   const text = lines.map((l) => l.text);
-  if (notes.length > shown.length) text.push(c.dim(`… ${notes.length - shown.length} more notes not shown (--verbose shows all)`));
+  if (notes.length > shown.length)
+    text.push(c.dim(`… ${notes.length - shown.length} more notes not shown (--verbose shows all)`));
   if (text.length === 0) text.push(c.dim('(no notable events)'));
   return text;
 }
 
 function noteLine(note: Note, nodeWidth: number, categoryWidth: number, c: ChalkInstance): string {
   const category = note.category.padEnd(categoryWidth);
-  const coloured = note.node === 'scenario' ? c.magenta(category) : /crash|fail|kill|drop|lost|error/i.test(note.category) ? c.yellow(category) : c.blue(category);
+  const coloured =
+    note.node === 'scenario'
+      ? c.magenta(category)
+      : /crash|fail|kill|drop|lost|error/i.test(note.category)
+        ? c.yellow(category)
+        : c.blue(category);
   return `${c.dim(formatAt(note.atUs).padEnd(14))} ${note.node.padEnd(nodeWidth)} ${coloured} ${note.text}`;
 }
 
@@ -98,9 +135,16 @@ function entitiesText(entities: Readonly<Record<string, string>>, c: ChalkInstan
 
 function summaryLines(result: RunResult, c: ChalkInstance): string[] {
   if (result.violations.length === 0) return [c.green.bold('✓ every invariant held')];
-  const lines = [c.red.bold(`✗ ${result.violations.length} invariant${result.violations.length === 1 ? '' : 's'} violated:`)];
+  const lines = [
+    c.red.bold(
+      `✗ ${result.violations.length} invariant${result.violations.length === 1 ? '' : 's'} violated:`,
+    ),
+  ];
   for (const v of result.violations) {
-    const seconds = v.kind === 'safety' ? `, ${v.violationSeconds.toFixed(1)} s in violation` : ' (liveness, judged at the end)';
+    const seconds =
+      v.kind === 'safety'
+        ? `, ${v.violationSeconds.toFixed(1)} s in violation`
+        : ' (liveness, judged at the end)';
     const times = `${v.count} time${v.count === 1 ? '' : 's'}`;
     lines.push(`  ${c.red(v.invariant)} first at ${formatAt(msToUs(v.atMs))}, ${times}${seconds}`);
     lines.push(`    ${v.message}${entitiesText(v.entities, c)}`);

@@ -25,6 +25,10 @@ export interface RunResult {
 }
 
 export interface RunMetrics {
-  readonly messages: { readonly total: number; readonly dropped: number; readonly byType: Record<string, number> };
+  readonly messages: {
+    readonly total: number;
+    readonly dropped: number;
+    readonly byType: Record<string, number>;
+  };
   readonly [system: string]: unknown;
 }

@@ -23,7 +23,13 @@ export interface RunOptions {
   readonly instrument?: (sim: Simulation) => void;
 }
 
-const GENERIC: ReadonlySet<string> = new Set<GenericActionName>(['crash', 'restart', 'pause', 'partition', 'heal']);
+const GENERIC: ReadonlySet<string> = new Set<GenericActionName>([
+  'crash',
+  'restart',
+  'pause',
+  'partition',
+  'heal',
+]);
 
 class StopRun extends Error {}
 
@@ -46,7 +52,12 @@ export function runPlan(plan: RunPlan, options: RunOptions = {}): RunResult {
     },
     nodes,
   );
-  const instance = model.build(sim, { cluster: plan.scenario.cluster, config: plan.config, variant: plan.variant, seed: plan.seed });
+  const instance = model.build(sim, {
+    cluster: plan.scenario.cluster,
+    config: plan.config,
+    variant: plan.variant,
+    seed: plan.seed,
+  });
   for (const step of plan.steps) sim.at(msToUs(step.atMs), () => applyStep(sim, instance, step));
   options.instrument?.(sim);
   let stoppedEarly: string | undefined;
@@ -79,11 +90,16 @@ export function runPlan(plan: RunPlan, options: RunOptions = {}): RunResult {
     events: sim.eventsRun,
     traceHash: sim.traceHash(),
     violations: sim.violations.list(),
-    metrics: { messages: { total: sim.messagesSent, dropped: sim.messagesDropped, byType }, ...instance.metrics() },
+    metrics: {
+      messages: { total: sim.messagesSent, dropped: sim.messagesDropped, byType },
+      ...instance.metrics(),
+    },
     notes: sim.notes,
     steps: plan.steps,
     faultsOff: plan.faultsOff,
-    ...(sim.capture !== null ? { trace: { records: sim.capture.records, truncated: sim.capture.truncated } } : {}),
+    ...(sim.capture !== null
+      ? { trace: { records: sim.capture.records, truncated: sim.capture.truncated } }
+      : {}),
     ...(stoppedEarly !== undefined ? { stoppedEarly } : {}),
   };
 }

@@ -38,15 +38,31 @@ export function compilePlan(scenario: Scenario, options: CompileOptions = {}): R
   const problems: ScenarioProblem[] = [];
   const variant = options.variant ?? scenario.variant ?? model.defaultVariant;
   const problem = (name: 'variant' | 'seed' | 'set', message: string): ScenarioProblem =>
-    options.source === 'options' ? { file: scenario.file ?? scenario.name, line: 0, col: 0, message: `options.${name}: ${message}` } : flagProblem(`--${name}`, message);
+    options.source === 'options'
+      ? { file: scenario.file ?? scenario.name, line: 0, col: 0, message: `options.${name}: ${message}` }
+      : flagProblem(`--${name}`, message);
   const variantProblem = model.checkVariant(variant);
   if (variantProblem !== null) problems.push(problem('variant', variantProblem));
   const seed = options.seed ?? scenario.seed ?? DEFAULT_SEED;
-  if (!Number.isSafeInteger(seed) || seed < 0) problems.push(problem('seed', `'${seed}' is not a seed (allowed: an integer from 0 to ${Number.MAX_SAFE_INTEGER})`));
-  const config = resolveConfig(model, variantProblem === null ? variant : model.defaultVariant, scenario.config, options.set ?? {}, (message) => problems.push(problem('set', message)));
+  if (!Number.isSafeInteger(seed) || seed < 0)
+    problems.push(
+      problem('seed', `'${seed}' is not a seed (allowed: an integer from 0 to ${Number.MAX_SAFE_INTEGER})`),
+    );
+  const config = resolveConfig(
+    model,
+    variantProblem === null ? variant : model.defaultVariant,
+    scenario.config,
+    options.set ?? {},
+    (message) => problems.push(problem('set', message)),
+  );
   if (problems.length > 0) throw new ScenarioError(problems);
 
-  const drawn = drawFaults(scenario.faults, { model, cluster: scenario.cluster, seed, durationMs: scenario.durationMs });
+  const drawn = drawFaults(scenario.faults, {
+    model,
+    cluster: scenario.cluster,
+    seed,
+    durationMs: scenario.durationMs,
+  });
   const faultSteps = drawn.steps.map((step) => normaliseStep(model, step));
   // Stable: file order on ties, and fault steps after file steps at equal times.
   const steps = [...scenario.timeline, ...faultSteps]
@@ -61,7 +77,8 @@ export function compilePlan(scenario: Scenario, options: CompileOptions = {}): R
     config,
     network: scenario.network,
     // At most one of the two is set (the loader checks): the network's applies to every run.
-    messageDelayMs: scenario.network.messageDelayMs[1] > 0 ? scenario.network.messageDelayMs : drawn.messageDelayMs,
+    messageDelayMs:
+      scenario.network.messageDelayMs[1] > 0 ? scenario.network.messageDelayMs : drawn.messageDelayMs,
     steps,
     faultsOff: drawn.faultsOff,
   };
@@ -111,9 +128,15 @@ export function baseConfig(model: SystemModel, variant: string): Record<string, 
 function normaliseStep(model: SystemModel, step: PlanStep): PlanStep {
   if (GENERIC.has(step.action)) return step;
   const spec = model.actions.find((a) => a.name === step.action);
-  assert(spec !== undefined, 'a drawn step names a declared action', { action: step.action, system: model.id });
+  assert(spec !== undefined, 'a drawn step names a declared action', {
+    action: step.action,
+    system: model.id,
+  });
   const parsed = spec.schema.safeParse(step.args);
-  assert(parsed.success, 'a drawn step is valid input to its action schema', { action: step.action, args: step.args });
+  assert(parsed.success, 'a drawn step is valid input to its action schema', {
+    action: step.action,
+    args: step.args,
+  });
   return { ...step, args: parsed.data };
 }
 

@@ -1,7 +1,8 @@
 import type { ConfigKeySpec, ConfigValue } from '../systems/system-model.js';
 import { describeType, DURATION_HELP, formatDuration, parseDuration } from './duration.js';
 
-export type ConfigResult = { readonly ok: true; readonly value: ConfigValue } | { readonly ok: false; readonly error: string };
+export type ConfigResult =
+  { readonly ok: true; readonly value: ConfigValue } | { readonly ok: false; readonly error: string };
 
 /**
  * One parser for `config:` values in files and `--set key=value` strings: the same rules, the
@@ -11,8 +12,16 @@ export function parseConfigValue(spec: ConfigKeySpec, value: unknown, fromText: 
   const result = convert(spec, value, fromText);
   if (!result.ok || typeof result.value !== 'number') return result;
   const shown = (n: number): string => (spec.kind === 'duration' ? formatDuration(n) : String(n));
-  if (spec.min !== undefined && result.value < spec.min) return { ok: false, error: `${describeType(value)} is below the minimum (allowed: >= ${shown(spec.min)})` };
-  if (spec.max !== undefined && result.value > spec.max) return { ok: false, error: `${describeType(value)} is above the maximum (allowed: <= ${shown(spec.max)})` };
+  if (spec.min !== undefined && result.value < spec.min)
+    return {
+      ok: false,
+      error: `${describeType(value)} is below the minimum (allowed: >= ${shown(spec.min)})`,
+    };
+  if (spec.max !== undefined && result.value > spec.max)
+    return {
+      ok: false,
+      error: `${describeType(value)} is above the maximum (allowed: <= ${shown(spec.max)})`,
+    };
   return result;
 }
 
@@ -20,7 +29,12 @@ function convert(spec: ConfigKeySpec, value: unknown, fromText: boolean): Config
   switch (spec.kind) {
     case 'duration': {
       const parsed = parseDuration(value);
-      return parsed.ok ? { ok: true, value: parsed.ms } : { ok: false, error: parsed.error.replace(/^expected a duration/, `expected a duration (${DURATION_HELP})`) };
+      return parsed.ok
+        ? { ok: true, value: parsed.ms }
+        : {
+            ok: false,
+            error: parsed.error.replace(/^expected a duration/, `expected a duration (${DURATION_HELP})`),
+          };
     }
     case 'integer': {
       const n = fromText && typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;

@@ -17,15 +17,21 @@ const PART = /(\d+(?:\.\d+)?)(ms|h|m|s)/y;
 /** JSON-Schema pattern of a duration string (parts may repeat; the parser checks their order). */
 export const DURATION_PATTERN = '^\\s*(\\d+(\\.\\d+)?(ms|h|m|s))+\\s*$';
 
-export type DurationResult = { readonly ok: true; readonly ms: number } | { readonly ok: false; readonly error: string };
+export type DurationResult =
+  { readonly ok: true; readonly ms: number } | { readonly ok: false; readonly error: string };
 
 /** Parses a duration value from a file or a `--set` string. Never throws. */
 export function parseDuration(value: unknown): DurationResult {
   if (typeof value === 'number') return checkMs(value, String(value));
-  if (typeof value !== 'string') return { ok: false, error: `expected a duration, got ${describeType(value)} (allowed: ${DURATION_HELP})` };
+  if (typeof value !== 'string')
+    return {
+      ok: false,
+      error: `expected a duration, got ${describeType(value)} (allowed: ${DURATION_HELP})`,
+    };
   const text = value.trim();
   if (/^-?\d+(\.\d+)?$/.test(text)) return checkMs(Number(text), value);
-  if (text.startsWith('-')) return { ok: false, error: `negative duration '${value}' (allowed: ${DURATION_HELP})` };
+  if (text.startsWith('-'))
+    return { ok: false, error: `negative duration '${value}' (allowed: ${DURATION_HELP})` };
   let totalMs = 0;
   let lastUnitMs = Number.POSITIVE_INFINITY;
   PART.lastIndex = 0;
@@ -35,7 +41,11 @@ export function parseDuration(value: unknown): DurationResult {
     if (match === null || match.index !== start) return malformed(value);
     const unitMs = MS_PER_UNIT[match[2] as string] as number;
     // `1m30s` reads naturally; `30s1m` or `1s1s` is almost certainly a typo.
-    if (unitMs >= lastUnitMs) return { ok: false, error: `duration '${value}': units must go from larger to smaller, each once (allowed: ${DURATION_HELP})` };
+    if (unitMs >= lastUnitMs)
+      return {
+        ok: false,
+        error: `duration '${value}': units must go from larger to smaller, each once (allowed: ${DURATION_HELP})`,
+      };
     lastUnitMs = unitMs;
     totalMs += Number(match[1]) * unitMs;
   }
@@ -46,8 +56,10 @@ export function parseDuration(value: unknown): DurationResult {
 function checkMs(ms: number, original: string): DurationResult {
   if (!Number.isFinite(ms)) return malformed(original);
   if (ms < 0) return { ok: false, error: `negative duration '${original}' (allowed: ${DURATION_HELP})` };
-  if (!Number.isInteger(ms)) return { ok: false, error: `duration '${original}' is not a whole number of milliseconds` };
-  if (ms > DURATION_MS_MAX) return { ok: false, error: `duration '${original}' is longer than the limit of 7 days` };
+  if (!Number.isInteger(ms))
+    return { ok: false, error: `duration '${original}' is not a whole number of milliseconds` };
+  if (ms > DURATION_MS_MAX)
+    return { ok: false, error: `duration '${original}' is longer than the limit of 7 days` };
   return { ok: true, ms };
 }
 
@@ -68,7 +80,8 @@ export function describeType(value: unknown): string {
  * avoided: zero parts are left out (`2h0.5s`).
  */
 export function formatDuration(ms: number): string {
-  if (!Number.isInteger(ms) || ms < 0) throw new RangeError(`formatDuration: not a non-negative integer: ${ms}`);
+  if (!Number.isInteger(ms) || ms < 0)
+    throw new RangeError(`formatDuration: not a non-negative integer: ${ms}`);
   if (ms === 0) return '0s';
   if (ms < 1000) return `${ms}ms`;
   const hours = Math.floor(ms / 3_600_000);

@@ -33,10 +33,15 @@ const DRAWS_MAX = 1_000_000;
  * A repair step (restart, heal, reconnect) that would fall at or after the end is left out: the
  * node stays faulty to the end.
  */
-export function drawFaults(faults: FaultsSpec | undefined, options: { model: SystemModel; cluster: unknown; seed: number; durationMs: number }): DrawnFaults {
+export function drawFaults(
+  faults: FaultsSpec | undefined,
+  options: { model: SystemModel; cluster: unknown; seed: number; durationMs: number },
+): DrawnFaults {
   const result: DrawnFaults = { steps: [], messageDelayMs: [0, 0], faultsOff: [] };
   if (faults === undefined) return result;
-  const present = FAULT_KINDS.filter((kind) => (kind === 'messageDelay' ? faults.messageDelayMs !== undefined : faults[kind] !== undefined));
+  const present = FAULT_KINDS.filter((kind) =>
+    kind === 'messageDelay' ? faults.messageDelayMs !== undefined : faults[kind] !== undefined,
+  );
   const off = new Set<string>();
   if (faults.swarm === true) {
     const swarm = new Rng(options.seed, 'faults/swarm');
@@ -48,7 +53,11 @@ export function drawFaults(faults: FaultsSpec | undefined, options: { model: Sys
   const { model, cluster, seed, durationMs } = options;
   // Faults start only before the quiet stretch: liveness is judged once they have stopped.
   const lastStartMs = durationMs - (faults.quietMs ?? Math.floor(durationMs / 4));
-  const each = (kind: FaultKind, everyMs: number, draw: (rng: Rng, atMs: number, target: string) => void): void => {
+  const each = (
+    kind: FaultKind,
+    everyMs: number,
+    draw: (rng: Rng, atMs: number, target: string) => void,
+  ): void => {
     const rng = new Rng(seed, `faults/${kind}`);
     const targets = model.faultTargets(cluster, kind);
     assert(targets.length > 0, 'a fault kind in use has targets (the loader checks it)', { kind });
@@ -60,7 +69,8 @@ export function drawFaults(faults: FaultsSpec | undefined, options: { model: Sys
     }
     assert(false, 'fault draws stay under their cap', { kind, everyMs, durationMs });
   };
-  const drawIn = (rng: Rng, range: readonly [number, number] | undefined): number | null => (range === undefined ? null : rng.intInclusive(range[0], range[1]));
+  const drawIn = (rng: Rng, range: readonly [number, number] | undefined): number | null =>
+    range === undefined ? null : rng.intInclusive(range[0], range[1]);
   const origin = (kind: string): string => `faults.${kind}`;
 
   if (on('crash') && faults.crash !== undefined) {
@@ -72,7 +82,8 @@ export function drawFaults(faults: FaultsSpec | undefined, options: { model: Sys
       result.steps.push({ atMs, action: 'crash', args: node, origin: origin('crash') });
       const restartAtMs = restartAfterMs === null ? Number.POSITIVE_INFINITY : atMs + restartAfterMs;
       downUntil.set(node, restartAtMs);
-      if (restartAtMs < durationMs) result.steps.push({ atMs: restartAtMs, action: 'restart', args: node, origin: origin('crash') });
+      if (restartAtMs < durationMs)
+        result.steps.push({ atMs: restartAtMs, action: 'restart', args: node, origin: origin('crash') });
     });
   }
   if (on('drop') && faults.drop !== undefined && model.dropSteps !== undefined) {
@@ -95,7 +106,8 @@ export function drawFaults(faults: FaultsSpec | undefined, options: { model: Sys
       if ((cutUntil.get(node) ?? -1) >= atMs) return;
       cutUntil.set(node, atMs + forMs);
       result.steps.push({ atMs, action: 'partition', args: [node], origin: origin('partition') });
-      if (atMs + forMs < durationMs) result.steps.push({ atMs: atMs + forMs, action: 'heal', args: [node], origin: origin('partition') });
+      if (atMs + forMs < durationMs)
+        result.steps.push({ atMs: atMs + forMs, action: 'heal', args: [node], origin: origin('partition') });
     });
   }
   if (on('pause') && faults.pause !== undefined) {

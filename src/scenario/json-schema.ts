@@ -36,14 +36,22 @@ function toJson(schema: z.ZodType): JsonSchema {
 }
 
 function configJson(spec: ConfigKeySpec): JsonSchema {
-  const defaultText = spec.kind === 'duration' && typeof spec.default === 'number' ? formatDuration(spec.default) : String(spec.default);
+  const defaultText =
+    spec.kind === 'duration' && typeof spec.default === 'number'
+      ? formatDuration(spec.default)
+      : String(spec.default);
   const description = `${spec.meaning} Default: ${defaultText}.`;
   switch (spec.kind) {
     case 'duration':
       return { ...structuredClone(durationJson), description };
     case 'integer':
     case 'number':
-      return { type: spec.kind, description, ...(spec.min !== undefined ? { minimum: spec.min } : {}), ...(spec.max !== undefined ? { maximum: spec.max } : {}) };
+      return {
+        type: spec.kind,
+        description,
+        ...(spec.min !== undefined ? { minimum: spec.min } : {}),
+        ...(spec.max !== undefined ? { maximum: spec.max } : {}),
+      };
     case 'boolean':
       return { type: 'boolean', description };
     case 'enum':
@@ -58,35 +66,69 @@ function stepJson(model: SystemModel): JsonSchema {
     at: { ...structuredClone(durationJson), description: 'When the step runs, from the start of the run.' },
     crash: { ...node, description: GENERIC_ACTIONS[0]?.meaning },
     restart: { ...node, description: GENERIC_ACTIONS[1]?.meaning },
-    pause: { type: 'object', properties: { node, for: structuredClone(durationJson) }, required: ['node', 'for'], additionalProperties: false, description: GENERIC_ACTIONS[2]?.meaning },
+    pause: {
+      type: 'object',
+      properties: { node, for: structuredClone(durationJson) },
+      required: ['node', 'for'],
+      additionalProperties: false,
+      description: GENERIC_ACTIONS[2]?.meaning,
+    },
     partition: { ...nodeList, description: GENERIC_ACTIONS[3]?.meaning },
     heal: { anyOf: [nodeList, { const: 'all' }], description: GENERIC_ACTIONS[4]?.meaning },
   };
-  for (const action of model.actions) properties[action.name] = { ...toJson(action.schema), description: `${action.meaning} e.g. ${action.example}` };
+  for (const action of model.actions)
+    properties[action.name] = {
+      ...toJson(action.schema),
+      description: `${action.meaning} e.g. ${action.example}`,
+    };
   // `at` plus exactly one action.
-  return { type: 'object', properties, required: ['at'], minProperties: 2, maxProperties: 2, additionalProperties: false };
+  return {
+    type: 'object',
+    properties,
+    required: ['at'],
+    minProperties: 2,
+    maxProperties: 2,
+    additionalProperties: false,
+  };
 }
 
 /** One JSON Schema for scenario files of every system (`system` selects the system's parts). */
 export function buildScenarioJsonSchema(systems: readonly SystemModel[] = allSystems()): JsonSchema {
   const base = toJson(scenarioFileSchema);
   const properties = base.properties as Record<string, JsonSchema>;
-  properties.system = { type: 'string', enum: systems.map((s) => s.id), description: 'The system under test.' };
+  properties.system = {
+    type: 'string',
+    enum: systems.map((s) => s.id),
+    description: 'The system under test.',
+  };
   properties.name = { ...properties.name, description: 'Scenario name: a-z, 0-9 and -.' };
   properties.seed = { ...properties.seed, description: 'Seed of the run (default 1).' };
-  properties.duration = { ...properties.duration, description: `Simulated time of the run: ${DURATION_HELP}.` };
+  properties.duration = {
+    ...properties.duration,
+    description: `Simulated time of the run: ${DURATION_HELP}.`,
+  };
   const perSystem = systems.map((model) => ({
     if: { properties: { system: { const: model.id } }, required: ['system'] },
     then: {
       properties: {
-        variant: { type: 'string', description: `Variant (default ${model.defaultVariant}); combine with +. One of: ${model.variants.map((v) => v.id).join(', ')}.` },
-        config: { type: ['object', 'null'], properties: Object.fromEntries(model.config.map((c) => [c.key, configJson(c)])), additionalProperties: false },
+        variant: {
+          type: 'string',
+          description: `Variant (default ${model.defaultVariant}); combine with +. One of: ${model.variants.map((v) => v.id).join(', ')}.`,
+        },
+        config: {
+          type: ['object', 'null'],
+          properties: Object.fromEntries(model.config.map((c) => [c.key, configJson(c)])),
+          additionalProperties: false,
+        },
         cluster: toJson(model.clusterSchema),
         timeline: { type: ['array', 'null'], items: stepJson(model) },
         expect: {
           type: ['object', 'null'],
           description: 'variant -> invariants that must be violated ([] = every invariant holds).',
-          additionalProperties: { type: 'array', items: { type: 'string', enum: model.invariants.map((i) => i.id) } },
+          additionalProperties: {
+            type: 'array',
+            items: { type: 'string', enum: model.invariants.map((i) => i.id) },
+          },
         },
       },
     },
@@ -95,7 +137,8 @@ export function buildScenarioJsonSchema(systems: readonly SystemModel[] = allSys
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     $id: 'https://github.com/clustersim/clustersim/schema/scenario.schema.json',
     title: 'clustersim scenario',
-    description: 'A clustersim scenario file (CONTRACT §3). Generated by `npm run schema` from the loader\'s zod schemas; do not edit.',
+    description:
+      "A clustersim scenario file (CONTRACT §3). Generated by `npm run schema` from the loader's zod schemas; do not edit.",
     ...base,
     allOf: perSystem,
   };

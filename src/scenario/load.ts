@@ -42,7 +42,9 @@ export class ScenarioError extends Error {
 
 /** `file:line:col: message`, or `file: message` when the problem has no position. */
 export function formatProblem(problem: ScenarioProblem): string {
-  return problem.line > 0 ? `${problem.file}:${problem.line}:${problem.col}: ${problem.message}` : `${problem.file}: ${problem.message}`;
+  return problem.line > 0
+    ? `${problem.file}:${problem.line}:${problem.col}: ${problem.message}`
+    : `${problem.file}: ${problem.message}`;
 }
 
 /** Larger files are not scenarios; refuse before parsing them. */
@@ -57,7 +59,12 @@ export function loadScenario(path: string): Scenario {
     bytes = readFileSync(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a scenario file' : `cannot read (${code ?? String(error)})`;
+    const reason =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'is a directory, not a scenario file'
+          : `cannot read (${code ?? String(error)})`;
     throw new ScenarioError([{ file: path, line: 0, col: 0, message: reason }]);
   }
   return parseScenarioBytes(bytes, path);
@@ -65,7 +72,15 @@ export function loadScenario(path: string): Scenario {
 
 /** Like parseScenario, from raw bytes: rejects binary content and invalid UTF-8 first. */
 export function parseScenarioBytes(bytes: Uint8Array, file: string): Scenario {
-  if (bytes.length > FILE_BYTES_MAX) throw new ScenarioError([{ file, line: 0, col: 0, message: `file too large (${bytes.length} bytes; allowed: up to ${FILE_BYTES_MAX})` }]);
+  if (bytes.length > FILE_BYTES_MAX)
+    throw new ScenarioError([
+      {
+        file,
+        line: 0,
+        col: 0,
+        message: `file too large (${bytes.length} bytes; allowed: up to ${FILE_BYTES_MAX})`,
+      },
+    ]);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -86,7 +101,9 @@ function binaryError(file: string, text: string, offset: number, what: string): 
     at = next + 1;
   }
   const { line, col } = offset >= 0 ? counter.linePos(offset) : { line: 1, col: 1 };
-  return new ScenarioError([{ file, line, col, message: `binary content (${what}): a scenario file is YAML text` }]);
+  return new ScenarioError([
+    { file, line, col, message: `binary content (${what}): a scenario file is YAML text` },
+  ]);
 }
 
 /** Parses and validates scenario text; `file` is used in messages only. */
@@ -94,16 +111,30 @@ export function parseScenario(text: string, file: string): Scenario {
   const nul = text.indexOf('\u0000');
   if (nul !== -1) throw binaryError(file, text, nul, 'NUL byte');
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text.startsWith('\uFEFF') ? text.slice(1) : text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text.startsWith('\uFEFF') ? text.slice(1) : text, {
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: true,
+  });
   const problems = new ProblemList(file, doc, lineCounter);
   for (const error of doc.errors) problems.atOffset(error.pos[0], `YAML syntax: ${error.message}`);
   if (!problems.empty) throw sortedError(problems);
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
-    throw new ScenarioError([{ file, line: 1, col: 1, message: 'empty file: a scenario is a mapping with at least name, system and duration' }]);
+    throw new ScenarioError([
+      {
+        file,
+        line: 1,
+        col: 1,
+        message: 'empty file: a scenario is a mapping with at least name, system and duration',
+      },
+    ]);
   }
   if (!isMap(doc.contents)) {
     const got = isSeq(doc.contents) ? 'a list' : 'a single value';
-    problems.atOffset(doc.contents.range?.[0] ?? 0, `a scenario file must be a mapping of keys (name, system, duration, …), got ${got}`);
+    problems.atOffset(
+      doc.contents.range?.[0] ?? 0,
+      `a scenario file must be a mapping of keys (name, system, duration, …), got ${got}`,
+    );
     throw sortedError(problems);
   }
   removeForbiddenKeys(doc, problems);
@@ -151,7 +182,15 @@ function validate(data: Record<string, unknown>, file: string, problems: Problem
   const cluster = parseCluster(model, data.cluster, problems);
   const nodes = cluster.ok ? model.nodes(cluster.value) : null;
   const config = parseConfig(model, data.config, problems);
-  const timeline = parseTimeline({ problems, file, model, raw: data.timeline, nodes, cluster: cluster.ok ? cluster.value : undefined, durationMs });
+  const timeline = parseTimeline({
+    problems,
+    file,
+    model,
+    raw: data.timeline,
+    nodes,
+    cluster: cluster.ok ? cluster.value : undefined,
+    durationMs,
+  });
   checkFaults(model, data.faults, durationMs, cluster.ok ? cluster.value : undefined, problems);
   checkOneMessageDelay(data.network, data.faults, problems);
   checkExpect(model, data.expect, problems);
@@ -192,7 +231,11 @@ function durationOf(value: unknown): number | null {
   return parsed.ms;
 }
 
-function parseCluster(model: SystemModel, raw: unknown, problems: ProblemList): { ok: true; value: unknown } | { ok: false } {
+function parseCluster(
+  model: SystemModel,
+  raw: unknown,
+  problems: ProblemList,
+): { ok: true; value: unknown } | { ok: false } {
   const input = raw ?? {};
   const result = model.clusterSchema.safeParse(input);
   if (result.success) return { ok: true, value: result.data };
@@ -200,14 +243,22 @@ function parseCluster(model: SystemModel, raw: unknown, problems: ProblemList): 
   return { ok: false };
 }
 
-function parseConfig(model: SystemModel, raw: unknown, problems: ProblemList): Record<string, number | boolean | string> {
+function parseConfig(
+  model: SystemModel,
+  raw: unknown,
+  problems: ProblemList,
+): Record<string, number | boolean | string> {
   const config: Record<string, number | boolean | string> = {};
   if (raw === null || raw === undefined || typeof raw !== 'object' || Array.isArray(raw)) return config;
   const valid = model.config.map((c) => c.key);
   for (const [key, value] of Object.entries(raw)) {
     const spec = model.config.find((c) => c.key === key);
     if (spec === undefined) {
-      problems.atPath(['config', key], `unknown key '${key}' in config (allowed: ${valid.join(', ') || 'none'})`, 'key');
+      problems.atPath(
+        ['config', key],
+        `unknown key '${key}' in config (allowed: ${valid.join(', ') || 'none'})`,
+        'key',
+      );
       continue;
     }
     const result = parseConfigValue(spec, value, false);
@@ -219,13 +270,26 @@ function parseConfig(model: SystemModel, raw: unknown, problems: ProblemList): R
 
 /** `network.messageDelay` (every run) and `faults.messageDelay` (drawn per seed) do not combine. */
 function checkOneMessageDelay(network: unknown, faults: unknown, problems: ProblemList): void {
-  const has = (section: unknown): boolean => typeof section === 'object' && section !== null && (section as Record<string, unknown>).messageDelay !== undefined;
+  const has = (section: unknown): boolean =>
+    typeof section === 'object' &&
+    section !== null &&
+    (section as Record<string, unknown>).messageDelay !== undefined;
   if (has(network) && has(faults)) {
-    problems.atPath(['faults', 'messageDelay'], 'network.messageDelay is set too (allowed: one of the two: network for every run, faults for a delay drawn per seed)', 'key');
+    problems.atPath(
+      ['faults', 'messageDelay'],
+      'network.messageDelay is set too (allowed: one of the two: network for every run, faults for a delay drawn per seed)',
+      'key',
+    );
   }
 }
 
-function checkFaults(model: SystemModel, raw: unknown, durationMs: number | null, cluster: unknown, problems: ProblemList): void {
+function checkFaults(
+  model: SystemModel,
+  raw: unknown,
+  durationMs: number | null,
+  cluster: unknown,
+  problems: ProblemList,
+): void {
   if (raw === null || raw === undefined || typeof raw !== 'object' || Array.isArray(raw)) return;
   const faults = raw as Record<string, unknown>;
   const kinds = ['crash', 'drop', 'partition', 'pause'] as const;
@@ -234,13 +298,20 @@ function checkFaults(model: SystemModel, raw: unknown, durationMs: number | null
     if (spec === undefined || spec === null) continue;
     const path: DataPath = ['faults', kind];
     if (kind === 'drop' && model.dropSteps === undefined) {
-      problems.atPath(path, `system ${model.id} has no drop fault (allowed: crash, partition, pause, messageDelay, swarm, quiet)`, 'key');
+      problems.atPath(
+        path,
+        `system ${model.id} has no drop fault (allowed: crash, partition, pause, messageDelay, swarm, quiet)`,
+        'key',
+      );
       continue;
     }
     const every = parseDuration(spec.every);
     if (every.ok && every.ms === 0) problems.atPath([...path, 'every'], 'must be longer than 0');
     else if (every.ok && durationMs !== null && durationMs / every.ms > FAULTS_PER_KIND_MAX) {
-      problems.atPath([...path, 'every'], `about ${Math.round(durationMs / every.ms)} faults in ${formatDuration(durationMs)} (allowed: at most ${FAULTS_PER_KIND_MAX}; raise every)`);
+      problems.atPath(
+        [...path, 'every'],
+        `about ${Math.round(durationMs / every.ms)} faults in ${formatDuration(durationMs)} (allowed: at most ${FAULTS_PER_KIND_MAX}; raise every)`,
+      );
     }
     if (cluster !== undefined && model.faultTargets(cluster, kind).length === 0) {
       problems.atPath(path, `no node of this cluster can get a ${kind} fault`, 'key');
@@ -257,21 +328,32 @@ function checkExpect(model: SystemModel, raw: unknown, problems: ProblemList): v
     if (!Array.isArray(ids)) continue;
     ids.forEach((id, index) => {
       if (typeof id === 'string' && !invariants.includes(id)) {
-        problems.atPath(['expect', variant, index], `unknown invariant '${id}' (allowed: ${invariants.join(', ')})`);
+        problems.atPath(
+          ['expect', variant, index],
+          `unknown invariant '${id}' (allowed: ${invariants.join(', ')})`,
+        );
       }
     });
   }
 }
 
 function networkOf(
-  input: { latency?: readonly unknown[] | undefined; drop?: number | undefined; duplicate?: number | undefined; messageDelay?: readonly unknown[] | undefined } | undefined,
+  input:
+    | {
+        latency?: readonly unknown[] | undefined;
+        drop?: number | undefined;
+        duplicate?: number | undefined;
+        messageDelay?: readonly unknown[] | undefined;
+      }
+    | undefined,
 ): NetworkSpec {
   if (input === undefined || input === null) return defaultNetworkSpec;
   return {
     latencyMs: input.latency !== undefined ? rangeOf(input.latency) : defaultNetworkSpec.latencyMs,
     drop: input.drop ?? defaultNetworkSpec.drop,
     duplicate: input.duplicate ?? defaultNetworkSpec.duplicate,
-    messageDelayMs: input.messageDelay !== undefined ? rangeOf(input.messageDelay) : defaultNetworkSpec.messageDelayMs,
+    messageDelayMs:
+      input.messageDelay !== undefined ? rangeOf(input.messageDelay) : defaultNetworkSpec.messageDelayMs,
   };
 }
 
@@ -293,9 +375,25 @@ interface FaultsInput {
 
 function faultsOf(input: FaultsInput): FaultsSpec {
   return {
-    ...(input.crash ? { crash: { everyMs: msOf(input.crash.every), ...(input.crash.restartAfter ? { restartAfterMs: rangeOf(input.crash.restartAfter) } : {}) } } : {}),
-    ...(input.drop ? { drop: { everyMs: msOf(input.drop.every), ...(input.drop.reconnectAfter ? { reconnectAfterMs: rangeOf(input.drop.reconnectAfter) } : {}) } } : {}),
-    ...(input.partition ? { partition: { everyMs: msOf(input.partition.every), forMs: rangeOf(input.partition.for) } } : {}),
+    ...(input.crash
+      ? {
+          crash: {
+            everyMs: msOf(input.crash.every),
+            ...(input.crash.restartAfter ? { restartAfterMs: rangeOf(input.crash.restartAfter) } : {}),
+          },
+        }
+      : {}),
+    ...(input.drop
+      ? {
+          drop: {
+            everyMs: msOf(input.drop.every),
+            ...(input.drop.reconnectAfter ? { reconnectAfterMs: rangeOf(input.drop.reconnectAfter) } : {}),
+          },
+        }
+      : {}),
+    ...(input.partition
+      ? { partition: { everyMs: msOf(input.partition.every), forMs: rangeOf(input.partition.for) } }
+      : {}),
     ...(input.pause ? { pause: { everyMs: msOf(input.pause.every), forMs: rangeOf(input.pause.for) } } : {}),
     ...(input.messageDelay ? { messageDelayMs: rangeOf(input.messageDelay) } : {}),
     ...(input.swarm !== undefined ? { swarm: input.swarm } : {}),

@@ -69,7 +69,13 @@ export class ProblemList {
     }
     if (found.node !== null && found.node.range) {
       // An empty value (`config:`) has no text of its own: point at its key.
-      if (found.missing === 0 && isScalar(found.node) && found.node.value === null && found.pair !== null && isNode(found.pair.key)) {
+      if (
+        found.missing === 0 &&
+        isScalar(found.node) &&
+        found.node.value === null &&
+        found.pair !== null &&
+        isNode(found.pair.key)
+      ) {
         return found.pair.key.range?.[0] ?? found.node.range[0];
       }
       return found.node.range[0];

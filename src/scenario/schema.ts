@@ -17,7 +17,10 @@ export const FAULTS_PER_KIND_MAX = 10_000;
 
 export const durationSchema = z
   .union([z.number(), z.string()], {
-    error: (issue) => (issue.input === undefined ? `missing (required: a duration, ${DURATION_HELP})` : `expected a duration, got ${describeType(issue.input)} (allowed: ${DURATION_HELP})`),
+    error: (issue) =>
+      issue.input === undefined
+        ? `missing (required: a duration, ${DURATION_HELP})`
+        : `expected a duration, got ${describeType(issue.input)} (allowed: ${DURATION_HELP})`,
   })
   .superRefine((value, ctx) => {
     const parsed = parseDuration(value);
@@ -31,7 +34,11 @@ export const durationRangeSchema = z
   .superRefine((value, ctx) => {
     const min = parseDuration(value[0]);
     const max = parseDuration(value[1]);
-    if (min.ok && max.ok && min.ms > max.ms) ctx.addIssue({ code: 'custom', message: `min ${String(value[0])} is larger than max ${String(value[1])}` });
+    if (min.ok && max.ok && min.ms > max.ms)
+      ctx.addIssue({
+        code: 'custom',
+        message: `min ${String(value[0])} is larger than max ${String(value[1])}`,
+      });
   });
 
 const probabilitySchema = z
@@ -40,36 +47,57 @@ const probabilitySchema = z
   .max(1, { error: 'a probability must be from 0 to 1' });
 
 export const networkSchema = z.strictObject({
-  latency: durationRangeSchema.optional().meta({ description: 'Per-message latency, uniform in [min, max]. Default [1ms, 10ms].' }),
+  latency: durationRangeSchema
+    .optional()
+    .meta({ description: 'Per-message latency, uniform in [min, max]. Default [1ms, 10ms].' }),
   drop: probabilitySchema.optional().meta({ description: 'Probability a message is lost. Default 0.' }),
-  duplicate: probabilitySchema.optional().meta({ description: 'Probability a message is delivered twice. Default 0.' }),
+  duplicate: probabilitySchema
+    .optional()
+    .meta({ description: 'Probability a message is delivered twice. Default 0.' }),
   messageDelay: durationRangeSchema.optional().meta({
-    description: "Extra delay per message, uniform in [min, max], on every run (faults.messageDelay is the same, but drawn per seed; repro files write it here). Default none.",
+    description:
+      'Extra delay per message, uniform in [min, max], on every run (faults.messageDelay is the same, but drawn per seed; repro files write it here). Default none.',
   }),
 });
 
-const everySchema = durationSchema.meta({ description: 'Mean gap between faults of this kind over the whole cluster.' });
+const everySchema = durationSchema.meta({
+  description: 'Mean gap between faults of this kind over the whole cluster.',
+});
 
 export const faultsSchema = z.strictObject({
   crash: z.strictObject({ every: everySchema, restartAfter: durationRangeSchema.optional() }).optional(),
   drop: z.strictObject({ every: everySchema, reconnectAfter: durationRangeSchema.optional() }).optional(),
   partition: z.strictObject({ every: everySchema, for: durationRangeSchema }).optional(),
   pause: z.strictObject({ every: everySchema, for: durationRangeSchema }).optional(),
-  messageDelay: durationRangeSchema.optional().meta({ description: 'Extra delay per message, uniform in [min, max].' }),
-  swarm: z.boolean().optional().meta({ description: 'Each seed switches a random subset of these fault kinds off.' }),
+  messageDelay: durationRangeSchema
+    .optional()
+    .meta({ description: 'Extra delay per message, uniform in [min, max].' }),
+  swarm: z
+    .boolean()
+    .optional()
+    .meta({ description: 'Each seed switches a random subset of these fault kinds off.' }),
   quiet: durationSchema.optional().meta({
-    description: 'No fault starts in this last stretch of the run, so liveness invariants are judged after the faults stop. Default: a quarter of the duration.',
+    description:
+      'No fault starts in this last stretch of the run, so liveness invariants are judged after the faults stop. Default: a quarter of the duration.',
   }),
 });
 
 /** Top level of a scenario file. Sections that belong to a system are checked by hand. */
 export const scenarioFileSchema = z.strictObject({
   name: z
-    .string({ error: (issue) => (issue.input === undefined ? 'missing (required: a name of a-z, 0-9 and -)' : 'expected a name of a-z, 0-9 and -') })
+    .string({
+      error: (issue) =>
+        issue.input === undefined
+          ? 'missing (required: a name of a-z, 0-9 and -)'
+          : 'expected a name of a-z, 0-9 and -',
+    })
     .regex(NAME_PATTERN, { error: 'must use only a-z, 0-9 and - (allowed: [a-z0-9-]+)' })
     .max(100),
   description: z.string().optional(),
-  system: z.string({ error: (issue) => (issue.input === undefined ? 'missing (required: the system under test)' : 'expected the id of a system') }),
+  system: z.string({
+    error: (issue) =>
+      issue.input === undefined ? 'missing (required: the system under test)' : 'expected the id of a system',
+  }),
   variant: z.string().optional(),
   seed: z
     .number({ error: 'expected an integer seed' })
@@ -83,17 +111,50 @@ export const scenarioFileSchema = z.strictObject({
   cluster: z.unknown().optional(),
   timeline: z.array(z.unknown()).max(TIMELINE_STEPS_MAX).nullable().optional(),
   faults: faultsSchema.nullable().optional(),
-  expect: z.record(z.string(), z.array(z.string(), { error: 'expected a list of invariant ids ([] = every invariant holds)' })).nullable().optional(),
-  traceHash: z.string().regex(/^[0-9a-f]{8,64}$/, { error: 'expected a hex trace hash' }).optional(),
+  expect: z
+    .record(
+      z.string(),
+      z.array(z.string(), { error: 'expected a list of invariant ids ([] = every invariant holds)' }),
+    )
+    .nullable()
+    .optional(),
+  traceHash: z
+    .string()
+    .regex(/^[0-9a-f]{8,64}$/, { error: 'expected a hex trace hash' })
+    .optional(),
 });
 
 export type ScenarioFileInput = z.input<typeof scenarioFileSchema>;
 
 /** Generic timeline actions, handled by the runner for every system (CONTRACT §3). */
-export const GENERIC_ACTIONS: readonly { readonly name: string; readonly meaning: string; readonly example: string }[] = [
-  { name: 'crash', meaning: 'abrupt stop of a node: its actors, timers and in-flight messages are lost', example: 'crash: NODE' },
-  { name: 'restart', meaning: 'starts a crashed node again as a new incarnation (crashes it first if up)', example: 'restart: NODE' },
-  { name: 'pause', meaning: 'freezes a node for a while (a GC pause); messages wait for it', example: 'pause: { node: NODE, for: 30s }' },
-  { name: 'partition', meaning: 'cuts the listed nodes off from all others', example: 'partition: [NODE, ...]' },
-  { name: 'heal', meaning: 'ends the partition of the listed nodes, or of all', example: 'heal: [NODE, ...] or heal: all' },
+export const GENERIC_ACTIONS: readonly {
+  readonly name: string;
+  readonly meaning: string;
+  readonly example: string;
+}[] = [
+  {
+    name: 'crash',
+    meaning: 'abrupt stop of a node: its actors, timers and in-flight messages are lost',
+    example: 'crash: NODE',
+  },
+  {
+    name: 'restart',
+    meaning: 'starts a crashed node again as a new incarnation (crashes it first if up)',
+    example: 'restart: NODE',
+  },
+  {
+    name: 'pause',
+    meaning: 'freezes a node for a while (a GC pause); messages wait for it',
+    example: 'pause: { node: NODE, for: 30s }',
+  },
+  {
+    name: 'partition',
+    meaning: 'cuts the listed nodes off from all others',
+    example: 'partition: [NODE, ...]',
+  },
+  {
+    name: 'heal',
+    meaning: 'ends the partition of the listed nodes, or of all',
+    example: 'heal: [NODE, ...] or heal: all',
+  },
 ];

@@ -31,19 +31,32 @@ export function parseTimeline(input: TimelineInput): PlanStep[] {
   raw.forEach((item: unknown, index) => {
     const path: DataPath = ['timeline', index];
     if (item === null || typeof item !== 'object' || Array.isArray(item)) {
-      problems.atPath(path, `expected a step mapping like '- at: 30s' + one action, got ${describeType(item)}`);
+      problems.atPath(
+        path,
+        `expected a step mapping like '- at: 30s' + one action, got ${describeType(item)}`,
+      );
       return;
     }
     const entries = Object.entries(item as Record<string, unknown>);
     const actions = entries.filter(([key]) => key !== 'at');
     for (const [key] of actions) {
-      if (!actionNames.includes(key)) problems.atPath([...path, key], `unknown action '${key}' (allowed: ${actionNames.join(', ')})`, 'key');
+      if (!actionNames.includes(key))
+        problems.atPath(
+          [...path, key],
+          `unknown action '${key}' (allowed: ${actionNames.join(', ')})`,
+          'key',
+        );
     }
     const known = actions.filter(([key]) => actionNames.includes(key));
     if (known.length > 1) {
-      problems.atPath([...path, (known[1] as [string, unknown])[0]], `two actions in one step (${known.map(([k]) => k).join(', ')}); write one step per action`, 'key');
+      problems.atPath(
+        [...path, (known[1] as [string, unknown])[0]],
+        `two actions in one step (${known.map(([k]) => k).join(', ')}); write one step per action`,
+        'key',
+      );
     }
-    if (actions.length === 0) problems.atPath(path, `step has no action (allowed: at plus one of ${actionNames.join(', ')})`);
+    if (actions.length === 0)
+      problems.atPath(path, `step has no action (allowed: at plus one of ${actionNames.join(', ')})`);
     const atMs = parseAt(input, path, (item as Record<string, unknown>).at);
     if (known.length !== 1 || actions.length !== 1) return;
     const [action, value] = known[0] as [string, unknown];
@@ -57,7 +70,10 @@ export function parseTimeline(input: TimelineInput): PlanStep[] {
 
 function parseAt(input: TimelineInput, path: DataPath, value: unknown): number | null {
   if (value === undefined) {
-    input.problems.atPath([...path, 'at'], 'missing (required: when the step runs, a duration from the start)');
+    input.problems.atPath(
+      [...path, 'at'],
+      'missing (required: when the step runs, a duration from the start)',
+    );
     return null;
   }
   const parsed = parseDuration(value);
@@ -66,7 +82,10 @@ function parseAt(input: TimelineInput, path: DataPath, value: unknown): number |
     return null;
   }
   if (input.durationMs !== null && parsed.ms > input.durationMs) {
-    input.problems.atPath([...path, 'at'], `${formatDuration(parsed.ms)} is after the end of the run (duration ${formatDuration(input.durationMs)})`);
+    input.problems.atPath(
+      [...path, 'at'],
+      `${formatDuration(parsed.ms)} is after the end of the run (duration ${formatDuration(input.durationMs)})`,
+    );
     return null;
   }
   return parsed.ms;
@@ -88,7 +107,10 @@ function parseArgs(input: TimelineInput, path: DataPath, action: string, value: 
   };
   const checkNodeList = (list: unknown, at: DataPath): string[] | undefined => {
     if (!Array.isArray(list) || list.length === 0) {
-      problems.atPath(at, `expected a non-empty list of node names like [TE-1, TE-2], got ${describeType(list)}`);
+      problems.atPath(
+        at,
+        `expected a non-empty list of node names like [TE-1, TE-2], got ${describeType(list)}`,
+      );
       return undefined;
     }
     const ok = list.map((node, i) => checkNode(node, [...at, i])).every(Boolean);

@@ -36,7 +36,12 @@ export interface NetworkSpec {
   readonly messageDelayMs: readonly [number, number];
 }
 
-export const defaultNetworkSpec: NetworkSpec = { latencyMs: [1, 10], drop: 0, duplicate: 0, messageDelayMs: [0, 0] };
+export const defaultNetworkSpec: NetworkSpec = {
+  latencyMs: [1, 10],
+  drop: 0,
+  duplicate: 0,
+  messageDelayMs: [0, 0],
+};
 
 /** `faults:` (CONTRACT §3). Gaps are mean gaps over the whole cluster. */
 export interface FaultsSpec {

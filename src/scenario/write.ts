@@ -78,7 +78,11 @@ export function scenarioToYaml(scenario: Scenario, headerComment?: string): stri
 
   const doc = new Document(data);
   flowSmallCollections(doc);
-  if (headerComment !== undefined && headerComment !== '') doc.commentBefore = headerComment.split('\n').map((line) => ` ${line}`).join('\n');
+  if (headerComment !== undefined && headerComment !== '')
+    doc.commentBefore = headerComment
+      .split('\n')
+      .map((line) => ` ${line}`)
+      .join('\n');
   return doc.toString({ lineWidth: 0, flowCollectionPadding: true });
 }
 
@@ -86,10 +90,12 @@ function networkForFile(scenario: Scenario): Record<string, unknown> | null {
   const n = scenario.network;
   const d = defaultNetworkSpec;
   const out: Record<string, unknown> = {};
-  if (n.latencyMs[0] !== d.latencyMs[0] || n.latencyMs[1] !== d.latencyMs[1]) out.latency = n.latencyMs.map(formatDuration);
+  if (n.latencyMs[0] !== d.latencyMs[0] || n.latencyMs[1] !== d.latencyMs[1])
+    out.latency = n.latencyMs.map(formatDuration);
   if (n.drop !== d.drop) out.drop = n.drop;
   if (n.duplicate !== d.duplicate) out.duplicate = n.duplicate;
-  if (n.messageDelayMs[0] !== 0 || n.messageDelayMs[1] !== 0) out.messageDelay = n.messageDelayMs.map(formatDuration);
+  if (n.messageDelayMs[0] !== 0 || n.messageDelayMs[1] !== 0)
+    out.messageDelay = n.messageDelayMs.map(formatDuration);
   return Object.keys(out).length > 0 ? out : null;
 }
 
@@ -107,10 +113,20 @@ function stepForFile(step: PlanStep): Record<string, unknown> {
 function faultsForFile(faults: FaultsSpec): Record<string, unknown> {
   const range = (r: readonly [number, number]): string[] => r.map(formatDuration);
   const out: Record<string, unknown> = {};
-  if (faults.crash) out.crash = { every: formatDuration(faults.crash.everyMs), ...(faults.crash.restartAfterMs ? { restartAfter: range(faults.crash.restartAfterMs) } : {}) };
-  if (faults.drop) out.drop = { every: formatDuration(faults.drop.everyMs), ...(faults.drop.reconnectAfterMs ? { reconnectAfter: range(faults.drop.reconnectAfterMs) } : {}) };
-  if (faults.partition) out.partition = { every: formatDuration(faults.partition.everyMs), for: range(faults.partition.forMs) };
-  if (faults.pause) out.pause = { every: formatDuration(faults.pause.everyMs), for: range(faults.pause.forMs) };
+  if (faults.crash)
+    out.crash = {
+      every: formatDuration(faults.crash.everyMs),
+      ...(faults.crash.restartAfterMs ? { restartAfter: range(faults.crash.restartAfterMs) } : {}),
+    };
+  if (faults.drop)
+    out.drop = {
+      every: formatDuration(faults.drop.everyMs),
+      ...(faults.drop.reconnectAfterMs ? { reconnectAfter: range(faults.drop.reconnectAfterMs) } : {}),
+    };
+  if (faults.partition)
+    out.partition = { every: formatDuration(faults.partition.everyMs), for: range(faults.partition.forMs) };
+  if (faults.pause)
+    out.pause = { every: formatDuration(faults.pause.everyMs), for: range(faults.pause.forMs) };
   if (faults.messageDelayMs) out.messageDelay = range(faults.messageDelayMs);
   if (faults.swarm !== undefined) out.swarm = faults.swarm;
   if (faults.quietMs !== undefined) out.quiet = formatDuration(faults.quietMs);

@@ -8,7 +8,13 @@ type Issue = z.core.$ZodIssue;
  * Turns zod issues (from our own schemas or a system's cluster/action schemas) into
  * `path: what is wrong (allowed: …)` problems at the YAML position of the offending key/value.
  */
-export function reportIssues(problems: ProblemList, issues: readonly Issue[], base: DataPath, schema: z.ZodType, input: unknown): void {
+export function reportIssues(
+  problems: ProblemList,
+  issues: readonly Issue[],
+  base: DataPath,
+  schema: z.ZodType,
+  input: unknown,
+): void {
   for (const issue of issues) {
     const path = [...base, ...issue.path];
     if (issue.code === 'unrecognized_keys') {
@@ -59,16 +65,23 @@ export function describeIssue(issue: Issue, value: unknown): string {
         const first = branch[0];
         if (branch.length !== 1 || first === undefined || first.path.length !== 0) return null;
         if (first.code === 'invalid_type') return expectedText(first.expected);
-        if (first.code === 'invalid_value') return first.values.length === 1 ? String(first.values[0]) : `one of ${first.values.map(String).join(' | ')}`;
+        if (first.code === 'invalid_value')
+          return first.values.length === 1
+            ? String(first.values[0])
+            : `one of ${first.values.map(String).join(' | ')}`;
         return null;
       });
       if (wanted.length > 0 && wanted.every((w) => w !== null)) {
         const text = wanted.join(' or ');
-        return value === undefined ? `missing (required: ${text})` : `expected ${text}, got ${describeType(value)}`;
+        return value === undefined
+          ? `missing (required: ${text})`
+          : `expected ${text}, got ${describeType(value)}`;
       }
       // One branch got further than the others: its complaint is the useful one.
       const deepest = issue.errors.flat().sort((a, b) => b.path.length - a.path.length)[0];
-      return deepest !== undefined ? describeIssue(deepest, value) : `${describeType(value)} is not valid here`;
+      return deepest !== undefined
+        ? describeIssue(deepest, value)
+        : `${describeType(value)} is not valid here`;
     }
     default:
       return issue.message;
@@ -132,7 +145,8 @@ export function objectKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): s
   const keys = new Set<string>();
   for (const candidate of candidates) {
     const def = defOf(unwrap(candidate));
-    if (def.type === 'object' && def.shape !== undefined) for (const key of Object.keys(def.shape)) keys.add(key);
+    if (def.type === 'object' && def.shape !== undefined)
+      for (const key of Object.keys(def.shape)) keys.add(key);
   }
   return [...keys];
 }
@@ -143,9 +157,21 @@ function schemasAt(schema: z.ZodType, path: readonly PropertyKey[]): z.ZodType[]
     const next: z.ZodType[] = [];
     for (const candidate of current.flatMap(expandUnions)) {
       const def = defOf(candidate);
-      if (def.type === 'object' && def.shape !== undefined && typeof segment === 'string' && def.shape[segment] !== undefined) next.push(def.shape[segment]);
+      if (
+        def.type === 'object' &&
+        def.shape !== undefined &&
+        typeof segment === 'string' &&
+        def.shape[segment] !== undefined
+      )
+        next.push(def.shape[segment]);
       else if (def.type === 'array' && def.element !== undefined) next.push(def.element);
-      else if (def.type === 'tuple' && def.items !== undefined && typeof segment === 'number' && def.items[segment] !== undefined) next.push(def.items[segment]);
+      else if (
+        def.type === 'tuple' &&
+        def.items !== undefined &&
+        typeof segment === 'number' &&
+        def.items[segment] !== undefined
+      )
+        next.push(def.items[segment]);
       else if (def.type === 'record' && def.valueType !== undefined) next.push(def.valueType);
     }
     current = next;

@@ -4,7 +4,10 @@ import type { SystemModel } from './system-model.js';
 
 /** Every system under test, by id. A new system adds one import and one entry here. */
 const systems: ReadonlyMap<string, SystemModel<unknown>> = new Map(
-  [mantisModel as SystemModel<never>, avaModel as SystemModel<never>].map((m) => [m.id, m as unknown as SystemModel<unknown>]),
+  [mantisModel as SystemModel<never>, avaModel as SystemModel<never>].map((m) => [
+    m.id,
+    m as unknown as SystemModel<unknown>,
+  ]),
 );
 
 /** Models added by tests (see registerSystemForTests); empty in normal runs. */

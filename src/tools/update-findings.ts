@@ -10,8 +10,20 @@ import { findingsMarkdown, findingsTable } from '../report/findings-table.js';
 
 /** The compare campaigns the README shows: name → CLI arguments. */
 const COMPARES: Readonly<Record<string, readonly string[]>> = {
-  'mantis-report': ['scenarios/mantis/report.yaml', '--variants', 'as-is,fix-1a,fix-1a-merged,head,fix-1a-correct,fix-1b,fix-1c,broadcast,fix-2,fix-3', '--seeds', '50'],
-  'mantis-fuzz': ['scenarios/mantis/fuzz.yaml', '--variants', 'as-is,fix-1a,fix-1a-merged,head,fix-1a-correct,fix-1b,fix-1c,broadcast,fix-2,fix-3,fix-1a-merged+fix-3', '--seeds', '200'],
+  'mantis-report': [
+    'scenarios/mantis/report.yaml',
+    '--variants',
+    'as-is,fix-1a,fix-1a-merged,head,fix-1a-correct,fix-1b,fix-1c,broadcast,fix-2,fix-3',
+    '--seeds',
+    '50',
+  ],
+  'mantis-fuzz': [
+    'scenarios/mantis/fuzz.yaml',
+    '--variants',
+    'as-is,fix-1a,fix-1a-merged,head,fix-1a-correct,fix-1b,fix-1c,broadcast,fix-2,fix-3,fix-1a-merged+fix-3',
+    '--seeds',
+    '200',
+  ],
   'ava-fuzz': ['scenarios/ava/fuzz.yaml', '--variants', 'pre,fixed,head', '--seeds', '200'],
 };
 
@@ -26,11 +38,19 @@ const readmePath = process.argv[2] ?? 'README.md';
 let readme = readFileSync(readmePath, 'utf8');
 for (const system of ['mantis', 'ava']) {
   const table = findingsMarkdown(findingsTable(system, `scenarios/${system}`));
-  readme = replaceBetween(readme, `<!-- findings:${system}:start -->`, `<!-- findings:${system}:end -->`, table);
+  readme = replaceBetween(
+    readme,
+    `<!-- findings:${system}:start -->`,
+    `<!-- findings:${system}:end -->`,
+    table,
+  );
 }
 for (const [name, args] of Object.entries(COMPARES)) {
   const shown = ['compare', ...args];
-  const output = execFileSync(process.execPath, ['bin/clustersim.js', ...shown, '--no-color'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const output = execFileSync(process.execPath, ['bin/clustersim.js', ...shown, '--no-color'], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   const body = `\`\`\`\n$ clustersim ${shown.join(' ')}\n${output.trimEnd()}\n\`\`\``;
   readme = replaceBetween(readme, `<!-- compare:${name}:start -->`, `<!-- compare:${name}:end -->`, body);
 }

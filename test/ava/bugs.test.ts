@@ -11,7 +11,11 @@ describe('ava: the four fixed bugs, each shown by its switch', () => {
     expect(sends).toHaveLength(1);
     expect(sends[0]).toBeGreaterThanOrEqual(30);
     expect(sends[0]).toBeLessThan(30.1);
-    expect(fixed.notes.some((n) => n.category === 'reclaim' && n.text.includes('"previous_assignment": "no_assignment"'))).toBe(true);
+    expect(
+      fixed.notes.some(
+        (n) => n.category === 'reclaim' && n.text.includes('"previous_assignment": "no_assignment"'),
+      ),
+    ).toBe(true);
     expect(monitorSendsOn(pre, 'c2', 'T1')).toEqual([]);
   });
 
@@ -36,13 +40,17 @@ describe('ava: the four fixed bugs, each shown by its switch', () => {
     expect(violated(fixed)).not.toContain('single-ticker');
   });
 
-  it('BUG1 under pre: c1 fails its send, deletes c2\'s stream, and the restarted process never gets T1', () => {
+  it("BUG1 under pre: c1 fails its send, deletes c2's stream, and the restarted process never gets T1", () => {
     // Act
     const pre = runAva('bug1-ticker-ctx.yaml', 'pre');
     // Assert
-    expect(pre.notes.some((n) => n.category === 'stream' && n.text.includes('which was the newer connection c2'))).toBe(true);
+    expect(
+      pre.notes.some((n) => n.category === 'stream' && n.text.includes('which was the newer connection c2')),
+    ).toBe(true);
     expect(monitorSendsOn(pre, 'c2', 'T1')).toEqual([]);
-    expect(violated(pre)).toEqual(expect.arrayContaining(['resync-after-reconnect', 'single-ticker', 'stream-is-newest']));
+    expect(violated(pre)).toEqual(
+      expect.arrayContaining(['resync-after-reconnect', 'single-ticker', 'stream-is-newest']),
+    );
   });
 
   it('BUG2 clockReset=false keeps T1 "already synced" after a same-clock reconnect of a new process', () => {
@@ -69,7 +77,9 @@ describe('ava: the four fixed bugs, each shown by its switch', () => {
     const buggy = runAva('bug4-no-override.yaml', 'fixed', { reclaim: 'reclaim+override' });
     const fixed = runAva('bug4-no-override.yaml', 'fixed');
     // Assert
-    expect(buggy.notes.filter((n) => n.category === 'reclaim' && n.entities['connection'] === 'c2').length).toBeGreaterThan(1);
+    expect(
+      buggy.notes.filter((n) => n.category === 'reclaim' && n.entities['connection'] === 'c2').length,
+    ).toBeGreaterThan(1);
     expect(monitorSendsOn(buggy, 'c2', 'T1')).toEqual([]);
     expect(violated(buggy)).toContain('resync-after-reconnect');
     expect(monitorSendsOn(fixed, 'c2', 'T1')).toHaveLength(1);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runAva, violated } from './helpers.js';
 
 describe('ava: reassignOrphanedTasks self-deadlock (E2)', () => {
-  it('with two operators under fixed, c1\'s cleanup deadlocks, tick-progress fires and streaming halts', () => {
+  it("with two operators under fixed, c1's cleanup deadlocks, tick-progress fires and streaming halts", () => {
     // Act
     const result = runAva('s4-deadlock.yaml', 'fixed');
     // Assert

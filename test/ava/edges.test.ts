@@ -11,7 +11,9 @@ describe('ava: E11 a Send that timed out on a stalled (slow but up) stream still
     // Assert
     const timeout = fixed.notes.find((n) => n.category === 'send' && n.text.includes('timeout after 2000ms'));
     expect((timeout?.atUs ?? 0) / 1e6).toBeCloseTo(12.005, 2);
-    const late = fixed.notes.find((n) => n.category === 'send' && n.text.includes('delivered after its Send timed out'));
+    const late = fixed.notes.find(
+      (n) => n.category === 'send' && n.text.includes('delivered after its Send timed out'),
+    );
     expect(late?.atUs).toBe(12_500_000);
     const sends = monitorSendsOn(fixed, 'c1', 'T1'); // the late completion, then the tick's re-send
     expect(sends).toHaveLength(2);
@@ -40,14 +42,21 @@ describe('ava: NotifyTriggers (AggregateChecksResultWithState)', () => {
     const fixed = runAva('e10-cancel-lost-resurrection.yaml', 'fixed');
     const head = runAva('e10-cancel-lost-resurrection.yaml', 'head');
     // Assert
-    expect(fixed.notes.some((n) => n.category === 'task' && n.text.includes('reloaded from the DB (status canceled)'))).toBe(true);
-    expect(fixed.violations.find((v) => v.invariant === 'no-resend-after-delete')?.atMs).toBeCloseTo(70_007, -1);
+    expect(
+      fixed.notes.some(
+        (n) => n.category === 'task' && n.text.includes('reloaded from the DB (status canceled)'),
+      ),
+    ).toBe(true);
+    expect(fixed.violations.find((v) => v.invariant === 'no-resend-after-delete')?.atMs).toBeCloseTo(
+      70_007,
+      -1,
+    );
     expect(violated(fixed)).toContain('cancel-reaches-monitors');
     expect(head.metrics['tasksReloaded']).toBe(0);
     expect(violated(head)).toEqual([]);
   });
 
-  it('E5 under fixed: the loser\'s NotifyTriggers marks T2 synced for the shared address, so the winner never gets it', () => {
+  it("E5 under fixed: the loser's NotifyTriggers marks T2 synced for the shared address, so the winner never gets it", () => {
     // Act
     const fixed = runAva('s5-shared-address.yaml', 'fixed');
     // Assert
@@ -59,11 +68,19 @@ describe('ava: NotifyTriggers (AggregateChecksResultWithState)', () => {
 });
 
 describe('ava: resync-after-reconnect judges owners at the first send opportunity', () => {
-  it('does not flag head when a task is reassigned to A by another cleanup after A\'s immediate send (fuzz seed 167)', () => {
+  it("does not flag head when a task is reassigned to A by another cleanup after A's immediate send (fuzz seed 167)", () => {
     // Act
     const head = runAva('fuzz.yaml', 'head', { triggerInterval: '0' }, 167);
     // Assert: T3 went to C3 in c2's own body at ~10s and was moved to A by c3's cleanup at ~12s.
-    expect(head.notes.some((n) => n.category === 'assign' && n.text.includes('task T3 → operator 0xA1') && n.atUs > 12_000_000 && n.atUs < 12_100_000)).toBe(true);
+    expect(
+      head.notes.some(
+        (n) =>
+          n.category === 'assign' &&
+          n.text.includes('task T3 → operator 0xA1') &&
+          n.atUs > 12_000_000 &&
+          n.atUs < 12_100_000,
+      ),
+    ).toBe(true);
     expect(violated(head)).not.toContain('resync-after-reconnect');
   });
 
@@ -71,7 +88,10 @@ describe('ava: resync-after-reconnect judges owners at the first send opportunit
     // Act
     const buggy = runAva('bug3-reclaim.yaml', 'fixed', { reclaim: 'none' });
     // Assert
-    expect(buggy.violations.find((v) => v.invariant === 'resync-after-reconnect')?.atMs).toBeCloseTo(33_002, -1);
+    expect(buggy.violations.find((v) => v.invariant === 'resync-after-reconnect')?.atMs).toBeCloseTo(
+      33_002,
+      -1,
+    );
   });
 });
 
@@ -79,18 +99,28 @@ describe('ava: E6 two first connects of one address in the same instant', () => 
   it('under fixed both find no state and two tickers run; with the check under the lock c2 cancels c1', () => {
     // Act
     const unlocked = runAva('e6-simultaneous-first-connect.yaml', 'fixed');
-    const locked = runAva('e6-simultaneous-first-connect.yaml', 'fixed', { unlockedFirstConnectCheck: 'false' });
+    const locked = runAva('e6-simultaneous-first-connect.yaml', 'fixed', {
+      unlockedFirstConnectCheck: 'false',
+    });
     // Assert: the overwrite is told, I1 breaks at the connect, and T1 goes only to c1.
-    expect(unlocked.notes.some((n) => n.category === 'connect' && n.text.includes("c2 also found no state and overwrites it (c1's ticker is not cancelled)"))).toBe(true);
+    expect(
+      unlocked.notes.some(
+        (n) =>
+          n.category === 'connect' &&
+          n.text.includes("c2 also found no state and overwrites it (c1's ticker is not cancelled)"),
+      ),
+    ).toBe(true);
     expect(unlocked.violations.find((v) => v.invariant === 'single-ticker')?.atMs).toBeCloseTo(5, 0);
     expect(monitorSendsOn(unlocked, 'c1', 'T1')).toHaveLength(1);
     expect(monitorSendsOn(unlocked, 'c2', 'T1')).toEqual([]);
     expect(violated(locked)).not.toContain('single-ticker');
-    expect(locked.notes.some((n) => n.text.includes('Canceling old ticker for reconnected operator 0xA1 (c1)'))).toBe(true);
+    expect(
+      locked.notes.some((n) => n.text.includes('Canceling old ticker for reconnected operator 0xA1 (c1)')),
+    ).toBe(true);
   });
 });
 
-describe('ava: I6 (live-owner) covers every task in the aggregator\'s memory', () => {
+describe("ava: I6 (live-owner) covers every task in the aggregator's memory", () => {
   it('flags a deleted task still in memory (E9) whose owner is half-open (E3) while B could run it', () => {
     // Arrange: A takes T1, A's transport goes half-open at 15s, the user deletes T1 at 20s.
     const scenario = parseScenario(
@@ -128,10 +158,23 @@ describe('ava: E12 a SIGTERM (deploy) of the aggregator', () => {
     const fixed = runAva('e12-sigterm.yaml', 'fixed');
     const head = runAva('e12-sigterm.yaml', 'head');
     // Assert
-    const dials = (run: ReturnType<typeof runAva>): number[] => run.notes.filter((n) => n.category === 'operator' && n.text.includes('dials SyncMessages')).map((n) => n.atUs / 1e6);
-    expect(fixed.notes.some((n) => n.text.includes('handler c1 of operator 0xA1 exits (returns nil): aggregator shutting down'))).toBe(true);
-    expect(fixed.notes.some((n) => n.text.includes('got io.EOF: its stream goroutine returns and never reconnects'))).toBe(true);
-    expect(fixed.notes.find((n) => n.text.startsWith('SIGTERM: the DB is closed and the process exits'))?.atUs).toBe(65_000_000);
+    const dials = (run: ReturnType<typeof runAva>): number[] =>
+      run.notes
+        .filter((n) => n.category === 'operator' && n.text.includes('dials SyncMessages'))
+        .map((n) => n.atUs / 1e6);
+    expect(
+      fixed.notes.some((n) =>
+        n.text.includes('handler c1 of operator 0xA1 exits (returns nil): aggregator shutting down'),
+      ),
+    ).toBe(true);
+    expect(
+      fixed.notes.some((n) =>
+        n.text.includes('got io.EOF: its stream goroutine returns and never reconnects'),
+      ),
+    ).toBe(true);
+    expect(
+      fixed.notes.find((n) => n.text.startsWith('SIGTERM: the DB is closed and the process exits'))?.atUs,
+    ).toBe(65_000_000);
     expect(dials(fixed)).toEqual([0]);
     expect(monitorSendsOn(fixed, 'c2', 'T2')).toEqual([]);
     // HEAD: no tick in the window; the exit resets the socket and A comes back for both tasks.

@@ -6,7 +6,12 @@ import { loadScenario } from '../../src/scenario/load.js';
 export const AVA_SCENARIOS = 'scenarios/ava';
 
 /** One run of a shipped Ava scenario, as `clustersim run FILE --variant V --set k=v` does it. */
-export function runAva(file: string, variant: string, set: Record<string, string> = {}, seed?: number): RunResult {
+export function runAva(
+  file: string,
+  variant: string,
+  set: Record<string, string> = {},
+  seed?: number,
+): RunResult {
   const scenario = loadScenario(`${AVA_SCENARIOS}/${file}`);
   return runPlan(compilePlan(scenario, { variant, set, ...(seed !== undefined ? { seed } : {}) }));
 }
@@ -18,6 +23,12 @@ export function violated(result: RunResult): string[] {
 /** Times (s) at which MonitorTaskTrigger(task) was sent on a connection (from the timeline notes). */
 export function monitorSendsOn(result: RunResult, connection: string, task: string): number[] {
   return result.notes
-    .filter((n) => n.category === 'send' && n.entities['connection'] === connection && n.entities['task'] === task && n.text.startsWith('MonitorTaskTrigger'))
+    .filter(
+      (n) =>
+        n.category === 'send' &&
+        n.entities['connection'] === connection &&
+        n.entities['task'] === task &&
+        n.text.startsWith('MonitorTaskTrigger'),
+    )
     .map((n) => n.atUs / 1e6);
 }

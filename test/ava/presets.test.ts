@@ -27,7 +27,10 @@ describe('ava presets', () => {
 
   it('should write into a repro only the values that differ from the variant preset', () => {
     // Arrange
-    const plan = compilePlan(loadScenario(`${AVA_SCENARIOS}/bug1-ticker-ctx.yaml`), { variant: 'head', set: { sendTimeout: '1s' } });
+    const plan = compilePlan(loadScenario(`${AVA_SCENARIOS}/bug1-ticker-ctx.yaml`), {
+      variant: 'head',
+      set: { sendTimeout: '1s' },
+    });
     // Act
     const repro = planToScenario(plan);
     // Assert: head's own switches stay implied by `variant: head`.

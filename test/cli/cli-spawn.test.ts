@@ -8,8 +8,14 @@ import { describe, expect, it } from 'vitest';
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'clustersim.js');
 const dir = mkdtempSync(join(tmpdir(), 'clustersim-spawn-'));
 
-function clustersim(args: string[], env: Record<string, string> = {}): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '', ...env } });
+function clustersim(
+  args: string[],
+  env: Record<string, string> = {},
+): { code: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '', ...env },
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -44,12 +50,21 @@ describe('bin/clustersim.js', () => {
   });
 
   it('should exit 2 on a bad copy of a scenario, naming the line, the key and what is allowed, without a stack trace', () => {
-    const bad = file('bad.yaml', AVA.replace('drop: "0xA1"', 'drop: "0xA9"').replace('clock: next', 'clock: sometimes').replace('duration: 60s', 'duration: 60s\nconfig:\n  tickerIntervall: 5s'));
+    const bad = file(
+      'bad.yaml',
+      AVA.replace('drop: "0xA1"', 'drop: "0xA9"')
+        .replace('clock: next', 'clock: sometimes')
+        .replace('duration: 60s', 'duration: 60s\nconfig:\n  tickerIntervall: 5s'),
+    );
     const { code, stdout, stderr } = clustersim(['validate', bad]);
     expect(code).toBe(2);
     expect(stdout).toBe('1 of 1 file(s) invalid\n');
     const lines = stderr.trimEnd().split('\n');
-    expect(lines[0]).toMatch(new RegExp(`^${bad}:6:3: config.tickerIntervall: unknown key 'tickerIntervall' in config \\(allowed: tickerInterval, `));
+    expect(lines[0]).toMatch(
+      new RegExp(
+        `^${bad}:6:3: config.tickerIntervall: unknown key 'tickerIntervall' in config \\(allowed: tickerInterval, `,
+      ),
+    );
     expect(lines.slice(1)).toEqual([
       `${bad}:14:11: timeline[0].drop: unknown operator '0xA9' (allowed: 0xA1)`,
       `${bad}:16:41: timeline[1].connect.clock: expected a number or one of same | lower | next, got 'sometimes'`,
@@ -61,7 +76,11 @@ describe('bin/clustersim.js', () => {
     const path = file('ava.yaml', AVA);
     const first = clustersim(['run', path, '--variant', 'pre', '--json']);
     const second = clustersim(['run', path, '--variant', 'pre', '--json', '--seed', '1']);
-    const a = JSON.parse(first.stdout) as { traceHash: string; violations: { invariant: string }[]; variant: string };
+    const a = JSON.parse(first.stdout) as {
+      traceHash: string;
+      violations: { invariant: string }[];
+      variant: string;
+    };
     const b = JSON.parse(second.stdout) as { traceHash: string };
     expect(a.variant).toBe('pre');
     expect(a.traceHash).toBe(b.traceHash);
@@ -72,8 +91,12 @@ describe('bin/clustersim.js', () => {
     const path = file('ava.yaml', AVA);
     const ESC = '\u001b[';
     expect(clustersim(['run', path, '--quiet'], { FORCE_COLOR: '1' }).stdout).toContain(ESC);
-    expect(clustersim(['run', path, '--quiet', '--no-color'], { FORCE_COLOR: '1' }).stdout).not.toContain(ESC);
-    expect(clustersim(['run', path, '--quiet'], { FORCE_COLOR: '1', NO_COLOR: '1' }).stdout).not.toContain(ESC);
+    expect(clustersim(['run', path, '--quiet', '--no-color'], { FORCE_COLOR: '1' }).stdout).not.toContain(
+      ESC,
+    );
+    expect(clustersim(['run', path, '--quiet'], { FORCE_COLOR: '1', NO_COLOR: '1' }).stdout).not.toContain(
+      ESC,
+    );
   });
 
   it('should answer --help with an example, and exit 2 on unknown commands, options and files', () => {

@@ -13,7 +13,11 @@ interface HashRun {
 
 /** One heartbeat-storm run in a fresh `node` process. */
 function runInChild(seed: number): HashRun {
-  const out = execFileSync(process.execPath, [SCRIPT, '--seed', String(seed), '--executors', '300', '--seconds', '30'], { encoding: 'utf8' });
+  const out = execFileSync(
+    process.execPath,
+    [SCRIPT, '--seed', String(seed), '--executors', '300', '--seconds', '30'],
+    { encoding: 'utf8' },
+  );
   return JSON.parse(out) as HashRun;
 }
 

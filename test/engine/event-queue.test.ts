@@ -19,16 +19,29 @@ type Command =
 
 // Delays span many of the queue's 8 ms buckets (refills pour several at once), with exact ties;
 // 2 097 152 µs is 256 windows: two windows then share a slot of the bucket cache.
-const delayArb = fc.oneof(fc.constantFrom(0, 1, 1_000, 8_191, 8_192, 8_193, 65_536, 2_097_152, 2_105_344), fc.integer({ min: 0, max: 300_000 }));
+const delayArb = fc.oneof(
+  fc.constantFrom(0, 1, 1_000, 8_191, 8_192, 8_193, 65_536, 2_097_152, 2_105_344),
+  fc.integer({ min: 0, max: 300_000 }),
+);
 const commandArb: fc.Arbitrary<Command> = fc.oneof(
   { weight: 5, arbitrary: delayArb.map((delayUs) => ({ op: 'push', delayUs }) as const) },
   // Bursts keep more events pending than a small simulation has, so refills stay bucketed
   // instead of turning the queue heap-only.
-  { weight: 1, arbitrary: fc.array(delayArb, { minLength: 40, maxLength: 120 }).map((delaysUs) => ({ op: 'burst', delaysUs }) as const) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .array(delayArb, { minLength: 40, maxLength: 120 })
+      .map((delaysUs) => ({ op: 'burst', delaysUs }) as const),
+  },
   { weight: 4, arbitrary: fc.constant({ op: 'pop' } as const) },
   { weight: 2, arbitrary: fc.nat().map((pick) => ({ op: 'cancel', pick }) as const) },
   { weight: 1, arbitrary: fc.constant({ op: 'park-next' } as const) },
-  { weight: 1, arbitrary: fc.tuple(fc.nat(), delayArb).map(([pick, delayUs]) => ({ op: 'unpark', pick, delayUs }) as const) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.nat(), delayArb)
+      .map(([pick, delayUs]) => ({ op: 'unpark', pick, delayUs }) as const),
+  },
 );
 
 /** Deterministic scrambled integers in [0, span): a linear congruential sequence from `seed`. */
@@ -62,7 +75,10 @@ describe('EventQueue', () => {
         const queue = new EventQueue<number>(4); // small, so it grows too
         // Cache warming reads owners and targets of poured events; it must not change the order.
         // Even ids carry an owner (a timer's context), odd ones do not (a delivery's, found by target).
-        queue.warmer = { ownerFor: (target) => ({ id: target }), touch: (owner, depth) => (owner as { id: number }).id + depth };
+        queue.warmer = {
+          ownerFor: (target) => ({ id: target }),
+          touch: (owner, depth) => (owner as { id: number }).id + depth,
+        };
         const model: ModelEvent[] = [];
         const parked: { id: number; handle: number }[] = [];
         const handles = new Map<number, number>(); // id -> handle, for every id ever pushed
@@ -76,7 +92,10 @@ describe('EventQueue', () => {
             case 'burst': {
               for (const delayUs of command.op === 'push' ? [command.delayUs] : command.delaysUs) {
                 const id = nextId++;
-                handles.set(id, queue.push(nowUs + delayUs, 1, id, 0, 0, 0, id, id % 2 === 0 ? { id } : undefined));
+                handles.set(
+                  id,
+                  queue.push(nowUs + delayUs, 1, id, 0, 0, 0, id, id % 2 === 0 ? { id } : undefined),
+                );
                 model.push({ id, timeUs: nowUs + delayUs, order: nextOrder++ });
               }
               break;
@@ -198,11 +217,16 @@ describe('EventQueue', () => {
       expect(queue.poppedTarget).toBe(queue.poppedPayload);
       popped.push(queue.poppedPayload as number);
       // Pushed mid-run, into windows already re-keyed: they must interleave in time order too.
-      if (popped.length === 1_000) for (const extra of [6_000, 6_001]) queue.push(140_000, 1, extra, 0, 0, 0, extra);
+      if (popped.length === 1_000)
+        for (const extra of [6_000, 6_001]) queue.push(140_000, 1, extra, 0, 0, 0, extra);
     }
     // Assert
     expect(queue.windowWidthUs).toBeLessThan(8_192);
-    const expected = [...events.filter((e) => e.id % 7 !== 0), { timeUs: 140_000, id: 6_000 }, { timeUs: 140_000, id: 6_001 }];
+    const expected = [
+      ...events.filter((e) => e.id % 7 !== 0),
+      { timeUs: 140_000, id: 6_000 },
+      { timeUs: 140_000, id: 6_001 },
+    ];
     expect(popped).toEqual(inTimeOrder(expected));
   });
 
@@ -248,7 +272,10 @@ describe('EventQueue', () => {
     const queue = new EventQueue<number>(4);
     const windowStartUs = 800 * 8_192;
     const offsets = scrambled(500, 12_345, 8_192);
-    const events = offsets.map((offsetUs, id) => ({ timeUs: windowStartUs + (id % 7 === 0 ? 4_000 : offsetUs), id }));
+    const events = offsets.map((offsetUs, id) => ({
+      timeUs: windowStartUs + (id % 7 === 0 ? 4_000 : offsetUs),
+      id,
+    }));
     for (const e of events) queue.push(e.timeUs, 1, 0, 0, 0, 0, e.id);
     // Act
     const popped = drainPayloads(queue);
@@ -270,11 +297,16 @@ describe('EventQueue', () => {
   it('keeps time order when cancels compact the heap', () => {
     // Arrange: 200 near events (below the first horizon: all in the heap), in scrambled times.
     const queue = new EventQueue<number>(4);
-    const events = scrambled(200, 7, 8_000).map((timeUs, id) => ({ timeUs, id, handle: queue.push(timeUs, 1, 0, 0, 0, 0, id) }));
+    const events = scrambled(200, 7, 8_000).map((timeUs, id) => ({
+      timeUs,
+      id,
+      handle: queue.push(timeUs, 1, 0, 0, 0, 0, id),
+    }));
     // Act: cancel the earliest third (the heap's top among them: enough cancels to compact the
     // heap, whose new top must then be found again), then drain.
     const byTime = inTimeOrder(events);
-    for (const id of byTime.slice(0, 70)) expect(queue.cancel((events[id] as { handle: number }).handle)).toBe(true);
+    for (const id of byTime.slice(0, 70))
+      expect(queue.cancel((events[id] as { handle: number }).handle)).toBe(true);
     const popped = drainPayloads(queue);
     // Assert
     expect(popped).toEqual(byTime.slice(70));
@@ -283,9 +315,14 @@ describe('EventQueue', () => {
   it('keeps events, handles and order when it grows past 16 384 slots (page-aligned records)', () => {
     // Arrange: 40 000 pending events in scrambled times, so the records move to aligned memory.
     const queue = new EventQueue<number>(4);
-    const events = scrambled(40_000, 99, 5_000_000).map((timeUs, id) => ({ timeUs, id, handle: queue.push(timeUs, 1, id, 0, 0, 0, id) }));
+    const events = scrambled(40_000, 99, 5_000_000).map((timeUs, id) => ({
+      timeUs,
+      id,
+      handle: queue.push(timeUs, 1, id, 0, 0, 0, id),
+    }));
     // Act: handles from before the growth still cancel; then drain.
-    for (let id = 0; id < 40_000; id += 5) expect(queue.cancel((events[id] as { handle: number }).handle)).toBe(true);
+    for (let id = 0; id < 40_000; id += 5)
+      expect(queue.cancel((events[id] as { handle: number }).handle)).toBe(true);
     const popped: number[] = [];
     while (queue.pop()) {
       expect(queue.poppedTarget).toBe(queue.poppedPayload);

@@ -1,4 +1,11 @@
-import type { Actor, ActorContext, ActorRef, Envelope, Message, SimulationOptions } from '../../src/engine/index.js';
+import type {
+  Actor,
+  ActorContext,
+  ActorRef,
+  Envelope,
+  Message,
+  SimulationOptions,
+} from '../../src/engine/index.js';
 import { Simulation } from '../../src/engine/index.js';
 
 /** What a recording actor saw: one entry per handled message or timer. */
@@ -16,7 +23,10 @@ export interface Seen {
 export const FIXED_LATENCY_US = 5_000;
 
 export function makeSim(nodes: readonly string[], options: Partial<SimulationOptions> = {}): Simulation {
-  return new Simulation({ seed: 1, network: { latencyUs: [FIXED_LATENCY_US, FIXED_LATENCY_US] }, ...options }, nodes);
+  return new Simulation(
+    { seed: 1, network: { latencyUs: [FIXED_LATENCY_US, FIXED_LATENCY_US] }, ...options },
+    nodes,
+  );
 }
 
 /**

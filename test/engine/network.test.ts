@@ -4,7 +4,10 @@ import { makeSim, puppet, recorder } from './helpers.js';
 
 const MESSAGES = 10_000;
 
-function sendMany(network: { dropProbability?: number; duplicateProbability?: number; latencyUs?: readonly [number, number] }, seed = 3) {
+function sendMany(
+  network: { dropProbability?: number; duplicateProbability?: number; latencyUs?: readonly [number, number] },
+  seed = 3,
+) {
   const sim = makeSim(['a', 'b'], { seed, network: { latencyUs: [1_000, 10_000], ...network } });
   const log: Seen[] = [];
   const a = puppet(sim, 'a', 'a');

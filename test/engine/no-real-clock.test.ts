@@ -69,7 +69,9 @@ describe('no real clock or real randomness in the simulation', () => {
     // Arrange
     const files = [...tsFiles(join(ROOT, 'src/engine')), ...tsFiles(join(ROOT, 'src/systems'))];
     // Act
-    const offences = files.flatMap((file) => findForbidden(readFileSync(file, 'utf8')).map((hit) => `${relative(ROOT, file)}:${hit}`));
+    const offences = files.flatMap((file) =>
+      findForbidden(readFileSync(file, 'utf8')).map((hit) => `${relative(ROOT, file)}:${hit}`),
+    );
     // Assert
     expect(files.length).toBeGreaterThan(5);
     expect(offences).toEqual([]);

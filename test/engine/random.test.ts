@@ -100,7 +100,8 @@ describe('Rng', () => {
       recorder(sim, 'a', 'a', [], undefined, (ctx) => {
         for (let i = 0; i < 10; i++) seen.push(ctx.random('jitter').intInclusive(0, 1_000_000));
       });
-      if (withExtra) recorder(sim, 'extra', 'x', [], undefined, (ctx) => void draws(ctx.random('jitter'), 500));
+      if (withExtra)
+        recorder(sim, 'extra', 'x', [], undefined, (ctx) => void draws(ctx.random('jitter'), 500));
       sim.startAll();
       return seen;
     };
@@ -128,7 +129,7 @@ describe('Rng', () => {
     expect(() => jitter.range(2, 1)).toThrow(/n1\/worker\/jitter/);
   });
 
-  it('continues an actor\'s streams after its node restarts, instead of replaying them', () => {
+  it("continues an actor's streams after its node restarts, instead of replaying them", () => {
     // Arrange: an actor that draws three numbers from each of two streams at every start.
     const sim = makeSim(['n1']);
     const perStart: number[][] = [];
@@ -144,8 +145,12 @@ describe('Rng', () => {
     sim.runUntil(10_000);
     // Assert: three starts, drawing one continuous sequence per stream.
     expect(perStart).toHaveLength(3);
-    expect(perStart.flatMap((d) => d.slice(0, 3))).toEqual(seedrandomDraws(`${sim.random.seed}/n1/worker/jitter`, 9));
-    expect(perStart.flatMap((d) => d.slice(3))).toEqual(seedrandomDraws(`${sim.random.seed}/n1/worker/backoff`, 9));
+    expect(perStart.flatMap((d) => d.slice(0, 3))).toEqual(
+      seedrandomDraws(`${sim.random.seed}/n1/worker/jitter`, 9),
+    );
+    expect(perStart.flatMap((d) => d.slice(3))).toEqual(
+      seedrandomDraws(`${sim.random.seed}/n1/worker/backoff`, 9),
+    );
   });
 
   it("continues a stopped actor's streams when it is spawned again under its name", () => {
@@ -170,7 +175,11 @@ describe('Rng', () => {
     spawnChild();
     // Assert: one continuous sequence per stream across the two spawns.
     expect(names).toEqual(['n1/child', 'n1/child']);
-    expect(perSpawn.flatMap((d) => d.slice(0, 2))).toEqual(seedrandomDraws(`${sim.random.seed}/n1/child/jitter`, 4));
-    expect(perSpawn.flatMap((d) => d.slice(2))).toEqual(seedrandomDraws(`${sim.random.seed}/n1/child/backoff`, 4));
+    expect(perSpawn.flatMap((d) => d.slice(0, 2))).toEqual(
+      seedrandomDraws(`${sim.random.seed}/n1/child/jitter`, 4),
+    );
+    expect(perSpawn.flatMap((d) => d.slice(2))).toEqual(
+      seedrandomDraws(`${sim.random.seed}/n1/child/backoff`, 4),
+    );
   });
 });

@@ -18,7 +18,8 @@ describe('shardSeeds', () => {
     const all = shards.flat().sort((a, b) => a - b);
     expect(all).toEqual(Array.from({ length: seeds }, (_, i) => from + i));
     expect(shards[1]?.slice(0, 3)).toEqual([6, 10, 14]);
-    for (const [i, shard] of shards.entries()) for (const s of shard) expect(((s - from) % 4) + 1).toBe(i + 1);
+    for (const [i, shard] of shards.entries())
+      for (const s of shard) expect(((s - from) % 4) + 1).toBe(i + 1);
   });
 
   it('should reject shard specs outside 1..n', () => {
@@ -55,7 +56,8 @@ describe('driveSeeds', () => {
       seeds,
       batchSize: 3,
       inFlight: 4,
-      exec: (batch) => new Promise((resolve) => setTimeout(() => resolve([...batch]), 20 - (batch[0] as number) % 13)),
+      exec: (batch) =>
+        new Promise((resolve) => setTimeout(() => resolve([...batch]), 20 - ((batch[0] as number) % 13))),
       onOutcome: (seed) => {
         seen.push(seed);
         return false;
@@ -76,7 +78,8 @@ describe('driveSeeds', () => {
       seeds,
       batchSize: 4,
       inFlight: 8,
-      exec: (batch) => new Promise((resolve) => setTimeout(() => resolve([...batch]), (batch[0] as number) % 3)),
+      exec: (batch) =>
+        new Promise((resolve) => setTimeout(() => resolve([...batch]), (batch[0] as number) % 3)),
       onOutcome: (seed) => seed === 23,
       stopRequested: () => null,
     });
@@ -123,22 +126,46 @@ function report(shard: number, count: number, findings: Finding[], seedsRun: num
 describe('mergeReports', () => {
   it('should join shards into seed order with summed counts', () => {
     // Arrange
-    const a = report(1, 2, [{ seed: 3, invariant: 'x', atMs: 5, repro: null }, { seed: 7, invariant: 'y', atMs: 1, repro: null }], 5);
+    const a = report(
+      1,
+      2,
+      [
+        { seed: 3, invariant: 'x', atMs: 5, repro: null },
+        { seed: 7, invariant: 'y', atMs: 1, repro: null },
+      ],
+      5,
+    );
     const b = report(2, 2, [{ seed: 2, invariant: 'x', atMs: 9, repro: null }], 5);
     // Act
-    const merged = mergeReports([{ file: 'b.json', report: b }, { file: 'a.json', report: a }]);
+    const merged = mergeReports([
+      { file: 'b.json', report: b },
+      { file: 'a.json', report: a },
+    ]);
     // Assert
     expect(merged.findings.map((f) => f.seed)).toEqual([2, 3, 7]);
     expect(merged.byInvariant).toEqual({ x: 2, y: 1 });
     expect(merged.seedsRun).toBe(10);
-    expect(merged.shards).toEqual([{ index: 1, count: 2 }, { index: 2, count: 2 }]);
+    expect(merged.shards).toEqual([
+      { index: 1, count: 2 },
+      { index: 2, count: 2 },
+    ]);
     expect(merged.missingShards).toEqual([]);
   });
 
   it('should refuse reports of another campaign or the same shard twice, and name missing shards', () => {
     const a = report(1, 3, [], 3);
-    expect(() => mergeReports([{ file: 'a.json', report: a }, { file: 'c.json', report: { ...a, variant: 'fix-2' } }])).toThrow(/another campaign/);
-    expect(() => mergeReports([{ file: 'a.json', report: a }, { file: 'a2.json', report: a }])).toThrow(/also in a.json/);
+    expect(() =>
+      mergeReports([
+        { file: 'a.json', report: a },
+        { file: 'c.json', report: { ...a, variant: 'fix-2' } },
+      ]),
+    ).toThrow(/another campaign/);
+    expect(() =>
+      mergeReports([
+        { file: 'a.json', report: a },
+        { file: 'a2.json', report: a },
+      ]),
+    ).toThrow(/also in a.json/);
     expect(mergeReports([{ file: 'a.json', report: a }]).missingShards).toEqual([2, 3]);
   });
 });

@@ -10,13 +10,21 @@ const dir = mkdtempSync(join(tmpdir(), 'clustersim-cli-explore-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, ['bin/clustersim.js', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const result = spawnSync(process.execPath, ['bin/clustersim.js', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 /** Runs the CLI and sends it a Ctrl-C (SIGINT) once `trigger` appears on its stderr. */
-async function interruptedCli(trigger: string, ...args: string[]): Promise<{ status: number | null; stdout: string }> {
-  const child = spawn(process.execPath, ['bin/clustersim.js', ...args], { env: { ...process.env, NO_COLOR: '1' } });
+async function interruptedCli(
+  trigger: string,
+  ...args: string[]
+): Promise<{ status: number | null; stdout: string }> {
+  const child = spawn(process.execPath, ['bin/clustersim.js', ...args], {
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -34,10 +42,29 @@ describe('clustersim fuzz / shrink / merge / compare (CLI)', () => {
   it('should exit 1 with findings whose repro replays under `run` and shrinks under `shrink`', () => {
     // Act
     const out = join(dir, 'findings');
-    const fuzz = cli('fuzz', 'scenarios/ava/fuzz.yaml', '--variant', 'pre', '--seeds', '12', '--workers', '1', '--out', out, '--json', '--no-shrink', '--max-repros', '0');
+    const fuzz = cli(
+      'fuzz',
+      'scenarios/ava/fuzz.yaml',
+      '--variant',
+      'pre',
+      '--seeds',
+      '12',
+      '--workers',
+      '1',
+      '--out',
+      out,
+      '--json',
+      '--no-shrink',
+      '--max-repros',
+      '0',
+    );
     // Assert
     expect(fuzz.status).toBe(1);
-    const report = JSON.parse(fuzz.stdout) as { seedsRun: number; seedsPerSecond: number; findings: { seed: number; invariant: string; atMs: number; repro: string | null }[] };
+    const report = JSON.parse(fuzz.stdout) as {
+      seedsRun: number;
+      seedsPerSecond: number;
+      findings: { seed: number; invariant: string; atMs: number; repro: string | null }[];
+    };
     expect(report.seedsRun).toBe(12);
     expect(report.seedsPerSecond).toBeGreaterThan(0);
     const first = report.findings[0];
@@ -52,54 +79,122 @@ describe('clustersim fuzz / shrink / merge / compare (CLI)', () => {
 
     const shrink = cli('shrink', repro, '--json');
     expect(shrink.status).toBe(0);
-    const shrunk = JSON.parse(shrink.stdout) as { out: string; invariant: string; before: { steps: number }; after: { steps: number } };
+    const shrunk = JSON.parse(shrink.stdout) as {
+      out: string;
+      invariant: string;
+      before: { steps: number };
+      after: { steps: number };
+    };
     expect(shrunk.invariant).toBe(first?.invariant);
     expect(shrunk.after.steps).toBeLessThanOrEqual(shrunk.before.steps);
     const rerun = cli('run', shrunk.out, '--json');
     expect(rerun.status).toBe(1);
-    expect((JSON.parse(rerun.stdout) as { violations: { invariant: string }[] }).violations.map((v) => v.invariant)).toContain(first?.invariant);
+    expect(
+      (JSON.parse(rerun.stdout) as { violations: { invariant: string }[] }).violations.map(
+        (v) => v.invariant,
+      ),
+    ).toContain(first?.invariant);
   });
 
   it('should shrink a fuzz finding straight from the fuzz scenario with --seed', () => {
     // Act: fuzz's first ava finding under pre is seed 3 (live-owner); shrink the fuzz file at it.
     const out = join(dir, 'seed3.min.yaml');
-    const shrink = cli('shrink', 'scenarios/ava/fuzz.yaml', '--seed', '3', '--variant', 'pre', '--invariant', 'live-owner', '--out', out, '--json');
+    const shrink = cli(
+      'shrink',
+      'scenarios/ava/fuzz.yaml',
+      '--seed',
+      '3',
+      '--variant',
+      'pre',
+      '--invariant',
+      'live-owner',
+      '--out',
+      out,
+      '--json',
+    );
     // Assert
     expect(shrink.status).toBe(0);
-    expect(JSON.parse(shrink.stdout)).toMatchObject({ status: 'shrunk', invariant: 'live-owner', variant: 'pre' });
+    expect(JSON.parse(shrink.stdout)).toMatchObject({
+      status: 'shrunk',
+      invariant: 'live-owner',
+      variant: 'pre',
+    });
     const shrunk = parseScenario(readFileSync(out, 'utf8'), out);
     expect(shrunk.seed).toBe(3);
     expect(shrunk.faults).toBeUndefined();
     const rerun = cli('run', out, '--json');
-    expect((JSON.parse(rerun.stdout) as { violations: { invariant: string }[] }).violations.map((v) => v.invariant)).toContain('live-owner');
+    expect(
+      (JSON.parse(rerun.stdout) as { violations: { invariant: string }[] }).violations.map(
+        (v) => v.invariant,
+      ),
+    ).toContain('live-owner');
     // Without --out it goes where fuzz puts findings, not beside the scenario.
     const cwd = join(dir, 'shrink-cwd');
     mkdirSync(cwd);
-    const byDefault = spawnSync(process.execPath, [resolve('bin/clustersim.js'), 'shrink', resolve('scenarios/ava/fuzz.yaml'), '--seed', '3', '--variant', 'pre', '--invariant', 'live-owner', '--quiet'], { cwd, encoding: 'utf8' });
+    const byDefault = spawnSync(
+      process.execPath,
+      [
+        resolve('bin/clustersim.js'),
+        'shrink',
+        resolve('scenarios/ava/fuzz.yaml'),
+        '--seed',
+        '3',
+        '--variant',
+        'pre',
+        '--invariant',
+        'live-owner',
+        '--quiet',
+      ],
+      { cwd, encoding: 'utf8' },
+    );
     expect(byDefault.stdout.trim()).toBe(join('clustersim-findings', 'ava-fuzz-seed3.min.yaml'));
     expect(existsSync(join(cwd, 'clustersim-findings', 'ava-fuzz-seed3.min.yaml'))).toBe(true);
   });
 
   it('should exit 1 from shrink on a scenario that does not fail, and 2 on bad input', () => {
-    expect(cli('shrink', 'scenarios/ava/fuzz.yaml', '--variant', 'fixed', '--invariant', 'approved-only').status).toBe(1);
+    expect(
+      cli('shrink', 'scenarios/ava/fuzz.yaml', '--variant', 'fixed', '--invariant', 'approved-only').status,
+    ).toBe(1);
     expect(cli('fuzz', 'scenarios/ava/fuzz.yaml', '--shard', '4/3').status).toBe(2);
     expect(cli('fuzz', 'scenarios/ava/fuzz.yaml', '--variant', 'nope').status).toBe(2);
     expect(cli('compare', 'scenarios/ava/fuzz.yaml', '--variants', 'pre,nope').status).toBe(2);
     const unknown = cli('shrink', 'scenarios/ava/fuzz.yaml', '--invariant', 'bogus');
     expect(unknown.status).toBe(2);
-    expect(unknown.stderr).toMatch(/^clustersim: --invariant: unknown ava invariant 'bogus' \(allowed: .*approved-only/);
+    expect(unknown.stderr).toMatch(
+      /^clustersim: --invariant: unknown ava invariant 'bogus' \(allowed: .*approved-only/,
+    );
   });
 
   it('should merge shard reports into the unsharded findings', () => {
     // Act
-    const args = ['fuzz', 'scenarios/ava/fuzz.yaml', '--variant', 'pre', '--seeds', '10', '--workers', '1', '--no-shrink', '--max-repros', '0', '--out', join(dir, 'm')];
-    const whole = JSON.parse(cli(...args, '--json').stdout) as { findings: { seed: number; invariant: string; atMs: number }[] };
-    for (const i of [1, 2]) cli(...args, '--shard', `${i}/2`, '--report', join(dir, `shard-${i}.json`), '--quiet');
+    const args = [
+      'fuzz',
+      'scenarios/ava/fuzz.yaml',
+      '--variant',
+      'pre',
+      '--seeds',
+      '10',
+      '--workers',
+      '1',
+      '--no-shrink',
+      '--max-repros',
+      '0',
+      '--out',
+      join(dir, 'm'),
+    ];
+    const whole = JSON.parse(cli(...args, '--json').stdout) as {
+      findings: { seed: number; invariant: string; atMs: number }[];
+    };
+    for (const i of [1, 2])
+      cli(...args, '--shard', `${i}/2`, '--report', join(dir, `shard-${i}.json`), '--quiet');
     const merge = cli('merge', join(dir, 'shard-1.json'), join(dir, 'shard-2.json'), '--json');
     // Assert
     expect(merge.status).toBe(0);
-    const merged = JSON.parse(merge.stdout) as { findings: { seed: number; invariant: string; atMs: number }[] };
-    const key = (f: { seed: number; invariant: string; atMs: number }): string => `${f.seed} ${f.invariant} ${f.atMs}`;
+    const merged = JSON.parse(merge.stdout) as {
+      findings: { seed: number; invariant: string; atMs: number }[];
+    };
+    const key = (f: { seed: number; invariant: string; atMs: number }): string =>
+      `${f.seed} ${f.invariant} ${f.atMs}`;
     expect(merged.findings.map(key)).toEqual(whole.findings.map(key));
     // In words: the speed is the shards' together, and merge itself writes no repro file.
     const text = cli('merge', join(dir, 'shard-1.json'), join(dir, 'shard-2.json')).stdout;
@@ -110,9 +205,25 @@ describe('clustersim fuzz / shrink / merge / compare (CLI)', () => {
   it('should write a shrunk copy of every repro it writes, not only the first of each invariant', () => {
     // Act
     const out = join(dir, 'every');
-    const fuzz = cli('fuzz', 'scenarios/ava/fuzz.yaml', '--variant', 'pre', '--seeds', '12', '--workers', '2', '--max-repros', '4', '--out', out, '--json');
+    const fuzz = cli(
+      'fuzz',
+      'scenarios/ava/fuzz.yaml',
+      '--variant',
+      'pre',
+      '--seeds',
+      '12',
+      '--workers',
+      '2',
+      '--max-repros',
+      '4',
+      '--out',
+      out,
+      '--json',
+    );
     // Assert
-    const report = JSON.parse(fuzz.stdout) as { findings: { invariant: string; repro: string | null; shrunk?: string | null }[] };
+    const report = JSON.parse(fuzz.stdout) as {
+      findings: { invariant: string; repro: string | null; shrunk?: string | null }[];
+    };
     const withRepro = report.findings.filter((f) => f.repro !== null);
     expect(withRepro.length).toBe(4);
     expect(new Set(withRepro.map((f) => f.invariant)).size).toBeLessThan(4); // some invariant has two repros
@@ -124,8 +235,34 @@ describe('clustersim fuzz / shrink / merge / compare (CLI)', () => {
 
   it('should list every finding with fuzz --verbose, and every model metric with compare --verbose', () => {
     // Act
-    const fuzz = cli('fuzz', 'scenarios/ava/fuzz.yaml', '--variant', 'pre', '--seeds', '8', '--workers', '1', '--no-shrink', '--max-repros', '1', '--out', join(dir, 'v'), '--verbose', '--no-progress');
-    const compare = cli('compare', 'scenarios/ava/fuzz.yaml', '--variants', 'pre,fixed', '--seeds', '3', '--workers', '1', '--verbose');
+    const fuzz = cli(
+      'fuzz',
+      'scenarios/ava/fuzz.yaml',
+      '--variant',
+      'pre',
+      '--seeds',
+      '8',
+      '--workers',
+      '1',
+      '--no-shrink',
+      '--max-repros',
+      '1',
+      '--out',
+      join(dir, 'v'),
+      '--verbose',
+      '--no-progress',
+    );
+    const compare = cli(
+      'compare',
+      'scenarios/ava/fuzz.yaml',
+      '--variants',
+      'pre,fixed',
+      '--seeds',
+      '3',
+      '--workers',
+      '1',
+      '--verbose',
+    );
     // Assert: one line per violating seed, in seed order, under the summary.
     const violating = Number(/(\d+) seeds? violated an invariant/.exec(fuzz.stdout)?.[1]);
     const listed = fuzz.stdout.split('\n').filter((line) => /^ {2}seed \d+ /.test(line));
@@ -140,28 +277,70 @@ describe('clustersim fuzz / shrink / merge / compare (CLI)', () => {
     expect(compare.stdout).toMatch(/^ {2}tickBodies +\d+ +\d+$/m);
   });
 
-  it('should take compare\'s variants from --variant as well as --variants', () => {
-    const both = cli('compare', 'scenarios/ava/fuzz.yaml', '--variants', 'pre', '--variant', 'head', '--seeds', '2', '--workers', '1', '--json');
+  it("should take compare's variants from --variant as well as --variants", () => {
+    const both = cli(
+      'compare',
+      'scenarios/ava/fuzz.yaml',
+      '--variants',
+      'pre',
+      '--variant',
+      'head',
+      '--seeds',
+      '2',
+      '--workers',
+      '1',
+      '--json',
+    );
     expect(both.status).toBe(0);
-    expect(Object.keys((JSON.parse(both.stdout) as { variants: Record<string, unknown> }).variants)).toEqual(['pre', 'head']);
+    expect(Object.keys((JSON.parse(both.stdout) as { variants: Record<string, unknown> }).variants)).toEqual([
+      'pre',
+      'head',
+    ]);
   });
 
   it('should print identical columns when compare runs a variant against itself', () => {
     // Act
-    const compare = cli('compare', 'scenarios/ava/fuzz.yaml', '--variants', 'pre,pre', '--seeds', '6', '--workers', '2', '--json');
+    const compare = cli(
+      'compare',
+      'scenarios/ava/fuzz.yaml',
+      '--variants',
+      'pre,pre',
+      '--seeds',
+      '6',
+      '--workers',
+      '2',
+      '--json',
+    );
     // Assert
     expect(compare.status).toBe(0);
     const report = JSON.parse(compare.stdout) as { seeds: number; variants: Record<string, unknown> };
     expect(report.seeds).toBe(6);
     expect(report.variants.pre).toEqual(report.variants['pre#2']);
-    expect(report.variants.pre).toMatchObject({ violatingSeeds: expect.any(Object), violationSeconds: expect.any(Number), messages: { total: expect.any(Number) } });
+    expect(report.variants.pre).toMatchObject({
+      violatingSeeds: expect.any(Object),
+      violationSeconds: expect.any(Number),
+      messages: { total: expect.any(Number) },
+    });
   });
 
   it('should stop cleanly on Ctrl-C, print the summary and keep the repros it wrote', async () => {
     // Arrange
     const out = join(dir, 'sigint');
     // Act: interrupt once the first repro is reported.
-    const { status, stdout } = await interruptedCli('→', 'fuzz', 'scenarios/ava/fuzz.yaml', '--variant', 'pre', '--seeds', '100000', '--workers', '1', '--out', out, '--no-shrink');
+    const { status, stdout } = await interruptedCli(
+      '→',
+      'fuzz',
+      'scenarios/ava/fuzz.yaml',
+      '--variant',
+      'pre',
+      '--seeds',
+      '100000',
+      '--workers',
+      '1',
+      '--out',
+      out,
+      '--no-shrink',
+    );
     // Assert
     expect(status).toBe(1);
     expect(stdout).toMatch(/stopped early: interrupted/);
@@ -176,7 +355,19 @@ describe('clustersim fuzz / shrink / merge / compare (CLI)', () => {
     // Arrange: a campaign with many repros to shrink, one lane (one worker).
     const out = join(dir, 'sigint-shrink');
     // Act: interrupt once the first shrink is reported.
-    const { status, stdout } = await interruptedCli('shrunk ', 'fuzz', 'scenarios/mantis/fuzz.yaml', '--seeds', '300', '--workers', '1', '--max-repros', '30', '--out', out);
+    const { status, stdout } = await interruptedCli(
+      'shrunk ',
+      'fuzz',
+      'scenarios/mantis/fuzz.yaml',
+      '--seeds',
+      '300',
+      '--workers',
+      '1',
+      '--max-repros',
+      '30',
+      '--out',
+      out,
+    );
     // Assert: some but not all repros have their shrunk copy, and the summary says why.
     expect(status).toBe(1);
     expect(stdout).toMatch(/stopped early: interrupted/);

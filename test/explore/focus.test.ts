@@ -14,7 +14,8 @@ describe('fuzz --invariants', () => {
     const firstOfAll = seeds.map((s) => fuzzSeed(all, s));
     const firstFocused = seeds.map((s) => fuzzSeed(focused, s));
     // Assert
-    const reads = (outcomes: typeof firstOfAll): number => outcomes.filter((o) => o.invariant === 'no-foreign-read').length;
+    const reads = (outcomes: typeof firstOfAll): number =>
+      outcomes.filter((o) => o.invariant === 'no-foreign-read').length;
     expect(firstFocused.every((o) => o.invariant === null || o.invariant === 'no-foreign-read')).toBe(true);
     expect(reads(firstFocused)).toBeGreaterThan(reads(firstOfAll));
   });

@@ -23,19 +23,33 @@ afterAll(() => {
   rmSync(outDir, { recursive: true, force: true });
 });
 
-const base = { fromSeed: 1, seeds: 40, shard: { index: 1, count: 1 }, workers: 1, shrink: false, stopOnFirst: false, timeLimitMs: null, maxRepros: 3 };
+const base = {
+  fromSeed: 1,
+  seeds: 40,
+  shard: { index: 1, count: 1 },
+  workers: 1,
+  shrink: false,
+  stopOnFirst: false,
+  timeLimitMs: null,
+  maxRepros: 3,
+};
 
 describe('fuzz and shrink on a test system (in-process)', () => {
   it('should find pair-up, write repros that replay to their stored hash, and shrink to the two crashes', async () => {
     // Arrange
-    const spec: CampaignSpec = { scenario: parseScenario(PAIR_FUZZ, 'pairs-fuzz.yaml'), strategy: { kind: 'random' } };
+    const spec: CampaignSpec = {
+      scenario: parseScenario(PAIR_FUZZ, 'pairs-fuzz.yaml'),
+      strategy: { kind: 'random' },
+    };
     // Act
     const report = await fuzzCampaign({ ...base, spec, outDir });
     // Assert: findings, in seed order, and the first one has a repro that replays.
     expect(report.seedsRun).toBe(40);
     expect(report.findings.length).toBeGreaterThan(0);
     expect(report.findings.every((f) => f.invariant === 'pair-up')).toBe(true);
-    expect(report.findings.map((f) => f.seed)).toEqual([...report.findings.map((f) => f.seed)].sort((a, b) => a - b));
+    expect(report.findings.map((f) => f.seed)).toEqual(
+      [...report.findings.map((f) => f.seed)].sort((a, b) => a - b),
+    );
     const first = report.findings[0];
     expect(first?.repro).not.toBeNull();
     const reproText = readFileSync(first?.repro as string, 'utf8');
@@ -55,7 +69,10 @@ describe('fuzz and shrink on a test system (in-process)', () => {
     if (shrunk.status !== 'shrunk') return;
     expect(shrunk.after.steps).toBe(2);
     expect(shrunk.after.steps).toBeLessThan(shrunk.before.steps);
-    expect(shrunk.scenario.timeline.map((s) => `${s.action} ${String(s.args)}`).sort()).toEqual(['crash w1', 'crash w2']);
+    expect(shrunk.scenario.timeline.map((s) => `${s.action} ${String(s.args)}`).sort()).toEqual([
+      'crash w1',
+      'crash w2',
+    ]);
     expect(shrunk.after.clusterItems).toBe(2);
     expect(shrunk.after.durationMs).toBeLessThan(shrunk.before.durationMs);
     expect(shrunk.yaml).toMatch(/^# Shrunk by clustersim shrink/);
@@ -67,7 +84,10 @@ describe('fuzz and shrink on a test system (in-process)', () => {
 
   it('should report a scenario that does not fail as not shrinkable', () => {
     // Arrange: no faults, nothing crashes.
-    const calm = parseScenario('name: calm\nsystem: pairs\nduration: 1m\ncluster: { workers: 2 }\n', 'calm.yaml');
+    const calm = parseScenario(
+      'name: calm\nsystem: pairs\nduration: 1m\ncluster: { workers: 2 }\n',
+      'calm.yaml',
+    );
     // Act
     const result = shrinkScenario(calm);
     // Assert
@@ -76,7 +96,10 @@ describe('fuzz and shrink on a test system (in-process)', () => {
 
   it('should stop at the first finding in seed order with --stop-on-first', async () => {
     // Arrange
-    const spec: CampaignSpec = { scenario: parseScenario(PAIR_FUZZ, 'pairs-fuzz.yaml'), strategy: { kind: 'random' } };
+    const spec: CampaignSpec = {
+      scenario: parseScenario(PAIR_FUZZ, 'pairs-fuzz.yaml'),
+      strategy: { kind: 'random' },
+    };
     const all = await fuzzCampaign({ ...base, spec, outDir: null });
     // Act
     const first = await fuzzCampaign({ ...base, spec, outDir: null, stopOnFirst: true });
@@ -88,9 +111,18 @@ describe('fuzz and shrink on a test system (in-process)', () => {
 
   it('should give identical columns when a variant is compared with itself', async () => {
     // Arrange
-    const spec: CampaignSpec = { scenario: parseScenario(PAIR_FUZZ, 'pairs-fuzz.yaml'), strategy: { kind: 'random' } };
+    const spec: CampaignSpec = {
+      scenario: parseScenario(PAIR_FUZZ, 'pairs-fuzz.yaml'),
+      strategy: { kind: 'random' },
+    };
     // Act
-    const report = await compareVariants({ spec, variants: ['plain', 'plain'], fromSeed: 1, seeds: 20, workers: 1 });
+    const report = await compareVariants({
+      spec,
+      variants: ['plain', 'plain'],
+      fromSeed: 1,
+      seeds: 20,
+      workers: 1,
+    });
     // Assert
     expect(Object.keys(report.variants)).toEqual(['plain', 'plain#2']);
     expect(report.variants.plain).toEqual(report.variants['plain#2']);

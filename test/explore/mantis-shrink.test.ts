@@ -10,7 +10,11 @@ import { loadScenario, parseScenario } from '../../src/scenario/load.js';
 describe('shrinking a Mantis fuzz finding', () => {
   it('should cut the first no-foreign-read finding of the Mantis fuzz scenario to at most 4 steps within 10 s', () => {
     // Arrange: fuzz's own loop, seed 1, 2, … until no-foreign-read.
-    const spec: CampaignSpec = { scenario: loadScenario('scenarios/mantis/fuzz.yaml'), variant: 'as-is', strategy: { kind: 'random' } };
+    const spec: CampaignSpec = {
+      scenario: loadScenario('scenarios/mantis/fuzz.yaml'),
+      variant: 'as-is',
+      strategy: { kind: 'random' },
+    };
     let seed = 1;
     let outcome = fuzzSeed(spec, seed);
     while (outcome.invariant !== 'no-foreign-read' && seed < 500) outcome = fuzzSeed(spec, ++seed);
@@ -26,7 +30,9 @@ describe('shrinking a Mantis fuzz finding', () => {
     if (result.status !== 'shrunk') return;
     expect(result.after.steps).toBeLessThanOrEqual(4);
     expect(result.after.steps).toBeLessThanOrEqual(result.before.steps);
-    expect(result.after.steps + result.after.clusterItems).toBeLessThan(result.before.steps + result.before.clusterItems);
+    expect(result.after.steps + result.after.clusterItems).toBeLessThan(
+      result.before.steps + result.before.clusterItems,
+    );
     expect(wallMs).toBeLessThan(10_000);
     const rerun = runPlan(compilePlan(parseScenario(result.yaml, 'shrunk.yaml')));
     expect(rerun.violations.map((v) => v.invariant)).toContain('no-foreign-read');

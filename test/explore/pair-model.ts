@@ -21,7 +21,9 @@ export const pairModel: SystemModel<PairCluster> = {
   defaultVariant: 'plain',
   variants: [{ id: 'plain', meaning: 'as written' }],
   invariants: [{ id: 'pair-up', kind: 'safety', meaning: 'w1 or w2 is up' }],
-  config: [{ key: 'beatInterval', kind: 'duration', default: 1000, min: 10, meaning: 'worker heartbeat period' }],
+  config: [
+    { key: 'beatInterval', kind: 'duration', default: 1000, min: 10, meaning: 'worker heartbeat period' },
+  ],
   actions: [],
   clusterSchema: clusterSchema as unknown as z.ZodType<PairCluster>,
   checkVariant: (variant) => (variant === 'plain' ? null : `unknown variant '${variant}' (allowed: plain)`),
@@ -30,7 +32,9 @@ export const pairModel: SystemModel<PairCluster> = {
   build: (sim, setup) => {
     const hub = sim.ref('hub', 'hub');
     let beats = 0;
-    sim.defineNode('hub', (node) => node.spawn<PairMsg>('hub', (): Actor<PairMsg> => ({ onMessage: () => void beats++ })));
+    sim.defineNode('hub', (node) =>
+      node.spawn<PairMsg>('hub', (): Actor<PairMsg> => ({ onMessage: () => void beats++ })),
+    );
     for (const worker of setup.cluster.workers) {
       sim.defineNode(worker, (node) =>
         node.spawn<PairMsg>('agent', (ctx): Actor<PairMsg> => ({

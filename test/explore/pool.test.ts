@@ -5,22 +5,39 @@ import { fuzzSeed } from '../../src/explore/seed-run.js';
 import { loadScenario } from '../../src/scenario/load.js';
 
 // Pool threads run the compiled dist/ (npm test builds first).
-const spec: CampaignSpec = { scenario: loadScenario('scenarios/ava/fuzz.yaml'), variant: 'pre', strategy: { kind: 'random' } };
+const spec: CampaignSpec = {
+  scenario: loadScenario('scenarios/ava/fuzz.yaml'),
+  variant: 'pre',
+  strategy: { kind: 'random' },
+};
 
 async function runSeeds(executor: ReturnType<typeof openExecutor>, batches: number[][]): Promise<string[]> {
   const replies = await Promise.all(batches.map((seeds) => executor.run({ kind: 'fuzz', seeds })));
-  return replies.flatMap((reply) => (reply.kind === 'fuzz' ? reply.outcomes.map((o) => `${o.seed} ${o.invariant} ${o.atMs}`) : []));
+  return replies.flatMap((reply) =>
+    reply.kind === 'fuzz' ? reply.outcomes.map((o) => `${o.seed} ${o.invariant} ${o.atMs}`) : [],
+  );
 }
 
 describe('the fuzz executor', () => {
-  const batches = [[1, 2], [3, 4], [5, 6], [7, 8], [9, 10], [11, 12]];
+  const batches = [
+    [1, 2],
+    [3, 4],
+    [5, 6],
+    [7, 8],
+    [9, 10],
+    [11, 12],
+  ];
   const expected = batches.flat().map((seed) => {
     const o = fuzzSeed(spec, seed);
     return `${o.seed} ${o.invariant} ${o.atMs}`;
   });
 
   it.each([
-    { poolAfterS: 60, pooled: false, why: 'a short campaign stays in this thread: pool threads would not pay for their start-up' },
+    {
+      poolAfterS: 60,
+      pooled: false,
+      why: 'a short campaign stays in this thread: pool threads would not pay for their start-up',
+    },
     { poolAfterS: 0, pooled: true, why: 'a campaign worth them starts the pool threads' },
   ])('should decide from the first task: $why, with the same outcomes', async ({ poolAfterS, pooled }) => {
     // Arrange

@@ -7,8 +7,21 @@ import { fullRun } from '../../src/explore/seed-run.js';
 import { loadScenario } from '../../src/scenario/load.js';
 
 // Worker threads run the compiled dist/ (npm test builds first): real models only.
-const spec: CampaignSpec = { scenario: loadScenario('scenarios/ava/fuzz.yaml'), variant: 'pre', strategy: { kind: 'random' } };
-const base = { spec, fromSeed: 1, seeds: 48, outDir: null, shrink: false, stopOnFirst: false, timeLimitMs: null, maxRepros: 0 };
+const spec: CampaignSpec = {
+  scenario: loadScenario('scenarios/ava/fuzz.yaml'),
+  variant: 'pre',
+  strategy: { kind: 'random' },
+};
+const base = {
+  spec,
+  fromSeed: 1,
+  seeds: 48,
+  outDir: null,
+  shrink: false,
+  stopOnFirst: false,
+  timeLimitMs: null,
+  maxRepros: 0,
+};
 
 function outcomes(report: FuzzReport): string[] {
   return report.findings.map((f) => `${f.seed} ${f.invariant} ${f.atMs}`);
@@ -29,7 +42,9 @@ describe('fuzz across workers and shards', () => {
   it('should give the unsharded findings when three shards are merged', async () => {
     // Act
     const whole = await fuzzCampaign({ ...base, shard: { index: 1, count: 1 }, workers: 1 });
-    const shards = await Promise.all([1, 2, 3].map((index) => fuzzCampaign({ ...base, shard: { index, count: 3 }, workers: 1 })));
+    const shards = await Promise.all(
+      [1, 2, 3].map((index) => fuzzCampaign({ ...base, shard: { index, count: 3 }, workers: 1 })),
+    );
     const merged = mergeReports(shards.map((report, i) => ({ file: `shard-${i + 1}.json`, report })));
     // Assert
     expect(shards.map((s) => s.seedsRun)).toEqual([16, 16, 16]);
@@ -43,14 +58,29 @@ describe('fuzz across workers and shards', () => {
     // Arrange
     const pct: CampaignSpec = { ...spec, strategy: { kind: 'pct', depth: 3 } };
     // Act
-    const one = await fuzzCampaign({ ...base, spec: pct, seeds: 24, shard: { index: 1, count: 1 }, workers: 1 });
-    const two = await fuzzCampaign({ ...base, spec: pct, seeds: 24, shard: { index: 1, count: 1 }, workers: 2, poolAfterS: 0 });
+    const one = await fuzzCampaign({
+      ...base,
+      spec: pct,
+      seeds: 24,
+      shard: { index: 1, count: 1 },
+      workers: 1,
+    });
+    const two = await fuzzCampaign({
+      ...base,
+      spec: pct,
+      seeds: 24,
+      shard: { index: 1, count: 1 },
+      workers: 2,
+      poolAfterS: 0,
+    });
     const pctHashes = [1, 2, 3].map((seed) => fullRun({ ...pct, pctMessagesExpected: 100 }, seed).traceHash);
     const randomHashes = [1, 2, 3].map((seed) => fullRun(spec, seed).traceHash);
     // Assert: deterministic across workers and runs, and not the random schedule in disguise.
     expect(outcomes(two)).toEqual(outcomes(one));
     expect(one.strategy).toBe('pct (depth 3)');
-    expect([1, 2, 3].map((seed) => fullRun({ ...pct, pctMessagesExpected: 100 }, seed).traceHash)).toEqual(pctHashes);
+    expect([1, 2, 3].map((seed) => fullRun({ ...pct, pctMessagesExpected: 100 }, seed).traceHash)).toEqual(
+      pctHashes,
+    );
     for (const [i, hash] of pctHashes.entries()) expect(hash).not.toBe(randomHashes[i]);
   });
 });

@@ -5,12 +5,16 @@ import { simulate } from '../../src/run/simulate.js';
 import { loadScenario, parseScenario } from '../../src/scenario/load.js';
 
 const violation = (run: RunResult, id: string) => run.violations.find((v) => v.invariant === id);
-const notesOf = (run: RunResult, category: string, text: string): Note[] => run.notes.filter((n) => n.category === category && n.text.includes(text));
+const notesOf = (run: RunResult, category: string, text: string): Note[] =>
+  run.notes.filter((n) => n.category === category && n.text.includes(text));
 const firstAtS = (run: RunResult, category: string, text: string): number | undefined => {
   const note = notesOf(run, category, text)[0];
   return note === undefined ? undefined : note.atUs / 1_000_000;
 };
-type MantisMetrics = { notificationMessages: { byType: Record<string, number>; total: number }; recyclingDelayMs: { perRestart: number[] } };
+type MantisMetrics = {
+  notificationMessages: { byType: Record<string, number>; total: number };
+  recyclingDelayMs: { perRestart: number[] };
+};
 const mantis = (run: RunResult) => run.metrics.mantis as MantisMetrics;
 
 /** Jobs A and C share job cluster `shared`; B has its own. TE-1 (A-1-0) segfaults and returns. */
@@ -59,13 +63,15 @@ describe('fix-2 (quarantine)', () => {
     expect(notesOf(run, 'pool', 'TE-1 is in the available pool').every((n) => n.atUs < 1_000_000)).toBe(true);
     expect(violation(run, 'no-foreign-read')).toBeUndefined();
     // The as-is code pools the same fresh state at once.
-    const asIs = notesOf(simulate(scenario, { variant: 'as-is' }), 'rc-state', 'TE-1: unknown → Pending').map((n) => n.atUs / 1_000_000);
+    const asIs = notesOf(simulate(scenario, { variant: 'as-is' }), 'rc-state', 'TE-1: unknown → Pending').map(
+      (n) => n.atUs / 1_000_000,
+    );
     expect(asIs[1]).toBeCloseTo(430, 0);
   });
 });
 
 describe('notification fixes: messages per reconnection', () => {
-  it('fix-1b sends one message per active job of the previous worker\'s cluster per reconnection', () => {
+  it("fix-1b sends one message per active job of the previous worker's cluster per reconnection", () => {
     const run = simulate(sharedCluster, { variant: 'fix-1b' });
     expect(mantis(run).notificationMessages.byType).toEqual({ TaskExecutorReconnected: 2 }); // A and C, not B
     expect(notesOf(run, 'job', 'TaskExecutorReconnected(TE-1): fail A-1-0')).toHaveLength(1);
@@ -105,13 +111,16 @@ describe('notification fixes: messages per reconnection', () => {
   });
 
   it('fix-1c survives the failover through its persisted index with one targeted message', () => {
-    const run = simulate(loadScenario('scenarios/mantis/edge-07-failover.yaml'), { variant: 'fix-1c', set: { jcmInitDuration: '0s' } });
+    const run = simulate(loadScenario('scenarios/mantis/edge-07-failover.yaml'), {
+      variant: 'fix-1c',
+      set: { jcmInitDuration: '0s' },
+    });
     expect(mantis(run).notificationMessages.byType).toEqual({ TaskExecutorReconnected: 1 });
     expect(violation(run, 'no-foreign-read')).toBeUndefined();
   });
 });
 
-describe('fix-1a-correct (the spec\'s 1A-correct)', () => {
+describe("fix-1a-correct (the spec's 1A-correct)", () => {
   it('pools a restarted TE only after the job has failed its worker and pushed, so B never gets it first (edge-03)', () => {
     // Act
     const scenario = loadScenario('scenarios/mantis/edge-03-race.yaml');
@@ -121,8 +130,19 @@ describe('fix-1a-correct (the spec\'s 1A-correct)', () => {
     // 1A-correct pools it only on A's ack, which follows A's push without TE-1.
     expect(violation(merged, 'no-foreign-read')).toBeDefined();
     expect(violation(correct, 'no-foreign-read')).toBeUndefined();
-    const sent = firstAtS(correct, 'detection', 'TE-1 is poolable after A-1-0: WorkerTerminate(A-1-0, Failed, Lost); pooled when the job acks');
-    const pushed = correct.notes.find((n) => n.category === 'push' && n.text.startsWith('JobSchedulingInfo of A') && !n.text.includes('TE-1') && sent !== undefined && n.atUs / 1e6 >= sent);
+    const sent = firstAtS(
+      correct,
+      'detection',
+      'TE-1 is poolable after A-1-0: WorkerTerminate(A-1-0, Failed, Lost); pooled when the job acks',
+    );
+    const pushed = correct.notes.find(
+      (n) =>
+        n.category === 'push' &&
+        n.text.startsWith('JobSchedulingInfo of A') &&
+        !n.text.includes('TE-1') &&
+        sent !== undefined &&
+        n.atUs / 1e6 >= sent,
+    );
     const pooled = firstAtS(correct, 'pool', 'job acked WorkerTerminate(A-1-0) for TE-1');
     expect(sent).toBeDefined();
     expect(pushed).toBeDefined();
@@ -171,7 +191,13 @@ describe('fix-1a-correct (the spec\'s 1A-correct)', () => {
 
   it('sends one WorkerTerminate whatever it is combined with, at once even when fix-2 quarantines the TE', () => {
     const report = loadScenario('scenarios/mantis/report.yaml');
-    for (const variant of ['fix-1a-correct+fix-2', 'head+fix-1a-correct', 'fix-1a-merged+fix-1a-correct', 'fix-1a-merged+fix-1a-correct+fix-2', 'head+fix-1a-correct+fix-2']) {
+    for (const variant of [
+      'fix-1a-correct+fix-2',
+      'head+fix-1a-correct',
+      'fix-1a-merged+fix-1a-correct',
+      'fix-1a-merged+fix-1a-correct+fix-2',
+      'head+fix-1a-correct+fix-2',
+    ]) {
       const run = simulate(report, { variant });
       expect(mantis(run).notificationMessages.byType, variant).toEqual({ WorkerTerminate: 1 });
       expect(run.violations, variant).toEqual([]);
@@ -181,13 +207,21 @@ describe('fix-1a-correct (the spec\'s 1A-correct)', () => {
     expect(firstAtS(quarantined, 'detection', 'TE-1 is poolable after A-1-0')).toBeCloseTo(185, 0);
     const left = firstAtS(quarantined, 'quarantine', 'TE-1 leaves quarantine') as number;
     expect(left).toBeCloseTo(485, 0);
-    expect(notesOf(quarantined, 'pool', 'TE-1 is in the available pool').map((n) => n.atUs / 1e6).filter((t) => t > 60)).toEqual([left]);
+    expect(
+      notesOf(quarantined, 'pool', 'TE-1 is in the available pool')
+        .map((n) => n.atUs / 1e6)
+        .filter((t) => t > 60),
+    ).toEqual([left]);
   });
 
   it('keeps a TE whose WorkerTerminate was lost out of the pool for good: safe, but a capacity leak (edge-04)', () => {
-    const run = simulate(loadScenario('scenarios/mantis/edge-04-lost-notification.yaml'), { variant: 'fix-1a-correct' });
+    const run = simulate(loadScenario('scenarios/mantis/edge-04-lost-notification.yaml'), {
+      variant: 'fix-1a-correct',
+    });
     expect(violation(run, 'no-foreign-read')).toBeUndefined();
-    expect(violation(run, 'executor-returns-to-pool')?.message).toMatch(/TE-1 has been idle since .* but is not in the available pool/);
+    expect(violation(run, 'executor-returns-to-pool')?.message).toMatch(
+      /TE-1 has been idle since .* but is not in the available pool/,
+    );
   });
 });
 
@@ -197,7 +231,9 @@ describe('head (upstream HEAD: the reservation scheduler)', () => {
     const head = simulate(scenario, { variant: 'head' });
     const merged = simulate(scenario, { variant: 'fix-1a-merged' });
     // PRE826's assignment timeout returns TE-1 to the pool; HEAD has no such timer.
-    expect(notesOf(merged, 'rc-state', 'TE-1: Assigned(B-1-0) → Pending (assignment timeout')).toHaveLength(1);
+    expect(notesOf(merged, 'rc-state', 'TE-1: Assigned(B-1-0) → Pending (assignment timeout')).toHaveLength(
+      1,
+    );
     expect(notesOf(head, 'rc-state', 'TE-1: Assigned(B-1-0) → Pending')).toEqual([]);
     expect(violation(head, 'executor-returns-to-pool')?.message).toMatch(/TE-1/);
     expect(violation(merged, 'executor-returns-to-pool')).toBeUndefined();
@@ -234,7 +270,9 @@ describe('head (upstream HEAD: the reservation scheduler)', () => {
   it('routes WorkerLaunched at assignment and places a pending worker at the next 1 s tick, not 60 s later', () => {
     const run = simulate(loadScenario('scenarios/mantis/report.yaml'), { variant: 'head' });
     const assigned = firstAtS(run, 'assignment', 'B-1-1 assigned to TE-1');
-    const pooled = notesOf(run, 'pool', 'TE-1 is in the available pool').map((n) => n.atUs / 1e6).find((t) => t > 180);
+    const pooled = notesOf(run, 'pool', 'TE-1 is in the available pool')
+      .map((n) => n.atUs / 1e6)
+      .find((t) => t > 180);
     const launched = firstAtS(run, 'job', 'WorkerLaunched: B-1-1 on TE-1');
     // TE-1 is pooled again at 3m05s; B-1-1, pending since its first NoResourceAvailable, takes it
     // at the next registry tick (the legacy scheduler waited for its 60 s retry, at 4m01s).
@@ -270,17 +308,27 @@ timeline:
     // Act
     const run = simulate(scenario, { variant: 'fix-1a' });
     // Assert: the registration path ran on a fresh state, and no TaskExecutorReconnectedEvent left.
-    expect(notesOf(run, 'disconnection', 'TE-1 disconnected (TaskExecutorDisconnection); previousWorkerId A-1-0 archived')).toHaveLength(1);
-    expect(notesOf(run, 'registration', 'TE-1 registered').map((n) => Math.round(n.atUs / 1_000_000))).toContain(60);
+    expect(
+      notesOf(
+        run,
+        'disconnection',
+        'TE-1 disconnected (TaskExecutorDisconnection); previousWorkerId A-1-0 archived',
+      ),
+    ).toHaveLength(1);
+    expect(
+      notesOf(run, 'registration', 'TE-1 registered').map((n) => Math.round(n.atUs / 1_000_000)),
+    ).toContain(60);
     expect(mantis(run).notificationMessages.total).toBe(0);
     expect(run.metrics.messages.byType.TaskExecutorReconnectedEvent).toBeUndefined();
   });
 });
 
 describe('scheduling info across a failover', () => {
-  it('keeps numbering pushes upward, so consumers apply the new leader\'s pushes', () => {
+  it("keeps numbering pushes upward, so consumers apply the new leader's pushes", () => {
     const run = simulate(loadScenario('scenarios/mantis/edge-07-failover.yaml'), { variant: 'fix-1c' });
-    const seqs = notesOf(run, 'push', 'JobSchedulingInfo of A #').map((n) => Number(/#(\d+)/.exec(n.text)![1]));
+    const seqs = notesOf(run, 'push', 'JobSchedulingInfo of A #').map((n) =>
+      Number(/#(\d+)/.exec(n.text)![1]),
+    );
     expect(seqs.length).toBeGreaterThan(2);
     for (let i = 1; i < seqs.length; i++) expect(seqs[i]).toBeGreaterThan(seqs[i - 1]!);
     // The push without TE-1 after its reconnection reaches the consumers.
@@ -289,25 +337,33 @@ describe('scheduling info across a failover', () => {
 });
 
 describe('edge cases exhibit what they name', () => {
-  it('edge-08: a dropped empty list keeps the as-is consumers on B-1-1 past A\'s detection at 4m01s', () => {
+  it("edge-08: a dropped empty list keeps the as-is consumers on B-1-1 past A's detection at 4m01s", () => {
     const run = simulate(loadScenario('scenarios/mantis/edge-08-empty-list.yaml'), { variant: 'as-is' });
     const detection = firstAtS(run, 'detection', 'missed heartbeats: A-1-0 ');
     expect(detection).toBeCloseTo(241, 0);
-    expect(notesOf(run, 'consumer', 'drops an update with an empty stage-1 list').some((n) => Math.round(n.atUs / 1_000_000) === 241)).toBe(true);
+    expect(
+      notesOf(run, 'consumer', 'drops an update with an empty stage-1 list').some(
+        (n) => Math.round(n.atUs / 1_000_000) === 241,
+      ),
+    ).toBe(true);
     const read = violation(run, 'no-foreign-read');
     expect(read?.entities).toMatchObject({ job: 'A', te: 'TE-1', worker: 'B-1-1' });
     expect(read!.episodes[0]!.endMs!).toBeGreaterThanOrEqual(300_000); // until TE-1 crashes again, not the detection
   });
 
   it('edge-08: fix-1a-merged pushes the right (empty) list and its consumers still read B-1-1 to the end', () => {
-    const run = simulate(loadScenario('scenarios/mantis/edge-08-empty-list.yaml'), { variant: 'fix-1a-merged' });
+    const run = simulate(loadScenario('scenarios/mantis/edge-08-empty-list.yaml'), {
+      variant: 'fix-1a-merged',
+    });
     const read = violation(run, 'no-foreign-read');
     expect(read?.atMs).toBeGreaterThan(358_000);
     expect(read!.episodes[0]!.endMs).toBeNull();
   });
 
   it('edge-10: after a held-up StatusChange(Available) FIX784 sends a spurious WorkerTerminate that the job ignores', () => {
-    const run = simulate(loadScenario('scenarios/mantis/edge-10-spurious-detection.yaml'), { variant: 'fix-1a-merged' });
+    const run = simulate(loadScenario('scenarios/mantis/edge-10-spurious-detection.yaml'), {
+      variant: 'fix-1a-merged',
+    });
     const spurious = notesOf(run, 'detection', 'TE-1 reports Available while Running(A-1-0)');
     expect(spurious).toHaveLength(1);
     expect(spurious[0]!.atUs / 1_000_000).toBeCloseTo(200, 0);
@@ -318,12 +374,16 @@ describe('edge cases exhibit what they name', () => {
 
 describe('violation messages', () => {
   it('name the job, stage, TE, the worker actually there and the time', () => {
-    const run = simulate(loadScenario('scenarios/mantis/edge-06-duplicate-identity.yaml'), { variant: 'fix-1a-merged' });
+    const run = simulate(loadScenario('scenarios/mantis/edge-06-duplicate-identity.yaml'), {
+      variant: 'fix-1a-merged',
+    });
     const copies = violation(run, 'one-live-copy-per-slot');
     expect(copies?.message).toMatch(/^two copies of slot A stage 1 index 0 run: .+ \(since t=[\dms.]+s\)$/);
     expect(copies?.entities).toMatchObject({ job: 'A', stage: '1' });
     const pooled = violation(run, 'one-worker-per-executor');
-    expect(pooled?.message).toMatch(/^TE-1 is in the available pool while it runs A-1-0 of job A \(since t=40\.\d+s\)$/);
+    expect(pooled?.message).toMatch(
+      /^TE-1 is in the available pool while it runs A-1-0 of job A \(since t=40\.\d+s\)$/,
+    );
     const consistency = violation(run, 'rc-job-consistency');
     expect(consistency?.entities).toMatchObject({ job: 'A', stage: '1', te: 'TE-1', worker: 'A-1-0' });
   });

@@ -17,7 +17,13 @@ describe('mantis report.yaml (discussion #781)', () => {
     expect(read!.atMs).toBeGreaterThanOrEqual(246_000);
     expect(read!.atMs).toBeLessThanOrEqual(263_000);
     expect(read!.message).toMatch(/^stage 2 of job A reads TE-1, which runs B-1-1 of job B/);
-    expect(read!.entities).toMatchObject({ job: 'A', stage: '2', te: 'TE-1', worker: 'B-1-1', foreignJob: 'B' });
+    expect(read!.entities).toMatchObject({
+      job: 'A',
+      stage: '2',
+      te: 'TE-1',
+      worker: 'B-1-1',
+      foreignJob: 'B',
+    });
     const end = read!.episodes[0]!.endMs!;
     expect(end).toBeGreaterThanOrEqual(360_000);
     expect(end).toBeLessThanOrEqual(362_000);
@@ -26,7 +32,9 @@ describe('mantis report.yaml (discussion #781)', () => {
   it('fix-1a-merged: no invariant breaks; one WorkerTerminate per reconnection', () => {
     const run = simulate(report, { variant: 'fix-1a-merged' });
     expect(run.violations).toEqual([]);
-    const mantis = run.metrics.mantis as { notificationMessages: { byType: Record<string, number>; perReconnection: number } };
+    const mantis = run.metrics.mantis as {
+      notificationMessages: { byType: Record<string, number>; perReconnection: number };
+    };
     expect(mantis.notificationMessages.byType).toEqual({ WorkerTerminate: 1 });
     expect(mantis.notificationMessages.perReconnection).toBe(1);
   });
@@ -37,13 +45,13 @@ describe('mantis report.yaml (discussion #781)', () => {
     expect(run.metrics.messages.byType.TaskExecutorReconnectedEvent).toBeUndefined();
   });
 
-  it('fix-3: the data plane refuses B\'s stream, so no foreign read, but the stale advertisement stays', () => {
+  it("fix-3: the data plane refuses B's stream, so no foreign read, but the stale advertisement stays", () => {
     const run = simulate(report, { variant: 'fix-3' });
     expect(violation(run, 'no-foreign-read')).toBeUndefined();
     expect(violation(run, 'no-foreign-advertisement')).toBeDefined();
   });
 
-  it('fix-2 delays TE-1\'s return to the pool by the quarantine', () => {
+  it("fix-2 delays TE-1's return to the pool by the quarantine", () => {
     const run = simulate(report, { variant: 'fix-2' });
     const mantis = run.metrics.mantis as { recyclingDelayMs: { perRestart: number[] } };
     expect(mantis.recyclingDelayMs.perRestart[0]).toBeGreaterThanOrEqual(300_000);
@@ -76,10 +84,23 @@ describe('mantis edge cases', () => {
   });
 
   it('an empty upstream list is dropped: the consumers keep reading TE-1 under fix-1a-merged (edge case 8)', () => {
-    const run = simulate(loadScenario('scenarios/mantis/edge-08-empty-list.yaml'), { variant: 'fix-1a-merged' });
-    expect(run.notes.some((n) => n.category === 'consumer' && n.text.includes('drops an update with an empty stage-1 list'))).toBe(true);
+    const run = simulate(loadScenario('scenarios/mantis/edge-08-empty-list.yaml'), {
+      variant: 'fix-1a-merged',
+    });
+    expect(
+      run.notes.some(
+        (n) => n.category === 'consumer' && n.text.includes('drops an update with an empty stage-1 list'),
+      ),
+    ).toBe(true);
     expect(violation(run, 'no-foreign-read')).toBeDefined();
-    expect(violation(simulate(loadScenario('scenarios/mantis/edge-08-empty-list.yaml'), { variant: 'fix-1a-merged+fix-3' }), 'no-foreign-read')).toBeUndefined();
+    expect(
+      violation(
+        simulate(loadScenario('scenarios/mantis/edge-08-empty-list.yaml'), {
+          variant: 'fix-1a-merged+fix-3',
+        }),
+        'no-foreign-read',
+      ),
+    ).toBeUndefined();
   });
 
   it.each([
@@ -87,20 +108,28 @@ describe('mantis edge cases', () => {
     [60, '1m47s'],
     [120, '2m5s'],
     [180, '3m3s'],
-  ])('CHECK_HB detects a silent worker within (tol, tol + T] of its last heartbeat (T=%ss, crash at %s)', (timeoutS, crashAt) => {
-    // Arrange: no restart, so only the JobActor's heartbeat check can notice.
-    const text = readFileSync('scenarios/mantis/report.yaml', 'utf8')
-      .replace(/workerTimeout: 120s/, `workerTimeout: ${timeoutS}s`)
-      .replace(/ {2}- at: 2m5s\n {4}crash: TE-1\n {2}- at: 3m5s\n {4}restart: TE-1\n/, `  - at: ${crashAt}\n    crash: TE-1\n`)
-      .replace(/\nexpect:[\s\S]*$/, '\n');
-    // Act
-    const run = simulate(parseScenario(text, 'check-hb.yaml'), { variant: 'as-is' });
-    // Assert
-    const detection = run.notes.find((n) => n.category === 'detection' && n.text.startsWith('missed heartbeats: A-1-0 '));
-    expect(detection).toBeDefined();
-    const silentS = Number(/last heard (\d+)s ago/.exec(detection!.text)![1]);
-    const tol = Math.floor(1.5 * timeoutS);
-    expect(silentS).toBeGreaterThan(tol);
-    expect(silentS).toBeLessThanOrEqual(tol + timeoutS);
-  });
+  ])(
+    'CHECK_HB detects a silent worker within (tol, tol + T] of its last heartbeat (T=%ss, crash at %s)',
+    (timeoutS, crashAt) => {
+      // Arrange: no restart, so only the JobActor's heartbeat check can notice.
+      const text = readFileSync('scenarios/mantis/report.yaml', 'utf8')
+        .replace(/workerTimeout: 120s/, `workerTimeout: ${timeoutS}s`)
+        .replace(
+          / {2}- at: 2m5s\n {4}crash: TE-1\n {2}- at: 3m5s\n {4}restart: TE-1\n/,
+          `  - at: ${crashAt}\n    crash: TE-1\n`,
+        )
+        .replace(/\nexpect:[\s\S]*$/, '\n');
+      // Act
+      const run = simulate(parseScenario(text, 'check-hb.yaml'), { variant: 'as-is' });
+      // Assert
+      const detection = run.notes.find(
+        (n) => n.category === 'detection' && n.text.startsWith('missed heartbeats: A-1-0 '),
+      );
+      expect(detection).toBeDefined();
+      const silentS = Number(/last heard (\d+)s ago/.exec(detection!.text)![1]);
+      const tol = Math.floor(1.5 * timeoutS);
+      expect(silentS).toBeGreaterThan(tol);
+      expect(silentS).toBeLessThanOrEqual(tol + timeoutS);
+    },
+  );
 });

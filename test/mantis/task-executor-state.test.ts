@@ -1,9 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkerId } from '../../src/systems/mantis/ids.js';
 import type { Registration, TaskExecutorReport } from '../../src/systems/mantis/messages.js';
-import { describeAvailability, IllegalTaskExecutorTransition, TaskExecutorState, TaskExecutorTaskCancelled } from '../../src/systems/mantis/task-executor-state.js';
+import {
+  describeAvailability,
+  IllegalTaskExecutorTransition,
+  TaskExecutorState,
+  TaskExecutorTaskCancelled,
+} from '../../src/systems/mantis/task-executor-state.js';
 
-const worker = (jobId: string, number: number): WorkerId => ({ jobId, cluster: jobId, stage: 1, index: 0, number, attempt: 1 });
+const worker = (jobId: string, number: number): WorkerId => ({
+  jobId,
+  cluster: jobId,
+  stage: 1,
+  index: 0,
+  number,
+  attempt: 1,
+});
 const A1 = worker('A', 1);
 const B2 = worker('B', 2);
 const registration: Registration = { teId: 'TE-1', address: 'TE-1', hostname: 'TE-1' };

@@ -27,7 +27,9 @@ describe('README npm start sample', () => {
     const from = readme.indexOf('$ npm start\n') + '$ npm start\n'.length;
     const sample = readme.slice(from, readme.indexOf('```', from)).trimEnd();
     // Act: the demo's table (from its header row to the blank line after it), trailing blanks cut.
-    const lines = renderFlagship({ color: false }).split('\n').map((line) => line.trimEnd());
+    const lines = renderFlagship({ color: false })
+      .split('\n')
+      .map((line) => line.trimEnd());
     const start = lines.findIndex((line) => line.startsWith('as-is '));
     const table = lines.slice(start, lines.indexOf('', start)).join('\n');
     // Assert

@@ -15,7 +15,8 @@ beforeAll(() => {
 });
 afterAll(() => unregister());
 
-const SCENARIO = 'name: crashy\nsystem: toy\nduration: 1m\ncluster: { workers: 2 }\ntimeline:\n  - at: 10s\n    crash: w1\n  - at: 20s\n    restart: w1\n  - at: 40s\n    pause: { node: w2, for: 5s }\n';
+const SCENARIO =
+  'name: crashy\nsystem: toy\nduration: 1m\ncluster: { workers: 2 }\ntimeline:\n  - at: 10s\n    crash: w1\n  - at: 20s\n    restart: w1\n  - at: 40s\n    pause: { node: w2, for: 5s }\n';
 
 function run(captureLimit?: number) {
   const plan = compilePlan(parseScenario(SCENARIO, 'crashy.yaml'), { seed: 1 });
@@ -38,23 +39,42 @@ describe('Perfetto / Chrome trace export', () => {
     // Arrange
     const result = run(100_000);
     // Act
-    const trace = JSON.parse(JSON.stringify(toChromeTrace(result, { nodes: ['hub', 'w1', 'w2'] }))) as { traceEvents: Ev[] };
+    const trace = JSON.parse(JSON.stringify(toChromeTrace(result, { nodes: ['hub', 'w1', 'w2'] }))) as {
+      traceEvents: Ev[];
+    };
     const events = trace.traceEvents;
-    const processName = (pid: number): unknown => events.find((e) => e.ph === 'M' && e.name === 'process_name' && e.pid === pid)?.args?.name;
-    const pidOf = (name: string): number => events.find((e) => e.ph === 'M' && e.name === 'process_name' && e.args?.name === name)?.pid ?? -1;
+    const processName = (pid: number): unknown =>
+      events.find((e) => e.ph === 'M' && e.name === 'process_name' && e.pid === pid)?.args?.name;
+    const pidOf = (name: string): number =>
+      events.find((e) => e.ph === 'M' && e.name === 'process_name' && e.args?.name === name)?.pid ?? -1;
     // Assert: tracks
     expect([1, 2, 3].map(processName)).toEqual(['hub', 'w1', 'w2']);
-    const threads = events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.pid === pidOf('w1')).map((e) => e.args?.name);
+    const threads = events
+      .filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.pid === pidOf('w1'))
+      .map((e) => e.args?.name);
     expect(threads).toEqual(expect.arrayContaining(['process', 'notes', 'agent', 'worker']));
     // Assert: w1 lives 0–10 s, then again from 20 s to the end (ts in simulated µs)
-    const lives = events.filter((e) => e.ph === 'X' && e.pid === pidOf('w1') && e.name.startsWith('w1 #')).map((e) => [e.name, e.ts, e.dur]);
+    const lives = events
+      .filter((e) => e.ph === 'X' && e.pid === pidOf('w1') && e.name.startsWith('w1 #'))
+      .map((e) => [e.name, e.ts, e.dur]);
     expect(lives).toEqual([
       ['w1 #0', 0, 10_000_000],
       ['w1 #1', 20_000_000, 40_000_000],
     ]);
-    expect(events.some((e) => e.ph === 'X' && e.name === 'paused' && e.pid === pidOf('w2') && e.ts === 40_000_000 && e.dur === 5_000_000)).toBe(true);
+    expect(
+      events.some(
+        (e) =>
+          e.ph === 'X' &&
+          e.name === 'paused' &&
+          e.pid === pidOf('w2') &&
+          e.ts === 40_000_000 &&
+          e.dur === 5_000_000,
+      ),
+    ).toBe(true);
     // Assert: spans from span-begin notes, closed by the crash
-    const spans = events.filter((e) => (e.ph === 'B' || e.ph === 'E') && e.pid === pidOf('w1')).map((e) => [e.ph, e.name, e.ts]);
+    const spans = events
+      .filter((e) => (e.ph === 'B' || e.ph === 'E') && e.pid === pidOf('w1'))
+      .map((e) => [e.ph, e.name, e.ts]);
     expect(spans).toEqual([
       ['B', 'serving #0', 0],
       ['E', 'serving #0', 10_000_000],
@@ -89,7 +109,10 @@ describe('run reports', () => {
     // Arrange
     const result = run();
     // Act
-    const text = renderRunText(result, { chalk: new Chalk({ level: 0 }), rerun: 'clustersim run crashy.yaml --seed 1 --variant plain' });
+    const text = renderRunText(result, {
+      chalk: new Chalk({ level: 0 }),
+      rerun: 'clustersim run crashy.yaml --seed 1 --variant plain',
+    });
     const lines = text.trimEnd().split('\n');
     // Assert
     expect(text).toMatch(/t=10\.000s\s+✗ all-workers-up violated: worker w1 is down \(worker=w1\)/);
@@ -106,10 +129,36 @@ describe('run reports', () => {
     const quiet = renderRunText(result, { chalk: new Chalk({ level: 0 }), quiet: true, rerun: 'x' });
     expect(quiet).not.toContain('registration');
     const json = runResultToJson(result);
-    expect(Object.keys(json)).toEqual(expect.arrayContaining(['scenario', 'system', 'variant', 'seed', 'simulatedMs', 'events', 'traceHash', 'violations', 'metrics']));
-    const episode = { startMs: 10_000, endMs: 20_000, message: 'worker w1 is down', entities: { worker: 'w1' } };
+    expect(Object.keys(json)).toEqual(
+      expect.arrayContaining([
+        'scenario',
+        'system',
+        'variant',
+        'seed',
+        'simulatedMs',
+        'events',
+        'traceHash',
+        'violations',
+        'metrics',
+      ]),
+    );
+    const episode = {
+      startMs: 10_000,
+      endMs: 20_000,
+      message: 'worker w1 is down',
+      entities: { worker: 'w1' },
+    };
     expect(json.violations).toEqual([
-      { invariant: 'all-workers-up', kind: 'safety', atMs: 10_000, count: 1, message: 'worker w1 is down', violationSeconds: 10, entities: { worker: 'w1' }, episodes: [episode] },
+      {
+        invariant: 'all-workers-up',
+        kind: 'safety',
+        atMs: 10_000,
+        count: 1,
+        message: 'worker w1 is down',
+        violationSeconds: 10,
+        entities: { worker: 'w1' },
+        episodes: [episode],
+      },
     ]);
     // CONTRACT §9: the library's violations are the very objects `run --json` prints.
     expect(JSON.parse(JSON.stringify(json.violations))).toEqual(result.violations);

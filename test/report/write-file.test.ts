@@ -2,7 +2,12 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkOutputDir, checkOutputFile, OutputError, writeFileAtomic } from '../../src/report/write-file.js';
+import {
+  checkOutputDir,
+  checkOutputFile,
+  OutputError,
+  writeFileAtomic,
+} from '../../src/report/write-file.js';
 
 function scratch(): string {
   return mkdtempSync(join(tmpdir(), 'clustersim-write-'));
@@ -21,7 +26,9 @@ describe('writeFileAtomic', () => {
     const dir = scratch();
     writeFileSync(join(dir, 'afile'), 'keep me');
     expect(() => writeFileAtomic(join(dir, 'afile', 'x.json'), '{}')).toThrow(OutputError);
-    expect(() => writeFileAtomic(join(dir, 'afile', 'x.json'), '{}')).toThrow(/cannot write .*x\.json: a parent of x\.json is a file/);
+    expect(() => writeFileAtomic(join(dir, 'afile', 'x.json'), '{}')).toThrow(
+      /cannot write .*x\.json: a parent of x\.json is a file/,
+    );
     expect(readFileSync(join(dir, 'afile'), 'utf8')).toBe('keep me');
   });
 

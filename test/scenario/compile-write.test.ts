@@ -46,10 +46,17 @@ describe('durations', () => {
   });
 
   it('should write every whole number of ms so that it reads back the same', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 7 * 24 * 3_600_000 }), (ms) => {
-      expect(parseDuration(formatDuration(ms))).toEqual({ ok: true, ms });
-    }));
-    expect([90_000, 11_090, 250, 3_723_004].map(formatDuration)).toEqual(['1m30s', '11.09s', '250ms', '1h2m3.004s']);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 7 * 24 * 3_600_000 }), (ms) => {
+        expect(parseDuration(formatDuration(ms))).toEqual({ ok: true, ms });
+      }),
+    );
+    expect([90_000, 11_090, 250, 3_723_004].map(formatDuration)).toEqual([
+      '1m30s',
+      '11.09s',
+      '250ms',
+      '1h2m3.004s',
+    ]);
   });
 });
 
@@ -65,7 +72,8 @@ describe('compilePlan', () => {
     expect(a.steps).toEqual(b.steps);
     expect(a.steps).not.toEqual(c.steps);
     expect(a.messageDelayMs).toEqual([0, 5]);
-    for (const kind of ['crash', 'restart', 'partition', 'heal', 'pause', 'sever', 'mend']) expect(a.steps.some((s) => s.action === kind)).toBe(true);
+    for (const kind of ['crash', 'restart', 'partition', 'heal', 'pause', 'sever', 'mend'])
+      expect(a.steps.some((s) => s.action === kind)).toBe(true);
   });
 
   it('should sort steps by time, keeping file steps before fault steps at equal times', () => {
@@ -73,7 +81,11 @@ describe('compilePlan', () => {
     const times = plan.steps.map((s) => s.atMs);
     expect(times).toEqual([...times].sort((x, y) => x - y));
     expect(plan.steps.every((s) => s.atMs < plan.durationMs)).toBe(true);
-    expect(plan.steps.filter((s) => s.origin?.startsWith('faulty.yaml:')).map((s) => s.action)).toEqual(['crash', 'restart', 'ping']);
+    expect(plan.steps.filter((s) => s.origin?.startsWith('faulty.yaml:')).map((s) => s.action)).toEqual([
+      'crash',
+      'restart',
+      'ping',
+    ]);
   });
 
   it('should never crash a node a crash fault already has down, nor pause a paused one', () => {
@@ -94,7 +106,10 @@ describe('compilePlan', () => {
 
   it('should switch fault kinds off per seed under swarm, and record which', () => {
     // Arrange
-    const swarm = parseScenario(FAULTY.replace('  messageDelay: [0ms, 5ms]', '  messageDelay: [0ms, 5ms]\n  swarm: true'), 'swarm.yaml');
+    const swarm = parseScenario(
+      FAULTY.replace('  messageDelay: [0ms, 5ms]', '  messageDelay: [0ms, 5ms]\n  swarm: true'),
+      'swarm.yaml',
+    );
     // Act
     const offSets = Array.from({ length: 40 }, (_, seed) => compilePlan(swarm, { seed }).faultsOff.join(','));
     // Assert
@@ -110,7 +125,9 @@ describe('compilePlan', () => {
     const plan = compilePlan(scenario, { set: { retries: '7', eager: 'true', mode: 'slow' } });
     // Assert
     expect(plan.config).toEqual({ beatInterval: 2000, retries: 7, ratio: 0.5, eager: true, mode: 'slow' });
-    expect(() => compilePlan(scenario, { variant: 'zz', set: { nope: '1', retries: 'x', beatInterval: '5' } })).toThrow(ScenarioError);
+    expect(() =>
+      compilePlan(scenario, { variant: 'zz', set: { nope: '1', retries: 'x', beatInterval: '5' } }),
+    ).toThrow(ScenarioError);
     try {
       compilePlan(scenario, { variant: 'zz', set: { nope: '1', retries: '11', beatInterval: '-1s' } });
     } catch (error) {
@@ -131,7 +148,10 @@ describe('planToScenario + scenarioToYaml', () => {
       const plan = compilePlan(parseScenario(FAULTY, 'faulty.yaml'), { seed, set: { retries: '4' } });
       const original = runPlan(plan);
       // Act
-      const yaml = scenarioToYaml(planToScenario(plan, { expect: { plain: ['all-workers-up'] }, traceHash: original.traceHash }), `repro of seed ${seed}`);
+      const yaml = scenarioToYaml(
+        planToScenario(plan, { expect: { plain: ['all-workers-up'] }, traceHash: original.traceHash }),
+        `repro of seed ${seed}`,
+      );
       const reloaded = parseScenario(yaml, 'repro.yaml');
       const replay = runPlan(compilePlan(reloaded));
       // Assert

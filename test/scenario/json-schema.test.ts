@@ -9,7 +9,10 @@ describe('schema/scenario.schema.json', () => {
   });
 
   it('should describe durations, systems and exactly-one-action steps', () => {
-    const schema = JSON.parse(scenarioJsonSchemaText()) as { properties: Record<string, { enum?: string[]; anyOf?: { pattern?: string }[] }>; allOf: { then: { properties: { timeline: { items: { maxProperties: number } } } } }[] };
+    const schema = JSON.parse(scenarioJsonSchemaText()) as {
+      properties: Record<string, { enum?: string[]; anyOf?: { pattern?: string }[] }>;
+      allOf: { then: { properties: { timeline: { items: { maxProperties: number } } } } }[];
+    };
     expect(schema.properties.system?.enum).toEqual(['mantis', 'ava']);
     expect(schema.properties.duration?.anyOf?.[1]?.pattern).toBeDefined();
     expect(new RegExp(schema.properties.duration?.anyOf?.[1]?.pattern ?? '').test('1m30s')).toBe(true);

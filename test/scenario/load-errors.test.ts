@@ -24,11 +24,14 @@ const DURATION_HELP = 'a number of ms, or number+unit parts like 1500ms, 90s, 2m
 
 describe('scenario loader error messages', () => {
   it('should refuse a message delay both on the network and in the faults', () => {
-    const text = 'name: twice\nsystem: toy\nduration: 1m\nnetwork:\n  messageDelay: [0s, 5ms]\nfaults:\n  messageDelay: [0s, 5ms]\n';
+    const text =
+      'name: twice\nsystem: toy\nduration: 1m\nnetwork:\n  messageDelay: [0s, 5ms]\nfaults:\n  messageDelay: [0s, 5ms]\n';
     expect(problems(text)).toEqual([
       'bad.yaml:7:3: faults.messageDelay: network.messageDelay is set too (allowed: one of the two: network for every run, faults for a delay drawn per seed)',
     ]);
-    expect(parseScenario(text.replace(/faults:\n.*\n$/, ''), 'ok.yaml').network.messageDelayMs).toEqual([0, 5]);
+    expect(parseScenario(text.replace(/faults:\n.*\n$/, ''), 'ok.yaml').network.messageDelayMs).toEqual([
+      0, 5,
+    ]);
   });
 
   it('should report every problem of a file at once, each at its line and column, in file order', () => {
@@ -155,7 +158,9 @@ describe('scenario loader error messages', () => {
   });
 
   it('should name the unknown system and the ones that exist', () => {
-    expect(problems('name: x\nsystem: nosuch\nduration: 1s\n')).toEqual(["bad.yaml:2:9: system: unknown system 'nosuch' (allowed: mantis, ava, toy)"]);
+    expect(problems('name: x\nsystem: nosuch\nduration: 1s\n')).toEqual([
+      "bad.yaml:2:9: system: unknown system 'nosuch' (allowed: mantis, ava, toy)",
+    ]);
   });
 
   it('should say which required keys are missing', () => {
@@ -166,10 +171,18 @@ describe('scenario loader error messages', () => {
   });
 
   it('should reject empty files, non-mappings, YAML syntax errors and duplicate keys', () => {
-    expect(problems('')).toEqual(['bad.yaml:1:1: empty file: a scenario is a mapping with at least name, system and duration']);
-    expect(problems('# only a comment\n')).toEqual(['bad.yaml:1:1: empty file: a scenario is a mapping with at least name, system and duration']);
-    expect(problems('- a\n- b\n')).toEqual(['bad.yaml:1:1: a scenario file must be a mapping of keys (name, system, duration, …), got a list']);
-    expect(problems('name: [1,\n')).toEqual(['bad.yaml:2:1: YAML syntax: Flow sequence in block collection must be sufficiently indented and end with a ]']);
+    expect(problems('')).toEqual([
+      'bad.yaml:1:1: empty file: a scenario is a mapping with at least name, system and duration',
+    ]);
+    expect(problems('# only a comment\n')).toEqual([
+      'bad.yaml:1:1: empty file: a scenario is a mapping with at least name, system and duration',
+    ]);
+    expect(problems('- a\n- b\n')).toEqual([
+      'bad.yaml:1:1: a scenario file must be a mapping of keys (name, system, duration, …), got a list',
+    ]);
+    expect(problems('name: [1,\n')).toEqual([
+      'bad.yaml:2:1: YAML syntax: Flow sequence in block collection must be sufficiently indented and end with a ]',
+    ]);
     expect(problems('name: a\nname: b\n')).toEqual(['bad.yaml:2:1: YAML syntax: Map keys must be unique']);
   });
 
@@ -179,13 +192,21 @@ describe('scenario loader error messages', () => {
     const invalidUtf8 = Uint8Array.from([0x6e, 0x3a, 0x20, 0x0a, 0x61, 0xff, 0xfe]);
     // Act + Assert
     expect(problems(nul)).toEqual(['bad.yaml:2:4: binary content (NUL byte): a scenario file is YAML text']);
-    expect(() => parseScenarioBytes(invalidUtf8, 'bad.yaml')).toThrow('bad.yaml:2:2: binary content (invalid UTF-8): a scenario file is YAML text');
+    expect(() => parseScenarioBytes(invalidUtf8, 'bad.yaml')).toThrow(
+      'bad.yaml:2:2: binary content (invalid UTF-8): a scenario file is YAML text',
+    );
   });
 
   it('should reject durations past the limit and malformed ones', () => {
-    expect(problems('name: x\nsystem: toy\nduration: 8d\n')).toEqual([`bad.yaml:3:11: duration: malformed duration '8d' (allowed: ${DURATION_HELP})`]);
-    expect(problems('name: x\nsystem: toy\nduration: 200h\n')).toEqual(["bad.yaml:3:11: duration: duration '200h' is longer than the limit of 7 days"]);
-    expect(problems('name: x\nsystem: toy\nduration: 0\n')).toEqual(['bad.yaml:3:11: duration: must be longer than 0']);
+    expect(problems('name: x\nsystem: toy\nduration: 8d\n')).toEqual([
+      `bad.yaml:3:11: duration: malformed duration '8d' (allowed: ${DURATION_HELP})`,
+    ]);
+    expect(problems('name: x\nsystem: toy\nduration: 200h\n')).toEqual([
+      "bad.yaml:3:11: duration: duration '200h' is longer than the limit of 7 days",
+    ]);
+    expect(problems('name: x\nsystem: toy\nduration: 0\n')).toEqual([
+      'bad.yaml:3:11: duration: must be longer than 0',
+    ]);
   });
 
   it('should carry file, line and column of the first problem on the error (CONTRACT §9: column, also as col)', () => {
@@ -208,7 +229,8 @@ describe('scenario loader error messages', () => {
 describe('scenario loader on valid input', () => {
   it('should convert durations to ms and keep file positions as step origins', () => {
     // Arrange
-    const text = 'name: ok\nsystem: toy\nduration: 1m30s\nconfig:\n  beatInterval: 1500ms\ncluster: { workers: 3 }\ntimeline:\n  - at: 90s\n    pause: { node: w2, for: 2s }\n  - at: 0\n    heal: all\n';
+    const text =
+      'name: ok\nsystem: toy\nduration: 1m30s\nconfig:\n  beatInterval: 1500ms\ncluster: { workers: 3 }\ntimeline:\n  - at: 90s\n    pause: { node: w2, for: 2s }\n  - at: 0\n    heal: all\n';
     // Act
     const scenario = parseScenario(text, 'ok.yaml');
     // Assert

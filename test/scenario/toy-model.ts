@@ -11,7 +11,9 @@ export interface ToyCluster {
 
 const clusterSchema = z
   .strictObject({
-    workers: z.union([z.number().int().min(1).max(50), z.array(z.string().regex(/^w[0-9]+$/)).min(1)]).optional(),
+    workers: z
+      .union([z.number().int().min(1).max(50), z.array(z.string().regex(/^w[0-9]+$/)).min(1)])
+      .optional(),
   })
   .transform((c): ToyCluster => {
     const w = c.workers ?? 2;
@@ -31,7 +33,11 @@ export const toyModel: SystemModel<ToyCluster> = {
   ],
   invariants: [
     { id: 'all-workers-up', kind: 'safety', meaning: 'every worker process is up' },
-    { id: 'hub-heard-everyone', kind: 'liveness', meaning: 'the hub heard every worker in the last 5 s (strict only)' },
+    {
+      id: 'hub-heard-everyone',
+      kind: 'liveness',
+      meaning: 'the hub heard every worker in the last 5 s (strict only)',
+    },
   ],
   config: [
     { key: 'beatInterval', kind: 'duration', default: 1000, min: 10, meaning: 'worker heartbeat period' },
@@ -51,13 +57,15 @@ export const toyModel: SystemModel<ToyCluster> = {
     { name: 'mend', meaning: 'mends a worker link', schema: z.string(), example: 'mend: w1' },
   ],
   clusterSchema: clusterSchema as unknown as z.ZodType<ToyCluster>,
-  checkVariant: (variant) => (['plain', 'strict'].includes(variant) ? null : `unknown variant '${variant}' (allowed: plain, strict)`),
+  checkVariant: (variant) =>
+    ['plain', 'strict'].includes(variant) ? null : `unknown variant '${variant}' (allowed: plain, strict)`,
   nodes: (cluster) => ['hub', ...cluster.workers],
   faultTargets: (cluster) => cluster.workers,
   checkAction: (action, args, cluster) => {
     if (action === 'ping') {
       const node = (args as { node: string }).node;
-      if (!cluster.workers.includes(node)) return `unknown worker '${node}' (allowed: ${cluster.workers.join(', ')})`;
+      if (!cluster.workers.includes(node))
+        return `unknown worker '${node}' (allowed: ${cluster.workers.join(', ')})`;
     }
     return null;
   },
@@ -94,7 +102,9 @@ export const toyModel: SystemModel<ToyCluster> = {
       id: 'all-workers-up',
       check: () => {
         const down = setup.cluster.workers.filter((w) => !sim.isUp(w));
-        return down.length === 0 ? null : { message: `worker ${down.join(', ')} is down`, entities: { worker: down[0] as string } };
+        return down.length === 0
+          ? null
+          : { message: `worker ${down.join(', ')} is down`, entities: { worker: down[0] as string } };
       },
     });
     if (setup.variant === 'strict') {
@@ -102,7 +112,9 @@ export const toyModel: SystemModel<ToyCluster> = {
         id: 'hub-heard-everyone',
         judge: (endUs) => {
           const silent = setup.cluster.workers.filter((w) => (lastHeard.get(w) ?? -1) < endUs - 5_000_000);
-          return silent.length === 0 ? null : { message: `the hub has not heard ${silent.join(', ')} lately` };
+          return silent.length === 0
+            ? null
+            : { message: `the hub has not heard ${silent.join(', ')} lately` };
         },
       });
     }

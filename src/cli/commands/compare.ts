@@ -31,13 +31,19 @@ export function register(program: Command): void {
     .command('compare')
     .description('the same seeds under each variant: a table of outcomes and costs (exit 0)')
     .argument('<scenario>', 'scenario file (YAML)')
-    .option('--variants <a,b,c>', 'variants to compare, comma-separated (default: every base variant of the system)')
+    .option(
+      '--variants <a,b,c>',
+      'variants to compare, comma-separated (default: every base variant of the system)',
+    )
     .option('--variant <name>', 'a variant to compare (repeatable; added to --variants)', collect)
     .option('--seeds <n>', 'seeds per variant', '100')
     .option('--from-seed <s>', 'first seed', '1')
     .option('--workers <n>', 'worker threads (default: cores); results are the same for any number')
     .addOption(setOption())
-    .option('--json', 'machine output on stdout: { seeds, variants: { <name>: { violatingSeeds, violationSeconds, messages, ... } } }')
+    .option(
+      '--json',
+      'machine output on stdout: { seeds, variants: { <name>: { violatingSeeds, violationSeconds, messages, ... } } }',
+    )
     .option('--quiet', 'table only')
     .option('--verbose', 'also the mean of every metric the model reports')
     .option('--no-progress', 'no progress bar (it is shown on a terminal only anyway)')
@@ -57,12 +63,16 @@ async function compareCommand(file: string, flags: CompareFlags): Promise<void> 
   const set = parseSetFlags(flags.set);
   const seeds = parseCount('--seeds', flags.seeds, 1);
   const fromSeed = parseCount('--from-seed', flags.fromSeed, 0);
-  const workers = flags.workers === undefined ? availableParallelism() : parseCount('--workers', flags.workers, 1);
+  const workers =
+    flags.workers === undefined ? availableParallelism() : parseCount('--workers', flags.workers, 1);
   const model = systemById(scenario.system);
-  const listed = [...(flags.variants?.split(',') ?? []), ...(flags.variant ?? [])].map((v) => v.trim()).filter((v) => v !== '');
+  const listed = [...(flags.variants?.split(',') ?? []), ...(flags.variant ?? [])]
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
   const named = flags.variants !== undefined || flags.variant !== undefined;
   const variants = named ? listed : model.variants.map((v) => v.id);
-  if (variants.length === 0) throw new UsageError('--variants: name at least one variant, e.g. --variants as-is,fix-1a-merged');
+  if (variants.length === 0)
+    throw new UsageError('--variants: name at least one variant, e.g. --variants as-is,fix-1a-merged');
   // Every variant and --set checked before any run (ScenarioError → exit 2).
   for (const variant of variants) compilePlan(scenario, { variant, seed: fromSeed, set });
   const report = await withInterrupt((interrupted) =>
@@ -72,11 +82,17 @@ async function compareCommand(file: string, flags: CompareFlags): Promise<void> 
       fromSeed,
       seeds,
       workers,
-      progress: progressBar({ total: seeds * variants.length, label: 'compare', enabled: flags.progress && flags.quiet !== true, quiet: flags.quiet === true || flags.json === true }),
+      progress: progressBar({
+        total: seeds * variants.length,
+        label: 'compare',
+        enabled: flags.progress && flags.quiet !== true,
+        quiet: flags.quiet === true || flags.json === true,
+      }),
       interrupted,
     }),
   );
   if (flags.json === true) process.stdout.write(`${JSON.stringify(report)}\n`);
-  else process.stdout.write(renderCompareReport(report, chalkFor(flags), { verbose: flags.verbose === true }));
+  else
+    process.stdout.write(renderCompareReport(report, chalkFor(flags), { verbose: flags.verbose === true }));
   process.exitCode = 0;
 }

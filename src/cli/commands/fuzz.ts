@@ -41,7 +41,9 @@ interface FuzzFlags {
 export function register(program: Command): void {
   program
     .command('fuzz')
-    .description("many seeds of the scenario's faults; a repro file per finding (exit 0: nothing found, 1: findings)")
+    .description(
+      "many seeds of the scenario's faults; a repro file per finding (exit 0: nothing found, 1: findings)",
+    )
     .argument('<scenario>', 'scenario file (YAML) with a faults block')
     .option('--seeds <n>', 'seeds to run (over all shards)', '1000')
     .option('--from-seed <s>', 'first seed', '1')
@@ -51,9 +53,20 @@ export function register(program: Command): void {
     .option('--no-shrink', 'do not shrink the repro files')
     .option('--stop-on-first', 'stop at the first finding (in seed order)')
     .option('--time-limit <duration>', 'stop after this much wall time (e.g. 30s, 5m)')
-    .option('--max-repros <n>', 'repro files in all; the first finding of each invariant always gets one', '20')
-    .option('--invariants <ids>', 'only these invariants (comma-separated) make findings; a run stops at the first of them')
-    .addOption(new Option('--strategy <name>', 'message-order exploration').choices(['random', 'pct']).default('random'))
+    .option(
+      '--max-repros <n>',
+      'repro files in all; the first finding of each invariant always gets one',
+      '20',
+    )
+    .option(
+      '--invariants <ids>',
+      'only these invariants (comma-separated) make findings; a run stops at the first of them',
+    )
+    .addOption(
+      new Option('--strategy <name>', 'message-order exploration')
+        .choices(['random', 'pct'])
+        .default('random'),
+    )
     .option('--pct-depth <d>', 'PCT bug depth d (d - 1 priority change points)', '3')
     .option('--variant <name>', "variant to fuzz (default: the file's)")
     .addOption(setOption())
@@ -82,11 +95,16 @@ async function fuzzCommand(file: string, flags: FuzzFlags): Promise<void> {
   const strategy = parseStrategy(flags.strategy, flags.pctDepth);
   const seeds = parseCount('--seeds', flags.seeds, 1);
   const fromSeed = parseCount('--from-seed', flags.fromSeed, 0);
-  const workers = flags.workers === undefined ? availableParallelism() : parseCount('--workers', flags.workers, 1);
+  const workers =
+    flags.workers === undefined ? availableParallelism() : parseCount('--workers', flags.workers, 1);
   const shard = flags.shard === undefined ? wholeCampaign : parseShard(flags.shard);
-  const timeLimitMs = flags.timeLimit === undefined ? null : parseDurationFlag('--time-limit', flags.timeLimit);
+  const timeLimitMs =
+    flags.timeLimit === undefined ? null : parseDurationFlag('--time-limit', flags.timeLimit);
   const maxRepros = parseCount('--max-repros', flags.maxRepros, 0);
-  const invariants = flags.invariants === undefined ? undefined : parseInvariantIds('--invariants', scenario.system, flags.invariants);
+  const invariants =
+    flags.invariants === undefined
+      ? undefined
+      : parseInvariantIds('--invariants', scenario.system, flags.invariants);
   const spec: CampaignSpec = {
     scenario,
     ...(flags.variant !== undefined ? { variant: flags.variant } : {}),
@@ -95,12 +113,18 @@ async function fuzzCommand(file: string, flags: FuzzFlags): Promise<void> {
     ...(invariants !== undefined ? { invariants } : {}),
   };
   // Bad --variant / --set show up here as ScenarioError (exit 2), before any worker starts.
-  compilePlan(scenario, { seed: fromSeed, ...(flags.variant !== undefined ? { variant: flags.variant } : {}), set });
+  compilePlan(scenario, {
+    seed: fromSeed,
+    ...(flags.variant !== undefined ? { variant: flags.variant } : {}),
+    set,
+  });
   // Before the campaign: an output that cannot be written would otherwise fail at its end.
   checkOutputDir(flags.out);
   if (flags.report !== undefined) checkOutputFile(flags.report);
   if (scenario.faults === undefined && strategy.kind === 'random') {
-    process.stderr.write(`clustersim: warning: ${file} has no faults block, so every seed differs only in message latencies\n`);
+    process.stderr.write(
+      `clustersim: warning: ${file} has no faults block, so every seed differs only in message latencies\n`,
+    );
   }
   const report: FuzzReport = await withInterrupt((interrupted) =>
     fuzzCampaign({

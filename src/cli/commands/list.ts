@@ -17,21 +17,40 @@ export function register(program: Command): void {
     .option('--system <id>', 'only this system')
     .option('--json', 'one JSON object')
     .option('--no-color', 'no colours (also when NO_COLOR is set)')
-    .addHelpText('after', '\nExamples:\n  $ clustersim list invariants\n  $ clustersim list variants --system mantis\n')
-    .action((what: string | undefined, flags: { system?: string; json?: boolean; color: boolean }) => listCommand(what, flags));
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ clustersim list invariants\n  $ clustersim list variants --system mantis\n',
+    )
+    .action((what: string | undefined, flags: { system?: string; json?: boolean; color: boolean }) =>
+      listCommand(what, flags),
+    );
 }
 
-function listCommand(what: string | undefined, flags: { system?: string; json?: boolean; color: boolean }): void {
-  if (what !== undefined && !(SECTIONS as readonly string[]).includes(what)) throw new UsageError(`list: unknown section '${what}' (allowed: ${SECTIONS.join(', ')})`);
+function listCommand(
+  what: string | undefined,
+  flags: { system?: string; json?: boolean; color: boolean },
+): void {
+  if (what !== undefined && !(SECTIONS as readonly string[]).includes(what))
+    throw new UsageError(`list: unknown section '${what}' (allowed: ${SECTIONS.join(', ')})`);
   const sections: readonly Section[] = what === undefined ? SECTIONS : [what as Section];
   const systems = allSystems().filter((s) => flags.system === undefined || s.id === flags.system);
-  if (systems.length === 0) throw new UsageError(`list: unknown system '${flags.system ?? ''}' (allowed: ${allSystems().map((s) => s.id).join(', ')})`);
+  if (systems.length === 0)
+    throw new UsageError(
+      `list: unknown system '${flags.system ?? ''}' (allowed: ${allSystems()
+        .map((s) => s.id)
+        .join(', ')})`,
+    );
   if (flags.json === true) {
     const out: Record<string, unknown> = {};
     for (const section of sections) {
       out[section] =
         section === 'systems'
-          ? systems.map((s) => ({ id: s.id, meaning: s.meaning, controlPlaneNode: s.controlPlaneNode, defaultVariant: s.defaultVariant }))
+          ? systems.map((s) => ({
+              id: s.id,
+              meaning: s.meaning,
+              controlPlaneNode: s.controlPlaneNode,
+              defaultVariant: s.defaultVariant,
+            }))
           : Object.fromEntries(systems.map((s) => [s.id, sectionItems(section, s)]));
     }
     process.stdout.write(`${JSON.stringify(out)}\n`);
@@ -44,7 +63,10 @@ function listCommand(what: string | undefined, flags: { system?: string; json?: 
     lines.push(c.bold(section));
     if (section === 'systems') {
       const width = Math.max(...systems.map((s) => s.id.length));
-      for (const s of systems) lines.push(`  ${c.cyan(s.id.padEnd(width))}  ${s.meaning} (control plane: ${s.controlPlaneNode}; default variant: ${s.defaultVariant})`);
+      for (const s of systems)
+        lines.push(
+          `  ${c.cyan(s.id.padEnd(width))}  ${s.meaning} (control plane: ${s.controlPlaneNode}; default variant: ${s.defaultVariant})`,
+        );
     } else {
       for (const s of systems) {
         lines.push(`  ${c.dim(s.id)}`);
@@ -64,19 +86,31 @@ interface Item {
   readonly meaning: string;
 }
 
-function sectionItems(section: Exclude<Section, 'systems'>, system: ReturnType<typeof allSystems>[number]): Item[] {
+function sectionItems(
+  section: Exclude<Section, 'systems'>,
+  system: ReturnType<typeof allSystems>[number],
+): Item[] {
   switch (section) {
     case 'variants':
-      return system.variants.map((v) => ({ id: v.id === system.defaultVariant ? `${v.id} (default)` : v.id, meaning: v.meaning }));
+      return system.variants.map((v) => ({
+        id: v.id === system.defaultVariant ? `${v.id} (default)` : v.id,
+        meaning: v.meaning,
+      }));
     case 'invariants':
-      return system.invariants.map((i) => ({ id: i.id, meaning: `${i.kind === 'liveness' ? '[liveness] ' : ''}${i.meaning}` }));
+      return system.invariants.map((i) => ({
+        id: i.id,
+        meaning: `${i.kind === 'liveness' ? '[liveness] ' : ''}${i.meaning}`,
+      }));
     case 'actions':
       return [
         ...GENERIC_ACTIONS.map((a) => ({ id: a.name, meaning: `${a.meaning} — e.g. ${a.example}` })),
         ...system.actions.map((a) => ({ id: a.name, meaning: `${a.meaning} — e.g. ${a.example}` })),
       ];
     case 'config':
-      return system.config.map((k) => ({ id: k.key, meaning: `${k.meaning} (${configKindText(k)}, default ${defaultText(k)})` }));
+      return system.config.map((k) => ({
+        id: k.key,
+        meaning: `${k.meaning} (${configKindText(k)}, default ${defaultText(k)})`,
+      }));
   }
 }
 
@@ -85,5 +119,7 @@ function configKindText(spec: ConfigKeySpec): string {
 }
 
 function defaultText(spec: ConfigKeySpec): string {
-  return spec.kind === 'duration' && typeof spec.default === 'number' ? formatDuration(spec.default) : String(spec.default);
+  return spec.kind === 'duration' && typeof spec.default === 'number'
+    ? formatDuration(spec.default)
+    : String(spec.default);
 }

@@ -23,7 +23,10 @@ export function register(program: Command): void {
     .option('--json', 'merged report as JSON on stdout (the shape of fuzz --json)')
     .option('--verbose', 'the summary lists every finding, not the first of each invariant')
     .option('--no-color', 'no colours (also when NO_COLOR is set)')
-    .addHelpText('after', '\nExamples:\n  $ clustersim merge shard-1.json shard-2.json shard-3.json --json > campaign.json\n')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ clustersim merge shard-1.json shard-2.json shard-3.json --json > campaign.json\n',
+    )
     .action((files: string[], flags: MergeFlags) => mergeCommand(files, flags));
 }
 
@@ -32,7 +35,9 @@ function mergeCommand(files: string[], flags: MergeFlags): void {
   const reports = files.map((file) => ({ file, report: readReport(file) }));
   const merged = mergeReports(reports);
   if (merged.missingShards.length > 0) {
-    process.stderr.write(`clustersim: warning: shards ${merged.missingShards.join(', ')} of ${merged.shards[0]?.count ?? '?'} are missing; the merged report is partial\n`);
+    process.stderr.write(
+      `clustersim: warning: shards ${merged.missingShards.join(', ')} of ${merged.shards[0]?.count ?? '?'} are missing; the merged report is partial\n`,
+    );
   }
   if (flags.out !== undefined) writeFileAtomic(flags.out, `${JSON.stringify(merged, null, 2)}\n`);
   if (flags.json === true) process.stdout.write(`${JSON.stringify(merged)}\n`);

@@ -17,7 +17,9 @@ interface RunCommandFlags extends RunFlags {
 export function register(program: Command): void {
   const command = program
     .command('run')
-    .description('one deterministic run: a timeline of notable events and a summary (exit 0: every invariant held, 1: a violation)')
+    .description(
+      'one deterministic run: a timeline of notable events and a summary (exit 0: every invariant held, 1: a violation)',
+    )
     .argument('<scenario>', 'scenario file (YAML)');
   addSeedVariantSet(command);
   addOutputFlags(command);
@@ -41,21 +43,49 @@ function runCommand(file: string, flags: RunCommandFlags): void {
   const scenario = loadScenario(file);
   const set = parseSetFlags(flags.set ?? []);
   const seed = parseSeedFlag(flags.seed);
-  const plan = compilePlan(scenario, { ...(flags.variant !== undefined ? { variant: flags.variant } : {}), ...(seed !== undefined ? { seed } : {}), set });
+  const plan = compilePlan(scenario, {
+    ...(flags.variant !== undefined ? { variant: flags.variant } : {}),
+    ...(seed !== undefined ? { seed } : {}),
+    set,
+  });
   if (flags.trace !== undefined) checkOutputFile(flags.trace);
   const result = runPlan(plan, flags.trace !== undefined ? { captureLimit: TRACE_CAPTURE_LIMIT } : {});
   if (flags.trace !== undefined) writeTraceFile(flags.trace, result, scenario);
-  const rerun = ['clustersim', 'run', file, '--seed', String(plan.seed), '--variant', plan.variant, ...Object.entries(set).flatMap(([k, v]) => ['--set', `${k}=${v}`])]
+  const rerun = [
+    'clustersim',
+    'run',
+    file,
+    '--seed',
+    String(plan.seed),
+    '--variant',
+    plan.variant,
+    ...Object.entries(set).flatMap(([k, v]) => ['--set', `${k}=${v}`]),
+  ]
     .map(shellQuote)
     .join(' ');
   if (flags.json === true) process.stdout.write(`${JSON.stringify(runResultToJson(result))}\n`);
-  else process.stdout.write(renderRunText(result, { chalk: chalkFor(flags), rerun, ...(flags.quiet === true ? { quiet: true } : {}), ...(flags.verbose === true ? { verbose: true } : {}) }));
-  if (flags.trace !== undefined && flags.json !== true && flags.quiet !== true) process.stdout.write(`trace written to ${flags.trace} (open it in https://ui.perfetto.dev)\n`);
-  if (result.stoppedEarly !== undefined) process.stderr.write(`clustersim: warning: the run stopped early (${result.stoppedEarly}); invariants were judged at that point\n`);
+  else
+    process.stdout.write(
+      renderRunText(result, {
+        chalk: chalkFor(flags),
+        rerun,
+        ...(flags.quiet === true ? { quiet: true } : {}),
+        ...(flags.verbose === true ? { verbose: true } : {}),
+      }),
+    );
+  if (flags.trace !== undefined && flags.json !== true && flags.quiet !== true)
+    process.stdout.write(`trace written to ${flags.trace} (open it in https://ui.perfetto.dev)\n`);
+  if (result.stoppedEarly !== undefined)
+    process.stderr.write(
+      `clustersim: warning: the run stopped early (${result.stoppedEarly}); invariants were judged at that point\n`,
+    );
 
   let exitCode = result.violations.length > 0 ? 1 : 0;
   const model = systemById(scenario.system);
-  const replaysFile = Object.keys(set).length === 0 && plan.seed === (scenario.seed ?? 1) && plan.variant === (scenario.variant ?? model.defaultVariant);
+  const replaysFile =
+    Object.keys(set).length === 0 &&
+    plan.seed === (scenario.seed ?? 1) &&
+    plan.variant === (scenario.variant ?? model.defaultVariant);
   if (scenario.traceHash !== undefined && replaysFile && scenario.traceHash !== result.traceHash) {
     const c = chalkFor(flags, process.stderr);
     process.stderr.write(

@@ -27,14 +27,25 @@ interface ShrinkFlags {
 export function register(program: Command): void {
   program
     .command('shrink')
-    .description('minimises a failing scenario, keeping the same violated invariant (exit 0: shrunk, 1: it did not fail)')
+    .description(
+      'minimises a failing scenario, keeping the same violated invariant (exit 0: shrunk, 1: it did not fail)',
+    )
     .argument('<repro>', 'a failing scenario file (a repro from fuzz, or any scenario)')
-    .option('--invariant <id>', "invariant to keep violated (default: the first in the file's expect, else the first violated)")
-    .option('--seed <n>', "seed to run it at, its faults drawn from it (default: the file's): shrink a fuzz finding straight from the fuzz scenario")
+    .option(
+      '--invariant <id>',
+      "invariant to keep violated (default: the first in the file's expect, else the first violated)",
+    )
+    .option(
+      '--seed <n>',
+      "seed to run it at, its faults drawn from it (default: the file's): shrink a fuzz finding straight from the fuzz scenario",
+    )
     .option('--variant <name>', "variant to run (default: the file's)")
     .addOption(setOption())
-    .option('--out <file>', 'where to write the result (default: <repro>.min.yaml beside it; with --seed, clustersim-findings/<name>-seed<N>.min.yaml)')
-    .option('--trace <file>', 'also write a Perfetto / Chrome trace of the shrunk scenario\'s run')
+    .option(
+      '--out <file>',
+      'where to write the result (default: <repro>.min.yaml beside it; with --seed, clustersim-findings/<name>-seed<N>.min.yaml)',
+    )
+    .option('--trace <file>', "also write a Perfetto / Chrome trace of the shrunk scenario's run")
     .option('--runs-max <n>', 'simulation runs allowed in all', '4000')
     .option('--json', 'machine output on stdout: { status, invariant, out, before, after, runs, wallMs }')
     .option('--quiet', 'print only the path written')
@@ -57,12 +68,19 @@ function shrinkCommand(file: string, flags: ShrinkFlags): void {
   const set = parseSetFlags(flags.set);
   const runsMax = parseCount('--runs-max', flags.runsMax, 1);
   const seed = parseSeedFlag(flags.seed);
-  if (flags.invariant !== undefined && parseInvariantIds('--invariant', scenario.system, flags.invariant).length !== 1) {
+  if (
+    flags.invariant !== undefined &&
+    parseInvariantIds('--invariant', scenario.system, flags.invariant).length !== 1
+  ) {
     throw new UsageError(`--invariant: one invariant id, not a list ('${flags.invariant}')`);
   }
   // Shrunk at another seed, the result is a finding of its own: it goes where fuzz puts findings,
   // not beside the scenario (a scenarios/ folder is read whole by `clustersim test`).
-  const out = flags.out ?? (seed !== undefined ? join('clustersim-findings', `${scenario.name}-seed${seed}.min.yaml`) : file.replace(/(\.ya?ml)?$/i, '.min.yaml'));
+  const out =
+    flags.out ??
+    (seed !== undefined
+      ? join('clustersim-findings', `${scenario.name}-seed${seed}.min.yaml`)
+      : file.replace(/(\.ya?ml)?$/i, '.min.yaml'));
   // Before the shrink, which can take a while: a path that cannot be written is bad input.
   checkOutputFile(out);
   if (flags.trace !== undefined) checkOutputFile(flags.trace);
@@ -76,8 +94,14 @@ function shrinkCommand(file: string, flags: ShrinkFlags): void {
   const c = chalkFor(flags);
   if (result.status === 'not-failing') {
     const what = result.invariant === null ? 'any invariant' : result.invariant;
-    if (flags.json === true) process.stdout.write(`${JSON.stringify({ status: 'not-failing', invariant: result.invariant, variant: result.variant, violated: result.violated })}\n`);
-    else process.stdout.write(`${file} does not violate ${what} under variant ${result.variant} (violated: ${result.violated.join(', ') || 'none'}); nothing to shrink\n`);
+    if (flags.json === true)
+      process.stdout.write(
+        `${JSON.stringify({ status: 'not-failing', invariant: result.invariant, variant: result.variant, violated: result.violated })}\n`,
+      );
+    else
+      process.stdout.write(
+        `${file} does not violate ${what} under variant ${result.variant} (violated: ${result.violated.join(', ') || 'none'}); nothing to shrink\n`,
+      );
     process.exitCode = 1;
     return;
   }
@@ -89,7 +113,9 @@ function shrinkCommand(file: string, flags: ShrinkFlags): void {
   }
   if (flags.json === true) {
     const { before, after, runs, wallMs, invariant, variant, traceHash, oneMinimal, changes } = result;
-    process.stdout.write(`${JSON.stringify({ status: 'shrunk', invariant, variant, out, traceHash, before, after, changes, runs, oneMinimal, wallMs })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ status: 'shrunk', invariant, variant, out, traceHash, before, after, changes, runs, oneMinimal, wallMs })}\n`,
+    );
   } else if (flags.quiet === true) process.stdout.write(`${out}\n`);
   else {
     const { before, after } = result;
@@ -99,7 +125,9 @@ function shrinkCommand(file: string, flags: ShrinkFlags): void {
         `cluster ${before.clusterItems} → ${after.clusterItems} items; ${result.runs} runs in ${(result.wallMs / 1000).toFixed(1)}s\n` +
         result.changes.map((line) => `  - ${line}\n`).join('') +
         `written to ${out}; replay: clustersim run ${out}\n` +
-        (flags.trace !== undefined ? `trace of its run written to ${flags.trace} (open it in https://ui.perfetto.dev)\n` : ''),
+        (flags.trace !== undefined
+          ? `trace of its run written to ${flags.trace} (open it in https://ui.perfetto.dev)\n`
+          : ''),
     );
   }
   process.exitCode = 0;

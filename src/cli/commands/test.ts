@@ -25,7 +25,9 @@ export interface TestOutcome {
 export function register(program: Command): void {
   const command = program
     .command('test')
-    .description('runs each scenario under every variant named in its expect and checks the outcome (exit 0: all met, 1: a mismatch, 2: bad input)')
+    .description(
+      'runs each scenario under every variant named in its expect and checks the outcome (exit 0: all met, 1: a mismatch, 2: bad input)',
+    )
     .argument('<paths...>', 'scenario files or directories (searched for *.yaml / *.yml)');
   addSeedVariantSet(command);
   addOutputFlags(command);
@@ -67,10 +69,17 @@ function testCommand(paths: string[], flags: RunFlags & { exact?: boolean }): vo
       for (const problem of error.problems) process.stderr.write(`${formatProblem(problem)}\n`);
       continue;
     }
-    const expectations = Object.entries(scenario.expect ?? {}).filter(([variant]) => flags.variant === undefined || variant === flags.variant);
+    const expectations = Object.entries(scenario.expect ?? {}).filter(
+      ([variant]) => flags.variant === undefined || variant === flags.variant,
+    );
     if (expectations.length === 0) {
       skipped.push(file);
-      const why = scenario.expect === undefined ? 'no expect' : flags.variant !== undefined ? `no expectation for variant ${flags.variant}` : 'expect is empty';
+      const why =
+        scenario.expect === undefined
+          ? 'no expect'
+          : flags.variant !== undefined
+            ? `no expectation for variant ${flags.variant}`
+            : 'expect is empty';
       if (flags.quiet !== true) say(`${c.yellow('SKIP')} ${file}: ${why}`);
       continue;
     }
@@ -96,9 +105,14 @@ function testCommand(paths: string[], flags: RunFlags & { exact?: boolean }): vo
       if (outcome.pass) {
         const extra = violated.filter((id) => !expected.includes(id));
         const also = extra.length > 0 ? c.dim(` (also violated: ${extra.join(', ')})`) : '';
-        if (flags.quiet !== true) say(`${c.green('PASS')} ${label}: ${violated.length === 0 ? 'every invariant held' : `violated ${expected.join(', ')} as expected`}${also}`);
+        if (flags.quiet !== true)
+          say(
+            `${c.green('PASS')} ${label}: ${violated.length === 0 ? 'every invariant held' : `violated ${expected.join(', ')} as expected`}${also}`,
+          );
       } else {
-        say(`${c.red('FAIL')} ${label}: expected ${listText(expected)}, got ${listText(violated)}${result.stoppedEarly !== undefined ? ` (stopped early: ${result.stoppedEarly})` : ''}`);
+        say(
+          `${c.red('FAIL')} ${label}: expected ${listText(expected)}, got ${listText(violated)}${result.stoppedEarly !== undefined ? ` (stopped early: ${result.stoppedEarly})` : ''}`,
+        );
         for (const v of result.violations.filter((x) => !expected.includes(x.invariant))) {
           say(`       ${v.invariant} at t=${formatSimTime(msToUs(v.atMs))}: ${v.message}`);
         }
@@ -108,7 +122,9 @@ function testCommand(paths: string[], flags: RunFlags & { exact?: boolean }): vo
   }
   const failed = outcomes.filter((o) => !o.pass).length;
   if (flags.json === true) {
-    process.stdout.write(`${JSON.stringify({ passed: outcomes.length - failed, failed, invalid, skipped, outcomes })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ passed: outcomes.length - failed, failed, invalid, skipped, outcomes })}\n`,
+    );
   } else {
     const parts = [`${outcomes.length - failed} passed`, `${failed} failed`];
     if (invalid.length > 0) parts.push(`${invalid.length} invalid file(s)`);
@@ -119,8 +135,13 @@ function testCommand(paths: string[], flags: RunFlags & { exact?: boolean }): vo
 }
 
 /** `[]`: nothing may break. Otherwise each listed invariant must break (and, exact, nothing else). */
-export function expectationMet(expected: readonly string[], violated: readonly string[], exact: boolean): boolean {
-  if (expected.length === 0 || exact) return violated.length === expected.length && expected.every((id) => violated.includes(id));
+export function expectationMet(
+  expected: readonly string[],
+  violated: readonly string[],
+  exact: boolean,
+): boolean {
+  if (expected.length === 0 || exact)
+    return violated.length === expected.length && expected.every((id) => violated.includes(id));
   return expected.every((id) => violated.includes(id));
 }
 

@@ -14,7 +14,8 @@ const HARD_CODED: readonly (readonly [string, string])[] = [
 /** `CanStreamCheck(address)`: case-insensitive EqualFold against the static list. */
 export function canStreamCheck(approved: readonly string[], address: string): boolean {
   const lower = address.toLowerCase();
-  if (approved.length === 0) return HARD_CODED.some(([head, tail]) => lower.startsWith(head) && lower.endsWith(tail));
+  if (approved.length === 0)
+    return HARD_CODED.some(([head, tail]) => lower.startsWith(head) && lower.endsWith(tail));
   return approved.some((a) => a.toLowerCase() === lower);
 }
 

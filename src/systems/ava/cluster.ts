@@ -48,19 +48,36 @@ const capabilitiesSchema = z.strictObject({
 });
 
 const operatorSchema = z.strictObject({
-  address: z.string().min(1).meta({ description: 'Operator address, e.g. 0xA1 (case-sensitive key, case-insensitive approval).' }),
-  node: z.string().regex(/^[A-Za-z0-9_.-]+$/).optional().meta({ description: 'Process (node) name; default: the address. Two processes may share an address.' }),
+  address: z
+    .string()
+    .min(1)
+    .meta({ description: 'Operator address, e.g. 0xA1 (case-sensitive key, case-insensitive approval).' }),
+  node: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/)
+    .optional()
+    .meta({ description: 'Process (node) name; default: the address. Two processes may share an address.' }),
   approved: z.boolean().default(true),
   capabilities: capabilitiesSchema.default({ event: true, block: true, time: true }),
-  connectAt: z.union([z.literal('never'), durationSchema]).default(0).meta({ description: "First connect time, or 'never' (connects only through a timeline connect)." }),
+  connectAt: z
+    .union([z.literal('never'), durationSchema])
+    .default(0)
+    .meta({ description: "First connect time, or 'never' (connects only through a timeline connect)." }),
 });
 
 const taskSchema = z.strictObject({ id: z.string().min(1), trigger: triggerSchema.default('event') });
 
 export const avaClusterSchema: z.ZodType<AvaCluster> = z
   .strictObject({
-    operators: z.array(operatorSchema).min(1).optional().meta({ description: 'Operators; default: one approved operator 0xA1 connecting at 0s.' }),
-    tasks: z.array(taskSchema).optional().meta({ description: 'Tasks; default: none, or one event task T1 when the cluster is empty ({}).' }),
+    operators: z
+      .array(operatorSchema)
+      .min(1)
+      .optional()
+      .meta({ description: 'Operators; default: one approved operator 0xA1 connecting at 0s.' }),
+    tasks: z
+      .array(taskSchema)
+      .optional()
+      .meta({ description: 'Tasks; default: none, or one event task T1 when the cluster is empty ({}).' }),
   })
   .transform((cluster) => withDefaults(cluster))
   .superRefine((cluster, ctx) => {
@@ -68,13 +85,22 @@ export const avaClusterSchema: z.ZodType<AvaCluster> = z
     for (const [i, op] of cluster.operators.entries()) {
       const node = op.node ?? op.address;
       if (node === 'aggregator' || nodes.has(node)) {
-        ctx.addIssue({ code: 'custom', path: ['operators', i, op.node === undefined ? 'address' : 'node'], message: `process name '${node}' is taken; give one of them a distinct 'node'` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['operators', i, op.node === undefined ? 'address' : 'node'],
+          message: `process name '${node}' is taken; give one of them a distinct 'node'`,
+        });
       }
       nodes.add(node);
     }
     const ids = new Set<string>();
     for (const [i, task] of cluster.tasks.entries()) {
-      if (ids.has(task.id)) ctx.addIssue({ code: 'custom', path: ['tasks', i, 'id'], message: `task id '${task.id}' appears twice` });
+      if (ids.has(task.id))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tasks', i, 'id'],
+          message: `task id '${task.id}' appears twice`,
+        });
       ids.add(task.id);
     }
   })
@@ -90,7 +116,10 @@ export const avaClusterSchema: z.ZodType<AvaCluster> = z
   })) as unknown as z.ZodType<AvaCluster>;
 
 /** `cluster: {}` is the smallest meaningful setup: one approved operator 0xA1 and one event task T1. */
-function withDefaults(cluster: { operators?: z.output<typeof operatorSchema>[] | undefined; tasks?: z.output<typeof taskSchema>[] | undefined }) {
+function withDefaults(cluster: {
+  operators?: z.output<typeof operatorSchema>[] | undefined;
+  tasks?: z.output<typeof taskSchema>[] | undefined;
+}) {
   const empty = cluster.operators === undefined && cluster.tasks === undefined;
   return {
     operators: cluster.operators ?? [operatorSchema.parse({ address: '0xA1' })],

@@ -68,7 +68,8 @@ export class Engine implements Actor<EngineInbox> {
 
   /** `MustStart`: load every Active task from the DB (L277); start the 3 s batcher. */
   onStart(): void {
-    for (const row of this.db.values()) if (row.status === 'active') this.tasks.set(row.id, { id: row.id, trigger: row.trigger });
+    for (const row of this.db.values())
+      if (row.status === 'active') this.tasks.set(row.id, { id: row.id, trigger: row.trigger });
     this.ctx.every(msToUs(this.config.notificationBatchMs), { type: 'notify-batch' });
     this.world.aggregatorUp = true;
     this.world.ownerOf = (taskId) => this.taskAssignments.get(taskId);
@@ -105,26 +106,48 @@ export class Engine implements Actor<EngineInbox> {
     if (!this.tasks.has(taskId)) {
       this.tasks.set(taskId, { id: taskId, trigger: row.trigger });
       this.world.metrics.tasksReloaded++;
-      this.ctx.note('task', `NotifyTriggers from operator ${address}: task ${taskId} is not in memory; reloaded from the DB (status ${row.status})`, { task: taskId, operator: address });
+      this.ctx.note(
+        'task',
+        `NotifyTriggers from operator ${address}: task ${taskId} is not in memory; reloaded from the DB (status ${row.status})`,
+        { task: taskId, operator: address },
+      );
     }
-    const stale = row.status === 'active' ? '' : ` although it is ${row.status === 'canceled' ? 'cancelled' : 'deleted'} (IsRunable checks no status)`;
-    this.ctx.note('trigger', `NotifyTriggers(${taskId}) from operator ${address}: task executed${stale}; TaskID[${taskId}] marked synced for ${address}`, { task: taskId, operator: address });
+    const stale =
+      row.status === 'active'
+        ? ''
+        : ` although it is ${row.status === 'canceled' ? 'cancelled' : 'deleted'} (IsRunable checks no status)`;
+    this.ctx.note(
+      'trigger',
+      `NotifyTriggers(${taskId}) from operator ${address}: task executed${stale}; TaskID[${taskId}] marked synced for ${address}`,
+      { task: taskId, operator: address },
+    );
   }
 
   /** `SyncMessages` (aggregator/rpc_server.go): no signature check; spawns the handler. */
   private accept(request: SyncMessagesReq, streamId: number, client: ActorRef): void {
     const now = this.ctx.now();
     const last = this.lastAcceptUs.get(request.address);
-    if (this.config.reconnectCooldownMs > 0 && last !== undefined && now - last < msToUs(this.config.reconnectCooldownMs)) {
+    if (
+      this.config.reconnectCooldownMs > 0 &&
+      last !== undefined &&
+      now - last < msToUs(this.config.reconnectCooldownMs)
+    ) {
       this.world.metrics.connectionsRejected++;
-      this.ctx.note('connect', `connect of operator ${request.address} rejected: ResourceExhausted (cooldown)`, { operator: request.address });
+      this.ctx.note(
+        'connect',
+        `connect of operator ${request.address} rejected: ResourceExhausted (cooldown)`,
+        { operator: request.address },
+      );
       this.ctx.sim.streamSend(streamId, this.ctx.ref, streamEnded('ResourceExhausted'));
       return;
     }
     this.lastAcceptUs.set(request.address, now);
     const connId = this.world.connections.length + 1;
     const node = this.ctx.sim.nodeOf(client);
-    this.ctx.spawn(`stream-${connId}`, (handlerCtx) => new StreamCheckToOperator(handlerCtx, this, { connId, streamId, node, request }));
+    this.ctx.spawn(
+      `stream-${connId}`,
+      (handlerCtx) => new StreamCheckToOperator(handlerCtx, this, { connId, streamId, node, request }),
+    );
   }
 
   // ---------------------------------------------------------------- assignment (§4.1)
@@ -144,7 +167,9 @@ export class Engine implements Actor<EngineInbox> {
 
   /** `assignTaskToOperator` (L2628). `goroutine` names the caller, for the mutex. */
   assignTaskToOperator(task: TaskSpec, goroutine: string): string {
-    const eligible = this.streamAddresses().filter((a) => this.canStreamCheck(a) && this.supportsTaskTrigger(a, task.trigger));
+    const eligible = this.streamAddresses().filter(
+      (a) => this.canStreamCheck(a) && this.supportsTaskTrigger(a, task.trigger),
+    );
     if (eligible.length === 0) return ''; // no lock taken; the map is untouched
     this.assignmentMutex.lock(goroutine);
     const current = this.taskAssignments.get(task.id);
@@ -160,7 +185,10 @@ export class Engine implements Actor<EngineInbox> {
     this.setAssignment(task.id, selected);
     this.assignmentMutex.unlock(goroutine);
     this.world.metrics.assignments++;
-    this.ctx.note('assign', `Round-robin task assignment: task ${task.id} → operator ${selected}`, { task: task.id, operator: selected });
+    this.ctx.note('assign', `Round-robin task assignment: task ${task.id} → operator ${selected}`, {
+      task: task.id,
+      operator: selected,
+    });
     return selected;
   }
 
@@ -173,7 +201,9 @@ export class Engine implements Actor<EngineInbox> {
     this.assignmentMutex.lock(goroutine);
     const active = new Set(this.operatorStreams.keys());
     const orphans: string[] = [];
-    const entries = this.goMapOrder.shuffle([...this.taskAssignments.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)));
+    const entries = this.goMapOrder.shuffle(
+      [...this.taskAssignments.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)),
+    );
     for (const [taskId, owner] of entries) {
       if (active.has(owner)) continue;
       this.taskAssignments.delete(taskId);
@@ -183,7 +213,11 @@ export class Engine implements Actor<EngineInbox> {
       this.assignmentMutex.unlock(goroutine);
       return;
     }
-    this.ctx.note('reassign', `Reassigning orphaned tasks {"orphaned_count": ${orphans.length}} (${orphans.join(', ')})`, { goroutine });
+    this.ctx.note(
+      'reassign',
+      `Reassigning orphaned tasks {"orphaned_count": ${orphans.length}} (${orphans.join(', ')})`,
+      { goroutine },
+    );
     if (!this.config.reassignDeadlock) this.assignmentMutex.unlock(goroutine);
     for (const taskId of orphans) {
       const task = this.tasks.get(taskId);
@@ -195,7 +229,11 @@ export class Engine implements Actor<EngineInbox> {
   /** Every write to taskAssignments goes through here (no-empty-assignment watches it). */
   setAssignment(taskId: string, address: string): void {
     this.taskAssignments.set(taskId, address);
-    if (address === '') this.world.emptyAssignment = { message: `taskAssignments[${taskId}] was set to ""`, entities: { task: taskId } };
+    if (address === '')
+      this.world.emptyAssignment = {
+        message: `taskAssignments[${taskId}] was set to ""`,
+        entities: { task: taskId },
+      };
     else if (this.world.emptyAssignment?.entities?.['task'] === taskId) this.world.emptyAssignment = null;
   }
 
@@ -226,18 +264,36 @@ export class Engine implements Actor<EngineInbox> {
     for (const [address, queue] of this.goMapOrder.shuffle(batch)) {
       const entry = this.operatorStreams.get(address);
       for (const { taskId, op } of queue) {
-        let result = entry === undefined ? 'no-stream' : this.world.send(entry.streamId, this.ctx.ref, taskOperation(op, taskId));
+        let result =
+          entry === undefined
+            ? 'no-stream'
+            : this.world.send(entry.streamId, this.ctx.ref, taskOperation(op, taskId));
         // A stalled stream: the Send completes when the stall ends, the message arrives then,
         // but if that is after the 500 ms timeout the notification already counted as failed (E11).
-        if (result === 'stalled' && entry !== undefined) result = this.world.stalledForUs(entry.streamId) < msToUs(this.config.notificationTimeoutMs) ? 'ok' : 'blocked';
+        if (result === 'stalled' && entry !== undefined)
+          result =
+            this.world.stalledForUs(entry.streamId) < msToUs(this.config.notificationTimeoutMs)
+              ? 'ok'
+              : 'blocked';
         if (result === 'ok') {
           this.trackSyncedTasks.get(address)?.TaskID.delete(taskId);
           this.world.metrics.notificationsSent++;
-          this.ctx.note('notify', `${op}(${taskId}) sent to operator ${address}`, { task: taskId, operator: address });
+          this.ctx.note('notify', `${op}(${taskId}) sent to operator ${address}`, {
+            task: taskId,
+            operator: address,
+          });
         } else {
           this.world.metrics.notificationsDropped++;
-          const why = result === 'no-stream' ? 'not in operatorStreams' : result === 'closed' ? 'send failed: Unavailable' : 'send timed out (500ms)';
-          this.ctx.note('notify', `${op}(${taskId}) for operator ${address} dropped: ${why}`, { task: taskId, operator: address });
+          const why =
+            result === 'no-stream'
+              ? 'not in operatorStreams'
+              : result === 'closed'
+                ? 'send failed: Unavailable'
+                : 'send timed out (500ms)';
+          this.ctx.note('notify', `${op}(${taskId}) for operator ${address} dropped: ${why}`, {
+            task: taskId,
+            operator: address,
+          });
         }
       }
     }
@@ -260,18 +316,27 @@ export class Engine implements Actor<EngineInbox> {
       const entry = this.operatorStreams.get(address) as StreamEntry;
       const record = this.world.connections[entry.connId - 1];
       // [inferred] a stalled broadcast Send is given up on (not marked synced) and arrives later.
-      const result = this.world.send(entry.streamId, this.ctx.ref, monitorTaskTrigger(task.id, task.trigger, entry.connId));
+      const result = this.world.send(
+        entry.streamId,
+        this.ctx.ref,
+        monitorTaskTrigger(task.id, task.trigger, entry.connId),
+      );
       if (result !== 'ok' || record === undefined) continue;
       this.trackSyncedTasks.get(address)?.TaskID.add(task.id);
       this.world.onMonitorSent(record, task.id);
-      this.ctx.note('send', `MonitorTaskTrigger(${task.id}) broadcast to operator ${address} on ${record.name}`, { task: task.id, operator: address, connection: record.name });
+      this.ctx.note(
+        'send',
+        `MonitorTaskTrigger(${task.id}) broadcast to operator ${address} on ${record.name}`,
+        { task: task.id, operator: address, connection: record.name },
+      );
     }
   }
 
   /** `CancelTaskByUser` (L2237): status, delete from memory (L2268), notify. */
   cancelTask(taskId: string): void {
     const row = this.db.get(taskId);
-    if (row === undefined || row.status !== 'active') return this.ctx.note('task', `cancel of task ${taskId} ignored: not active`, { task: taskId });
+    if (row === undefined || row.status !== 'active')
+      return this.ctx.note('task', `cancel of task ${taskId} ignored: not active`, { task: taskId });
     row.status = 'canceled';
     this.tasks.delete(taskId);
     this.ctx.note('task', `task ${taskId} cancelled`, { task: taskId });
@@ -282,10 +347,15 @@ export class Engine implements Actor<EngineInbox> {
   /** `DeleteTaskByUser` (L2202): does NOT delete from `tasks` (E9) unless the switch is off. */
   deleteTask(taskId: string): void {
     const row = this.db.get(taskId);
-    if (row === undefined || row.status === 'deleted') return this.ctx.note('task', `delete of task ${taskId} ignored: unknown`, { task: taskId });
+    if (row === undefined || row.status === 'deleted')
+      return this.ctx.note('task', `delete of task ${taskId} ignored: unknown`, { task: taskId });
     row.status = 'deleted';
     if (!this.config.deleteKeepsTaskInMemory) this.tasks.delete(taskId);
-    this.ctx.note('task', `task ${taskId} deleted${this.config.deleteKeepsTaskInMemory ? ' (still in the in-memory tasks map)' : ''}`, { task: taskId });
+    this.ctx.note(
+      'task',
+      `task ${taskId} deleted${this.config.deleteKeepsTaskInMemory ? ' (still in the in-memory tasks map)' : ''}`,
+      { task: taskId },
+    );
     this.world.onTaskStopped(taskId, 'DeleteTask');
     this.notifyOperatorsTaskOperation(taskId, 'DeleteTask');
   }

@@ -3,7 +3,15 @@ import { parseDuration } from '../../scenario/duration.js';
 import { durationSchema } from '../../scenario/schema.js';
 import type { Simulation } from '../../engine/index.js';
 import { msToUs } from '../../engine/index.js';
-import type { ActionSpec, FaultKind, GenericActionName, PlanStep, SystemInstance, SystemModel, SystemSetup } from '../system-model.js';
+import type {
+  ActionSpec,
+  FaultKind,
+  GenericActionName,
+  PlanStep,
+  SystemInstance,
+  SystemModel,
+  SystemSetup,
+} from '../system-model.js';
 import type { AvaCluster } from './cluster.js';
 import { avaClusterSchema, findOperator, triggerSchema } from './cluster.js';
 import { avaConfigKeys, avaPresetConfig, avaVariants, checkAvaVariant, resolveAvaConfig } from './config.js';
@@ -19,30 +27,65 @@ const taskId = z.string().min(1);
 const avaActions: readonly ActionSpec[] = [
   {
     name: 'connect',
-    meaning: 'the operator dials SyncMessages now (starting its process if it is down) with a MonotonicClock: an integer, same, lower or next',
-    schema: z.strictObject({ operator: operatorName, clock: z.union([z.number().int(), z.enum(['same', 'lower', 'next'])]).default('next') }),
+    meaning:
+      'the operator dials SyncMessages now (starting its process if it is down) with a MonotonicClock: an integer, same, lower or next',
+    schema: z.strictObject({
+      operator: operatorName,
+      clock: z.union([z.number().int(), z.enum(['same', 'lower', 'next'])]).default('next'),
+    }),
     example: 'connect: { operator: 0xA1, clock: same }',
   },
-  { name: 'disconnect', meaning: 'clean close of the operator\'s stream; the operator retries after operatorRetryDelay, the aggregator notices at its next Send', schema: operatorName, example: 'disconnect: 0xA1' },
-  { name: 'drop', meaning: 'silent transport drop (half-open): nothing arrives either way; the aggregator notices only when a Send fails', schema: operatorName, example: 'drop: 0xA1' },
-  { name: 'create-task', meaning: 'CreateTask: a new active task', schema: z.strictObject({ id: taskId, trigger: triggerSchema.default('event') }), example: 'create-task: { id: T9, trigger: cron }' },
-  { name: 'cancel-task', meaning: 'CancelTaskByUser: the task leaves memory; CancelTask is batched to operators that have it synced', schema: taskId, example: 'cancel-task: T1' },
-  { name: 'delete-task', meaning: 'DeleteTaskByUser: DeleteTask is batched; the task stays in memory (deleteKeepsTaskInMemory)', schema: taskId, example: 'delete-task: T1' },
+  {
+    name: 'disconnect',
+    meaning:
+      "clean close of the operator's stream; the operator retries after operatorRetryDelay, the aggregator notices at its next Send",
+    schema: operatorName,
+    example: 'disconnect: 0xA1',
+  },
+  {
+    name: 'drop',
+    meaning:
+      'silent transport drop (half-open): nothing arrives either way; the aggregator notices only when a Send fails',
+    schema: operatorName,
+    example: 'drop: 0xA1',
+  },
+  {
+    name: 'create-task',
+    meaning: 'CreateTask: a new active task',
+    schema: z.strictObject({ id: taskId, trigger: triggerSchema.default('event') }),
+    example: 'create-task: { id: T9, trigger: cron }',
+  },
+  {
+    name: 'cancel-task',
+    meaning:
+      'CancelTaskByUser: the task leaves memory; CancelTask is batched to operators that have it synced',
+    schema: taskId,
+    example: 'cancel-task: T1',
+  },
+  {
+    name: 'delete-task',
+    meaning: 'DeleteTaskByUser: DeleteTask is batched; the task stays in memory (deleteKeepsTaskInMemory)',
+    schema: taskId,
+    example: 'delete-task: T1',
+  },
   {
     name: 'fire-trigger',
-    meaning: "the task's trigger condition occurs: every running process with a local check for it fires (once per scheduled job) and calls NotifyTriggers, which marks the task synced for its address and reloads it from the DB if it is not in memory",
+    meaning:
+      "the task's trigger condition occurs: every running process with a local check for it fires (once per scheduled job) and calls NotifyTriggers, which marks the task synced for its address and reloads it from the DB if it is not in memory",
     schema: taskId,
     example: 'fire-trigger: T1',
   },
   {
     name: 'sigterm',
-    meaning: 'SIGTERM to the aggregator (a deploy): engine.Stop() sets shutdown, a handler that ticks before the process exits (shutdownWindow later) returns nil, so its operator reads EOF; then the process exits like a crash (start it again with restart: aggregator)',
+    meaning:
+      'SIGTERM to the aggregator (a deploy): engine.Stop() sets shutdown, a handler that ticks before the process exits (shutdownWindow later) returns nil, so its operator reads EOF; then the process exits like a crash (start it again with restart: aggregator)',
     schema: z.literal('aggregator'),
     example: 'sigterm: aggregator',
   },
   {
     name: 'stall',
-    meaning: "the operator's current stream stops draining for a while (flow-control window full, link slow but up): Sends block and complete when it ends, so a Send that timed out is still delivered (E11)",
+    meaning:
+      "the operator's current stream stops draining for a while (flow-control window full, link slow but up): Sends block and complete when it ends, so a Send that timed out is still delivered (E11)",
     schema: z.strictObject({ operator: operatorName, for: durationSchema }),
     example: 'stall: { operator: 0xA1, for: 5s }',
   },
@@ -53,7 +96,8 @@ const WORKER_ACTOR = 'worker';
 
 export const avaModel: SystemModel<AvaCluster> = {
   id: 'ava',
-  meaning: 'Ava Protocol AVS aggregator streaming tasks to operators (StreamCheckToOperator), with its reconnection fixes',
+  meaning:
+    'Ava Protocol AVS aggregator streaming tasks to operators (StreamCheckToOperator), with its reconnection fixes',
   controlPlaneNode: 'aggregator',
   defaultVariant: 'fixed',
   variants: avaVariants,
@@ -68,14 +112,26 @@ export const avaModel: SystemModel<AvaCluster> = {
     return cluster.operators.map((op) => op.node);
   },
   checkAction(action, args, cluster) {
-    const name = action === 'connect' || action === 'stall' ? (args as { operator: string }).operator : action === 'disconnect' || action === 'drop' ? (args as string) : null;
+    const name =
+      action === 'connect' || action === 'stall'
+        ? (args as { operator: string }).operator
+        : action === 'disconnect' || action === 'drop'
+          ? (args as string)
+          : null;
     if (name === null || findOperator(cluster, name) !== undefined) return null;
-    const allowed = cluster.operators.map((op) => (op.node === op.address ? op.address : `${op.node} (${op.address})`)).join(', ');
+    const allowed = cluster.operators
+      .map((op) => (op.node === op.address ? op.address : `${op.node} (${op.address})`))
+      .join(', ');
     return `unknown operator '${name}' (allowed: ${allowed})`;
   },
   dropSteps(target, atMs, reconnectAfterMs): PlanStep[] {
     const steps: PlanStep[] = [{ atMs, action: 'drop', args: target }];
-    if (reconnectAfterMs !== null) steps.push({ atMs: atMs + reconnectAfterMs, action: 'connect', args: { operator: target, clock: 'next' } });
+    if (reconnectAfterMs !== null)
+      steps.push({
+        atMs: atMs + reconnectAfterMs,
+        action: 'connect',
+        args: { operator: target, clock: 'next' },
+      });
     return steps;
   },
   variantConfig: (variant) => avaPresetConfig(variant),
@@ -91,12 +147,20 @@ function buildAva(sim: Simulation, setup: SystemSetup<AvaCluster>): SystemInstan
 
   sim.defineNode('aggregator', (node) => {
     // The DB (BadgerDB) is the only aggregator state that survives a restart.
-    if (!node.durable.has('db')) node.durable.set('db', new Map<string, DbTask>(cluster.tasks.map((t) => [t.id, { id: t.id, trigger: t.trigger, status: 'active' }])));
+    if (!node.durable.has('db'))
+      node.durable.set(
+        'db',
+        new Map<string, DbTask>(
+          cluster.tasks.map((t) => [t.id, { id: t.id, trigger: t.trigger, status: 'active' }]),
+        ),
+      );
     world.db = node.durable.get('db') as Map<string, DbTask>;
     node.spawn(ENGINE_ACTOR, (ctx) => new Engine(ctx, world, config));
   });
   for (const spec of cluster.operators) {
-    sim.defineNode(spec.node, (node) => node.spawn(WORKER_ACTOR, (ctx) => new OperatorProcess(ctx, spec, world, config, engineRef)));
+    sim.defineNode(spec.node, (node) =>
+      node.spawn(WORKER_ACTOR, (ctx) => new OperatorProcess(ctx, spec, world, config, engineRef)),
+    );
   }
   addAvaInvariants(sim, world, engine);
 
@@ -110,7 +174,8 @@ function buildAva(sim: Simulation, setup: SystemSetup<AvaCluster>): SystemInstan
     // The operators' sockets are reset: each sees an error and retries later.
     for (const op of world.operators.values()) {
       const streamId = op.currentStream();
-      if (streamId !== null && sim.isUp(op.spec.node) && sim.streamState(streamId) === 'up') op.transportLost(streamId);
+      if (streamId !== null && sim.isUp(op.spec.node) && sim.streamState(streamId) === 'up')
+        op.transportLost(streamId);
     }
   };
   /** srv.Context().Done() fires only when lazy detection is switched off. */
@@ -139,7 +204,8 @@ function buildAva(sim: Simulation, setup: SystemSetup<AvaCluster>): SystemInstan
         case 'drop': {
           const op = process(args as string);
           const streamId = op?.currentStream() ?? null;
-          if (op === undefined || streamId === null) return sim.note('operator', 'scenario', `${action} ${String(args)}: no open stream`, {});
+          if (op === undefined || streamId === null)
+            return sim.note('operator', 'scenario', `${action} ${String(args)}: no open stream`, {});
           if (action === 'drop') return sim.setStreamState(streamId, 'half-open');
           sim.setStreamState(streamId, 'closed');
           op.transportLost(streamId);
@@ -149,29 +215,56 @@ function buildAva(sim: Simulation, setup: SystemSetup<AvaCluster>): SystemInstan
           const { operator, for: forValue } = args as { operator: string; for: number | string };
           const parsed = parseDuration(forValue);
           const streamId = process(operator)?.currentStream() ?? null;
-          if (streamId === null || !parsed.ok) return sim.note('operator', 'scenario', `stall ${operator}: no open stream`, {});
-          sim.note('operator', 'scenario', `stream of ${operator} stalls for ${parsed.ms}ms: Sends on it block until then`, { operator });
+          if (streamId === null || !parsed.ok)
+            return sim.note('operator', 'scenario', `stall ${operator}: no open stream`, {});
+          sim.note(
+            'operator',
+            'scenario',
+            `stream of ${operator} stalls for ${parsed.ms}ms: Sends on it block until then`,
+            { operator },
+          );
           return world.stall(streamId, parsed.ms);
         }
         case 'fire-trigger': {
           let fired = 0;
-          for (const op of world.operators.values()) if (sim.isUp(op.spec.node)) fired += process(op.spec.node)?.fire(args as string) ?? 0;
-          if (fired === 0) sim.note('operator', 'scenario', `trigger of ${String(args)} fired, but no process monitors it`, { task: String(args) });
+          for (const op of world.operators.values())
+            if (sim.isUp(op.spec.node)) fired += process(op.spec.node)?.fire(args as string) ?? 0;
+          if (fired === 0)
+            sim.note('operator', 'scenario', `trigger of ${String(args)} fired, but no process monitors it`, {
+              task: String(args),
+            });
           return;
         }
         case 'sigterm': {
           // E12 (Aggregator.Start L295-302 @fix): Stop() only sets shutdown; the DB closes and the
           // process exits shortly after.
           const e = engine();
-          if (e === undefined || e.shutdown) return sim.note('aggregator', 'scenario', 'sigterm ignored: the aggregator is down or already stopping', {});
+          if (e === undefined || e.shutdown)
+            return sim.note(
+              'aggregator',
+              'scenario',
+              'sigterm ignored: the aggregator is down or already stopping',
+              {},
+            );
           e.shutdown = true;
-          sim.note('aggregator', 'scenario', `SIGTERM: engine.Stop() (shutdown set); the process exits in ${config.shutdownWindowMs}ms`, {});
+          sim.note(
+            'aggregator',
+            'scenario',
+            `SIGTERM: engine.Stop() (shutdown set); the process exits in ${config.shutdownWindowMs}ms`,
+            {},
+          );
           const incarnation = sim.incarnationOf('aggregator');
           const exit = (): void => {
             if (!sim.isUp('aggregator') || sim.incarnationOf('aggregator') !== incarnation) return;
             // A paused (stopped) process cannot finish shutting down: it exits once it runs again.
-            if (sim.isPaused('aggregator')) return sim.at(sim.now() + msToUs(Math.max(1, config.shutdownWindowMs)), exit);
-            sim.note('aggregator', 'scenario', 'SIGTERM: the DB is closed and the process exits; every socket is reset', {});
+            if (sim.isPaused('aggregator'))
+              return sim.at(sim.now() + msToUs(Math.max(1, config.shutdownWindowMs)), exit);
+            sim.note(
+              'aggregator',
+              'scenario',
+              'SIGTERM: the DB is closed and the process exits; every socket is reset',
+              {},
+            );
             aggregatorGoesDown();
             sim.crash('aggregator');
           };
@@ -182,7 +275,8 @@ function buildAva(sim: Simulation, setup: SystemSetup<AvaCluster>): SystemInstan
         case 'cancel-task':
         case 'delete-task': {
           const e = engine();
-          if (e === undefined) return sim.note('aggregator', 'scenario', `${action} ignored: the aggregator is down`, {});
+          if (e === undefined)
+            return sim.note('aggregator', 'scenario', `${action} ignored: the aggregator is down`, {});
           if (action === 'create-task') return e.createTask(args as { id: string; trigger: 'event' });
           return action === 'cancel-task' ? e.cancelTask(args as string) : e.deleteTask(args as string);
         }

@@ -7,17 +7,59 @@ import { supportsTaskTrigger } from './approval.js';
 
 /** I1–I11 of specs/ava.md §8, ids as CONTRACT §5. All checked against ground truth. */
 export const avaInvariantSpecs: readonly InvariantSpec[] = [
-  { id: 'single-ticker', kind: 'safety', meaning: 'I1: at most one uncancelled StreamCheckToOperator handler per operator address' },
+  {
+    id: 'single-ticker',
+    kind: 'safety',
+    meaning: 'I1: at most one uncancelled StreamCheckToOperator handler per operator address',
+  },
   { id: 'no-empty-assignment', kind: 'safety', meaning: 'I2: taskAssignments never maps a task to ""' },
-  { id: 'stream-is-newest', kind: 'safety', meaning: "I3: operatorStreams[a] is a's newest accepted connection while that connection is open" },
-  { id: 'tick-progress', kind: 'safety', meaning: 'I4: every tick body (and cleanup) finishes within its sends x sendTimeout (no deadlock)' },
-  { id: 'resync-after-reconnect', kind: 'safety', meaning: 'I5: after a connect, every task owned by the operator or by nobody is sent on that connection by its first send opportunity' },
-  { id: 'live-owner', kind: 'safety', meaning: 'I6: within 15s of a live, stabilized, approved, capable operator existing, every task is assigned to a live, approved, capable operator' },
-  { id: 'send-once-per-connection', kind: 'safety', meaning: 'I7: MonitorTaskTrigger(T) is sent at most once on a connection' },
-  { id: 'approved-only', kind: 'safety', meaning: 'I8: an unapproved operator receives no MonitorTaskTrigger' },
-  { id: 'single-monitor', kind: 'safety', meaning: 'I9: at most one operator process holds a local check for a task' },
-  { id: 'cancel-reaches-monitors', kind: 'safety', meaning: 'I10: a Cancel/Delete of T reaches every process monitoring T within notificationBatch + 1s' },
-  { id: 'no-resend-after-delete', kind: 'safety', meaning: 'I11: no deleted or cancelled task is ever (re)sent' },
+  {
+    id: 'stream-is-newest',
+    kind: 'safety',
+    meaning: "I3: operatorStreams[a] is a's newest accepted connection while that connection is open",
+  },
+  {
+    id: 'tick-progress',
+    kind: 'safety',
+    meaning: 'I4: every tick body (and cleanup) finishes within its sends x sendTimeout (no deadlock)',
+  },
+  {
+    id: 'resync-after-reconnect',
+    kind: 'safety',
+    meaning:
+      'I5: after a connect, every task owned by the operator or by nobody is sent on that connection by its first send opportunity',
+  },
+  {
+    id: 'live-owner',
+    kind: 'safety',
+    meaning:
+      'I6: within 15s of a live, stabilized, approved, capable operator existing, every task is assigned to a live, approved, capable operator',
+  },
+  {
+    id: 'send-once-per-connection',
+    kind: 'safety',
+    meaning: 'I7: MonitorTaskTrigger(T) is sent at most once on a connection',
+  },
+  {
+    id: 'approved-only',
+    kind: 'safety',
+    meaning: 'I8: an unapproved operator receives no MonitorTaskTrigger',
+  },
+  {
+    id: 'single-monitor',
+    kind: 'safety',
+    meaning: 'I9: at most one operator process holds a local check for a task',
+  },
+  {
+    id: 'cancel-reaches-monitors',
+    kind: 'safety',
+    meaning: 'I10: a Cancel/Delete of T reaches every process monitoring T within notificationBatch + 1s',
+  },
+  {
+    id: 'no-resend-after-delete',
+    kind: 'safety',
+    meaning: 'I11: no deleted or cancelled task is ever (re)sent',
+  },
 ];
 
 /** How long a task may lack a live owner while one could own it (I6). */
@@ -41,7 +83,10 @@ export function addAvaInvariants(sim: Simulation, world: AvaWorld, engine: () =>
       for (const [address, ids] of world.uncancelledByAddress) {
         if (ids.size <= 1) continue;
         const names = [...ids].map((i) => `c${i}`).join(', ');
-        return { message: `operator ${address} has ${ids.size} uncancelled ticker handlers (${names})`, entities: { operator: address, connections: names } };
+        return {
+          message: `operator ${address} has ${ids.size} uncancelled ticker handlers (${names})`,
+          entities: { operator: address, connections: names },
+        };
       }
       return null;
     },
@@ -97,13 +142,19 @@ export function addAvaInvariants(sim: Simulation, world: AvaWorld, engine: () =>
     check: () => {
       for (const taskId of world.multiMonitored) {
         const nodes = [...(world.monitors.get(taskId) ?? [])].sort().join(', ');
-        return { message: `task ${taskId} is monitored by ${world.monitors.get(taskId)?.size ?? 0} operator processes (${nodes})`, entities: { task: taskId, process: nodes } };
+        return {
+          message: `task ${taskId} is monitored by ${world.monitors.get(taskId)?.size ?? 0} operator processes (${nodes})`,
+          entities: { task: taskId, process: nodes },
+        };
       }
       return null;
     },
   });
 
-  sim.addSafety({ id: 'cancel-reaches-monitors', check: () => (world.pendingCancels.length === 0 ? null : world.lateCancel()) });
+  sim.addSafety({
+    id: 'cancel-reaches-monitors',
+    check: () => (world.pendingCancels.length === 0 ? null : world.lateCancel()),
+  });
   sim.addSafety(oneShot('no-resend-after-delete'));
 }
 
@@ -133,7 +184,12 @@ function isLive(sim: Simulation, world: AvaWorld, record: ConnectionRecord): boo
 }
 
 /** I6, sampled every second: a task without a live owner while a live candidate exists. */
-function judgeLiveOwner(sim: Simulation, world: AvaWorld, engine: Engine | undefined, badSince: Map<string, number>): ViolationDetail | null {
+function judgeLiveOwner(
+  sim: Simulation,
+  world: AvaWorld,
+  engine: Engine | undefined,
+  badSince: Map<string, number>,
+): ViolationDetail | null {
   if (engine === undefined || !world.aggregatorUp) {
     badSince.clear();
     return null;
@@ -149,9 +205,13 @@ function judgeLiveOwner(sim: Simulation, world: AvaWorld, engine: Engine | undef
   // "every T ∈ tasks": the aggregator's in-memory task map, which keeps a deleted task (E9) and
   // takes back a cancelled one that an operator reported (E10), not the DB's active rows.
   for (const task of engine.tasks.values()) {
-    const candidates = live.filter((r) => now - r.acceptedAtUs >= stabilizedUs && supportsTaskTrigger(r.capabilities, task.trigger));
+    const candidates = live.filter(
+      (r) => now - r.acceptedAtUs >= stabilizedUs && supportsTaskTrigger(r.capabilities, task.trigger),
+    );
     const owner = engine.taskAssignments.get(task.id);
-    const ownerOk = owner !== undefined && live.some((r) => r.address === owner && supportsTaskTrigger(r.capabilities, task.trigger));
+    const ownerOk =
+      owner !== undefined &&
+      live.some((r) => r.address === owner && supportsTaskTrigger(r.capabilities, task.trigger));
     if (candidates.length === 0 || ownerOk) {
       badSince.delete(task.id);
       continue;

@@ -47,11 +47,27 @@ export type StreamEndCode = 'EOF' | 'Unavailable' | 'ResourceExhausted';
 export type OperatorInbound = MonitorTaskTrigger | TaskOperation | StreamEnded;
 
 // Typed constructors: the engine's send takes any Message, so build them here to keep their shape checked.
-export const monitorTaskTrigger = (taskId: string, trigger: Trigger, connId: number): MonitorTaskTrigger => ({ type: 'MonitorTaskTrigger', taskId, trigger, connId });
-export const taskOperation = (op: TaskOperation['type'], taskId: string): TaskOperation => ({ type: op, taskId });
+export const monitorTaskTrigger = (taskId: string, trigger: Trigger, connId: number): MonitorTaskTrigger => ({
+  type: 'MonitorTaskTrigger',
+  taskId,
+  trigger,
+  connId,
+});
+export const taskOperation = (op: TaskOperation['type'], taskId: string): TaskOperation => ({
+  type: op,
+  taskId,
+});
 export const streamEnded = (code: StreamEndCode): StreamEnded => ({ type: 'StreamEnded', code });
-export const notifyTriggersReq = (address: string, taskId: string): NotifyTriggersReq => ({ type: 'NotifyTriggers', address, taskId });
-export const syncMessagesReq = (address: string, monotonicClock: number, capabilities: Capabilities): SyncMessagesReq => ({
+export const notifyTriggersReq = (address: string, taskId: string): NotifyTriggersReq => ({
+  type: 'NotifyTriggers',
+  address,
+  taskId,
+});
+export const syncMessagesReq = (
+  address: string,
+  monotonicClock: number,
+  capabilities: Capabilities,
+): SyncMessagesReq => ({
   type: 'SyncMessagesReq',
   address,
   monotonicClock,

@@ -7,7 +7,11 @@
  */
 export class GoroutineParked extends Error {
   override name = 'GoroutineParked';
-  constructor(readonly mutex: string, readonly holder: string, readonly selfDeadlock: boolean) {
+  constructor(
+    readonly mutex: string,
+    readonly holder: string,
+    readonly selfDeadlock: boolean,
+  ) {
     super(`${mutex} held by ${holder}`);
   }
 }
@@ -30,7 +34,8 @@ export class ModelMutex {
   }
 
   unlock(goroutine: string): void {
-    if (this.holder !== goroutine) throw new Error(`${goroutine} unlocks ${this.name} held by ${this.holder ?? 'nobody'}`);
+    if (this.holder !== goroutine)
+      throw new Error(`${goroutine} unlocks ${this.name} held by ${this.holder ?? 'nobody'}`);
     this.holder = null;
   }
 }

@@ -57,10 +57,12 @@ export class OperatorProcess implements Actor<OperatorInbox>, OperatorView {
     const pending = this.world.pendingClock.get(this.spec.node);
     this.world.pendingClock.delete(this.spec.node);
     // [inferred] a process with local checks fires them every triggerInterval (0: only on `fire-trigger`).
-    if (this.config.triggerIntervalMs > 0) this.ctx.every(msToUs(this.config.triggerIntervalMs), { type: 'fire-all' });
+    if (this.config.triggerIntervalMs > 0)
+      this.ctx.every(msToUs(this.config.triggerIntervalMs), { type: 'fire-all' });
     if (pending !== undefined) return this.dial(pending);
     if (this.ctx.incarnation > 0) return this.dial('wall'); // a restarted process dials at once
-    if (this.spec.connectAtMs !== null) this.retry = this.ctx.after(msToUs(this.spec.connectAtMs), { type: 'dial' });
+    if (this.spec.connectAtMs !== null)
+      this.retry = this.ctx.after(msToUs(this.spec.connectAtMs), { type: 'dial' });
   }
 
   currentStream(): number | null {
@@ -73,7 +75,11 @@ export class OperatorProcess implements Actor<OperatorInbox>, OperatorView {
     this.retry = null;
     const sim = this.ctx.sim;
     if (!sim.isUp(this.world.sim.nodeOf(this.aggregator))) {
-      this.ctx.note('operator', `operator ${this.spec.address} (${this.spec.node}) cannot reach the aggregator; retrying in ${this.config.operatorRetryDelayMs / 1000}s`, this.entities());
+      this.ctx.note(
+        'operator',
+        `operator ${this.spec.address} (${this.spec.node}) cannot reach the aggregator; retrying in ${this.config.operatorRetryDelayMs / 1000}s`,
+        this.entities(),
+      );
       this.scheduleRetry(this.config.operatorRetryDelayMs);
       return;
     }
@@ -83,8 +89,16 @@ export class OperatorProcess implements Actor<OperatorInbox>, OperatorView {
     // The old stream, if any, is abandoned as it is: a silently dead transport stays half-open.
     this.stream = sim.openStream(this.ctx.ref, this.aggregator);
     this.dialedAtUs = this.ctx.now();
-    sim.streamSend(this.stream, this.ctx.ref, syncMessagesReq(this.spec.address, clock, this.spec.capabilities));
-    this.ctx.note('operator', `operator ${this.spec.address} (${this.spec.node}) dials SyncMessages with MonotonicClock ${clock}`, this.entities());
+    sim.streamSend(
+      this.stream,
+      this.ctx.ref,
+      syncMessagesReq(this.spec.address, clock, this.spec.capabilities),
+    );
+    this.ctx.note(
+      'operator',
+      `operator ${this.spec.address} (${this.spec.node}) dials SyncMessages with MonotonicClock ${clock}`,
+      this.entities(),
+    );
   }
 
   private clockFor(choice: DialClock): number {
@@ -126,16 +140,28 @@ export class OperatorProcess implements Actor<OperatorInbox>, OperatorView {
     if (existing === undefined) {
       this.checks.set(taskId, { trigger, jobs: 1 });
       this.world.monitorAdded(taskId, this.spec.node);
-      this.ctx.note('operator', `operator ${this.spec.address} (${this.spec.node}) received MonitorTaskTrigger(${taskId}): Created new subscription`, { ...this.entities(), task: taskId });
+      this.ctx.note(
+        'operator',
+        `operator ${this.spec.address} (${this.spec.node}) received MonitorTaskTrigger(${taskId}): Created new subscription`,
+        { ...this.entities(), task: taskId },
+      );
       return;
     }
     if ((trigger === 'cron' || trigger === 'fixedTime') && this.config.timeTriggerDuplicateJobs) {
       existing.jobs++;
       this.world.metrics.duplicateTimeJobs++;
-      this.ctx.note('operator', `operator ${this.spec.address} (${this.spec.node}) got MonitorTaskTrigger(${taskId}) again: ${existing.jobs} time jobs now fire for it`, { ...this.entities(), task: taskId });
+      this.ctx.note(
+        'operator',
+        `operator ${this.spec.address} (${this.spec.node}) got MonitorTaskTrigger(${taskId}) again: ${existing.jobs} time jobs now fire for it`,
+        { ...this.entities(), task: taskId },
+      );
       return;
     }
-    this.ctx.note('debug-operator', `operator ${this.spec.address} got MonitorTaskTrigger(${taskId}) again (idempotent)`, { ...this.entities(), task: taskId });
+    this.ctx.note(
+      'debug-operator',
+      `operator ${this.spec.address} got MonitorTaskTrigger(${taskId}) again (idempotent)`,
+      { ...this.entities(), task: taskId },
+    );
   }
 
   /**
@@ -151,14 +177,22 @@ export class OperatorProcess implements Actor<OperatorInbox>, OperatorView {
       this.world.metrics.triggerFirings++;
       this.ctx.send(this.aggregator, notifyTriggersReq(this.spec.address, taskId));
     }
-    this.ctx.note('operator', `operator ${this.spec.address} (${this.spec.node}) fires task ${taskId}${check.jobs > 1 ? ` ${check.jobs} times (duplicate time jobs)` : ''}: NotifyTriggers`, { ...this.entities(), task: taskId });
+    this.ctx.note(
+      'operator',
+      `operator ${this.spec.address} (${this.spec.node}) fires task ${taskId}${check.jobs > 1 ? ` ${check.jobs} times (duplicate time jobs)` : ''}: NotifyTriggers`,
+      { ...this.entities(), task: taskId },
+    );
     return check.jobs;
   }
 
   private removeCheck(taskId: string, op: string): void {
     if (!this.checks.delete(taskId)) return;
     this.world.monitorRemoved(taskId, this.spec.node);
-    this.ctx.note('operator', `operator ${this.spec.address} (${this.spec.node}) received ${op}(${taskId}): check removed`, { ...this.entities(), task: taskId });
+    this.ctx.note(
+      'operator',
+      `operator ${this.spec.address} (${this.spec.node}) received ${op}(${taskId}): check removed`,
+      { ...this.entities(), task: taskId },
+    );
   }
 
   /** Recv returned: io.EOF or a status error (W@fix L520-566; W@head L783+). */
@@ -167,11 +201,19 @@ export class OperatorProcess implements Actor<OperatorInbox>, OperatorView {
     const headBackoff = !this.config.operatorStopsOnEOF;
     if (code === 'EOF' && !headBackoff) {
       this.world.metrics.operatorStops++;
-      this.ctx.note('operator', `operator ${this.spec.address} (${this.spec.node}) got io.EOF: its stream goroutine returns and never reconnects (it keeps ${this.checks.size} local check(s))`, this.entities());
+      this.ctx.note(
+        'operator',
+        `operator ${this.spec.address} (${this.spec.node}) got io.EOF: its stream goroutine returns and never reconnects (it keeps ${this.checks.size} local check(s))`,
+        this.entities(),
+      );
       return;
     }
     if (headBackoff && (code === 'EOF' || code === 'ResourceExhausted')) return this.backoff(code);
-    this.ctx.note('operator', `operator ${this.spec.address} (${this.spec.node}) stream error ${code}; reconnecting in ${this.config.operatorRetryDelayMs / 1000}s`, this.entities());
+    this.ctx.note(
+      'operator',
+      `operator ${this.spec.address} (${this.spec.node}) stream error ${code}; reconnecting in ${this.config.operatorRetryDelayMs / 1000}s`,
+      this.entities(),
+    );
     this.scheduleRetry(this.config.operatorRetryDelayMs);
   }
 
@@ -180,7 +222,11 @@ export class OperatorProcess implements Actor<OperatorInbox>, OperatorView {
     const baseMs = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** this.backoffAttempt);
     const delayMs = baseMs + this.jitter.intInclusive(0, Math.floor(baseMs / 4));
     this.backoffAttempt++;
-    this.ctx.note('operator', `operator ${this.spec.address} (${this.spec.node}) got ${code}; backing off ${delayMs}ms`, this.entities());
+    this.ctx.note(
+      'operator',
+      `operator ${this.spec.address} (${this.spec.node}) got ${code}; backing off ${delayMs}ms`,
+      this.entities(),
+    );
     this.scheduleRetry(delayMs);
   }
 
@@ -188,7 +234,11 @@ export class OperatorProcess implements Actor<OperatorInbox>, OperatorView {
   transportLost(streamId: number): void {
     if (streamId !== this.stream) return;
     this.stream = null;
-    this.ctx.note('operator', `operator ${this.spec.address} (${this.spec.node}) stream broken (Unavailable); reconnecting in ${this.config.operatorRetryDelayMs / 1000}s`, this.entities());
+    this.ctx.note(
+      'operator',
+      `operator ${this.spec.address} (${this.spec.node}) stream broken (Unavailable); reconnecting in ${this.config.operatorRetryDelayMs / 1000}s`,
+      this.entities(),
+    );
     this.scheduleRetry(this.config.operatorRetryDelayMs);
   }
 

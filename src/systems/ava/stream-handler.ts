@@ -1,4 +1,10 @@
-import type { Actor, ActorContext, StreamSendResult, TimerHandle, ViolationDetail } from '../../engine/index.js';
+import type {
+  Actor,
+  ActorContext,
+  StreamSendResult,
+  TimerHandle,
+  ViolationDetail,
+} from '../../engine/index.js';
 import { msToUs, US_PER_MS } from '../../engine/index.js';
 import type { TaskSpec } from './cluster.js';
 import type { Engine, OperatorState } from './engine.js';
@@ -56,7 +62,11 @@ export class StreamCheckToOperator implements Actor<HandlerInbox> {
   /** Sends started on this connection; names the one the body waits for. */
   private sendSeq = 0;
   /** The Send the body waits for (its goroutine and `time.After`), if it has not returned. */
-  private awaiting: { readonly seq: number; readonly task: TaskSpec; readonly timer: TimerHandle | null } | null = null;
+  private awaiting: {
+    readonly seq: number;
+    readonly task: TaskSpec;
+    readonly timer: TimerHandle | null;
+  } | null = null;
 
   constructor(
     private readonly ctx: ActorContext<HandlerInbox>,
@@ -91,12 +101,18 @@ export class StreamCheckToOperator implements Actor<HandlerInbox> {
 
   onStart(): void {
     this.world.onAccept(this.record);
-    const span = { span: `connection ${this.goroutine}`, track: `handler ${this.goroutine} (operator ${this.address})`, connection: this.goroutine, operator: this.address };
+    const span = {
+      span: `connection ${this.goroutine}`,
+      track: `handler ${this.goroutine} (operator ${this.address})`,
+      connection: this.goroutine,
+      operator: this.address,
+    };
     this.ctx.note('span-begin', `connection ${this.goroutine} of operator ${this.address}`, span);
     this.connectStep();
     const period = msToUs(this.config.tickerIntervalMs);
     this.ticker = this.ctx.every(period, { type: 'tick' });
-    if (this.config.cadence === 'immediate') this.immediate = this.ctx.after(msToUs(this.config.stabilizationMs), { type: 'immediate-send' });
+    if (this.config.cadence === 'immediate')
+      this.immediate = this.ctx.after(msToUs(this.config.stabilizationMs), { type: 'immediate-send' });
   }
 
   /** §4.2, atomic at t0, in the spec's order. */
@@ -115,28 +131,56 @@ export class StreamCheckToOperator implements Actor<HandlerInbox> {
     const previous = engine.trackSyncedTasks.get(this.address);
     const clock = request.monotonicClock;
     const now = this.ctx.now();
-    const sawAbsent = previous === undefined || (this.config.unlockedFirstConnectCheck && engine.firstConnectAtUs.get(this.address) === now);
+    const sawAbsent =
+      previous === undefined ||
+      (this.config.unlockedFirstConnectCheck && engine.firstConnectAtUs.get(this.address) === now);
     if (sawAbsent) {
       if (previous !== undefined) {
-        const overwritten = previous.TickerCtx === null ? '' : ` (c${previous.TickerCtx.connId}'s ticker is not cancelled)`;
-        this.ctx.note('connect', `Simultaneous first connect of ${this.address}: ${this.goroutine} also found no state and overwrites it${overwritten}`, this.entities());
+        const overwritten =
+          previous.TickerCtx === null ? '' : ` (c${previous.TickerCtx.connId}'s ticker is not cancelled)`;
+        this.ctx.note(
+          'connect',
+          `Simultaneous first connect of ${this.address}: ${this.goroutine} also found no state and overwrites it${overwritten}`,
+          this.entities(),
+        );
       }
-      engine.trackSyncedTasks.set(this.address, { TaskID: new Set(), MonotonicClock: clock, Capabilities: request.capabilities, TickerCtx: this.tickerCtx });
+      engine.trackSyncedTasks.set(this.address, {
+        TaskID: new Set(),
+        MonotonicClock: clock,
+        Capabilities: request.capabilities,
+        TickerCtx: this.tickerCtx,
+      });
       engine.firstConnectAtUs.set(this.address, now);
-      this.ctx.note('connect', `New operator connected with capabilities: ${this.address} on ${this.goroutine} (clock ${clock})`, this.entities());
+      this.ctx.note(
+        'connect',
+        `New operator connected with capabilities: ${this.address} on ${this.goroutine} (clock ${clock})`,
+        this.entities(),
+      );
       return;
     }
     if (this.config.tickerCtx && previous.TickerCtx !== null && !previous.TickerCtx.cancelled) {
-      this.ctx.note('ticker', `Canceling old ticker for reconnected operator ${this.address} (c${previous.TickerCtx.connId})`, this.entities());
+      this.ctx.note(
+        'ticker',
+        `Canceling old ticker for reconnected operator ${this.address} (c${previous.TickerCtx.connId})`,
+        this.entities(),
+      );
       previous.TickerCtx.cancel();
     }
     if (clock > previous.MonotonicClock) {
       this.reset(previous, true);
       previous.MonotonicClock = clock;
-      this.ctx.note('connect', `Operator ${this.address} reconnected on ${this.goroutine} with newer MonotonicClock ${clock} - resetting task tracking`, this.entities());
+      this.ctx.note(
+        'connect',
+        `Operator ${this.address} reconnected on ${this.goroutine} with newer MonotonicClock ${clock} - resetting task tracking`,
+        this.entities(),
+      );
     } else if (this.config.clockReset) {
       this.reset(previous, true);
-      this.ctx.note('connect', `Force-resetting task tracking for reconnected operator ${this.address} on ${this.goroutine} (clock ${clock} <= ${previous.MonotonicClock})`, this.entities());
+      this.ctx.note(
+        'connect',
+        `Force-resetting task tracking for reconnected operator ${this.address} on ${this.goroutine} (clock ${clock} <= ${previous.MonotonicClock})`,
+        this.entities(),
+      );
     } else {
       // BUG2 (PRE): "nothing is reset": TaskID kept, capabilities not updated. [inferred] With
       // the BUG1 switch on, the ctx still moves to this connection. All four fixes landed in one
@@ -144,7 +188,11 @@ export class StreamCheckToOperator implements Actor<HandlerInbox> {
       // would let c1's cleanup (its own ctx) reset the state and hide BUG2, so the clockReset
       // switch could not show BUG2 on its own.
       if (this.config.tickerCtx) previous.TickerCtx = this.tickerCtx;
-      this.ctx.note('connect', `Operator ${this.address} reconnected on ${this.goroutine} with clock ${clock} <= ${previous.MonotonicClock}: task tracking kept (${previous.TaskID.size} synced)`, this.entities());
+      this.ctx.note(
+        'connect',
+        `Operator ${this.address} reconnected on ${this.goroutine} with clock ${clock} <= ${previous.MonotonicClock}: task tracking kept (${previous.TaskID.size} synced)`,
+        this.entities(),
+      );
     }
   }
 
@@ -195,8 +243,13 @@ export class StreamCheckToOperator implements Actor<HandlerInbox> {
         this.awaiting = null;
         this.world.metrics.monitorSendTimeouts++;
         // The Send goroutine keeps running: on a stalled (not dead) stream it still delivers later (E11).
-        this.ctx.note('send', `Failed to send task ${task.id} to operator ${this.address} on ${this.goroutine}: timeout after ${this.config.sendTimeoutMs}ms (TaskID stays unset)`, { ...this.entities(), task: task.id });
-        if (this.config.anyErrorEndsHandler) return this.endBody('error', 'send timed out (any error ends the handler)');
+        this.ctx.note(
+          'send',
+          `Failed to send task ${task.id} to operator ${this.address} on ${this.goroutine}: timeout after ${this.config.sendTimeoutMs}ms (TaskID stays unset)`,
+          { ...this.entities(), task: task.id },
+        );
+        if (this.config.anyErrorEndsHandler)
+          return this.endBody('error', 'send timed out (any error ends the handler)');
         return this.sendNext();
       }
     }
@@ -210,11 +263,19 @@ export class StreamCheckToOperator implements Actor<HandlerInbox> {
     if (engine.shutdown) return this.exit('nil', 'aggregator shutting down');
     const ageMs = (this.ctx.now() - this.startedUs) / US_PER_MS;
     if (!immediate && ageMs < this.config.stabilizationMs) {
-      this.ctx.note('debug-ticker', `Waiting for connection ${this.goroutine} to stabilize before sending tasks (age ${ageMs.toFixed(0)}ms)`, this.entities());
+      this.ctx.note(
+        'debug-ticker',
+        `Waiting for connection ${this.goroutine} to stabilize before sending tasks (age ${ageMs.toFixed(0)}ms)`,
+        this.entities(),
+      );
       return;
     }
     if (!engine.canStreamCheck(this.address)) {
-      this.ctx.note('debug-ticker', `operator ${this.address} is not approved: ${this.goroutine} skips its tick`, this.entities());
+      this.ctx.note(
+        'debug-ticker',
+        `operator ${this.address} is not approved: ${this.goroutine} skips its tick`,
+        this.entities(),
+      );
       return;
     }
     world.metrics.tickBodies++;
@@ -231,10 +292,23 @@ export class StreamCheckToOperator implements Actor<HandlerInbox> {
     }
     this.sendIndex = 0;
     this.phase = 'sending';
-    const sendMs = this.config.sendTimeoutMs > 0 ? this.queue.length * this.config.sendTimeoutMs : Number.POSITIVE_INFINITY;
+    const sendMs =
+      this.config.sendTimeoutMs > 0
+        ? this.queue.length * this.config.sendTimeoutMs
+        : Number.POSITIVE_INFINITY;
     world.bodyEnded(key);
-    if (this.queue.length > 0) world.bodyStarted(key, this.ctx.now() + msToUs(sendMs) + msToUs(1), this.stuckDetail(`its ${this.queue.length} send(s)`));
-    if (this.queue.length > 0) this.ctx.note('assign', `Task assignments for operator ${this.address} on ${this.goroutine}: ${this.queue.map((t) => t.id).join(', ')}`, this.entities());
+    if (this.queue.length > 0)
+      world.bodyStarted(
+        key,
+        this.ctx.now() + msToUs(sendMs) + msToUs(1),
+        this.stuckDetail(`its ${this.queue.length} send(s)`),
+      );
+    if (this.queue.length > 0)
+      this.ctx.note(
+        'assign',
+        `Task assignments for operator ${this.address} on ${this.goroutine}: ${this.queue.map((t) => t.id).join(', ')}`,
+        this.entities(),
+      );
     this.sendNext();
   }
 
@@ -253,12 +327,23 @@ export class StreamCheckToOperator implements Actor<HandlerInbox> {
         reclaimed = true;
         this.world.metrics.reclaims++;
         const previous = current === undefined ? 'no_assignment' : 'empty';
-        this.ctx.note('reclaim', `Reclaimed orphaned task ${task.id} for operator ${this.address} on ${this.goroutine} {"previous_assignment": "${previous}"}`, { ...this.entities(), task: task.id });
+        this.ctx.note(
+          'reclaim',
+          `Reclaimed orphaned task ${task.id} for operator ${this.address} on ${this.goroutine} {"previous_assignment": "${previous}"}`,
+          { ...this.entities(), task: task.id },
+        );
       }
     }
-    const owner = reclaimed && this.config.reclaim === 'reclaim+skip' ? this.address : engine.assignTaskToOperator(task, this.goroutine);
+    const owner =
+      reclaimed && this.config.reclaim === 'reclaim+skip'
+        ? this.address
+        : engine.assignTaskToOperator(task, this.goroutine);
     if (owner !== this.address) {
-      this.ctx.note('debug-assign', `Skipping task ${task.id} - assigned to different operator (${owner === '' ? 'none' : owner}) on ${this.goroutine}`, { ...this.entities(), task: task.id });
+      this.ctx.note(
+        'debug-assign',
+        `Skipping task ${task.id} - assigned to different operator (${owner === '' ? 'none' : owner}) on ${this.goroutine}`,
+        { ...this.entities(), task: task.id },
+      );
       return;
     }
     if (!engine.supportsTaskTrigger(this.address, task.trigger)) return; // the assignment stays with addr
@@ -271,7 +356,12 @@ export class StreamCheckToOperator implements Actor<HandlerInbox> {
     while (this.sendIndex < this.queue.length) {
       const task = this.queue[this.sendIndex++] as TaskSpec;
       const seq = ++this.sendSeq;
-      const result = this.world.send(this.params.streamId, engineRef, monitorTaskTrigger(task.id, task.trigger, this.params.connId), (late) => this.sendReturned(seq, task, late));
+      const result = this.world.send(
+        this.params.streamId,
+        engineRef,
+        monitorTaskTrigger(task.id, task.trigger, this.params.connId),
+        (late) => this.sendReturned(seq, task, late),
+      );
       if (result === 'ok') {
         this.sendSucceeded(task);
         continue;
@@ -279,9 +369,13 @@ export class StreamCheckToOperator implements Actor<HandlerInbox> {
       if (result === 'closed') return this.sendFailed(task);
       // blocked (a half-open transport with full buffers: never completes) or stalled (completes
       // when the stall ends, see sendReturned).
-      const timer = this.config.sendTimeoutMs > 0 ? this.ctx.after(msToUs(this.config.sendTimeoutMs), { type: 'send-timeout', seq }) : null;
+      const timer =
+        this.config.sendTimeoutMs > 0
+          ? this.ctx.after(msToUs(this.config.sendTimeoutMs), { type: 'send-timeout', seq })
+          : null;
       this.awaiting = { seq, task, timer };
-      if (timer === null && result === 'blocked') return this.park(null, `blocking Send of ${task.id} (no send timeout)`);
+      if (timer === null && result === 'blocked')
+        return this.park(null, `blocking Send of ${task.id} (no send timeout)`);
       return;
     }
     this.endBody(null, '');
@@ -291,12 +385,20 @@ export class StreamCheckToOperator implements Actor<HandlerInbox> {
     // Looked up by address: it writes into whatever state is current, maybe a newer connection's (E7).
     this.engine.trackSyncedTasks.get(this.address)?.TaskID.add(task.id);
     this.world.onMonitorSent(this.record, task.id);
-    this.ctx.note('send', `MonitorTaskTrigger(${task.id}) sent to operator ${this.address} on ${this.goroutine}`, { ...this.entities(), task: task.id });
+    this.ctx.note(
+      'send',
+      `MonitorTaskTrigger(${task.id}) sent to operator ${this.address} on ${this.goroutine}`,
+      { ...this.entities(), task: task.id },
+    );
   }
 
   private sendFailed(task: TaskSpec): void {
     this.world.metrics.monitorSendsFailed++;
-    this.ctx.note('send', `Connection-level error detected, operator needs to reconnect: Send of ${task.id} on ${this.goroutine} failed: Unavailable`, { ...this.entities(), task: task.id });
+    this.ctx.note(
+      'send',
+      `Connection-level error detected, operator needs to reconnect: Send of ${task.id} on ${this.goroutine} failed: Unavailable`,
+      { ...this.entities(), task: task.id },
+    );
     this.endBody('error', 'send failed: Unavailable');
   }
 
@@ -306,7 +408,8 @@ export class StreamCheckToOperator implements Actor<HandlerInbox> {
    * delivered anyway but TaskID is not marked, so the next tick sends T again (E11).
    */
   private sendReturned(seq: number, task: TaskSpec, result: StreamSendResult): void {
-    const waiting = !this.record.exited && this.phase === 'sending' && this.awaiting?.seq === seq ? this.awaiting : null;
+    const waiting =
+      !this.record.exited && this.phase === 'sending' && this.awaiting?.seq === seq ? this.awaiting : null;
     if (waiting === null) {
       if (result === 'ok') this.lateSend(task);
       return;
@@ -325,7 +428,11 @@ export class StreamCheckToOperator implements Actor<HandlerInbox> {
 
   private lateSend(task: TaskSpec): void {
     this.world.onMonitorSent(this.record, task.id);
-    this.ctx.note('send', `MonitorTaskTrigger(${task.id}) on ${this.goroutine} to operator ${this.address} delivered after its Send timed out (not marked synced)`, { ...this.entities(), task: task.id });
+    this.ctx.note(
+      'send',
+      `MonitorTaskTrigger(${task.id}) on ${this.goroutine} to operator ${this.address} delivered after its Send timed out (not marked synced)`,
+      { ...this.entities(), task: task.id },
+    );
   }
 
   /** The body is done (or ended the handler); back at `select`. */
@@ -336,12 +443,18 @@ export class StreamCheckToOperator implements Actor<HandlerInbox> {
     const done = this.ctxDone || this.peerGone;
     if (done && this.tickPending) {
       // Go select between a ready Done and a pending tick picks one at random [runtime].
-      if (this.engine.goSelect.chance(0.5)) return this.exit(this.ctxDone ? 'nil' : 'error', 'Ticker context canceled, stopping ticker loop');
+      if (this.engine.goSelect.chance(0.5))
+        return this.exit(this.ctxDone ? 'nil' : 'error', 'Ticker context canceled, stopping ticker loop');
       this.tickPending = false;
-      this.ctx.note('ticker', `${this.goroutine} runs one more tick body after its cancel (select picked the pending tick)`, this.entities());
+      this.ctx.note(
+        'ticker',
+        `${this.goroutine} runs one more tick body after its cancel (select picked the pending tick)`,
+        this.entities(),
+      );
       return this.runTickBody(false);
     }
-    if (done) return this.exit(this.ctxDone ? 'nil' : 'error', 'Ticker context canceled, stopping ticker loop');
+    if (done)
+      return this.exit(this.ctxDone ? 'nil' : 'error', 'Ticker context canceled, stopping ticker loop');
     if (this.tickPending) {
       this.tickPending = false;
       this.runTickBody(false);
@@ -355,7 +468,11 @@ export class StreamCheckToOperator implements Actor<HandlerInbox> {
     this.awaiting = null;
     this.stopTimers();
     this.world.onExit(this.record);
-    this.ctx.note('handler', `handler ${this.goroutine} of operator ${this.address} exits (${ret === 'nil' ? 'returns nil' : 'returns an error'}): ${reason}`, this.entities());
+    this.ctx.note(
+      'handler',
+      `handler ${this.goroutine} of operator ${this.address} exits (${ret === 'nil' ? 'returns nil' : 'returns an error'}): ${reason}`,
+      this.entities(),
+    );
     const engine = this.engine;
     const state = engine.trackSyncedTasks.get(this.address);
     // 1. Reset the shared state only if it is still ours (FIXED); PRE resets it unconditionally.
@@ -364,26 +481,49 @@ export class StreamCheckToOperator implements Actor<HandlerInbox> {
         if (this.tickerCtx !== null) this.tickerCtx.cancelled = true;
         state.TaskID = new Set();
         state.MonotonicClock = 0;
-        this.ctx.note('handler', `Operator disconnecting, cleaning up state: ${this.address} (${this.goroutine})`, this.entities());
+        this.ctx.note(
+          'handler',
+          `Operator disconnecting, cleaning up state: ${this.address} (${this.goroutine})`,
+          this.entities(),
+        );
       } else {
-        this.ctx.note('handler', `Skipping ticker cancellation - newer connection exists (${this.goroutine}, operator ${this.address})`, this.entities());
+        this.ctx.note(
+          'handler',
+          `Skipping ticker cancellation - newer connection exists (${this.goroutine}, operator ${this.address})`,
+          this.entities(),
+        );
       }
     }
     // 2. delete(operatorStreams, addr): unconditional in PRE/FIXED (E1); HEAD checks `== srv`.
     const entry = engine.operatorStreams.get(this.address);
-    if (entry !== undefined && (this.config.staleCleanupDeletesStream || entry.connId === this.params.connId)) {
+    if (
+      entry !== undefined &&
+      (this.config.staleCleanupDeletesStream || entry.connId === this.params.connId)
+    ) {
       engine.operatorStreams.delete(this.address);
       this.world.streamsDirty = true;
       if (entry.connId !== this.params.connId) {
         this.world.metrics.staleStreamDeletes++;
-        this.ctx.note('stream', `cleanup of ${this.goroutine} deleted operatorStreams[${this.address}], which was the newer connection c${entry.connId}`, { ...this.entities(), newer: `c${entry.connId}` });
+        this.ctx.note(
+          'stream',
+          `cleanup of ${this.goroutine} deleted operatorStreams[${this.address}], which was the newer connection c${entry.connId}`,
+          { ...this.entities(), newer: `c${entry.connId}` },
+        );
       } else {
-        this.ctx.note('debug-stream', `cleanup of ${this.goroutine} deleted its own operatorStreams[${this.address}]`, this.entities());
+        this.ctx.note(
+          'debug-stream',
+          `cleanup of ${this.goroutine} deleted its own operatorStreams[${this.address}]`,
+          this.entities(),
+        );
       }
     }
     // 3. reassignOrphanedTasks()
     const key = `${this.goroutine} cleanup`;
-    this.world.bodyStarted(key, this.ctx.now() + msToUs(STEP_BUDGET_MS), this.stuckDetail('its deferred cleanup'));
+    this.world.bodyStarted(
+      key,
+      this.ctx.now() + msToUs(STEP_BUDGET_MS),
+      this.stuckDetail('its deferred cleanup'),
+    );
     try {
       engine.reassignOrphanedTasks(this.goroutine);
     } catch (error) {
@@ -394,7 +534,12 @@ export class StreamCheckToOperator implements Actor<HandlerInbox> {
     // The RPC returns: nil → the client's Recv gets io.EOF; an error → a status error [runtime].
     const code: StreamEndCode = ret === 'nil' ? 'EOF' : 'Unavailable';
     this.world.send(this.params.streamId, engine.ctx.ref, streamEnded(code)); // behind any stalled message
-    this.ctx.note('span-end', `connection ${this.goroutine} of operator ${this.address}`, { span: `connection ${this.goroutine}`, track: `handler ${this.goroutine} (operator ${this.address})`, connection: this.goroutine, operator: this.address });
+    this.ctx.note('span-end', `connection ${this.goroutine} of operator ${this.address}`, {
+      span: `connection ${this.goroutine}`,
+      track: `handler ${this.goroutine} (operator ${this.address})`,
+      connection: this.goroutine,
+      operator: this.address,
+    });
     this.ctx.stop();
   }
 
@@ -410,7 +555,11 @@ export class StreamCheckToOperator implements Actor<HandlerInbox> {
         : error.selfDeadlock
           ? `assignmentMutex, which it already holds (self-deadlock in reassignOrphanedTasks → assignTaskToOperator)`
           : `assignmentMutex, held for good by ${error.holder}`;
-    this.ctx.note('deadlock', `${this.goroutine} (operator ${this.address}) blocked for good in its ${where} on ${what}`, { ...this.entities(), holder });
+    this.ctx.note(
+      'deadlock',
+      `${this.goroutine} (operator ${this.address}) blocked for good in its ${where} on ${what}`,
+      { ...this.entities(), holder },
+    );
     // Name the culprit in the tick-progress message, keeping the deadline already set.
     this.world.describeStuck(`${this.goroutine} ${where === 'deferred cleanup' ? 'cleanup' : 'tick'}`, {
       message: `${this.goroutine} of operator ${this.address} never finished its ${where}: it waits for ${what}`,
@@ -426,7 +575,10 @@ export class StreamCheckToOperator implements Actor<HandlerInbox> {
   }
 
   private stuckDetail(what: string): ViolationDetail {
-    return { message: `${this.goroutine} of operator ${this.address} made no progress in ${what}`, entities: this.entities() };
+    return {
+      message: `${this.goroutine} of operator ${this.address} made no progress in ${what}`,
+      entities: this.entities(),
+    };
   }
 
   private entities(): Record<string, string> {

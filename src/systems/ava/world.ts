@@ -1,4 +1,11 @@
-import type { ActorRef, Message, Micros, Simulation, StreamSendResult, ViolationDetail } from '../../engine/index.js';
+import type {
+  ActorRef,
+  Message,
+  Micros,
+  Simulation,
+  StreamSendResult,
+  ViolationDetail,
+} from '../../engine/index.js';
 import { msToUs } from '../../engine/index.js';
 import { supportsTaskTrigger } from './approval.js';
 import type { AvaCluster, Capabilities, OperatorSpec, Trigger } from './cluster.js';
@@ -56,7 +63,11 @@ interface InFlight {
  */
 interface Stall {
   readonly untilUs: Micros;
-  readonly queued: { readonly from: ActorRef; readonly message: Message; readonly done: ((result: StreamSendResult) => void) | null }[];
+  readonly queued: {
+    readonly from: ActorRef;
+    readonly message: Message;
+    readonly done: ((result: StreamSendResult) => void) | null;
+  }[];
 }
 
 /** What a Send on a stream does now: the engine's results, or `stalled` (completes later). */
@@ -141,7 +152,9 @@ export class AvaWorld {
     readonly cluster: AvaCluster,
     readonly config: AvaConfig,
   ) {
-    this.approvedLower = new Set(cluster.operators.filter((o) => o.approved).map((o) => o.address.toLowerCase()));
+    this.approvedLower = new Set(
+      cluster.operators.filter((o) => o.approved).map((o) => o.address.toLowerCase()),
+    );
   }
 
   get approvedAddresses(): string[] {
@@ -246,9 +259,15 @@ export class AvaWorld {
    * waits for it (no timeout) or already gave up (its timeout fired: E11, the Send completes
    * anyway and the message arrives late).
    */
-  send(streamId: number, from: ActorRef, message: Message, done: ((result: StreamSendResult) => void) | null = null): AvaSendResult {
+  send(
+    streamId: number,
+    from: ActorRef,
+    message: Message,
+    done: ((result: StreamSendResult) => void) | null = null,
+  ): AvaSendResult {
     const stall = this.stalls.get(streamId);
-    if (stall === undefined || this.sim.streamState(streamId) === 'closed') return this.sim.streamSend(streamId, from, message);
+    if (stall === undefined || this.sim.streamState(streamId) === 'closed')
+      return this.sim.streamSend(streamId, from, message);
     stall.queued.push({ from, message, done });
     return 'stalled';
   }
@@ -362,7 +381,10 @@ export class AvaWorld {
    */
   private scheduleResyncJudgement(record: ConnectionRecord): void {
     const c = this.config;
-    const firstMs = c.cadence === 'immediate' ? c.stabilizationMs : Math.max(1, Math.ceil(c.stabilizationMs / c.tickerIntervalMs)) * c.tickerIntervalMs;
+    const firstMs =
+      c.cadence === 'immediate'
+        ? c.stabilizationMs
+        : Math.max(1, Math.ceil(c.stabilizationMs / c.tickerIntervalMs)) * c.tickerIntervalMs;
     const opportunityUs = record.acceptedAtUs + msToUs(firstMs);
     this.sim.at(opportunityUs + 1, () => {
       const due = this.resyncDue(record);
@@ -393,7 +415,9 @@ export class AvaWorld {
   private judgeResync(record: ConnectionRecord, due: Set<string>): void {
     // "unless A reconnects again": a superseded or ended connection owes nothing.
     if (record.exited || this.newestByAddress.get(record.address) !== record.id) return;
-    const missing = new Set([...due].filter((id) => this.db.get(id)?.status === 'active' && !record.sent.has(id)));
+    const missing = new Set(
+      [...due].filter((id) => this.db.get(id)?.status === 'active' && !record.sent.has(id)),
+    );
     if (missing.size > 0) this.resyncMissing.set(record.id, missing);
   }
 

@@ -38,10 +38,17 @@ const DEFAULT_SUBMIT_AT_MS = 1000;
 export const jobSchema = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9_]+$/, 'expected a job id of letters, digits and _'),
   cluster: name.optional().meta({ description: 'Job cluster name (routing key); default: the job id.' }),
-  stages: z.array(z.number().int().min(1).max(1000)).min(1).meta({ description: 'Workers per stage; stage k+1 reads from stage k.' }),
+  stages: z
+    .array(z.number().int().min(1).max(1000))
+    .min(1)
+    .meta({ description: 'Workers per stage; stage k+1 reads from stage k.' }),
   submitAt: durationSchema.optional().meta({ description: 'When the job is submitted; default 1s.' }),
-  workerTimeout: durationSchema.optional().meta({ description: 'Per-job worker timeout T (CHECK_HB period).' }),
-  placement: z.array(z.array(name)).optional().meta({ description: 'First placement of each stage\'s workers by index (TE node names), a hard constraint.' }),
+  workerTimeout: durationSchema
+    .optional()
+    .meta({ description: 'Per-job worker timeout T (CHECK_HB period).' }),
+  placement: z.array(z.array(name)).optional().meta({
+    description: "First placement of each stage's workers by index (TE node names), a hard constraint.",
+  }),
 });
 
 export type JobInput = z.input<typeof jobSchema>;
@@ -57,7 +64,10 @@ export function toJobSpec(job: z.output<typeof jobSchema>): JobSpec {
   };
 }
 
-const executorSchema = z.union([name, z.strictObject({ name, id: name.optional().meta({ description: 'TaskExecutorID; default: the name.' }) })]);
+const executorSchema = z.union([
+  name,
+  z.strictObject({ name, id: name.optional().meta({ description: 'TaskExecutorID; default: the name.' }) }),
+]);
 
 export const mantisClusterSchema: z.ZodType<MantisCluster> = z
   .strictObject({
@@ -65,21 +75,36 @@ export const mantisClusterSchema: z.ZodType<MantisCluster> = z
       .union([z.number().int().min(1).max(100_000), z.array(executorSchema).min(1)])
       .optional()
       .meta({ description: 'A count (TE-1..TE-n) or a list of names; default 4.' }),
-    jobs: z.array(jobSchema).optional().meta({ description: 'Jobs; default: none, or the report\'s two jobs when the cluster is empty ({}).' }),
+    jobs: z
+      .array(jobSchema)
+      .optional()
+      .meta({ description: "Jobs; default: none, or the report's two jobs when the cluster is empty ({})." }),
   })
   .transform((cluster) => withDefaults(cluster))
   .superRefine((cluster, ctx) => {
     const nodes = executorNodes(cluster.executors);
     const seen = new Set<string>();
     for (const n of nodes) {
-      if (n === 'control-plane' || seen.has(n)) ctx.addIssue({ code: 'custom', path: ['executors'], message: `executor name '${n}' is taken; names must be unique and not 'control-plane'` });
+      if (n === 'control-plane' || seen.has(n))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['executors'],
+          message: `executor name '${n}' is taken; names must be unique and not 'control-plane'`,
+        });
       seen.add(n);
     }
     const ids = new Set<string>();
     for (const [i, job] of cluster.jobs.entries()) {
-      if (ids.has(job.id)) ctx.addIssue({ code: 'custom', path: ['jobs', i, 'id'], message: `job id '${job.id}' appears twice` });
+      if (ids.has(job.id))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['jobs', i, 'id'],
+          message: `job id '${job.id}' appears twice`,
+        });
       ids.add(job.id);
-      checkPlacement(job, seen, (message, path) => ctx.addIssue({ code: 'custom', path: ['jobs', i, ...path], message }));
+      checkPlacement(job, seen, (message, path) =>
+        ctx.addIssue({ code: 'custom', path: ['jobs', i, ...path], message }),
+      );
     }
   })
   .transform((cluster) => ({
@@ -102,7 +127,10 @@ const REPORT_JOBS: readonly z.output<typeof jobSchema>[] = [
   { id: 'B', stages: [2], placement: [['TE-4']] },
 ];
 
-function withDefaults(cluster: { executors?: number | (string | { name: string; id?: string | undefined })[] | undefined; jobs?: z.output<typeof jobSchema>[] | undefined }) {
+function withDefaults(cluster: {
+  executors?: number | (string | { name: string; id?: string | undefined })[] | undefined;
+  jobs?: z.output<typeof jobSchema>[] | undefined;
+}) {
   const empty = cluster.executors === undefined && cluster.jobs === undefined;
   return {
     executors: cluster.executors ?? DEFAULT_EXECUTORS,
@@ -111,14 +139,26 @@ function withDefaults(cluster: { executors?: number | (string | { name: string; 
 }
 
 /** Placement must name known executors, one list per stage, at most one name per worker. */
-export function checkPlacement(job: z.output<typeof jobSchema>, executors: ReadonlySet<string>, report: (message: string, path: (string | number)[]) => void): void {
+export function checkPlacement(
+  job: z.output<typeof jobSchema>,
+  executors: ReadonlySet<string>,
+  report: (message: string, path: (string | number)[]) => void,
+): void {
   if (job.placement === undefined) return;
-  if (job.placement.length > job.stages.length) report(`placement has ${job.placement.length} stages but the job has ${job.stages.length}`, ['placement']);
+  if (job.placement.length > job.stages.length)
+    report(`placement has ${job.placement.length} stages but the job has ${job.stages.length}`, [
+      'placement',
+    ]);
   for (const [s, list] of job.placement.entries()) {
     const workers = job.stages[s] ?? 0;
-    if (list.length > workers) report(`placement of stage ${s + 1} names ${list.length} executors for ${workers} workers`, ['placement', s]);
+    if (list.length > workers)
+      report(`placement of stage ${s + 1} names ${list.length} executors for ${workers} workers`, [
+        'placement',
+        s,
+      ]);
     for (const [k, te] of list.entries()) {
-      if (!executors.has(te)) report(`unknown executor '${te}' (allowed: ${[...executors].join(', ')})`, ['placement', s, k]);
+      if (!executors.has(te))
+        report(`unknown executor '${te}' (allowed: ${[...executors].join(', ')})`, ['placement', s, k]);
     }
   }
 }

@@ -9,24 +9,144 @@ import type { ConfigKeySpec, ConfigValue } from '../system-model.js';
  * scheduler's retry cap, the worker init timeout, the archive TTL and the SSE heartbeat.
  */
 export const mantisConfigKeys: readonly ConfigKeySpec[] = [
-  { key: 'teHeartbeatInterval', kind: 'duration', default: 10_000, min: 1, meaning: 'TE → RC heartbeat period, first one at 0 (mantis.taskexecutor.heartbeats.interval)' },
-  { key: 'rcHeartbeatTimeout', kind: 'duration', default: 300_000, min: 1, meaning: 'RC disconnects a TE not heard from for this long (mantis.agent.heartbeat.interval.ms, used as a timeout)' },
-  { key: 'workerHeartbeatInterval', kind: 'duration', default: 20_000, min: 1, meaning: 'worker → JobActor heartbeat period (mantis.worker.heartbeat.intervalv2.secs)' },
-  { key: 'workerTimeout', kind: 'duration', default: 60_000, min: 1000, meaning: 'T: CHECK_HB period; a worker silent for floor(1.5·T) is failed (mantis.worker.heartbeat.interval.secs; per job: workerTimeout)' },
-  { key: 'assignmentTimeout', kind: 'duration', default: 60_000, min: 1, meaning: 'RC assignment timeout: Assigned → Pending if the TE never reports Running (PRE826); inferred: also the submitTask ask timeout (the spec gives that one only for HEAD)' },
-  { key: 'schedulerRetryInterval', kind: 'duration', default: 60_000, min: 1, meaning: 'legacy scheduler retry of a pending worker after NoResourceAvailable (mantis.master.scheduler.retry-interval.millis)' },
-  { key: 'reservationTick', kind: 'duration', default: 1000, min: 1, meaning: 'head: the ReservationRegistryActor places pending workers on this tick (RC/ReservationRegistryActor.java:56)' },
-  { key: 'refreshInterval', kind: 'duration', default: 1000, min: 1, meaning: 'periodic SendWorkerAssignementsIfChanged (mantis.master.stage.assignment.refresh.interval.ms; its -1 "push on every change" is not modelled)' },
-  { key: 'quarantine', kind: 'duration', default: 300_000, min: 0, meaning: 'fix-2: how long a reused TE stays Quarantined before it is pooled (2a: the RC heartbeat timeout)' },
-  { key: 'refreshMaxWait', kind: 'duration', default: 30_000, min: 0, meaning: 'smart refresh: pushes wait up to this long while workers are pending (refresh.max.wait.ms)' },
-  { key: 'maxResubmits', kind: 'integer', default: 100, min: 1, meaning: 'distinct failing workers per job per hour before the job is killed (mantis.worker.resubmissions.maximum)' },
-  { key: 'resubmitExpiry', kind: 'duration', default: 300_000, min: 0, meaning: 'WorkerResubmitRateLimiter forgets a slot\'s failures after this long (mantis.worker.expire.resubmit.delay.secs)' },
-  { key: 'workerStartLatency', kind: 'duration', default: 5000, min: 0, meaning: 'inferred: submitTask ack → the worker runs and binds the sink port (TE prepares the task asynchronously)' },
-  { key: 'consumerReconnectBackoff', kind: 'duration', default: 1000, min: 1, meaning: 'inferred: first delay before a consumer retries a refused endpoint; doubles each retry' },
-  { key: 'consumerReconnectBackoffMax', kind: 'duration', default: 16_000, min: 1, meaning: 'inferred: cap of the consumer reconnect backoff' },
-  { key: 'routerHopDelay', kind: 'duration', default: 1, min: 0, meaning: 'inferred (the spec gives no number): upper bound of the extra delay each of the 3 tell hops (router → JobClustersManager → JobClusterActor → JobActor) adds, uniform, seeded' },
-  { key: 'jcmInitDuration', kind: 'duration', default: 10_000, min: 0, meaning: 'inferred: after a failover the JobClustersManager initialises this long and drops WorkerEvents (JobClustersManagerActor.java:325)' },
-  { key: 'tolerableHeartbeatFailures', kind: 'integer', default: 3, min: 1, meaning: 'TE: consecutive failed heartbeats before it sets registered = false' },
+  {
+    key: 'teHeartbeatInterval',
+    kind: 'duration',
+    default: 10_000,
+    min: 1,
+    meaning: 'TE → RC heartbeat period, first one at 0 (mantis.taskexecutor.heartbeats.interval)',
+  },
+  {
+    key: 'rcHeartbeatTimeout',
+    kind: 'duration',
+    default: 300_000,
+    min: 1,
+    meaning:
+      'RC disconnects a TE not heard from for this long (mantis.agent.heartbeat.interval.ms, used as a timeout)',
+  },
+  {
+    key: 'workerHeartbeatInterval',
+    kind: 'duration',
+    default: 20_000,
+    min: 1,
+    meaning: 'worker → JobActor heartbeat period (mantis.worker.heartbeat.intervalv2.secs)',
+  },
+  {
+    key: 'workerTimeout',
+    kind: 'duration',
+    default: 60_000,
+    min: 1000,
+    meaning:
+      'T: CHECK_HB period; a worker silent for floor(1.5·T) is failed (mantis.worker.heartbeat.interval.secs; per job: workerTimeout)',
+  },
+  {
+    key: 'assignmentTimeout',
+    kind: 'duration',
+    default: 60_000,
+    min: 1,
+    meaning:
+      'RC assignment timeout: Assigned → Pending if the TE never reports Running (PRE826); inferred: also the submitTask ask timeout (the spec gives that one only for HEAD)',
+  },
+  {
+    key: 'schedulerRetryInterval',
+    kind: 'duration',
+    default: 60_000,
+    min: 1,
+    meaning:
+      'legacy scheduler retry of a pending worker after NoResourceAvailable (mantis.master.scheduler.retry-interval.millis)',
+  },
+  {
+    key: 'reservationTick',
+    kind: 'duration',
+    default: 1000,
+    min: 1,
+    meaning:
+      'head: the ReservationRegistryActor places pending workers on this tick (RC/ReservationRegistryActor.java:56)',
+  },
+  {
+    key: 'refreshInterval',
+    kind: 'duration',
+    default: 1000,
+    min: 1,
+    meaning:
+      'periodic SendWorkerAssignementsIfChanged (mantis.master.stage.assignment.refresh.interval.ms; its -1 "push on every change" is not modelled)',
+  },
+  {
+    key: 'quarantine',
+    kind: 'duration',
+    default: 300_000,
+    min: 0,
+    meaning:
+      'fix-2: how long a reused TE stays Quarantined before it is pooled (2a: the RC heartbeat timeout)',
+  },
+  {
+    key: 'refreshMaxWait',
+    kind: 'duration',
+    default: 30_000,
+    min: 0,
+    meaning: 'smart refresh: pushes wait up to this long while workers are pending (refresh.max.wait.ms)',
+  },
+  {
+    key: 'maxResubmits',
+    kind: 'integer',
+    default: 100,
+    min: 1,
+    meaning:
+      'distinct failing workers per job per hour before the job is killed (mantis.worker.resubmissions.maximum)',
+  },
+  {
+    key: 'resubmitExpiry',
+    kind: 'duration',
+    default: 300_000,
+    min: 0,
+    meaning:
+      "WorkerResubmitRateLimiter forgets a slot's failures after this long (mantis.worker.expire.resubmit.delay.secs)",
+  },
+  {
+    key: 'workerStartLatency',
+    kind: 'duration',
+    default: 5000,
+    min: 0,
+    meaning:
+      'inferred: submitTask ack → the worker runs and binds the sink port (TE prepares the task asynchronously)',
+  },
+  {
+    key: 'consumerReconnectBackoff',
+    kind: 'duration',
+    default: 1000,
+    min: 1,
+    meaning: 'inferred: first delay before a consumer retries a refused endpoint; doubles each retry',
+  },
+  {
+    key: 'consumerReconnectBackoffMax',
+    kind: 'duration',
+    default: 16_000,
+    min: 1,
+    meaning: 'inferred: cap of the consumer reconnect backoff',
+  },
+  {
+    key: 'routerHopDelay',
+    kind: 'duration',
+    default: 1,
+    min: 0,
+    meaning:
+      'inferred (the spec gives no number): upper bound of the extra delay each of the 3 tell hops (router → JobClustersManager → JobClusterActor → JobActor) adds, uniform, seeded',
+  },
+  {
+    key: 'jcmInitDuration',
+    kind: 'duration',
+    default: 10_000,
+    min: 0,
+    meaning:
+      'inferred: after a failover the JobClustersManager initialises this long and drops WorkerEvents (JobClustersManagerActor.java:325)',
+  },
+  {
+    key: 'tolerableHeartbeatFailures',
+    kind: 'integer',
+    default: 3,
+    min: 1,
+    meaning: 'TE: consecutive failed heartbeats before it sets registered = false',
+  },
 ];
 
 /** The resolved config, typed; durations in ms. */
@@ -56,7 +176,8 @@ export function resolveMantisConfig(values: Readonly<Record<string, ConfigValue>
   const out: Record<string, number> = {};
   for (const spec of mantisConfigKeys) {
     const value = values[spec.key] ?? spec.default;
-    if (typeof value !== 'number') throw new Error(`mantis config '${spec.key}' must be a number, got ${String(value)}`);
+    if (typeof value !== 'number')
+      throw new Error(`mantis config '${spec.key}' must be a number, got ${String(value)}`);
     out[spec.key] = value;
   }
   return out as unknown as MantisConfig;

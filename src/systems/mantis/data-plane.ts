@@ -46,7 +46,14 @@ export class DataPlane {
     const offered = observableName(served.jobId, served.stage);
     if (this.nameCheck && wanted !== offered) return 'rejected';
     this.disconnect(consumerRef, host);
-    const connection: DataConnection = { consumer, consumerRef, host, served, sinceUs: this.sim.now(), foreign: wanted !== offered };
+    const connection: DataConnection = {
+      consumer,
+      consumerRef,
+      host,
+      served,
+      sinceUs: this.sim.now(),
+      foreign: wanted !== offered,
+    };
     let mine = this.byConsumer.get(consumerRef);
     if (mine === undefined) this.byConsumer.set(consumerRef, (mine = new Map()));
     mine.set(host, connection);

@@ -9,15 +9,57 @@ import type { DataConnection } from './data-plane.js';
 import type { Advertisement, MantisWorld } from './world.js';
 
 export const mantisInvariants: readonly InvariantSpec[] = [
-  { id: 'no-foreign-read', kind: 'safety', meaning: 'S1: a stage-(s+1) consumer of job J only reads from a TE whose current task is a worker of J, stage s' },
-  { id: 'no-foreign-advertisement', kind: 'safety', meaning: 'S1w: every host J advertises runs a worker of J, or nothing (dead endpoints are counted apart)' },
-  { id: 'one-worker-per-executor', kind: 'safety', meaning: 'S2: the RC never holds one worker on two TEs, nor pools a TE whose process runs a task' },
-  { id: 'one-live-copy-per-slot', kind: 'safety', meaning: 'S3: at most one TE process runs a given (job, stage, index) slot' },
-  { id: 'rc-job-consistency', kind: 'safety', meaning: 'S4: if the RC has Running(w) or Assigned(w), w is live in its JobActor or a terminate/cancel for w is in flight' },
-  { id: 'failed-workers-replaced', kind: 'liveness', meaning: 'L1: every Failed worker of a live job has a replacement with the same index (the resubmit cap kills the job instead)' },
-  { id: 'crash-detected', kind: 'liveness', meaning: "L2: a Started worker whose TE crashed is Failed within min(the TE's next heartbeat, tol + T after its last heartbeat)" },
-  { id: 'scheduling-info-converges', kind: 'liveness', meaning: "L3: after quiescence the advertised hosts equal the TEs really running Started workers, and every consumer's endpoints equal them" },
-  { id: 'executor-returns-to-pool', kind: 'liveness', meaning: 'L4: an idle, running TE gets back into the available pool (no permanent Assigned(w) on an Available TE)' },
+  {
+    id: 'no-foreign-read',
+    kind: 'safety',
+    meaning:
+      'S1: a stage-(s+1) consumer of job J only reads from a TE whose current task is a worker of J, stage s',
+  },
+  {
+    id: 'no-foreign-advertisement',
+    kind: 'safety',
+    meaning: 'S1w: every host J advertises runs a worker of J, or nothing (dead endpoints are counted apart)',
+  },
+  {
+    id: 'one-worker-per-executor',
+    kind: 'safety',
+    meaning: 'S2: the RC never holds one worker on two TEs, nor pools a TE whose process runs a task',
+  },
+  {
+    id: 'one-live-copy-per-slot',
+    kind: 'safety',
+    meaning: 'S3: at most one TE process runs a given (job, stage, index) slot',
+  },
+  {
+    id: 'rc-job-consistency',
+    kind: 'safety',
+    meaning:
+      'S4: if the RC has Running(w) or Assigned(w), w is live in its JobActor or a terminate/cancel for w is in flight',
+  },
+  {
+    id: 'failed-workers-replaced',
+    kind: 'liveness',
+    meaning:
+      'L1: every Failed worker of a live job has a replacement with the same index (the resubmit cap kills the job instead)',
+  },
+  {
+    id: 'crash-detected',
+    kind: 'liveness',
+    meaning:
+      "L2: a Started worker whose TE crashed is Failed within min(the TE's next heartbeat, tol + T after its last heartbeat)",
+  },
+  {
+    id: 'scheduling-info-converges',
+    kind: 'liveness',
+    meaning:
+      "L3: after quiescence the advertised hosts equal the TEs really running Started workers, and every consumer's endpoints equal them",
+  },
+  {
+    id: 'executor-returns-to-pool',
+    kind: 'liveness',
+    meaning:
+      'L4: an idle, running TE gets back into the available pool (no permanent Assigned(w) on an Available TE)',
+  },
 ];
 
 /** Propagation allowance for L2 on top of the spec's bound: router hops, the JobActor turn. */
@@ -59,15 +101,30 @@ function firstValue<V>(map: ReadonlyMap<unknown, V>): V | undefined {
 export function installMantisInvariants(sim: Simulation, world: MantisWorld): void {
   const foreignRead = cached((c: DataConnection) => ({
     message: `stage ${c.consumer.stage} of job ${c.consumer.jobId} reads ${c.host}, which runs ${workerLabel(c.served)} of job ${c.served.jobId} (consumer ${workerLabel(c.consumer)}, since ${at(c.sinceUs)})`,
-    entities: { job: c.consumer.jobId, stage: String(c.consumer.stage), consumer: workerLabel(c.consumer), te: c.host, worker: workerLabel(c.served), foreignJob: c.served.jobId },
+    entities: {
+      job: c.consumer.jobId,
+      stage: String(c.consumer.stage),
+      consumer: workerLabel(c.consumer),
+      te: c.host,
+      worker: workerLabel(c.served),
+      foreignJob: c.served.jobId,
+    },
   }));
   sim.addSafety({ id: 'no-foreign-read', check: () => foreignRead(first(world.dataPlane.foreign)) });
 
   const foreignAdvertisement = cached((a: Advertisement) => ({
     message: `job ${a.jobId} advertises ${a.host} for stage ${a.stage}, but ${a.host} runs ${a.task !== null ? `${workerLabel(a.task)} of job ${a.task.jobId}` : 'nothing'} (since ${at(a.sinceUs)})`,
-    entities: { job: a.jobId, stage: String(a.stage), te: a.host, ...(a.task !== null ? { worker: workerLabel(a.task), foreignJob: a.task.jobId } : {}) },
+    entities: {
+      job: a.jobId,
+      stage: String(a.stage),
+      te: a.host,
+      ...(a.task !== null ? { worker: workerLabel(a.task), foreignJob: a.task.jobId } : {}),
+    },
   }));
-  sim.addSafety({ id: 'no-foreign-advertisement', check: () => foreignAdvertisement(firstValue(world.foreignAdvertisements)) });
+  sim.addSafety({
+    id: 'no-foreign-advertisement',
+    check: () => foreignAdvertisement(firstValue(world.foreignAdvertisements)),
+  });
 
   // S2 a (|TE.currentTask| ≤ 1) holds by construction: a TE process has one currentTask field.
   sim.addSafety({
@@ -82,23 +139,40 @@ export function installMantisInvariants(sim: Simulation, world: MantisWorld): vo
         const job = holders?.worker.jobId;
         return {
           message: `the resource cluster holds ${label}${job !== undefined ? ` of job ${job}` : ''} on ${tes.join(' and ')} at once (since ${at(sinceUs)})`,
-          entities: { te: tes.join(','), worker: label, ...(holders !== undefined ? { job: holders.worker.jobId, stage: String(holders.worker.stage) } : {}) },
+          entities: {
+            te: tes.join(','),
+            worker: label,
+            ...(holders !== undefined
+              ? { job: holders.worker.jobId, stage: String(holders.worker.stage) }
+              : {}),
+          },
         };
       }
       const busy = first(world.busyInPool);
       if (busy !== undefined) {
         const [teId, sinceUs] = busy;
-        const task = (world.nodesByTeId.get(teId) ?? []).map((n) => world.taskOn(n)).find((t) => t !== null) ?? null;
+        const task =
+          (world.nodesByTeId.get(teId) ?? []).map((n) => world.taskOn(n)).find((t) => t !== null) ?? null;
         return {
           message: `${teId} is in the available pool while it runs ${task !== null ? `${workerLabel(task)} of job ${task.jobId}` : 'a task'} (since ${at(sinceUs)})`,
-          entities: { te: teId, ...(task !== null ? { worker: workerLabel(task), job: task.jobId, stage: String(task.stage) } : {}) },
+          entities: {
+            te: teId,
+            ...(task !== null
+              ? { worker: workerLabel(task), job: task.jobId, stage: String(task.stage) }
+              : {}),
+          },
         };
       }
       const assigned = world.assignedWhileRunning;
       if (assigned === null) return null;
       return {
         message: `the resource cluster assigned ${workerLabel(assigned.worker)} of job ${assigned.worker.jobId} to ${assigned.teId}, which it believes runs ${workerLabel(assigned.running)} (at ${at(assigned.atUs)})`,
-        entities: { te: assigned.teId, worker: workerLabel(assigned.worker), job: assigned.worker.jobId, stage: String(assigned.worker.stage) },
+        entities: {
+          te: assigned.teId,
+          worker: workerLabel(assigned.worker),
+          job: assigned.worker.jobId,
+          stage: String(assigned.worker.stage),
+        },
       };
     },
   });
@@ -114,7 +188,10 @@ export function installMantisInvariants(sim: Simulation, world: MantisWorld): vo
       const [key, { worker: w, sinceUs }] = entry;
       const nodes = world.copiesOf(key);
       const copies = nodes.map((n) => `${workerLabel(world.taskOn(n) ?? w)} on ${n}`).join(' and ');
-      return { message: `two copies of slot ${w.jobId} stage ${w.stage} index ${w.index} run: ${copies} (since ${at(sinceUs)})`, entities: { job: w.jobId, stage: String(w.stage), te: nodes.join(','), worker: workerLabel(w) } };
+      return {
+        message: `two copies of slot ${w.jobId} stage ${w.stage} index ${w.index} run: ${copies} (since ${at(sinceUs)})`,
+        entities: { job: w.jobId, stage: String(w.stage), te: nodes.join(','), worker: workerLabel(w) },
+      };
     },
   });
 
@@ -135,7 +212,10 @@ export function installMantisInvariants(sim: Simulation, world: MantisWorld): vo
   sim.addLiveness({ id: 'failed-workers-replaced', judge: () => judgeReplaced(world) });
   sim.addLiveness({ id: 'crash-detected', judge: (endUs) => judgeCrashDetected(world, endUs) });
   sim.addLiveness({ id: 'scheduling-info-converges', judge: (endUs) => judgeConverges(sim, world, endUs) });
-  sim.addLiveness({ id: 'executor-returns-to-pool', judge: (endUs) => judgeReturnsToPool(sim, world, endUs) });
+  sim.addLiveness({
+    id: 'executor-returns-to-pool',
+    judge: (endUs) => judgeReturnsToPool(sim, world, endUs),
+  });
 }
 
 function judgeReplaced(world: MantisWorld): ViolationDetail | null {
@@ -150,7 +230,10 @@ function judgeReplaced(world: MantisWorld): ViolationDetail | null {
       if (!isTerminal(record.state)) continue;
       const current = meta.active.get(`${record.id.stage}/${record.id.index}`);
       if (current === undefined || isTerminal(current.state)) {
-        return { message: `${workerLabel(record.id)} of job ${meta.spec.id} failed and has no replacement`, entities: { job: meta.spec.id, worker: workerLabel(record.id) } };
+        return {
+          message: `${workerLabel(record.id)} of job ${meta.spec.id} failed and has no replacement`,
+          entities: { job: meta.spec.id, worker: workerLabel(record.id) },
+        };
       }
     }
   }
@@ -171,18 +254,28 @@ function judgeCrashDetected(world: MantisWorld, endUs: number): ViolationDetail 
     const slackUs = msToUs(DETECTION_SLACK_MS + 3 * world.config.routerHopDelay);
     let deadlineUs = crash.lastHeartbeatUs + msToUs(missedHeartbeatToleranceMs(tMs) + tMs) + slackUs;
     let bound = `tol + T after its last heartbeat at ${at(crash.lastHeartbeatUs)}`;
-    if (crash.firstTeHeartbeatAfterRestartUs !== null && crash.firstTeHeartbeatAfterRestartUs + slackUs < deadlineUs) {
+    if (
+      crash.firstTeHeartbeatAfterRestartUs !== null &&
+      crash.firstTeHeartbeatAfterRestartUs + slackUs < deadlineUs
+    ) {
       deadlineUs = crash.firstTeHeartbeatAfterRestartUs + slackUs;
       bound = `${crash.node}'s first heartbeat after its restart at ${at(crash.firstTeHeartbeatAfterRestartUs)}`;
     }
     const label = workerLabel(crash.worker);
     const entities = { job: crash.worker.jobId, worker: label, te: crash.node };
     if (crash.failedAtUs === null) {
-      if (deadlineUs < endUs) return { message: `${label} died with ${crash.node} at ${at(crash.crashUs)} and job ${crash.worker.jobId} never marked it Failed (due by ${at(deadlineUs)}: ${bound})`, entities };
+      if (deadlineUs < endUs)
+        return {
+          message: `${label} died with ${crash.node} at ${at(crash.crashUs)} and job ${crash.worker.jobId} never marked it Failed (due by ${at(deadlineUs)}: ${bound})`,
+          entities,
+        };
       continue;
     }
     if (crash.failedAtUs > deadlineUs) {
-      return { message: `${label} died with ${crash.node} at ${at(crash.crashUs)}; job ${crash.worker.jobId} marked it Failed only at ${at(crash.failedAtUs)} (due by ${at(deadlineUs)}: ${bound})`, entities };
+      return {
+        message: `${label} died with ${crash.node} at ${at(crash.crashUs)}; job ${crash.worker.jobId} marked it Failed only at ${at(crash.failedAtUs)} (due by ${at(deadlineUs)}: ${bound})`,
+        entities,
+      };
     }
   }
   return null;
@@ -200,7 +293,8 @@ function judgeConverges(sim: Simulation, world: MantisWorld, endUs: number): Vio
       for (const record of meta.active.values()) {
         if (record.id.stage !== stage || record.state !== 'Started' || record.slave === null) continue;
         const task = world.taskOn(record.slave);
-        if (task !== null && task.jobId === record.id.jobId && task.number === record.id.number) truth.add(record.slave);
+        if (task !== null && task.jobId === record.id.jobId && task.number === record.id.number)
+          truth.add(record.slave);
       }
       const advertised = world.advertised(meta.spec.id, stage);
       if (!sameSet(truth, advertised)) {
@@ -221,7 +315,11 @@ function judgeConverges(sim: Simulation, world: MantisWorld, endUs: number): Vio
     if (!sameSet(endpoints, advertised)) {
       return {
         message: `consumer ${workerLabel(consumer.worker)} (stage ${consumer.worker.stage} of job ${consumer.worker.jobId}) reads [${[...endpoints].join(', ')}] but stage ${consumer.worker.stage - 1} is advertised on [${[...advertised].join(', ')}]`,
-        entities: { job: consumer.worker.jobId, stage: String(consumer.worker.stage), consumer: workerLabel(consumer.worker) },
+        entities: {
+          job: consumer.worker.jobId,
+          stage: String(consumer.worker.stage),
+          consumer: workerLabel(consumer.worker),
+        },
       };
     }
   }
@@ -230,7 +328,10 @@ function judgeConverges(sim: Simulation, world: MantisWorld, endUs: number): Vio
 
 function judgeReturnsToPool(sim: Simulation, world: MantisWorld, endUs: number): ViolationDetail | null {
   const config = world.config;
-  const graceMs = config.assignmentTimeout + 2 * config.teHeartbeatInterval + (world.variant.quarantine ? config.quarantine : 0);
+  const graceMs =
+    config.assignmentTimeout +
+    2 * config.teHeartbeatInterval +
+    (world.variant.quarantine ? config.quarantine : 0);
   for (const executor of world.executors) {
     if (!sim.isUp(executor.node) || !sim.isUp('control-plane')) continue;
     const idleSince = world.idleSinceUs(executor.node);

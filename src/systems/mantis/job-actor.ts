@@ -6,11 +6,21 @@ import type { WorkerId } from './ids.js';
 import { workerLabel } from './ids.js';
 import type { JobMetadata, WorkerRecord, WorkerState } from './job-metadata.js';
 import { isLegalTransition, isRunningState, isTerminal, slotOf } from './job-metadata.js';
-import type { JobSchedulingInfo, JobToRc, RoutedEvent, SubscribeSchedulingInfo, TaskExecutorReconnected, WorkerHost } from './messages.js';
+import type {
+  JobSchedulingInfo,
+  JobToRc,
+  RoutedEvent,
+  SubscribeSchedulingInfo,
+  TaskExecutorReconnected,
+  WorkerHost,
+} from './messages.js';
 import { RC_ACTOR } from './resource-cluster-actor.js';
 import type { MantisWorld } from './world.js';
 
-type JobTimer = { readonly type: 'CheckHeartBeat' } | { readonly type: 'SendWorkerAssignementsIfChanged' } | { readonly type: 'QueueWorker'; readonly worker: WorkerId };
+type JobTimer =
+  | { readonly type: 'CheckHeartBeat' }
+  | { readonly type: 'SendWorkerAssignementsIfChanged' }
+  | { readonly type: 'QueueWorker'; readonly worker: WorkerId };
 
 export type JobInbox = RoutedEvent | SubscribeSchedulingInfo | JobTimer;
 
@@ -115,13 +125,32 @@ export class JobActor implements Actor<JobInbox> {
         this.queue(record.id, 0); // inferred: the new leader's scheduler has no queue yet
       }
     }
-    this.note('job', `job ${this.meta.spec.id} re-initialised after failover: fake heartbeats for running workers`);
+    this.note(
+      'job',
+      `job ${this.meta.spec.id} re-initialised after failover: fake heartbeats for running workers`,
+    );
     this.markStageAssignmentsChanged(true);
   }
 
   private createWorker(stage: number, index: number, attempt: number): WorkerRecord {
-    const id: WorkerId = { jobId: this.meta.spec.id, cluster: this.meta.spec.cluster, stage, index, number: this.meta.nextNumber++, attempt };
-    const record: WorkerRecord = { id, state: 'Accepted', slave: null, slaveID: null, acceptedAtUs: this.ctx.now(), launchedAtUs: null, lastHeartbeatAtUs: null, changedAtUs: this.ctx.now() };
+    const id: WorkerId = {
+      jobId: this.meta.spec.id,
+      cluster: this.meta.spec.cluster,
+      stage,
+      index,
+      number: this.meta.nextNumber++,
+      attempt,
+    };
+    const record: WorkerRecord = {
+      id,
+      state: 'Accepted',
+      slave: null,
+      slaveID: null,
+      acceptedAtUs: this.ctx.now(),
+      launchedAtUs: null,
+      lastHeartbeatAtUs: null,
+      changedAtUs: this.ctx.now(),
+    };
     this.meta.active.set(slotOf(stage, index), record);
     this.meta.byNumber.set(id.number, record);
     this.meta.all.set(id.number, record);
@@ -137,20 +166,32 @@ export class JobActor implements Actor<JobInbox> {
   private sendScheduleRequest(worker: WorkerId): void {
     const record = this.meta.byNumber.get(worker.number);
     if (record === undefined || record.state !== 'Accepted') return;
-    const pinned = worker.attempt === 1 ? (this.meta.spec.placement?.[worker.stage - 1]?.[worker.index] ?? null) : null;
-    const request: JobToRc = { type: 'ScheduleRequestEvent', worker, readyAtUs: this.ctx.now(), pinnedTe: pinned };
+    const pinned =
+      worker.attempt === 1 ? (this.meta.spec.placement?.[worker.stage - 1]?.[worker.index] ?? null) : null;
+    const request: JobToRc = {
+      type: 'ScheduleRequestEvent',
+      worker,
+      readyAtUs: this.ctx.now(),
+      pinnedTe: pinned,
+    };
     this.ctx.send(this.rc, request);
   }
 
   // ================================================================ worker events
 
   /** WorkerManager.processEvent (:2644-2740). */
-  private processEvent(event: Exclude<RoutedEvent, TaskExecutorReconnected | { type: 'TaskExecutorReconnectedEvent' }>): void {
+  private processEvent(
+    event: Exclude<RoutedEvent, TaskExecutorReconnected | { type: 'TaskExecutorReconnectedEvent' }>,
+  ): void {
     const known = this.meta.byNumber.get(event.worker.number);
     if (known === undefined) {
       // terminateUnknownWorkerIfNonTerminal: terminal events are ignored.
       if (event.type === 'WorkerTerminate') return;
-      this.note('job', `${event.type} from unknown worker ${workerLabel(event.worker)}: unschedule and terminate it`, event.worker);
+      this.note(
+        'job',
+        `${event.type} from unknown worker ${workerLabel(event.worker)}: unschedule and terminate it`,
+        event.worker,
+      );
       return this.unscheduleAndTerminateWorker(event.worker);
     }
     // Applied by INDEX (getWorkerByIndex): only the number check above protects a newer worker.
@@ -166,18 +207,24 @@ export class JobActor implements Actor<JobInbox> {
         break;
       case 'WorkerHeartbeat':
         record.lastHeartbeatAtUs = this.ctx.now();
-        if (record.state !== 'Started' && this.transition(record, 'Started')) this.note('job', `${workerLabel(record.id)} Started on ${record.slaveID ?? '?'}`, record.id);
+        if (record.state !== 'Started' && this.transition(record, 'Started'))
+          this.note('job', `${workerLabel(record.id)} Started on ${record.slaveID ?? '?'}`, record.id);
         break;
       case 'WorkerTerminate':
-        if (this.transition(record, 'Failed')) this.note('job', `WorkerTerminate: ${workerLabel(record.id)} Failed (${event.reason})`, record.id);
+        if (this.transition(record, 'Failed'))
+          this.note('job', `WorkerTerminate: ${workerLabel(record.id)} Failed (${event.reason})`, record.id);
         break;
       case 'WorkerLaunchFailed':
-        if (this.transition(record, 'Failed')) this.note('job', `WorkerLaunchFailed: ${workerLabel(record.id)} Failed`, record.id);
+        if (this.transition(record, 'Failed'))
+          this.note('job', `WorkerLaunchFailed: ${workerLabel(record.id)} Failed`, record.id);
         break;
     }
     if (record.state === 'Failed') return this.resubmitWorker(record);
     if (event.type !== 'WorkerHeartbeat') {
-      const immediate = this.world.variant.immediatePushOnTerminate && event.type === 'WorkerTerminate' && this.meta.state === 'Launched';
+      const immediate =
+        this.world.variant.immediatePushOnTerminate &&
+        event.type === 'WorkerTerminate' &&
+        this.meta.state === 'Launched';
       this.markStageAssignmentsChanged(immediate);
     }
     this.updateJobState();
@@ -193,10 +240,18 @@ export class JobActor implements Actor<JobInbox> {
    */
   private onTaskExecutorReconnectedEvent(event: { readonly worker: WorkerId; readonly teId: string }): void {
     if (!this.meta.byNumber.has(event.worker.number)) {
-      this.note('fix-1a', `TaskExecutorReconnectedEvent(${workerLabel(event.worker)}, ${event.teId}) from an unknown worker: unschedule and terminate it`, event.worker);
+      this.note(
+        'fix-1a',
+        `TaskExecutorReconnectedEvent(${workerLabel(event.worker)}, ${event.teId}) from an unknown worker: unschedule and terminate it`,
+        event.worker,
+      );
       return this.unscheduleAndTerminateWorker(event.worker);
     }
-    this.note('fix-1a', `TaskExecutorReconnectedEvent(${workerLabel(event.worker)}, ${event.teId}): refresh and push (same table, same hosts)`, event.worker);
+    this.note(
+      'fix-1a',
+      `TaskExecutorReconnectedEvent(${workerLabel(event.worker)}, ${event.teId}): refresh and push (same table, same hosts)`,
+      event.worker,
+    );
     this.markStageAssignmentsChanged(true);
   }
 
@@ -207,10 +262,18 @@ export class JobActor implements Actor<JobInbox> {
       if (!isRunningState(record.state)) continue;
       if (record.slaveID !== event.teId && record.slave !== event.hostname) continue;
       if (event.workers !== null && !event.workers.some((w) => w.number === record.id.number)) continue;
-      if (event.reported !== null && event.reported.jobId === record.id.jobId && event.reported.number === record.id.number) continue;
+      if (
+        event.reported !== null &&
+        event.reported.jobId === record.id.jobId &&
+        event.reported.number === record.id.number
+      )
+        continue;
       targets.push(record);
     }
-    this.note('job', `TaskExecutorReconnected(${event.teId}): ${targets.length === 0 ? 'no worker of this job there' : `fail ${targets.map((r) => workerLabel(r.id)).join(', ')}`}`);
+    this.note(
+      'job',
+      `TaskExecutorReconnected(${event.teId}): ${targets.length === 0 ? 'no worker of this job there' : `fail ${targets.map((r) => workerLabel(r.id)).join(', ')}`}`,
+    );
     for (const record of targets) {
       if (this.transition(record, 'Failed')) this.resubmitWorker(record);
     }
@@ -219,7 +282,11 @@ export class JobActor implements Actor<JobInbox> {
   private transition(record: WorkerRecord, to: WorkerState): boolean {
     if (!isLegalTransition(record.state, to)) {
       // InvalidWorkerStateChangeException, caught and logged by processWorkerEvent.
-      this.note('job', `InvalidWorkerStateChangeException: ${workerLabel(record.id)} ${record.state} → ${to} ignored`, record.id);
+      this.note(
+        'job',
+        `InvalidWorkerStateChangeException: ${workerLabel(record.id)} ${record.state} → ${to} ignored`,
+        record.id,
+      );
       return false;
     }
     record.state = to;
@@ -239,16 +306,23 @@ export class JobActor implements Actor<JobInbox> {
   /** resubmitWorker (:2825-2891). */
   private resubmitWorker(old: WorkerRecord): void {
     const now = this.ctx.now();
-    for (const [number, at] of this.meta.recentErrors) if (now - at > msToUs(RESUBMIT_WINDOW_MS)) this.meta.recentErrors.delete(number);
-    if (this.meta.recentErrors.size >= this.world.config.maxResubmits) return this.onTooManyWorkerResubmits(old);
+    for (const [number, at] of this.meta.recentErrors)
+      if (now - at > msToUs(RESUBMIT_WINDOW_MS)) this.meta.recentErrors.delete(number);
+    if (this.meta.recentErrors.size >= this.world.config.maxResubmits)
+      return this.onTooManyWorkerResubmits(old);
     this.meta.recentErrors.set(old.id.number, now);
     // replaceWorkerMetaData: the old number leaves workerNumberToStageMap, archived as Failed.
     this.meta.byNumber.delete(old.id.number);
-    for (const [ref, w] of this.meta.subscribers) if (w.number === old.id.number) this.meta.subscribers.delete(ref);
+    for (const [ref, w] of this.meta.subscribers)
+      if (w.number === old.id.number) this.meta.subscribers.delete(ref);
     const replacement = this.createWorker(old.id.stage, old.id.index, old.id.attempt + 1);
     this.unscheduleAndTerminateWorker(old.id);
     const delayMs = this.resubmitDelayMs(old.id);
-    this.note('resubmit', `resubmit ${workerLabel(old.id)} as ${workerLabel(replacement.id)}${delayMs > 0 ? ` in ${delayMs / 1000}s` : ''}`, old.id);
+    this.note(
+      'resubmit',
+      `resubmit ${workerLabel(old.id)} as ${workerLabel(replacement.id)}${delayMs > 0 ? ` in ${delayMs / 1000}s` : ''}`,
+      old.id,
+    );
     this.markStageAssignmentsChanged(true);
     this.queue(replacement.id, delayMs);
   }
@@ -258,13 +332,18 @@ export class JobActor implements Actor<JobInbox> {
     const slot = slotOf(w.stage, w.index);
     const now = this.ctx.now();
     const entry = this.meta.resubmits.get(slot);
-    const count = entry === undefined || now - entry.lastUs > msToUs(this.world.config.resubmitExpiry) ? 0 : entry.count;
+    const count =
+      entry === undefined || now - entry.lastUs > msToUs(this.world.config.resubmitExpiry) ? 0 : entry.count;
     this.meta.resubmits.set(slot, { count: count + 1, lastUs: now });
     return RESUBMIT_DELAYS_MS[Math.min(count, RESUBMIT_DELAYS_MS.length - 1)] as number;
   }
 
   private onTooManyWorkerResubmits(old: WorkerRecord): void {
-    this.note('job', `job ${this.meta.spec.id} killed: ${this.meta.recentErrors.size} distinct worker failures within an hour (maxResubmits ${this.world.config.maxResubmits})`, old.id);
+    this.note(
+      'job',
+      `job ${this.meta.spec.id} killed: ${this.meta.recentErrors.size} distinct worker failures within an hour (maxResubmits ${this.world.config.maxResubmits})`,
+      old.id,
+    );
     this.meta.state = 'Failed';
     for (const record of this.meta.active.values()) {
       if (isTerminal(record.state)) continue;
@@ -291,9 +370,16 @@ export class JobActor implements Actor<JobInbox> {
     for (const record of [...this.meta.active.values()]) {
       if (!isRunningState(record.state)) continue; // Accepted: the scheduler handles allocation retries
       const last = record.lastHeartbeatAtUs;
-      const stale = last === null ? record.launchedAtUs !== null && now - record.launchedAtUs > tolUs : now - last > tolUs;
+      const stale =
+        last === null
+          ? record.launchedAtUs !== null && now - record.launchedAtUs > tolUs
+          : now - last > tolUs;
       if (!stale) continue;
-      this.note('detection', `missed heartbeats: ${workerLabel(record.id)} last heard ${last === null ? 'never' : `${Math.round((now - last) / 1_000_000)}s ago`} (> ${tolUs / 1_000_000}s); fail and resubmit`, record.id);
+      this.note(
+        'detection',
+        `missed heartbeats: ${workerLabel(record.id)} last heard ${last === null ? 'never' : `${Math.round((now - last) / 1_000_000)}s ago`} (> ${tolUs / 1_000_000}s); fail and resubmit`,
+        record.id,
+      );
       if (this.transition(record, 'Failed')) this.resubmitWorker(record);
     }
   }
@@ -315,7 +401,11 @@ export class JobActor implements Actor<JobInbox> {
   /** SendWorkerAssignementsIfChanged with the smart-refresh wait while workers are pending. */
   private refreshAndSendWorkerAssignments(): void {
     if (!this.changed) return;
-    if (this.hasPendingWorkers() && this.ctx.now() - this.lastTransitionOrPushUs < msToUs(this.world.config.refreshMaxWait)) return;
+    if (
+      this.hasPendingWorkers() &&
+      this.ctx.now() - this.lastTransitionOrPushUs < msToUs(this.world.config.refreshMaxWait)
+    )
+      return;
     this.refreshStageAssignmentsAndPush();
   }
 
@@ -325,20 +415,32 @@ export class JobActor implements Actor<JobInbox> {
     this.meta.spec.stages.forEach((_, s) => stages.set(s + 1, []));
     for (const record of this.meta.active.values()) {
       if (record.state !== 'Started' || record.slave === null) continue;
-      stages.get(record.id.stage)?.push({ host: record.slave, teId: record.slaveID ?? record.slave, worker: record.id });
+      stages
+        .get(record.id.stage)
+        ?.push({ host: record.slave, teId: record.slaveID ?? record.slave, worker: record.id });
     }
-    const info: JobSchedulingInfo = { type: 'JobSchedulingInfo', jobId: this.meta.spec.id, seq: ++this.meta.pushSeq, stages };
+    const info: JobSchedulingInfo = {
+      type: 'JobSchedulingInfo',
+      jobId: this.meta.spec.id,
+      seq: ++this.meta.pushSeq,
+      stages,
+    };
     this.lastPushed = info;
     this.changed = this.hasPendingWorkers(); // stays set while any worker is pending
     this.lastTransitionOrPushUs = this.ctx.now();
     this.world.pushed(this.meta.spec.id, stages);
-    const summary = [...stages].map(([s, hosts]) => `stage ${s}: [${hosts.map((h) => h.host).join(', ')}]`).join('; ');
-    this.ctx.note('push', `JobSchedulingInfo of ${this.meta.spec.id} #${info.seq}: ${summary}`, { job: this.meta.spec.id });
+    const summary = [...stages]
+      .map(([s, hosts]) => `stage ${s}: [${hosts.map((h) => h.host).join(', ')}]`)
+      .join('; ');
+    this.ctx.note('push', `JobSchedulingInfo of ${this.meta.spec.id} #${info.seq}: ${summary}`, {
+      job: this.meta.spec.id,
+    });
     for (const ref of this.meta.subscribers.keys()) this.ctx.send(ref as ActorRef, info);
   }
 
   private hasPendingWorkers(): boolean {
-    for (const record of this.meta.active.values()) if (!isTerminal(record.state) && record.state !== 'Started') return true;
+    for (const record of this.meta.active.values())
+      if (!isTerminal(record.state) && record.state !== 'Started') return true;
     return false;
   }
 

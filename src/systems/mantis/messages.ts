@@ -2,7 +2,8 @@ import type { ActorRef } from '../../engine/index.js';
 import type { WorkerId } from './ids.js';
 
 /** What a TE reports (TaskExecutorReport): `Available`, or `Occupied(workerId)`. */
-export type TaskExecutorReport = { readonly kind: 'Available' } | { readonly kind: 'Occupied'; readonly worker: WorkerId };
+export type TaskExecutorReport =
+  { readonly kind: 'Available' } | { readonly kind: 'Occupied'; readonly worker: WorkerId };
 
 export const AVAILABLE: TaskExecutorReport = { kind: 'Available' };
 
@@ -21,19 +22,35 @@ export type TeToRc =
   | { readonly type: 'TaskExecutorHeartbeat'; readonly teId: string; readonly report: TaskExecutorReport }
   | { readonly type: 'TaskExecutorStatusChange'; readonly teId: string; readonly report: TaskExecutorReport }
   | { readonly type: 'TaskExecutorDisconnection'; readonly teId: string }
-  | { readonly type: 'SubmitTaskReply'; readonly requestId: number; readonly teId: string; readonly worker: WorkerId; readonly error: 'TaskAlreadyRunningException' | null };
+  | {
+      readonly type: 'SubmitTaskReply';
+      readonly requestId: number;
+      readonly teId: string;
+      readonly worker: WorkerId;
+      readonly error: 'TaskAlreadyRunningException' | null;
+    };
 
 export type RcToTe =
   | { readonly type: 'RegistrationAck' }
   | { readonly type: 'HeartbeatAck' }
-  | { readonly type: 'HeartbeatFailure'; readonly reason: 'TaskExecutorTaskCancelledException' | 'TaskExecutorNotFoundException' | 'IllegalStateException'; readonly worker: WorkerId | null }
+  | {
+      readonly type: 'HeartbeatFailure';
+      readonly reason:
+        'TaskExecutorTaskCancelledException' | 'TaskExecutorNotFoundException' | 'IllegalStateException';
+      readonly worker: WorkerId | null;
+    }
   | { readonly type: 'SubmitTask'; readonly requestId: number; readonly worker: WorkerId }
   | { readonly type: 'CancelTask'; readonly worker: WorkerId };
 
 // ---------------------------------------------------------------- JobActor → RC / scheduler
 
 export type JobToRc =
-  | { readonly type: 'ScheduleRequestEvent'; readonly worker: WorkerId; readonly readyAtUs: number; readonly pinnedTe: string | null }
+  | {
+      readonly type: 'ScheduleRequestEvent';
+      readonly worker: WorkerId;
+      readonly readyAtUs: number;
+      readonly pinnedTe: string | null;
+    }
   | { readonly type: 'TerminateWorkerRequest'; readonly worker: WorkerId }
   /** fix-1a-correct: the job has applied (or ignored) a WorkerTerminate for `teId`; the RC may pool it. */
   | { readonly type: 'WorkerTerminateAck'; readonly teId: string; readonly worker: WorkerId };
@@ -41,9 +58,20 @@ export type JobToRc =
 // ---------------------------------------------------------------- WorkerEvents (3 tell hops to the JobActor)
 
 export type WorkerEvent =
-  | { readonly type: 'WorkerLaunched'; readonly worker: WorkerId; readonly teId: string; readonly hostname: string }
+  | {
+      readonly type: 'WorkerLaunched';
+      readonly worker: WorkerId;
+      readonly teId: string;
+      readonly hostname: string;
+    }
   | { readonly type: 'WorkerLaunchFailed'; readonly worker: WorkerId; readonly error: string }
-  | { readonly type: 'WorkerTerminate'; readonly worker: WorkerId; readonly finalState: 'Failed'; readonly reason: string; readonly ackFor?: string }
+  | {
+      readonly type: 'WorkerTerminate';
+      readonly worker: WorkerId;
+      readonly finalState: 'Failed';
+      readonly reason: string;
+      readonly ackFor?: string;
+    }
   | { readonly type: 'WorkerHeartbeat'; readonly worker: WorkerId }
   /** fix-1a (eb0e8ad1): non-terminal; `getWorkerId() = previousWorkerId`. */
   | { readonly type: 'TaskExecutorReconnectedEvent'; readonly worker: WorkerId; readonly teId: string };

@@ -5,7 +5,11 @@ import type { WorkerId } from './ids.js';
 import { workerKey, workerLabel } from './ids.js';
 import type { JobToRc, Registration, RoutedEvent, TaskExecutorReport, TeToRc } from './messages.js';
 import type { Availability, QuarantineOption, TaskExecutorState } from './task-executor-state.js';
-import { describeAvailability, IllegalTaskExecutorTransition, TaskExecutorTaskCancelled } from './task-executor-state.js';
+import {
+  describeAvailability,
+  IllegalTaskExecutorTransition,
+  TaskExecutorTaskCancelled,
+} from './task-executor-state.js';
 import type { MantisWorld } from './world.js';
 
 type RcTimer =
@@ -14,7 +18,13 @@ type RcTimer =
   | { readonly type: 'ScheduleRetry'; readonly key: string }
   | { readonly type: 'SubmitTimeout'; readonly requestId: number }
   /** head: AssignmentHandler's next submitTask attempt, `assignmentTimeout` after a failed one. */
-  | { readonly type: 'SubmitRetry'; readonly worker: WorkerId; readonly teId: string; readonly pinnedNode: string | null; readonly attempt: number }
+  | {
+      readonly type: 'SubmitRetry';
+      readonly worker: WorkerId;
+      readonly teId: string;
+      readonly pinnedNode: string | null;
+      readonly attempt: number;
+    }
   | { readonly type: 'QuarantineExpired'; readonly teId: string; readonly epoch: number };
 
 export type RcInbox = TeToRc | JobToRc | RcTimer;
@@ -52,7 +62,10 @@ export class ResourceClusterActor implements Actor<RcInbox> {
   private readonly heartbeatTimers = new Map<string, TimerHandle>();
   private readonly assignmentTimers = new Map<string, TimerHandle>();
   private readonly pending = new Map<string, PendingSchedule>();
-  private readonly submits = new Map<number, { worker: WorkerId; teId: string; pinnedNode: string | null; timer: TimerHandle; attempt: number }>();
+  private readonly submits = new Map<
+    number,
+    { worker: WorkerId; teId: string; pinnedNode: string | null; timer: TimerHandle; attempt: number }
+  >();
   private nextRequestId = 1;
   private quarantineEpoch = 0;
   /** Ids seen by this leader incarnation (a first message after a failover = a reconnection). */
@@ -123,7 +136,8 @@ export class ResourceClusterActor implements Actor<RcInbox> {
   private track(teId: string): { state: TaskExecutorState; fresh: boolean } {
     const tracked = this.esm.trackIfAbsent(teId);
     // A TE the store knew, seen first by a new leader: it "reconnects" (failover blast radius).
-    const firstForNewLeader = !this.seenThisLeader.has(teId) && this.ctx.incarnation > 0 && this.store.has(teId);
+    const firstForNewLeader =
+      !this.seenThisLeader.has(teId) && this.ctx.incarnation > 0 && this.store.has(teId);
     this.seenThisLeader.add(teId);
     this.world.rcHeardFrom(teId, firstForNewLeader);
     return tracked;
@@ -148,7 +162,11 @@ export class ResourceClusterActor implements Actor<RcInbox> {
         state.previousWorkerId = null;
       }
     } else {
-      this.note('registration', `${teId} registration ignored: already Registered, the old registration is kept`, teId);
+      this.note(
+        'registration',
+        `${teId} registration ignored: already Registered, the old registration is kept`,
+        teId,
+      );
     }
     this.ctx.send(from, { type: 'RegistrationAck' });
     this.sync(teId);
@@ -160,24 +178,39 @@ export class ResourceClusterActor implements Actor<RcInbox> {
     if (!state.registered) {
       const stored = this.store.get(teId);
       if (stored === undefined) {
-        this.ctx.send(from, { type: 'HeartbeatFailure', reason: 'TaskExecutorNotFoundException', worker: null });
+        this.ctx.send(from, {
+          type: 'HeartbeatFailure',
+          reason: 'TaskExecutorNotFoundException',
+          worker: null,
+        });
         return this.sync(teId);
       }
       state.onRegistration(stored, this.now()); // lazy re-registration from the store
       if (this.world.variant.quarantine) state.quarantineNextAvailable = true; // Δ fix-2: a known id, fresh state
-      this.note('registration', `${teId} re-registered lazily from the store (heartbeat${fresh ? ', fresh state' : ''})`, teId);
+      this.note(
+        'registration',
+        `${teId} re-registered lazily from the store (heartbeat${fresh ? ', fresh state' : ''})`,
+        teId,
+      );
     }
     const before = state.availability;
     // Δ fix-1a-merged (ii): mismatch detection; (i) previousWorkerId is always null here.
     let previous: WorkerId | null = null;
     // Under fix-1a-correct too, `pool` sends the WorkerTerminate (once, with its ack).
-    if (this.world.variant.heartbeatMismatchDetection && !this.world.variant.terminateBeforePooling) previous = state.previousWorkerId ?? (state.workerId !== null && report.kind === 'Available' ? state.workerId : null);
+    if (this.world.variant.heartbeatMismatchDetection && !this.world.variant.terminateBeforePooling)
+      previous =
+        state.previousWorkerId ??
+        (state.workerId !== null && report.kind === 'Available' ? state.workerId : null);
     let changed: boolean;
     try {
       changed = state.onHeartbeat(report, this.now(), this.quarantineOption(teId));
     } catch (error) {
       if (error instanceof TaskExecutorTaskCancelled) {
-        this.ctx.send(from, { type: 'HeartbeatFailure', reason: 'TaskExecutorTaskCancelledException', worker: error.worker });
+        this.ctx.send(from, {
+          type: 'HeartbeatFailure',
+          reason: 'TaskExecutorTaskCancelledException',
+          worker: error.worker,
+        });
         this.restartHeartbeatTimer(teId, state);
         return this.sync(teId);
       }
@@ -194,7 +227,11 @@ export class ResourceClusterActor implements Actor<RcInbox> {
     if (changed && (state.isAvailable || quarantined) && previous !== null) {
       // Same actor turn as tryMarkAvailable: the race of edge case 3 starts here.
       this.route({ type: 'WorkerTerminate', worker: previous, finalState: 'Failed', reason: 'Lost' });
-      this.note('detection', `${teId} reports Available while ${describeAvailability(before)}: WorkerTerminate(${workerLabel(previous)}, Failed, Lost)`, teId);
+      this.note(
+        'detection',
+        `${teId} reports Available while ${describeAvailability(before)}: WorkerTerminate(${workerLabel(previous)}, Failed, Lost)`,
+        teId,
+      );
       state.previousWorkerId = null;
     }
     // Δ fix-1a-correct with fix-2: a quarantine only delays the pooling; the job hears now and
@@ -208,7 +245,8 @@ export class ResourceClusterActor implements Actor<RcInbox> {
     // fires on both (spec e: "every TE (re)connection or Running → Pending via heartbeat"); 1C only
     // on the first; 1B on both when it knows a previous worker [inferred: the spec names 1B's
     // message and its blind spots (archive, failover), not its trigger].
-    const reconnected = changed && (before === null || (before.kind === 'Running' && report.kind === 'Available'));
+    const reconnected =
+      changed && (before === null || (before.kind === 'Running' && report.kind === 'Available'));
     if (reconnected) this.notifyReconnection(teId, state, before, report);
     // The heartbeat handler only marks available (spec a2); a TE that turns Running stays in
     // executorsByGroup but findBestFitFor re-filters it out with isAvailable.
@@ -248,7 +286,8 @@ export class ResourceClusterActor implements Actor<RcInbox> {
   private onHeartbeatTimeout(teId: string, lastActivityUs: number): void {
     this.heartbeatTimers.delete(teId);
     const { state } = this.track(teId); // every handler tracks first: a stale timeout revives an entry (PR #874)
-    if (state.lastActivityUs <= lastActivityUs) this.disconnect(teId, `no heartbeat for ${this.world.config.rcHeartbeatTimeout / 1000}s`);
+    if (state.lastActivityUs <= lastActivityUs)
+      this.disconnect(teId, `no heartbeat for ${this.world.config.rcHeartbeatTimeout / 1000}s`);
     else this.sync(teId);
   }
 
@@ -257,7 +296,11 @@ export class ResourceClusterActor implements Actor<RcInbox> {
     if (state === undefined) return;
     const held = state.workerId;
     if (state.onDisconnection(this.now())) {
-      this.note('disconnection', `${teId} disconnected (${why})${held !== null ? `; previousWorkerId ${workerLabel(held)} archived with the state` : ''}`, teId);
+      this.note(
+        'disconnection',
+        `${teId} disconnected (${why})${held !== null ? `; previousWorkerId ${workerLabel(held)} archived with the state` : ''}`,
+        teId,
+      );
       this.esm.archive(teId);
       // Δ fix-1a-correct: a wait for an ack ends with the state; the TE's return asks again.
       this.awaitingAck.delete(teId);
@@ -275,14 +318,27 @@ export class ResourceClusterActor implements Actor<RcInbox> {
    * A TE (re)connected: a fresh state's first report, or Running(w) + Available by heartbeat.
    * `report` is passed on so a job does not fail the worker the TE says it is running.
    */
-  private notifyReconnection(teId: string, state: TaskExecutorState, before: Availability, report: TaskExecutorReport): void {
+  private notifyReconnection(
+    teId: string,
+    state: TaskExecutorState,
+    before: Availability,
+    report: TaskExecutorReport,
+  ): void {
     const variant = this.world.variant;
     const hostname = state.registration?.hostname ?? teId;
     const reported = report.kind === 'Occupied' ? report.worker : null;
     const previous = before !== null && before.kind === 'Running' ? before.worker : state.previousWorkerId;
     if (variant.jobClusterBroadcast && previous !== null) {
       // Δ fix-1b: needs the cluster name, i.e. a previous worker id (blind after archive/failover).
-      this.route({ type: 'TaskExecutorReconnected', teId, hostname, cluster: previous.cluster, jobId: null, workers: null, reported });
+      this.route({
+        type: 'TaskExecutorReconnected',
+        teId,
+        hostname,
+        cluster: previous.cluster,
+        jobId: null,
+        workers: null,
+        reported,
+      });
     }
     // Δ fix-1c fires "on reconnection of a TE with unknown or fresh state" (spec e): a fresh
     // state's first report (after an archive or a failover), not Running(w) + Available on a
@@ -298,14 +354,30 @@ export class ResourceClusterActor implements Actor<RcInbox> {
           indexed.delete(key);
         }
         for (const [jobId, workers] of byJob) {
-          this.route({ type: 'TaskExecutorReconnected', teId, hostname, cluster: (workers[0] as WorkerId).cluster, jobId, workers, reported });
+          this.route({
+            type: 'TaskExecutorReconnected',
+            teId,
+            hostname,
+            cluster: (workers[0] as WorkerId).cluster,
+            jobId,
+            workers,
+            reported,
+          });
         }
       }
     }
     if (variant.naiveBroadcast) {
       // Δ broadcast: every JobActor of every cluster checks its workers by slaveID (after a
       // failover every TE "reconnects": #TE × #jobs messages).
-      this.route({ type: 'TaskExecutorReconnected', teId, hostname, cluster: null, jobId: null, workers: null, reported });
+      this.route({
+        type: 'TaskExecutorReconnected',
+        teId,
+        hostname,
+        cluster: null,
+        jobId: null,
+        workers: null,
+        reported,
+      });
     }
   }
 
@@ -358,7 +430,11 @@ export class ResourceClusterActor implements Actor<RcInbox> {
     if (existing?.timer != null) this.ctx.cancel(existing.timer);
     this.pending.set(key, { worker, pinnedNode, timer: null });
     // Δ head: the ReservationRegistryActor places pending requests on its 1 s tick.
-    if (this.world.variant.reservationScheduler) (this.pending.get(key) as PendingSchedule).timer = this.ctx.after(this.untilNextTickUs(), { type: 'ScheduleRetry', key });
+    if (this.world.variant.reservationScheduler)
+      (this.pending.get(key) as PendingSchedule).timer = this.ctx.after(this.untilNextTickUs(), {
+        type: 'ScheduleRetry',
+        key,
+      });
     else this.attemptSchedule(key);
   }
 
@@ -375,9 +451,19 @@ export class ResourceClusterActor implements Actor<RcInbox> {
     const teId = this.esm.findBestFitFor(request.pinnedNode);
     if (teId === null) {
       const reservation = this.world.variant.reservationScheduler;
-      const retry = reservation ? 'at the next reservation tick' : `retry in ${this.world.config.schedulerRetryInterval / 1000}s`;
-      this.note('scheduler', `no resource for ${workerLabel(request.worker)}${request.pinnedNode !== null ? ` (pinned to ${request.pinnedNode})` : ''}: NoResourceAvailable, ${retry}`, null, request.worker);
-      request.timer = this.ctx.after(reservation ? this.untilNextTickUs() : msToUs(this.world.config.schedulerRetryInterval), { type: 'ScheduleRetry', key });
+      const retry = reservation
+        ? 'at the next reservation tick'
+        : `retry in ${this.world.config.schedulerRetryInterval / 1000}s`;
+      this.note(
+        'scheduler',
+        `no resource for ${workerLabel(request.worker)}${request.pinnedNode !== null ? ` (pinned to ${request.pinnedNode})` : ''}: NoResourceAvailable, ${retry}`,
+        null,
+        request.worker,
+      );
+      request.timer = this.ctx.after(
+        reservation ? this.untilNextTickUs() : msToUs(this.world.config.schedulerRetryInterval),
+        { type: 'ScheduleRetry', key },
+      );
       return;
     }
     this.pending.delete(key);
@@ -389,12 +475,18 @@ export class ResourceClusterActor implements Actor<RcInbox> {
     const state = this.esm.states.get(teId) as TaskExecutorState;
     const running = state.availability;
     // S2 d is judged, not assumed: findBestFitFor should make this impossible.
-    if (running !== null && running.kind === 'Running') this.world.assignedWhileRunning = { teId, worker, running: running.worker, atUs: this.now() };
+    if (running !== null && running.kind === 'Running')
+      this.world.assignedWhileRunning = { teId, worker, running: running.worker, atUs: this.now() };
     try {
       state.onAssignment(worker);
     } catch (error) {
       if (!(error instanceof IllegalTaskExecutorTransition)) throw error;
-      this.note('scheduler', `assignment of ${workerLabel(worker)} to ${teId} failed: ${error.message}`, teId, worker);
+      this.note(
+        'scheduler',
+        `assignment of ${workerLabel(worker)} to ${teId} failed: ${error.message}`,
+        teId,
+        worker,
+      );
       return this.requeue(worker, pinnedNode);
     }
     this.esm.tryMarkUnavailable(teId);
@@ -407,7 +499,13 @@ export class ResourceClusterActor implements Actor<RcInbox> {
     } else {
       const old = this.assignmentTimers.get(teId);
       if (old !== undefined) this.ctx.cancel(old);
-      this.assignmentTimers.set(teId, this.ctx.after(msToUs(this.world.config.assignmentTimeout), { type: 'TaskExecutorAssignmentTimeout', teId }));
+      this.assignmentTimers.set(
+        teId,
+        this.ctx.after(msToUs(this.world.config.assignmentTimeout), {
+          type: 'TaskExecutorAssignmentTimeout',
+          teId,
+        }),
+      );
     }
     this.submitTask(teId, worker, pinnedNode, 1);
     this.sync(teId);
@@ -417,10 +515,19 @@ export class ResourceClusterActor implements Actor<RcInbox> {
   private submitTask(teId: string, worker: WorkerId, pinnedNode: string | null, attempt: number): void {
     const state = this.esm.states.get(teId);
     const requestId = this.nextRequestId++;
-    const timer = this.ctx.after(msToUs(this.world.config.assignmentTimeout), { type: 'SubmitTimeout', requestId });
+    const timer = this.ctx.after(msToUs(this.world.config.assignmentTimeout), {
+      type: 'SubmitTimeout',
+      requestId,
+    });
     this.submits.set(requestId, { worker, teId, pinnedNode, timer, attempt });
     const address = state?.registration?.address ?? teId;
-    if (attempt > 1) this.note('assignment', `submitTask of ${workerLabel(worker)} to ${teId}, attempt ${attempt} of ${HEAD_ASSIGNMENT_ATTEMPTS}`, teId, worker);
+    if (attempt > 1)
+      this.note(
+        'assignment',
+        `submitTask of ${workerLabel(worker)} to ${teId}, attempt ${attempt} of ${HEAD_ASSIGNMENT_ATTEMPTS}`,
+        teId,
+        worker,
+      );
     this.ctx.send(this.ctx.sim.ref(address, TE_ACTOR), { type: 'SubmitTask', requestId, worker });
   }
 
@@ -447,15 +554,34 @@ export class ResourceClusterActor implements Actor<RcInbox> {
     this.submitFailed(submit, `submitTask of ${workerLabel(submit.worker)} to ${submit.teId} timed out`);
   }
 
-  private submitFailed(submit: { worker: WorkerId; teId: string; pinnedNode: string | null; attempt: number }, what: string): void {
+  private submitFailed(
+    submit: { worker: WorkerId; teId: string; pinnedNode: string | null; attempt: number },
+    what: string,
+  ): void {
     if (!this.world.variant.reservationScheduler) {
-      this.note('scheduler', `${what}; retry in ${this.world.config.schedulerRetryInterval / 1000}s`, submit.teId, submit.worker);
+      this.note(
+        'scheduler',
+        `${what}; retry in ${this.world.config.schedulerRetryInterval / 1000}s`,
+        submit.teId,
+        submit.worker,
+      );
       return this.requeue(submit.worker, submit.pinnedNode);
     }
     // Δ head (AssignmentHandlerActor :94-231): up to 3 attempts, `assignmentTimeout` apart.
     if (submit.attempt < HEAD_ASSIGNMENT_ATTEMPTS) {
-      this.note('assignment', `${what}; attempt ${submit.attempt + 1} in ${this.world.config.assignmentTimeout / 1000}s`, submit.teId, submit.worker);
-      this.ctx.after(msToUs(this.world.config.assignmentTimeout), { type: 'SubmitRetry', worker: submit.worker, teId: submit.teId, pinnedNode: submit.pinnedNode, attempt: submit.attempt + 1 });
+      this.note(
+        'assignment',
+        `${what}; attempt ${submit.attempt + 1} in ${this.world.config.assignmentTimeout / 1000}s`,
+        submit.teId,
+        submit.worker,
+      );
+      this.ctx.after(msToUs(this.world.config.assignmentTimeout), {
+        type: 'SubmitRetry',
+        worker: submit.worker,
+        teId: submit.teId,
+        pinnedNode: submit.pinnedNode,
+        attempt: submit.attempt + 1,
+      });
       return;
     }
     this.failAndTerminate(submit.teId, submit.worker, what);
@@ -467,11 +593,17 @@ export class ResourceClusterActor implements Actor<RcInbox> {
     // the RC's own message, so no rcHeardFrom).
     const { state } = this.esm.trackIfAbsent(teId);
     if (state.isRunningTask) return this.sync(teId);
-    this.note('assignment', `${what}: ${HEAD_ASSIGNMENT_ATTEMPTS} attempts failed; WorkerLaunchFailed(${workerLabel(worker)}), ${teId} unassigned and disconnected`, teId, worker);
+    this.note(
+      'assignment',
+      `${what}: ${HEAD_ASSIGNMENT_ATTEMPTS} attempts failed; WorkerLaunchFailed(${workerLabel(worker)}), ${teId} unassigned and disconnected`,
+      teId,
+      worker,
+    );
     this.route({ type: 'WorkerLaunchFailed', worker, error: 'assignment failed' });
     const before = state.availability;
     try {
-      if (state.onUnassignment()) this.noteTransition(teId, before, state.availability, 'assignment failure', null);
+      if (state.onUnassignment())
+        this.noteTransition(teId, before, state.availability, 'assignment failure', null);
     } catch (error) {
       if (!(error instanceof IllegalTaskExecutorTransition)) throw error;
     }
@@ -485,7 +617,10 @@ export class ResourceClusterActor implements Actor<RcInbox> {
    */
   private requeue(worker: WorkerId, pinnedNode: string | null): void {
     const key = workerKey(worker);
-    const timer = this.ctx.after(msToUs(this.world.config.schedulerRetryInterval), { type: 'ScheduleRetry', key });
+    const timer = this.ctx.after(msToUs(this.world.config.schedulerRetryInterval), {
+      type: 'ScheduleRetry',
+      key,
+    });
     this.pending.set(key, { worker, pinnedNode, timer });
   }
 
@@ -527,7 +662,12 @@ export class ResourceClusterActor implements Actor<RcInbox> {
     this.forgetIndexed(null, worker);
     const teId = this.esm.findByWorker(worker);
     if (teId === null) {
-      this.note('terminate', `TerminateWorkerRequest(${workerLabel(worker)}): TaskNotFound, no TE is running or assigned it`, null, worker);
+      this.note(
+        'terminate',
+        `TerminateWorkerRequest(${workerLabel(worker)}): TaskNotFound, no TE is running or assigned it`,
+        null,
+        worker,
+      );
     } else {
       const state = this.esm.states.get(teId) as TaskExecutorState;
       state.cancelledWorkerOnTask = worker;
@@ -579,10 +719,20 @@ export class ResourceClusterActor implements Actor<RcInbox> {
   private askJobFirst(teId: string, previous: WorkerId): void {
     const awaited = this.awaitingAck.get(teId);
     if (awaited !== undefined && workerKey(awaited) === workerKey(previous)) return;
-    this.route({ type: 'WorkerTerminate', worker: previous, finalState: 'Failed', reason: 'Lost', ackFor: teId });
+    this.route({
+      type: 'WorkerTerminate',
+      worker: previous,
+      finalState: 'Failed',
+      reason: 'Lost',
+      ackFor: teId,
+    });
     this.awaitingAck.set(teId, previous);
     this.ackedEarly.delete(teId);
-    this.note('detection', `${teId} is poolable after ${workerLabel(previous)}: WorkerTerminate(${workerLabel(previous)}, Failed, Lost); pooled when the job acks`, teId);
+    this.note(
+      'detection',
+      `${teId} is poolable after ${workerLabel(previous)}: WorkerTerminate(${workerLabel(previous)}, Failed, Lost); pooled when the job acks`,
+      teId,
+    );
   }
 
   private onWorkerTerminateAck(teId: string, worker: WorkerId): void {
@@ -590,7 +740,8 @@ export class ResourceClusterActor implements Actor<RcInbox> {
     if (awaited === undefined || workerKey(awaited) !== workerKey(worker)) return;
     this.awaitingAck.delete(teId);
     const remembered = this.lastWorkerByTe.get(teId);
-    if (remembered !== undefined && workerKey(remembered) === workerKey(worker)) this.lastWorkerByTe.delete(teId);
+    if (remembered !== undefined && workerKey(remembered) === workerKey(worker))
+      this.lastWorkerByTe.delete(teId);
     const state = this.esm.states.get(teId);
     // Pooled only if nothing has happened to the TE meanwhile (still available, not re-assigned).
     if (state !== undefined && state.isAvailable) {
@@ -609,7 +760,14 @@ export class ResourceClusterActor implements Actor<RcInbox> {
   private restartHeartbeatTimer(teId: string, state: TaskExecutorState): void {
     const old = this.heartbeatTimers.get(teId);
     if (old !== undefined) this.ctx.cancel(old);
-    this.heartbeatTimers.set(teId, this.ctx.after(msToUs(this.world.config.rcHeartbeatTimeout), { type: 'HeartbeatTimeout', teId, lastActivityUs: state.lastActivityUs }));
+    this.heartbeatTimers.set(
+      teId,
+      this.ctx.after(msToUs(this.world.config.rcHeartbeatTimeout), {
+        type: 'HeartbeatTimeout',
+        teId,
+        lastActivityUs: state.lastActivityUs,
+      }),
+    );
   }
 
   /** JobMessageRouter.routeWorkerEvent: tell, always "succeeds"; first of the three hops. */
@@ -621,7 +779,11 @@ export class ResourceClusterActor implements Actor<RcInbox> {
     const state = this.esm.states.get(teId);
     if (state === undefined) return this.world.syncRc(teId, null, false, null);
     const availability = state.availability;
-    if (this.world.variant.terminateBeforePooling && availability !== null && (availability.kind === 'Running' || availability.kind === 'Assigned')) {
+    if (
+      this.world.variant.terminateBeforePooling &&
+      availability !== null &&
+      (availability.kind === 'Running' || availability.kind === 'Assigned')
+    ) {
       this.lastWorkerByTe.set(teId, availability.worker);
     }
     // "In the pool" as S2 states it: executorsByGroup ∧ isAvailable.
@@ -629,9 +791,24 @@ export class ResourceClusterActor implements Actor<RcInbox> {
     this.world.syncRc(teId, state.workerId, inPool, state.cancelledWorkerOnTask);
   }
 
-  private noteTransition(teId: string, before: Availability, after: Availability, cause: string, report: TaskExecutorReport | null): void {
-    const reported = report === null ? '' : report.kind === 'Available' ? ' Available' : ` Occupied(${workerLabel(report.worker)})`;
-    this.note('rc-state', `${teId}: ${describeAvailability(before)} → ${describeAvailability(after)} (${cause}${reported})`, teId);
+  private noteTransition(
+    teId: string,
+    before: Availability,
+    after: Availability,
+    cause: string,
+    report: TaskExecutorReport | null,
+  ): void {
+    const reported =
+      report === null
+        ? ''
+        : report.kind === 'Available'
+          ? ' Available'
+          : ` Occupied(${workerLabel(report.worker)})`;
+    this.note(
+      'rc-state',
+      `${teId}: ${describeAvailability(before)} → ${describeAvailability(after)} (${cause}${reported})`,
+      teId,
+    );
   }
 
   private note(category: string, text: string, teId: string | null, worker?: WorkerId): void {

@@ -11,7 +11,12 @@ export const jobActorName = (jobId: string): string => `job-${jobId}`;
 
 /** Non-terminal events of an unknown worker make the router terminate it (JobHelper:78-94). */
 function isNonTerminal(event: RoutedEvent): boolean {
-  return event.type === 'WorkerLaunched' || event.type === 'WorkerHeartbeat' || event.type === 'TaskExecutorReconnectedEvent' || event.type === 'WorkerLaunchFailed';
+  return (
+    event.type === 'WorkerLaunched' ||
+    event.type === 'WorkerHeartbeat' ||
+    event.type === 'TaskExecutorReconnectedEvent' ||
+    event.type === 'WorkerLaunchFailed'
+  );
 }
 
 /**
@@ -22,7 +27,11 @@ function isNonTerminal(event: RoutedEvent): boolean {
  */
 function ackGone(ctx: ActorContext<RoutedEvent>, event: RoutedEvent): void {
   if (event.type !== 'WorkerTerminate' || event.ackFor === undefined) return;
-  ctx.send(ctx.sim.ref(ctx.node, RC_ACTOR), { type: 'WorkerTerminateAck', teId: event.ackFor, worker: event.worker });
+  ctx.send(ctx.sim.ref(ctx.node, RC_ACTOR), {
+    type: 'WorkerTerminateAck',
+    teId: event.ackFor,
+    worker: event.worker,
+  });
 }
 
 function eventWorker(event: RoutedEvent): WorkerId | null {
@@ -46,14 +55,19 @@ export class JobClustersManagerActor implements Actor<RoutedEvent> {
   }
 
   onStart(): void {
-    if (this.ctx.incarnation > 0) this.initialisedAtUs = this.ctx.now() + msToUs(this.world.config.jcmInitDuration);
+    if (this.ctx.incarnation > 0)
+      this.initialisedAtUs = this.ctx.now() + msToUs(this.world.config.jcmInitDuration);
   }
 
   onMessage(event: RoutedEvent): void {
     const now = this.ctx.now();
     if (now < this.initialisedAtUs || now < this.world.jcmInitializingUntilUs) {
       const w = eventWorker(event);
-      this.ctx.note('router', `JobClustersManager initialising: ${event.type}${w !== null ? `(${workerLabel(w)})` : ''} dropped`, w !== null ? { job: w.jobId, worker: workerLabel(w) } : {});
+      this.ctx.note(
+        'router',
+        `JobClustersManager initialising: ${event.type}${w !== null ? `(${workerLabel(w)})` : ''} dropped`,
+        w !== null ? { job: w.jobId, worker: workerLabel(w) } : {},
+      );
       return;
     }
     if (event.type === 'TaskExecutorReconnected' && event.cluster === null) {
@@ -66,7 +80,11 @@ export class JobClustersManagerActor implements Actor<RoutedEvent> {
   }
 
   private forward(cluster: string, event: RoutedEvent): void {
-    this.ctx.send(this.ctx.sim.ref(this.ctx.node, jobClusterActorName(cluster)), event, hopDelayUs(this.hopRng, this.world.config.routerHopDelay));
+    this.ctx.send(
+      this.ctx.sim.ref(this.ctx.node, jobClusterActorName(cluster)),
+      event,
+      hopDelayUs(this.hopRng, this.world.config.routerHopDelay),
+    );
   }
 
   private unknown(event: RoutedEvent): void {
@@ -104,7 +122,10 @@ export class JobClusterActor implements Actor<RoutedEvent> {
       ackGone(this.ctx, event);
       if (!isNonTerminal(event)) return;
       this.world.terminateSent(event.worker);
-      this.ctx.send(this.ctx.sim.ref(this.ctx.node, RC_ACTOR), { type: 'TerminateWorkerRequest', worker: event.worker });
+      this.ctx.send(this.ctx.sim.ref(this.ctx.node, RC_ACTOR), {
+        type: 'TerminateWorkerRequest',
+        worker: event.worker,
+      });
       return;
     }
     this.send(jobId, event);
@@ -116,7 +137,12 @@ export class JobClusterActor implements Actor<RoutedEvent> {
    * dropped on the way (the JobClustersManager initialising) count for none of them alike.
    */
   private send(jobId: string, event: RoutedEvent): void {
-    if (event.type === 'WorkerTerminate' || event.type === 'TaskExecutorReconnectedEvent' || event.type === 'TaskExecutorReconnected') this.world.countNotification(event.type);
+    if (
+      event.type === 'WorkerTerminate' ||
+      event.type === 'TaskExecutorReconnectedEvent' ||
+      event.type === 'TaskExecutorReconnected'
+    )
+      this.world.countNotification(event.type);
     const to: ActorRef = this.ctx.sim.ref(this.ctx.node, `job-${jobId}`);
     this.ctx.send(to, event, hopDelayUs(this.hopRng, this.world.config.routerHopDelay));
   }

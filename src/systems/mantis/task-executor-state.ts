@@ -11,7 +11,12 @@ export type Availability =
   | { readonly kind: 'Pending' }
   | { readonly kind: 'Assigned'; readonly worker: WorkerId }
   | { readonly kind: 'Running'; readonly worker: WorkerId }
-  | { readonly kind: 'Quarantined'; readonly worker: WorkerId | null; readonly untilUs: number; readonly epoch: number };
+  | {
+      readonly kind: 'Quarantined';
+      readonly worker: WorkerId | null;
+      readonly untilUs: number;
+      readonly epoch: number;
+    };
 
 const PENDING: Availability = { kind: 'Pending' };
 
@@ -99,11 +104,17 @@ export class TaskExecutorState {
    * because which version emits what is a variant. `quarantineUntil` (fix-2) turns the reuse
    * transitions into Quarantined. Returns whether the availability changed.
    */
-  onHeartbeat(report: TaskExecutorReport, nowUs: number, quarantine: QuarantineOption | null = null): boolean {
-    if (!this.registered) throw new IllegalTaskExecutorTransition('heartbeat from an unregistered task executor');
+  onHeartbeat(
+    report: TaskExecutorReport,
+    nowUs: number,
+    quarantine: QuarantineOption | null = null,
+  ): boolean {
+    if (!this.registered)
+      throw new IllegalTaskExecutorTransition('heartbeat from an unregistered task executor');
     const cancelled = this.cancelledWorkerOnTask;
     if (cancelled !== null) {
-      if (report.kind === 'Occupied' && sameWorker(report.worker, cancelled)) throw new TaskExecutorTaskCancelled(cancelled);
+      if (report.kind === 'Occupied' && sameWorker(report.worker, cancelled))
+        throw new TaskExecutorTaskCancelled(cancelled);
       this.cancelledWorkerOnTask = null;
     }
     const changed = this.handleStatusChange(report, quarantine);
@@ -113,7 +124,8 @@ export class TaskExecutorState {
 
   /** No mismatch detection on this path (:233-241). */
   onTaskExecutorStatusChange(report: TaskExecutorReport, nowUs: number): boolean {
-    if (!this.registered) throw new IllegalTaskExecutorTransition('status change from an unregistered task executor');
+    if (!this.registered)
+      throw new IllegalTaskExecutorTransition('status change from an unregistered task executor');
     const changed = this.handleStatusChange(report, null);
     this.lastActivityUs = nowUs;
     return changed;
@@ -128,7 +140,8 @@ export class TaskExecutorState {
 
   onUnassignment(): boolean {
     const a = this.availability;
-    if (a === null || a.kind === 'Running') throw new IllegalTaskExecutorTransition(`onUnassignment while ${describeAvailability(a)}`);
+    if (a === null || a.kind === 'Running')
+      throw new IllegalTaskExecutorTransition(`onUnassignment while ${describeAvailability(a)}`);
     if (a.kind === 'Assigned') return this.set(PENDING);
     return false; // Pending, Quarantined: no-op
   }

@@ -10,7 +10,8 @@ import { jobActorName } from './router.js';
 import { WorkerProcess } from './worker.js';
 import type { MantisWorld } from './world.js';
 
-type TeTimer = { readonly type: 'HeartbeatLoop' } | { readonly type: 'PrepareDone'; readonly worker: WorkerId };
+type TeTimer =
+  { readonly type: 'HeartbeatLoop' } | { readonly type: 'PrepareDone'; readonly worker: WorkerId };
 export type TeInbox = RcToTe | TeTimer;
 
 /** `rmCxnState.txt`: survives a JVM restart in the same container. */
@@ -39,8 +40,15 @@ export class TaskExecutorActor implements Actor<TeInbox> {
 
   onStart(): void {
     this.world.teStarted(this.ctx.node, this.ctx.incarnation);
-    this.ctx.note('span-begin', `${this.spec.teId} process up`, { track: 'task executor', span: `${this.spec.teId} #${this.ctx.incarnation}` });
-    if (this.ctx.incarnation > 0) this.note('te', `${this.spec.teId} restarted (${this.ctx.durable.has(ALREADY_REGISTERED) ? 'already registered: heartbeats only, no registration' : 'will register'})`);
+    this.ctx.note('span-begin', `${this.spec.teId} process up`, {
+      track: 'task executor',
+      span: `${this.spec.teId} #${this.ctx.incarnation}`,
+    });
+    if (this.ctx.incarnation > 0)
+      this.note(
+        'te',
+        `${this.spec.teId} restarted (${this.ctx.durable.has(ALREADY_REGISTERED) ? 'already registered: heartbeats only, no registration' : 'will register'})`,
+      );
     this.ctx.every(msToUs(this.world.config.teHeartbeatInterval), { type: 'HeartbeatLoop' }, 0);
   }
 
@@ -56,7 +64,8 @@ export class TaskExecutorActor implements Actor<TeInbox> {
         this.consecutiveFailures = 0;
         return;
       case 'HeartbeatFailure':
-        if (message.reason === 'TaskExecutorTaskCancelledException' && message.worker !== null) return this.cancelTask(message.worker);
+        if (message.reason === 'TaskExecutorTaskCancelledException' && message.worker !== null)
+          return this.cancelTask(message.worker);
         if (++this.consecutiveFailures >= this.world.config.tolerableHeartbeatFailures) {
           this.registered = false;
           this.consecutiveFailures = 0;
@@ -81,7 +90,10 @@ export class TaskExecutorActor implements Actor<TeInbox> {
   /** ResourceManagerGatewayCxn.runIteration: register (once, ever) then heartbeat. */
   private runIteration(): void {
     if (!this.registered && this.ctx.durable.get(ALREADY_REGISTERED) !== true) {
-      this.toRc({ type: 'TaskExecutorRegistration', registration: { teId: this.spec.teId, address: this.ctx.node, hostname: this.ctx.node } });
+      this.toRc({
+        type: 'TaskExecutorRegistration',
+        registration: { teId: this.spec.teId, address: this.ctx.node, hostname: this.ctx.node },
+      });
       return; // the heartbeat follows the registration ack (the ask blocks the iteration)
     }
     this.sendHeartbeat();
@@ -104,7 +116,13 @@ export class TaskExecutorActor implements Actor<TeInbox> {
   private submitTask(requestId: number, worker: WorkerId): void {
     const busyWith = this.currentTask ?? this.preparing;
     if (busyWith !== null && !sameWorker(busyWith, worker)) {
-      this.toRc({ type: 'SubmitTaskReply', requestId, teId: this.spec.teId, worker, error: 'TaskAlreadyRunningException' });
+      this.toRc({
+        type: 'SubmitTaskReply',
+        requestId,
+        teId: this.spec.teId,
+        worker,
+        error: 'TaskAlreadyRunningException',
+      });
       return;
     }
     this.toRc({ type: 'SubmitTaskReply', requestId, teId: this.spec.teId, worker, error: null });
@@ -120,11 +138,22 @@ export class TaskExecutorActor implements Actor<TeInbox> {
     this.currentTask = worker;
     this.world.setCurrentTask(this.ctx.node, worker, this.ctx.ref);
     if (worker !== null) {
-      this.note('te', `${this.spec.teId} runs ${workerLabel(worker)} (binds ${this.ctx.node}:sinkPort)`, worker);
-      this.ctx.note('span-begin', `${workerLabel(worker)} runs on ${this.spec.teId}`, { track: `worker ${this.ctx.node}`, span: workerLabel(worker), job: worker.jobId });
+      this.note(
+        'te',
+        `${this.spec.teId} runs ${workerLabel(worker)} (binds ${this.ctx.node}:sinkPort)`,
+        worker,
+      );
+      this.ctx.note('span-begin', `${workerLabel(worker)} runs on ${this.spec.teId}`, {
+        track: `worker ${this.ctx.node}`,
+        span: workerLabel(worker),
+        job: worker.jobId,
+      });
       const jcm = this.ctx.sim.ref('control-plane', JCM_ACTOR);
       const job = this.ctx.sim.ref('control-plane', jobActorName(worker.jobId));
-      this.workerRef = this.ctx.spawn(`worker-${worker.jobId}-${worker.number}`, (wctx) => new WorkerProcess(wctx, this.world, worker, jcm, job));
+      this.workerRef = this.ctx.spawn(
+        `worker-${worker.jobId}-${worker.number}`,
+        (wctx) => new WorkerProcess(wctx, this.world, worker, jcm, job),
+      );
     } else {
       this.world.setBusy(this.ctx.node, false);
     }

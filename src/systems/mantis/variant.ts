@@ -35,16 +35,51 @@ export interface MantisVariant {
 }
 
 export const mantisVariants: readonly VariantSpec[] = [
-  { id: 'as-is', meaning: 'code of the report (be1148fe): a restarted TE is pooled silently, the JobActor finds out by its heartbeat check' },
-  { id: 'fix-1a', meaning: 'the proposed targeted TaskExecutorReconnectedEvent as first written (eb0e8ad1); all five defects kept, so it does not fix the reported path' },
-  { id: 'fix-1a-merged', meaning: 'PR #784 as merged (bcfba90b): heartbeat Running(w)+Available → WorkerTerminate(w, Lost) before pooling, immediate push' },
-  { id: 'fix-1a-correct', meaning: "the spec's 1A-correct: any transition that makes a TE poolable first sends WorkerTerminate(its previous worker: Running, Assigned, or remembered across an archive) and pools the TE only when the job acks" },
-  { id: 'head', meaning: 'upstream HEAD (25ff35c2): the merged detection, with the reservation scheduler (1 s tick, WorkerLaunched at assignment, 3 submitTask attempts, no Assigned → Pending timer)' },
-  { id: 'fix-1b', meaning: 'job-cluster broadcast: the reconnection goes to every active job of the previous worker\'s cluster' },
-  { id: 'fix-1c', meaning: 'reverse lookup: a persisted index te → jobs; a targeted event to each job that believes it has a worker there' },
+  {
+    id: 'as-is',
+    meaning:
+      'code of the report (be1148fe): a restarted TE is pooled silently, the JobActor finds out by its heartbeat check',
+  },
+  {
+    id: 'fix-1a',
+    meaning:
+      'the proposed targeted TaskExecutorReconnectedEvent as first written (eb0e8ad1); all five defects kept, so it does not fix the reported path',
+  },
+  {
+    id: 'fix-1a-merged',
+    meaning:
+      'PR #784 as merged (bcfba90b): heartbeat Running(w)+Available → WorkerTerminate(w, Lost) before pooling, immediate push',
+  },
+  {
+    id: 'fix-1a-correct',
+    meaning:
+      "the spec's 1A-correct: any transition that makes a TE poolable first sends WorkerTerminate(its previous worker: Running, Assigned, or remembered across an archive) and pools the TE only when the job acks",
+  },
+  {
+    id: 'head',
+    meaning:
+      'upstream HEAD (25ff35c2): the merged detection, with the reservation scheduler (1 s tick, WorkerLaunched at assignment, 3 submitTask attempts, no Assigned → Pending timer)',
+  },
+  {
+    id: 'fix-1b',
+    meaning:
+      "job-cluster broadcast: the reconnection goes to every active job of the previous worker's cluster",
+  },
+  {
+    id: 'fix-1c',
+    meaning:
+      'reverse lookup: a persisted index te → jobs; a targeted event to each job that believes it has a worker there',
+  },
   { id: 'broadcast', meaning: 'naive broadcast: every TE (re)connection to every active JobActor' },
-  { id: 'fix-2', meaning: 'quarantine: a reused TE becomes available only after `quarantine` (default: the RC heartbeat timeout)' },
-  { id: 'fix-3', meaning: 'data plane fails closed: the push server rejects a subscription for another job or stage' },
+  {
+    id: 'fix-2',
+    meaning:
+      'quarantine: a reused TE becomes available only after `quarantine` (default: the RC heartbeat timeout)',
+  },
+  {
+    id: 'fix-3',
+    meaning: 'data plane fails closed: the push server rejects a subscription for another job or stage',
+  },
 ];
 
 const SWITCHES: Readonly<Record<string, Partial<MantisVariant>>> = {
@@ -83,7 +118,8 @@ export function checkMantisVariant(expression: string): string | null {
     if (seen.has(part)) return `variant '${part}' appears twice in '${expression}'`;
     seen.add(part);
   }
-  if (parts.length > 1 && seen.has('as-is')) return `'as-is' cannot be combined with fixes ('${expression}'); ${allowed}`;
+  if (parts.length > 1 && seen.has('as-is'))
+    return `'as-is' cannot be combined with fixes ('${expression}'); ${allowed}`;
   return null;
 }
 

@@ -39,13 +39,21 @@ export class WorkerProcess implements Actor<ConsumerInbox> {
     this.ctx.every(msToUs(this.world.config.workerHeartbeatInterval), { type: 'WorkerHeartbeatDue' }, 0);
     if (!this.isConsumer) return;
     this.world.consumerStarted(this.ctx.ref, this.worker, this.ctx.node);
-    this.ctx.send(this.jobActor, { type: 'SubscribeSchedulingInfo', worker: this.worker, subscriber: this.ctx.ref });
+    this.ctx.send(this.jobActor, {
+      type: 'SubscribeSchedulingInfo',
+      worker: this.worker,
+      subscriber: this.ctx.ref,
+    });
   }
 
   onMessage(message: ConsumerInbox, _envelope: Readonly<Envelope>): void {
     switch (message.type) {
       case 'WorkerHeartbeatDue':
-        this.ctx.send(this.jcm, { type: 'WorkerHeartbeat', worker: this.worker }, this.world.outboundExtraDelayUs(this.ctx.node));
+        this.ctx.send(
+          this.jcm,
+          { type: 'WorkerHeartbeat', worker: this.worker },
+          this.world.outboundExtraDelayUs(this.ctx.node),
+        );
         return;
       case 'JobSchedulingInfo':
         return this.onSchedulingInfo(message);
@@ -53,7 +61,11 @@ export class WorkerProcess implements Actor<ConsumerInbox> {
         const endpoint = this.endpoints.get(message.host);
         if (endpoint === undefined) return;
         endpoint.connected = false;
-        this.note('consumer', `${workerLabel(this.worker)} lost its connection to ${message.host}; retrying`, message.host);
+        this.note(
+          'consumer',
+          `${workerLabel(this.worker)} lost its connection to ${message.host}; retrying`,
+          message.host,
+        );
         endpoint.backoffMs = this.world.config.consumerReconnectBackoff;
         return this.scheduleRetry(message.host, endpoint);
       }
@@ -71,7 +83,11 @@ export class WorkerProcess implements Actor<ConsumerInbox> {
     const upstream = info.stages.get(this.worker.stage - 1) ?? [];
     if (upstream.length === 0) {
       // `.filter(list.size() > 0)`: the consumer keeps its old connections.
-      if (this.endpoints.size > 0) this.note('consumer', `${workerLabel(this.worker)} drops an update with an empty stage-${this.worker.stage - 1} list; keeps ${[...this.endpoints.keys()].join(', ')}`);
+      if (this.endpoints.size > 0)
+        this.note(
+          'consumer',
+          `${workerLabel(this.worker)} drops an update with an empty stage-${this.worker.stage - 1} list; keeps ${[...this.endpoints.keys()].join(', ')}`,
+        );
       return;
     }
     const wanted = new Set(upstream.map((h) => h.host));
@@ -83,7 +99,11 @@ export class WorkerProcess implements Actor<ConsumerInbox> {
     }
     for (const host of wanted) {
       if (this.endpoints.has(host)) continue;
-      const endpoint: Endpoint = { connected: false, backoffMs: this.world.config.consumerReconnectBackoff, epoch: 0 };
+      const endpoint: Endpoint = {
+        connected: false,
+        backoffMs: this.world.config.consumerReconnectBackoff,
+        epoch: 0,
+      };
       this.endpoints.set(host, endpoint);
       this.tryConnect(host, endpoint);
     }
@@ -95,10 +115,19 @@ export class WorkerProcess implements Actor<ConsumerInbox> {
       endpoint.connected = true;
       endpoint.backoffMs = this.world.config.consumerReconnectBackoff;
       const served = this.world.taskOn(host);
-      this.note('consumer', `${workerLabel(this.worker)} connected to ${host}${served !== null ? `, served by ${workerLabel(served)}` : ''}`, host);
+      this.note(
+        'consumer',
+        `${workerLabel(this.worker)} connected to ${host}${served !== null ? `, served by ${workerLabel(served)}` : ''}`,
+        host,
+      );
       return;
     }
-    if (result === 'rejected') this.note('consumer', `${workerLabel(this.worker)}: ${host} rejects subscription ${this.worker.jobId}_${this.worker.stage - 1} (fix-3)`, host);
+    if (result === 'rejected')
+      this.note(
+        'consumer',
+        `${workerLabel(this.worker)}: ${host} rejects subscription ${this.worker.jobId}_${this.worker.stage - 1} (fix-3)`,
+        host,
+      );
     this.scheduleRetry(host, endpoint);
   }
 

@@ -66,7 +66,12 @@ export class MantisWorld {
   /** TE id → since when it is in the pool while its process runs a task (S2 c). */
   readonly busyInPool = new Map<string, number>();
   /** S2 d: the RC tried to assign a TE it believes Running (cleared on that TE's next RC turn). */
-  assignedWhileRunning: { readonly teId: string; readonly worker: WorkerId; readonly running: WorkerId; readonly atUs: number } | null = null;
+  assignedWhileRunning: {
+    readonly teId: string;
+    readonly worker: WorkerId;
+    readonly running: WorkerId;
+    readonly atUs: number;
+  } | null = null;
   private readonly rcCancelled = new Set<string>();
   private readonly terminateInFlight = new Map<string, number>();
   private readonly consistencyDirty = new Map<string, WorkerId>();
@@ -201,7 +206,8 @@ export class MantisWorld {
 
   teHeartbeatSent(node: string): void {
     for (const crash of this.crashes) {
-      if (crash.node === node && crash.firstTeHeartbeatAfterRestartUs === null && crash.crashUs < this.now()) crash.firstTeHeartbeatAfterRestartUs = this.now();
+      if (crash.node === node && crash.firstTeHeartbeatAfterRestartUs === null && crash.crashUs < this.now())
+        crash.firstTeHeartbeatAfterRestartUs = this.now();
     }
   }
 
@@ -290,7 +296,12 @@ export class MantisWorld {
     this.dirty(record.id);
     if (record.state === 'Failed') {
       for (const crash of this.crashes) {
-        if (crash.failedAtUs === null && crash.worker.jobId === record.id.jobId && crash.worker.number === record.id.number) crash.failedAtUs = this.now();
+        if (
+          crash.failedAtUs === null &&
+          crash.worker.jobId === record.id.jobId &&
+          crash.worker.number === record.id.number
+        )
+          crash.failedAtUs = this.now();
       }
     }
   }
@@ -338,7 +349,9 @@ export class MantisWorld {
   }
 
   deadEndpointSeconds(): number {
-    return (this.deadEndpointUs + this.deadAdvertisements.size * (this.now() - this.deadCountSinceUs)) / 1_000_000;
+    return (
+      (this.deadEndpointUs + this.deadAdvertisements.size * (this.now() - this.deadCountSinceUs)) / 1_000_000
+    );
   }
 
   /** S4: recompute only the workers touched since the last check. */
@@ -351,7 +364,12 @@ export class MantisWorld {
       const jobTerminal = record === undefined || isTerminal(record.state);
       const inFlight = this.terminateInFlight.has(key) || this.rcCancelled.has(key);
       if (held && jobTerminal && !inFlight) {
-        if (!this.consistencyBroken.has(key)) this.consistencyBroken.set(key, { worker: w, teId: [...holders.tes][0] as string, sinceUs: this.now() });
+        if (!this.consistencyBroken.has(key))
+          this.consistencyBroken.set(key, {
+            worker: w,
+            teId: [...holders.tes][0] as string,
+            sinceUs: this.now(),
+          });
       } else this.consistencyBroken.delete(key);
     }
     this.consistencyDirty.clear();
@@ -377,7 +395,8 @@ export class MantisWorld {
 
   activeJobsOf(cluster: string): string[] {
     const out: string[] = [];
-    for (const meta of this.jobs.values()) if (meta.spec.cluster === cluster && meta.state !== 'Failed') out.push(meta.spec.id);
+    for (const meta of this.jobs.values())
+      if (meta.spec.cluster === cluster && meta.state !== 'Failed') out.push(meta.spec.id);
     return out;
   }
 
@@ -423,7 +442,8 @@ export class MantisWorld {
     let copies = this.slotCopies.get(key);
     if (copies === undefined) this.slotCopies.set(key, (copies = new Set()));
     copies.add(node);
-    if (copies.size > 1 && !this.slotsWithCopies.has(key)) this.slotsWithCopies.set(key, { worker: w, sinceUs: this.now() });
+    if (copies.size > 1 && !this.slotsWithCopies.has(key))
+      this.slotsWithCopies.set(key, { worker: w, sinceUs: this.now() });
   }
 
   private removeCopy(w: WorkerId, node: string): void {
@@ -457,7 +477,12 @@ export class MantisWorld {
       } else if (task.jobId !== jobId) {
         this.deadAdvertisements.delete(key);
         const existing = this.foreignAdvertisements.get(key);
-        if (existing === undefined || existing.task === null || existing.task.number !== task.number || existing.task.jobId !== task.jobId) {
+        if (
+          existing === undefined ||
+          existing.task === null ||
+          existing.task.number !== task.number ||
+          existing.task.jobId !== task.jobId
+        ) {
           this.foreignAdvertisements.set(key, { host, jobId, stage, sinceUs: this.now(), task });
         }
       } else {
