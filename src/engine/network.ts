@@ -73,11 +73,15 @@ export class Partitions {
   }
 }
 
-/** Draws per-message latency; one stream for latency, one for loss, one for duplication. */
+/**
+ * Draws per-message latency: one stream per decision (latency, extra delay, loss, duplication),
+ * so switching one on never shifts another's draws.
+ */
 export class LatencyModel {
   constructor(
     private options: NetworkOptions,
     private readonly latencyRng: Rng,
+    private readonly extraDelayRng: Rng,
     private readonly dropRng: Rng,
     private readonly duplicateRng: Rng,
   ) {
@@ -98,7 +102,7 @@ export class LatencyModel {
     const latency = this.options.latencyUs;
     let delay = this.latencyRng.range(latency[0], latency[1]);
     const extra = this.options.extraDelayUs;
-    if (extra[1] > 0) delay += this.latencyRng.range(extra[0], extra[1]);
+    if (extra[1] > 0) delay += this.extraDelayRng.range(extra[0], extra[1]);
     return delay;
   }
 

@@ -391,6 +391,7 @@ export class Simulation {
     this.latency = new LatencyModel(
       { ...defaultNetworkOptions, ...options.network },
       this.random.stream('net/latency'),
+      this.random.stream('net/extra-delay'),
       this.random.stream('net/drop'),
       this.random.stream('net/duplicate'),
     );
@@ -992,7 +993,7 @@ export class Simulation {
       return this.dropDelivery(message, fromRef, target, 'no-actor');
     const sentAtUs = queue.poppedB;
     this.eventsRun++;
-    this.hasher.fold(TraceKind.Deliver, this.nowUs, target, fromRef * 64 + fromIncarnation, message.type);
+    this.hasher.foldDeliver(this.nowUs, target, fromRef, fromIncarnation, message.type);
     if (this.capture !== null) {
       this.capture.add({
         atUs: this.nowUs,

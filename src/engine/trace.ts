@@ -87,6 +87,15 @@ export class TraceHasher {
     this.foldString(type);
   }
 
+  /**
+   * A delivery: the sender's actor and incarnation are folded as two words, so no number of
+   * restarts makes one sender's record look like another's.
+   */
+  foldDeliver(atUs: Micros, target: number, fromRef: number, fromIncarnation: number, type: string): void {
+    this.fold(TraceKind.Deliver, atUs, target, fromRef, type);
+    this.mix(fromIncarnation);
+  }
+
   private mix(value: number): void {
     let k = Math.imul(value | 0, 0xcc9e2d51);
     k = (k << 15) | (k >>> 17);

@@ -41,6 +41,9 @@ export const durationRangeSchema = z
       });
   });
 
+/** How the network draws a `[min, max]` pair (engine/network.ts): max itself is never drawn. */
+const HALF_OPEN = 'uniform in [min, max) to the microsecond (equal bounds give exactly min)';
+
 const probabilitySchema = z
   .number({ error: 'expected a probability, a number from 0 to 1' })
   .min(0, { error: 'a probability must be from 0 to 1' })
@@ -49,14 +52,13 @@ const probabilitySchema = z
 export const networkSchema = z.strictObject({
   latency: durationRangeSchema
     .optional()
-    .meta({ description: 'Per-message latency, uniform in [min, max]. Default [1ms, 10ms].' }),
+    .meta({ description: `Per-message latency, ${HALF_OPEN}. Default [1ms, 10ms].` }),
   drop: probabilitySchema.optional().meta({ description: 'Probability a message is lost. Default 0.' }),
   duplicate: probabilitySchema
     .optional()
     .meta({ description: 'Probability a message is delivered twice. Default 0.' }),
   messageDelay: durationRangeSchema.optional().meta({
-    description:
-      'Extra delay per message, uniform in [min, max], on every run (faults.messageDelay is the same, but drawn per seed; repro files write it here). Default none.',
+    description: `Extra delay per message, ${HALF_OPEN}, on every run (faults.messageDelay is the same, but drawn per seed; repro files write it here). Default none.`,
   }),
 });
 
@@ -71,7 +73,7 @@ export const faultsSchema = z.strictObject({
   pause: z.strictObject({ every: everySchema, for: durationRangeSchema }).optional(),
   messageDelay: durationRangeSchema
     .optional()
-    .meta({ description: 'Extra delay per message, uniform in [min, max].' }),
+    .meta({ description: `Extra delay per message, ${HALF_OPEN}.` }),
   swarm: z
     .boolean()
     .optional()

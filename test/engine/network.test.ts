@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Message } from '../../src/engine/index.js';
 import type { Seen } from './helpers.js';
 import { makeSim, puppet, recorder } from './helpers.js';
 
@@ -53,6 +54,29 @@ describe('network model', () => {
     expect(Math.max(...latencies)).toBeLessThan(10_000);
     const mean = latencies.reduce((x, y) => x + y, 0) / latencies.length;
     expect(Math.abs(mean - 5_500)).toBeLessThan(100);
+  });
+
+  it('draws the extra message delay from its own stream, leaving every latency draw in place', () => {
+    // Arrange: the same seed with and without an extra delay in [0, 1000) µs.
+    const delays = (extraDelayUs: readonly [number, number]): Map<unknown, number> => {
+      const sim = makeSim(['a', 'b'], { seed: 3, network: { latencyUs: [1_000, 10_000], extraDelayUs } });
+      const log: Seen[] = [];
+      const a = puppet(sim, 'a', 'a');
+      const b = recorder(sim, 'b', 'b', log);
+      sim.startAll();
+      for (let i = 0; i < 1_000; i++) sim.send(a, b, { type: 'm', seq: i } as Message);
+      sim.runUntil(1_000_000);
+      return new Map(log.map((s) => [s.message.seq, s.atUs - s.sentAtUs]));
+    };
+    // Act
+    const plain = delays([0, 0]);
+    const delayed = delays([0, 1_000]);
+    // Assert: each message is late by its extra delay only.
+    expect(delayed.size).toBe(1_000);
+    const lateBy = [...delayed].map(([seq, us]) => us - (plain.get(seq) as number));
+    expect(Math.min(...lateBy)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...lateBy)).toBeLessThan(1_000);
+    expect(new Set(lateBy).size).toBeGreaterThan(100);
   });
 
   it('counts messages by type', () => {

@@ -18,4 +18,12 @@ describe('schema/scenario.schema.json', () => {
     expect(new RegExp(schema.properties.duration?.anyOf?.[1]?.pattern ?? '').test('1m30s')).toBe(true);
     expect(schema.allOf.map((s) => s.then.properties.timeline.items.maxProperties)).toEqual([2, 2]);
   });
+
+  it('should give the bounds of latency and message delay as the engine draws them: [min, max)', () => {
+    const descriptions = [...scenarioJsonSchemaText().matchAll(/"description": "([^"]*)"/g)]
+      .map((m) => m[1] ?? '')
+      .filter((d) => d.startsWith('Per-message latency') || d.startsWith('Extra delay per message'));
+    expect(descriptions).toHaveLength(3);
+    for (const description of descriptions) expect(description).toContain('uniform in [min, max)');
+  });
 });
