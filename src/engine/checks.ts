@@ -94,10 +94,6 @@ export class ViolationRecorder {
     });
   }
 
-  isActive(id: string): boolean {
-    return this.activeSinceUs.has(id);
-  }
-
   /** Closes open episodes at the end of the run so violation-seconds count up to it. */
   finish(endUs: Micros): void {
     for (const [id, since] of [...this.activeSinceUs]) this.close(id, since, endUs, true);

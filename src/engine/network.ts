@@ -79,7 +79,7 @@ export class Partitions {
  */
 export class LatencyModel {
   constructor(
-    private options: NetworkOptions,
+    private readonly options: NetworkOptions,
     private readonly latencyRng: Rng,
     private readonly extraDelayRng: Rng,
     private readonly dropRng: Rng,
@@ -90,11 +90,6 @@ export class LatencyModel {
 
   get current(): NetworkOptions {
     return this.options;
-  }
-
-  update(options: NetworkOptions): void {
-    validateNetworkOptions(options);
-    this.options = options;
   }
 
   delayUs(): Micros {

@@ -99,15 +99,6 @@ export class Rng {
     return min + Math.floor(this.next() * (max - min));
   }
 
-  /**
-   * Exponential with the given mean, rounded to an integer. Math.log may differ in the last bit
-   * between engines (ECMAScript leaves it implementation-defined); rounding hides that in practice.
-   */
-  exponential(mean: number): number {
-    assert(mean >= 0, 'mean >= 0', { mean, stream: this.streamName });
-    return Math.round(-Math.log(1 - this.next()) * mean);
-  }
-
   pick<T>(items: readonly T[]): T {
     assert(items.length > 0, 'pick from a non-empty list', { stream: this.streamName });
     return items[Math.floor(this.next() * items.length)] as T;

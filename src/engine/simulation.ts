@@ -703,11 +703,6 @@ export class Simulation {
     return this.streams[id]!.state;
   }
 
-  streamEnds(id: number): { client: ActorRef; server: ActorRef } {
-    const link = this.streams[id]!;
-    return { client: link.client as ActorRef, server: link.server as ActorRef };
-  }
-
   setStreamState(id: number, state: LinkState): void {
     const link = this.streams[id]!;
     if (link.state === state) return;

@@ -12,7 +12,7 @@ export const TraceKind = {
   Partition: 8,
   Heal: 9,
   Note: 10,
-  Action: 11,
+  // 11 was Action, never folded: retired, not reused.
   Violation: 12,
   Link: 13,
 } as const;

@@ -1,5 +1,4 @@
 import { formatSimTime, msToUs } from '../engine/index.js';
-import { join } from 'node:path';
 import { runPlan } from '../run/run-plan.js';
 import { compilePlan } from '../scenario/compile.js';
 import { parseScenario } from '../scenario/load.js';
@@ -60,8 +59,4 @@ export function makeRepro(
     violated,
     replays,
   };
-}
-
-export function reproPath(outDir: string, fileName: string): string {
-  return join(outDir, fileName);
 }

@@ -126,8 +126,6 @@ export const scenarioFileSchema = z.strictObject({
     .optional(),
 });
 
-export type ScenarioFileInput = z.input<typeof scenarioFileSchema>;
-
 /** Generic timeline actions, handled by the runner for every system (CONTRACT §3). */
 export const GENERIC_ACTIONS: readonly {
   readonly name: string;

@@ -51,8 +51,6 @@ export const jobSchema = z.strictObject({
   }),
 });
 
-export type JobInput = z.input<typeof jobSchema>;
-
 export function toJobSpec(job: z.output<typeof jobSchema>): JobSpec {
   return {
     id: job.id,

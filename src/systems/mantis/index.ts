@@ -24,7 +24,6 @@ import { checkMantisVariant, mantisVariants, parseMantisVariant } from './varian
 import { MantisWorld } from './world.js';
 
 export type { MantisCluster } from './cluster.js';
-export type { MantisVariant } from './variant.js';
 
 export const CONTROL_PLANE = 'control-plane';
 /** Durable key of the job store on the control plane. */
