@@ -17,7 +17,7 @@ export type { SystemModel } from './systems/system-model.js';
 export { allSystems, systemById } from './systems/registry.js';
 export { planToScenario, scenarioToYaml } from './scenario/write.js';
 export type { PlanToScenarioOptions } from './scenario/write.js';
-export { formatDuration, parseDuration } from './scenario/duration.js';
+export { formatDuration, parseDuration } from './util/duration.js';
 export { formatProblem } from './scenario/load.js';
 export { toChromeTrace } from './report/perfetto.js';
 export type { ChromeTrace, PerfettoOptions } from './report/perfetto.js';

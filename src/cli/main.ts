@@ -11,7 +11,7 @@ import { register as registerShrink } from './commands/shrink.js';
 import { register as registerTest } from './commands/test.js';
 import { register as registerValidate } from './commands/validate.js';
 import { OutputError } from '../report/write-file.js';
-import { UsageError } from './errors.js';
+import { UsageError } from '../util/errors.js';
 
 /** Exit codes (CONTRACT §2): 0 fine, 1 a finding / mismatch, 2 bad usage or input. */
 export const EXIT_USAGE = 2;

@@ -3,7 +3,7 @@ import type { ChalkInstance } from 'chalk';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { systemById } from '../systems/registry.js';
-import { UsageError } from './errors.js';
+import { UsageError } from '../util/errors.js';
 
 /** Flags shared by commands that run scenarios (CONTRACT §2). */
 export interface RunFlags {

@@ -1,5 +1,5 @@
-import { UsageError } from '../cli/errors.js';
-import { parseDuration } from '../scenario/duration.js';
+import { UsageError } from '../util/errors.js';
+import { parseDuration } from '../util/duration.js';
 
 /** A command-line duration (`--time-limit 90s`, `1m30s`, `1500ms`), parsed as in scenario files. */
 export function parseDurationFlag(flag: string, text: string): number {

@@ -1,4 +1,4 @@
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../util/errors.js';
 import type { FuzzReport } from './report.js';
 import { countByInvariant } from './report.js';
 import type { Shard } from './shard.js';

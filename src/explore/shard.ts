@@ -1,4 +1,4 @@
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../util/errors.js';
 
 /** `--shard i/n` (1-based): this process runs shard `index` of `count`. */
 export interface Shard {

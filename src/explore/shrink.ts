@@ -1,7 +1,7 @@
 import type { Simulation } from '../engine/index.js';
 import { runPlan } from '../run/run-plan.js';
 import { compilePlan } from '../scenario/compile.js';
-import { formatDuration } from '../scenario/duration.js';
+import { formatDuration } from '../util/duration.js';
 import { parseScenario } from '../scenario/load.js';
 import type { Scenario } from '../scenario/types.js';
 import { planToScenario, scenarioToYaml } from '../scenario/write.js';

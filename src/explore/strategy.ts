@@ -1,4 +1,4 @@
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../util/errors.js';
 
 /**
  * How fuzz explores message orders beyond the scenario's own `messageDelay`:

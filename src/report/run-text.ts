@@ -2,7 +2,7 @@ import type { ChalkInstance } from 'chalk';
 import { formatSimTime, msToUs } from '../engine/index.js';
 import type { Note } from '../engine/index.js';
 import type { RunResult } from '../run/result.js';
-import { formatDuration } from '../scenario/duration.js';
+import { formatDuration } from '../util/duration.js';
 
 export interface RunTextOptions {
   readonly chalk: ChalkInstance;

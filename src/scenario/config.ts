@@ -1,5 +1,5 @@
 import type { ConfigKeySpec, ConfigValue } from '../systems/system-model.js';
-import { describeType, DURATION_HELP, formatDuration, parseDuration } from './duration.js';
+import { describeType, DURATION_HELP, formatDuration, parseDuration } from '../util/duration.js';
 
 export type ConfigResult =
   { readonly ok: true; readonly value: ConfigValue } | { readonly ok: false; readonly error: string };

@@ -2,8 +2,9 @@ import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { allSystems } from '../systems/registry.js';
 import type { ConfigKeySpec, SystemModel } from '../systems/system-model.js';
-import { DURATION_HELP, DURATION_PATTERN, formatDuration } from './duration.js';
-import { DURATION_DESCRIPTION, GENERIC_ACTIONS, scenarioFileSchema } from './schema.js';
+import { DURATION_HELP, DURATION_PATTERN, formatDuration } from '../util/duration.js';
+import { DURATION_DESCRIPTION } from '../util/duration-schema.js';
+import { GENERIC_ACTIONS, scenarioFileSchema } from './schema.js';
 import { writeFileAtomic } from '../report/write-file.js';
 
 type JsonSchema = Record<string, unknown>;

@@ -4,7 +4,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml'
 import { systemById, systemIds } from '../systems/registry.js';
 import type { SystemModel } from '../systems/system-model.js';
 import { parseConfigValue } from './config.js';
-import { formatDuration, parseDuration, validatedDurationMs } from './duration.js';
+import { formatDuration, parseDuration, validatedDurationMs } from '../util/duration.js';
 import type { DataPath } from './positions.js';
 import { ProblemList } from './positions.js';
 import { FAULTS_PER_KIND_MAX, scenarioFileSchema } from './schema.js';

@@ -1,8 +1,6 @@
 import { z } from 'zod';
-import { describeType, DURATION_HELP, parseDuration } from './duration.js';
-
-/** json-schema.ts recognises durations by this description and adds their pattern. */
-export const DURATION_DESCRIPTION = `Duration: ${DURATION_HELP}.`;
+import { DURATION_HELP, parseDuration } from '../util/duration.js';
+import { durationSchema } from '../util/duration-schema.js';
 
 /**
  * The system-agnostic shape of a scenario file (CONTRACT §3), as written (input side). The
@@ -14,19 +12,6 @@ export const NAME_PATTERN = /^[a-z0-9-]+$/;
 export const TIMELINE_STEPS_MAX = 10_000;
 /** At most this many drawn faults of one kind per run (duration / every). */
 export const FAULTS_PER_KIND_MAX = 10_000;
-
-export const durationSchema = z
-  .union([z.number(), z.string()], {
-    error: (issue) =>
-      issue.input === undefined
-        ? `missing (required: a duration, ${DURATION_HELP})`
-        : `expected a duration, got ${describeType(issue.input)} (allowed: ${DURATION_HELP})`,
-  })
-  .superRefine((value, ctx) => {
-    const parsed = parseDuration(value);
-    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.error });
-  })
-  .meta({ description: DURATION_DESCRIPTION });
 
 /** `[min, max]`, two durations with min <= max. */
 export const durationRangeSchema = z

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { PlanStep, SystemModel } from '../systems/system-model.js';
-import { describeType, formatDuration, parseDuration } from './duration.js';
+import { describeType, formatDuration, parseDuration } from '../util/duration.js';
 import type { DataPath, ProblemList } from './positions.js';
-import { durationSchema, GENERIC_ACTIONS } from './schema.js';
+import { durationSchema } from '../util/duration-schema.js';
+import { GENERIC_ACTIONS } from './schema.js';
 import { reportIssues } from './zod-issues.js';
 
 export interface TimelineInput {

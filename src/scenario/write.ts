@@ -4,7 +4,7 @@ import { systemById } from '../systems/registry.js';
 import type { ConfigValue, PlanStep } from '../systems/system-model.js';
 import { baseConfig } from './compile.js';
 import { configValueForFile } from './config.js';
-import { formatDuration } from './duration.js';
+import { formatDuration } from '../util/duration.js';
 import type { FaultsSpec, RunPlan, Scenario } from './types.js';
 import { defaultNetworkSpec } from './types.js';
 

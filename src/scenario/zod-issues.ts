@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { describeType } from './duration.js';
+import { describeType } from '../util/duration.js';
 import type { DataPath, ProblemList } from './positions.js';
 
 type Issue = z.core.$ZodIssue;

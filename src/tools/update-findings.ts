@@ -6,7 +6,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { findingsMarkdown, findingsTable } from '../report/findings-table.js';
+import { findingsMarkdown } from '../report/findings-table.js';
+import { findingsTable } from '../run/findings.js';
 
 /** The compare campaigns the README shows: name → CLI arguments. */
 const COMPARES: Readonly<Record<string, readonly string[]>> = {

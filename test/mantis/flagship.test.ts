@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderFlagship } from '../../src/report/flagship.js';
+import { renderFlagship } from '../../src/demo/flagship.js';
 
 describe('flagship (npm start)', () => {
   it('shows as-is reading B and fix-1a-merged not, side by side', () => {

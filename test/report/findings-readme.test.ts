@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { findingsMarkdown, findingsTable } from '../../src/report/findings-table.js';
-import { renderFlagship } from '../../src/report/flagship.js';
+import { findingsMarkdown } from '../../src/report/findings-table.js';
+import { findingsTable } from '../../src/run/findings.js';
+import { renderFlagship } from '../../src/demo/flagship.js';
 
 /** The README's findings tables are generated (`npm run findings`); this keeps them honest. */
 describe('README findings tables', () => {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPlan } from '../../src/run/run-plan.js';
 import { compilePlan } from '../../src/scenario/compile.js';
-import { formatDuration, parseDuration } from '../../src/scenario/duration.js';
+import { formatDuration, parseDuration } from '../../src/util/duration.js';
 import { parseScenario, ScenarioError } from '../../src/scenario/load.js';
 import { planToScenario, scenarioToYaml } from '../../src/scenario/write.js';
 import { registerSystemForTests } from '../../src/systems/registry.js';

@@ -9,7 +9,7 @@ import { randomStrategy } from '../../explore/strategy.js';
 import { compilePlan, parseSetFlags } from '../../scenario/compile.js';
 import { loadScenario } from '../../scenario/load.js';
 import { systemById } from '../../systems/registry.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../util/errors.js';
 import { chalkFor, collect, setOption } from '../options.js';
 
 interface CompareFlags {

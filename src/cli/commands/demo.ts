@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { renderFlagship } from '../../report/flagship.js';
+import { renderFlagship } from '../../demo/flagship.js';
 import { chalkFor } from '../options.js';
 
 export function register(program: Command): void {

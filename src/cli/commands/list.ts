@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { GENERIC_ACTIONS } from '../../scenario/schema.js';
-import { formatDuration } from '../../scenario/duration.js';
+import { formatDuration } from '../../util/duration.js';
 import { allSystems } from '../../systems/registry.js';
 import type { ConfigKeySpec } from '../../systems/system-model.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../util/errors.js';
 import { chalkFor } from '../options.js';
 
 const SECTIONS = ['systems', 'variants', 'invariants', 'actions', 'config'] as const;

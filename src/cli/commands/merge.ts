@@ -4,7 +4,7 @@ import { checkOutputFile, writeFileAtomic } from '../../report/write-file.js';
 import { mergeReports } from '../../explore/merge.js';
 import { renderFuzzReport } from '../../explore/render.js';
 import type { FuzzReport } from '../../explore/report.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../util/errors.js';
 import { chalkFor } from '../options.js';
 
 interface MergeFlags {

@@ -3,12 +3,12 @@ import type { Command } from 'commander';
 import { checkOutputFile, writeFileAtomic } from '../../report/write-file.js';
 import { parseCount } from '../../explore/duration.js';
 import { shrinkScenario } from '../../explore/shrink.js';
-import { formatDuration } from '../../scenario/duration.js';
+import { formatDuration } from '../../util/duration.js';
 import { runPlan } from '../../run/run-plan.js';
 import { compilePlan, parseSetFlags } from '../../scenario/compile.js';
 import { loadScenario, parseScenario } from '../../scenario/load.js';
 import { TRACE_CAPTURE_LIMIT, writeTraceFile } from '../trace-file.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../util/errors.js';
 import { chalkFor, parseInvariantIds, parseSeedFlag, setOption } from '../options.js';
 
 interface ShrinkFlags {

@@ -1,26 +1,12 @@
 import type { Command } from 'commander';
 import { formatSimTime, msToUs } from '../../engine/index.js';
-import { runPlan } from '../../run/run-plan.js';
-import { compilePlan, parseSetFlags } from '../../scenario/compile.js';
+import type { TestOutcome } from '../../run/expectations.js';
+import { checkExpectations } from '../../run/expectations.js';
+import { parseSetFlags } from '../../scenario/compile.js';
 import { formatProblem, loadScenario, ScenarioError } from '../../scenario/load.js';
 import type { RunFlags } from '../options.js';
 import { addOutputFlags, addSeedVariantSet, chalkFor, parseSeedFlag } from '../options.js';
 import { expandScenarioPaths } from '../paths.js';
-
-/** One (scenario, variant) check of `clustersim test`. */
-export interface TestOutcome {
-  readonly file: string;
-  readonly scenario: string;
-  readonly variant: string;
-  readonly seed: number;
-  /** Invariants `expect` says must be violated (exactly these; [] = every invariant holds). */
-  readonly expected: readonly string[];
-  /** Invariants the run violated, safety and liveness alike, sorted. */
-  readonly violated: readonly string[];
-  readonly pass: boolean;
-  readonly traceHash: string;
-  readonly stoppedEarly?: string;
-}
 
 export function register(program: Command): void {
   const command = program
@@ -69,39 +55,21 @@ function testCommand(paths: string[], flags: RunFlags & { exact?: boolean }): vo
       for (const problem of error.problems) process.stderr.write(`${formatProblem(problem)}\n`);
       continue;
     }
-    const expectations = Object.entries(scenario.expect ?? {}).filter(
-      ([variant]) => flags.variant === undefined || variant === flags.variant,
-    );
-    if (expectations.length === 0) {
+    const check = checkExpectations(file, scenario, {
+      ...(flags.variant !== undefined ? { variant: flags.variant } : {}),
+      ...(seed !== undefined ? { seed } : {}),
+      set,
+      exact: flags.exact === true,
+    });
+    if (check.skipped !== undefined) {
       skipped.push(file);
-      const why =
-        scenario.expect === undefined
-          ? 'no expect'
-          : flags.variant !== undefined
-            ? `no expectation for variant ${flags.variant}`
-            : 'expect is empty';
-      if (flags.quiet !== true) say(`${c.yellow('SKIP')} ${file}: ${why}`);
+      if (flags.quiet !== true) say(`${c.yellow('SKIP')} ${file}: ${check.skipped}`);
       continue;
     }
-    for (const [variant, expectedList] of expectations) {
-      const plan = compilePlan(scenario, { variant, ...(seed !== undefined ? { seed } : {}), set });
-      const result = runPlan(plan);
-      const violated = [...new Set(result.violations.map((v) => v.invariant))].sort();
-      const expected = [...new Set(expectedList)].sort();
-      const pass = expectationMet(expected, violated, flags.exact === true);
-      const outcome: TestOutcome = {
-        file,
-        scenario: scenario.name,
-        variant,
-        seed: plan.seed,
-        expected,
-        violated,
-        pass: pass && result.stoppedEarly === undefined,
-        traceHash: result.traceHash,
-        ...(result.stoppedEarly !== undefined ? { stoppedEarly: result.stoppedEarly } : {}),
-      };
+    for (const { outcome, violations } of check.checks) {
       outcomes.push(outcome);
-      const label = `${file} [${variant}, seed ${plan.seed}]`;
+      const { expected, violated, variant } = outcome;
+      const label = `${file} [${variant}, seed ${outcome.seed}]`;
       if (outcome.pass) {
         const extra = violated.filter((id) => !expected.includes(id));
         const also = extra.length > 0 ? c.dim(` (also violated: ${extra.join(', ')})`) : '';
@@ -111,12 +79,12 @@ function testCommand(paths: string[], flags: RunFlags & { exact?: boolean }): vo
           );
       } else {
         say(
-          `${c.red('FAIL')} ${label}: expected ${listText(expected)}, got ${listText(violated)}${result.stoppedEarly !== undefined ? ` (stopped early: ${result.stoppedEarly})` : ''}`,
+          `${c.red('FAIL')} ${label}: expected ${listText(expected)}, got ${listText(violated)}${outcome.stoppedEarly !== undefined ? ` (stopped early: ${outcome.stoppedEarly})` : ''}`,
         );
-        for (const v of result.violations.filter((x) => !expected.includes(x.invariant))) {
+        for (const v of violations.filter((x) => !expected.includes(x.invariant))) {
           say(`       ${v.invariant} at t=${formatSimTime(msToUs(v.atMs))}: ${v.message}`);
         }
-        say(c.dim(`       re-run: clustersim run ${file} --seed ${plan.seed} --variant ${variant}`));
+        say(c.dim(`       re-run: clustersim run ${file} --seed ${outcome.seed} --variant ${variant}`));
       }
     }
   }
@@ -132,17 +100,6 @@ function testCommand(paths: string[], flags: RunFlags & { exact?: boolean }): vo
     say((failed > 0 || invalid.length > 0 ? c.red : c.green)(parts.join(', ')));
   }
   process.exitCode = invalid.length > 0 ? 2 : failed > 0 ? 1 : 0;
-}
-
-/** `[]`: nothing may break. Otherwise each listed invariant must break (and, exact, nothing else). */
-export function expectationMet(
-  expected: readonly string[],
-  violated: readonly string[],
-  exact: boolean,
-): boolean {
-  if (expected.length === 0 || exact)
-    return violated.length === expected.length && expected.every((id) => violated.includes(id));
-  return expected.every((id) => violated.includes(id));
 }
 
 function listText(ids: readonly string[]): string {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { durationSchema } from '../../scenario/schema.js';
-import { validatedDurationMs } from '../../scenario/duration.js';
+import { durationSchema } from '../../util/duration-schema.js';
+import { validatedDurationMs } from '../../util/duration.js';
 
 /** Trigger kinds of a task (`TaskTrigger`); cron and fixedTime run in the time engine. */
 export const TRIGGERS = ['event', 'block', 'cron', 'fixedTime'] as const;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { parseDuration } from '../../scenario/duration.js';
-import { durationSchema } from '../../scenario/schema.js';
+import { parseDuration } from '../../util/duration.js';
+import { durationSchema } from '../../util/duration-schema.js';
 import type { Simulation } from '../../engine/index.js';
 import { msToUs } from '../../engine/index.js';
 import type {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { validatedDurationMs } from '../../scenario/duration.js';
-import { durationSchema } from '../../scenario/schema.js';
+import { validatedDurationMs } from '../../util/duration.js';
+import { durationSchema } from '../../util/duration-schema.js';
 
 /** One task executor process (a node). Two processes may share a `teId` (edge case 6). */
 export interface ExecutorSpec {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { Simulation } from '../../engine/index.js';
 import { msToUs } from '../../engine/index.js';
-import { parseDuration } from '../../scenario/duration.js';
-import { durationSchema } from '../../scenario/schema.js';
+import { parseDuration } from '../../util/duration.js';
+import { durationSchema } from '../../util/duration-schema.js';
 import type {
   ActionSpec,
   FaultKind,
