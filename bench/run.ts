@@ -1,6 +1,7 @@
 import type { BenchOptions, BenchOutcome, BenchRow } from './bench-result.js';
 import { fuzzBench } from './fuzz.js';
 import { heartbeatStormBench } from './heartbeat-storm.js';
+import { modelSpeedBench } from './model-speed.js';
 import { formatTargets } from './targets.js';
 import { timeToFindBench } from './time-to-find.js';
 
@@ -16,6 +17,7 @@ const BENCHMARKS: readonly {
   { name: 'heartbeat-storm', run: heartbeatStormBench },
   { name: 'fuzz', run: fuzzBench },
   { name: 'time-to-find', run: timeToFindBench },
+  { name: 'model-speed', run: modelSpeedBench },
 ];
 
 interface Args {

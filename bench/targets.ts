@@ -103,6 +103,27 @@ export function timeToFindTargets(rows: readonly BenchRow[]): TargetCheck[] {
   ];
 }
 
+/** model-speed: a Mantis report run ≤ 50 ms; shrinking the first Mantis fuzz finding ≤ 10 s. */
+export function modelSpeedTargets(rows: readonly BenchRow[]): TargetCheck[] {
+  const wall = (workload: string): number | undefined =>
+    num(
+      rows.find((r) => r.workload === workload),
+      'wallMs',
+    );
+  const run = wall('mantis-report-run');
+  const shrink = wall('mantis-fuzz-shrink');
+  const checks: TargetCheck[] = [];
+  if (run !== undefined)
+    checks.push({ target: 'a Mantis report run ≤ 50 ms', measured: `${run} ms`, met: run <= 50 });
+  if (shrink !== undefined)
+    checks.push({
+      target: 'shrinking the first Mantis fuzz finding ≤ 10 s',
+      measured: `${(shrink / 1000).toFixed(2)} s`,
+      met: shrink <= 10_000,
+    });
+  return checks;
+}
+
 /** The lines `npm run bench` prints under a benchmark's table. */
 export function formatTargets(checks: readonly TargetCheck[]): string[] {
   return checks.map((c) => `${c.met ? '✓' : '✗'} ${c.target}: ${c.measured}${c.met ? '' : ' (not met)'}`);

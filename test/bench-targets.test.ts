@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { BenchRow } from '../bench/bench-result.js';
-import { formatTargets, fuzzTargets, heartbeatStormTargets, timeToFindTargets } from '../bench/targets.js';
+import {
+  formatTargets,
+  fuzzTargets,
+  heartbeatStormTargets,
+  modelSpeedTargets,
+  timeToFindTargets,
+} from '../bench/targets.js';
 
 const storm = (impl: string, executors: number, beatsPerS: number, rssMB = 100): BenchRow => ({
   bench: 'heartbeat-storm',
@@ -93,5 +99,18 @@ describe('bench targets', () => {
         { target: 'y ≥ 0.7', measured: '0.6', met: false },
       ]),
     ).toEqual(['✓ x ≥ 1: 2', '✗ y ≥ 0.7: 0.6 (not met)']);
+  });
+
+  it('checks the model-speed targets that replaced wall-clock test assertions', () => {
+    const row = (workload: string, wallMs: number): BenchRow => ({ bench: 'model-speed', workload, wallMs });
+    expect(
+      modelSpeedTargets([row('mantis-report-run', 62.5), row('mantis-fuzz-shrink', 4_200)]).map((c) => [
+        c.measured,
+        c.met,
+      ]),
+    ).toEqual([
+      ['62.5 ms', false],
+      ['4.20 s', true],
+    ]);
   });
 });

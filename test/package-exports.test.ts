@@ -38,7 +38,7 @@ console.log(JSON.stringify({ notes: sim.notes.map((n) => n.text), traceHash: sim
 
 describe('package exports', () => {
   beforeAll(() => {
-    expect(ensureBuilt('dist/src/index.js', ['src'])).toBe(true);
+    expect(ensureBuilt('dist/.tsbuildinfo', ['src', 'bench'])).toBe(true);
   }, 120_000);
 
   it("runs the engine example through 'clustersim/engine': pings before the crash, then a new incarnation counting from 1", () => {

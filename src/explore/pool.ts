@@ -53,25 +53,23 @@ export function openExecutor(
 ): TaskExecutor {
   const threads = Math.max(0, Math.floor(workers) - 1);
   const poolAfterS = options.poolAfterS ?? DEFAULT_POOL_AFTER_S;
+  // Resolved up front: without the compiled worker entry, more than one worker is an internal
+  // error (exit 70), never a campaign quietly run on one thread.
+  const filename = threads > 0 ? workerFileUrl() : '';
   let pool: Piscina | null = null;
   // Whether the pool is wanted is known at once without an expected task count, or from the
   // first task's duration with one.
   let decided = threads === 0 || options.expectedTasks === undefined;
   const startPool = (): void => {
     decided = true;
-    try {
-      pool = new Piscina({
-        filename: workerFileUrl(),
-        workerData: spec,
-        minThreads: threads,
-        maxThreads: threads,
-        concurrentTasksPerWorker: TASKS_PER_THREAD,
-        idleTimeout: 60_000,
-      });
-    } catch {
-      // No compiled worker entry (sources run without a build): this thread does all the work.
-      pool = null;
-    }
+    pool = new Piscina({
+      filename,
+      workerData: spec,
+      minThreads: threads,
+      maxThreads: threads,
+      concurrentTasksPerWorker: TASKS_PER_THREAD,
+      idleTimeout: 60_000,
+    });
   };
   if (threads > 0 && decided) startPool();
   const waiting: Pending[] = [];
@@ -138,7 +136,7 @@ export function openExecutor(
 
 /**
  * The compiled worker entry. From dist/ it sits beside this file; from the TypeScript sources
- * (vitest, tsx) it is the build output under dist/, so tests need `npm run build` first.
+ * (vitest, tsx) it is the build output under dist/ (tests build it: test/built.ts).
  */
 export function workerFileUrl(): string {
   const here = dirname(fileURLToPath(import.meta.url));

@@ -13,6 +13,8 @@ export interface FindingsCell {
     readonly atMs: number;
     readonly violationSeconds: number;
   }[];
+  /** The run stopped before its end (an event or time limit): not a verdict. */
+  readonly stoppedEarly?: string;
 }
 
 export interface FindingsTable {
@@ -45,6 +47,7 @@ export function findingsTable(system: string, dir: string, variants?: readonly s
           atMs: v.atMs,
           violationSeconds: v.violationSeconds,
         })),
+        ...(result.stoppedEarly !== undefined ? { stoppedEarly: result.stoppedEarly } : {}),
       };
     });
     return { scenario: scenario.name, file: join(dir, file), cells };

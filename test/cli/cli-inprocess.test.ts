@@ -118,8 +118,10 @@ describe('clustersim run', () => {
 
   it('should take --no-color before the command as well as after it', async () => {
     const path = file('crashy-color.yaml', CRASHY);
-    const previous = process.env.FORCE_COLOR;
+    // Colour forced on and NO_COLOR cleared (it may be set where the suite runs), so --no-color decides.
+    const previous = { FORCE_COLOR: process.env.FORCE_COLOR, NO_COLOR: process.env.NO_COLOR };
     process.env.FORCE_COLOR = '1';
+    delete process.env.NO_COLOR;
     try {
       // eslint-disable-next-line no-control-regex -- the escape character is what this test looks for
       const ansi = /\u001b\[/;
@@ -128,8 +130,10 @@ describe('clustersim run', () => {
       expect((await cli('run', path, '--no-color')).stdout).not.toMatch(ansi);
       expect((await cli('--no-color', 'list', 'invariants', '--system', 'toy')).stdout).not.toMatch(ansi);
     } finally {
-      if (previous === undefined) delete process.env.FORCE_COLOR;
-      else process.env.FORCE_COLOR = previous;
+      for (const [key, value] of Object.entries(previous)) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
     }
   });
 

@@ -49,6 +49,18 @@ describe('bin/clustersim.js', () => {
     expect(code).toBe(0);
   });
 
+  it('should check a shipped scenario against its expect with `test` (every file: test/shipped-scenarios.test.ts)', () => {
+    const { code, stdout } = clustersim([
+      'test',
+      'scenarios/ava/s1-silent-drop-reconnect.yaml',
+      '--exact',
+      '--json',
+    ]);
+    const report = JSON.parse(stdout) as { passed: number; failed: number };
+    expect(report).toMatchObject({ passed: 3, failed: 0 });
+    expect(code).toBe(0);
+  });
+
   it('should exit 2 on a bad copy of a scenario, naming the line, the key and what is allowed, without a stack trace', () => {
     const bad = file(
       'bad.yaml',

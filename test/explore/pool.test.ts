@@ -1,10 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { Piscina } from 'piscina';
+import { describe, expect, it, vi } from 'vitest';
 import { openExecutor } from '../../src/explore/pool.js';
 import type { CampaignSpec } from '../../src/explore/seed-run.js';
 import { fuzzSeed } from '../../src/explore/seed-run.js';
 import { loadScenario } from '../../src/scenario/load.js';
 
-// Pool threads run the compiled dist/ (npm test builds first).
+// Pool threads run the compiled dist/ (test/global-setup.ts builds it).
 const spec: CampaignSpec = {
   scenario: loadScenario('scenarios/ava/fuzz.yaml'),
   variant: 'pre',
@@ -41,12 +42,16 @@ describe('the fuzz executor', () => {
     { poolAfterS: 0, pooled: true, why: 'a campaign worth them starts the pool threads' },
   ])('should decide from the first task: $why, with the same outcomes', async ({ poolAfterS, pooled }) => {
     // Arrange
+    const poolRun = vi.spyOn(Piscina.prototype, 'run');
     const executor = openExecutor(spec, 2, { expectedTasks: batches.length, poolAfterS });
     // Act
     const outcomes = await runSeeds(executor, batches);
     await executor.close();
-    // Assert
+    const threadTasks = poolRun.mock.calls.length;
+    poolRun.mockRestore();
+    // Assert: pooled means a thread really ran tasks.
     expect(executor.pooled).toBe(pooled);
+    expect(threadTasks > 0).toBe(pooled);
     expect(outcomes).toEqual(expected);
   });
 

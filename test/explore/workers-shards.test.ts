@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { Piscina } from 'piscina';
+import { describe, expect, it, vi } from 'vitest';
 import { fuzzCampaign } from '../../src/explore/fuzz.js';
 import { mergeReports } from '../../src/explore/merge.js';
 import type { FuzzReport } from '../../src/explore/report.js';
@@ -6,7 +7,7 @@ import type { CampaignSpec } from '../../src/explore/seed-run.js';
 import { fullRun } from '../../src/explore/seed-run.js';
 import { loadScenario } from '../../src/scenario/load.js';
 
-// Worker threads run the compiled dist/ (npm test builds first): real models only.
+// Worker threads run the compiled dist/ (test/global-setup.ts builds it): real models only.
 const spec: CampaignSpec = {
   scenario: loadScenario('scenarios/ava/fuzz.yaml'),
   variant: 'pre',
@@ -29,10 +30,17 @@ function outcomes(report: FuzzReport): string[] {
 
 describe('fuzz across workers and shards', () => {
   it('should find the same findings, in seed order, with 1 and 2 workers', async () => {
+    // Arrange: count the tasks handed to pool threads, and the replies they sent back.
+    const poolRun = vi.spyOn(Piscina.prototype, 'run');
     // Act
     const one = await fuzzCampaign({ ...base, shard: { index: 1, count: 1 }, workers: 1 });
+    const threadTasks = poolRun.mock.calls.length;
     const two = await fuzzCampaign({ ...base, shard: { index: 1, count: 1 }, workers: 2, poolAfterS: 0 });
-    // Assert
+    const replies = await Promise.all(poolRun.mock.results.map((r) => r.value as Promise<unknown>));
+    poolRun.mockRestore();
+    // Assert: one worker ran no thread; two did, and a thread answered (no silent fallback).
+    expect(threadTasks).toBe(0);
+    expect(replies.length).toBeGreaterThan(0);
     expect(one.findings.length).toBeGreaterThan(0);
     expect(outcomes(two)).toEqual(outcomes(one));
     expect(two.seedsRun).toBe(48);
