@@ -28,7 +28,11 @@ export function modelSpeedBench(options: BenchOptions): BenchOutcome {
   const runs = 10;
   let started = performance.now();
   for (let i = 0; i < runs; i++) simulate(report, { variant: 'as-is', seed: i + 1 });
-  emit({ bench: 'model-speed', workload: 'mantis-report-run', wallMs: round((performance.now() - started) / runs) });
+  emit({
+    bench: 'model-speed',
+    workload: 'mantis-report-run',
+    wallMs: round((performance.now() - started) / runs),
+  });
 
   const spec: CampaignSpec = {
     scenario: loadScenario(join(root, 'scenarios/mantis/fuzz.yaml')),
