@@ -19,7 +19,7 @@ export default tseslint.config(
     languageOptions: {
       globals: { process: 'readonly', console: 'readonly' },
       parserOptions: {
-        projectService: { allowDefaultProject: ['bin/*.js'] },
+        projectService: { allowDefaultProject: ['bin/*.js', 'scripts/*.js'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },

@@ -1,16 +1,31 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { formatProblem, ScenarioError } from '../scenario/load.js';
-import { register as registerCompare } from './commands/compare.js';
-import { register as registerDemo } from './commands/demo.js';
-import { register as registerFuzz } from './commands/fuzz.js';
-import { register as registerList } from './commands/list.js';
-import { register as registerMerge } from './commands/merge.js';
-import { register as registerRun } from './commands/run.js';
-import { register as registerShrink } from './commands/shrink.js';
-import { register as registerTest } from './commands/test.js';
-import { register as registerValidate } from './commands/validate.js';
-import { OutputError } from '../report/write-file.js';
+
+type Register = (program: Command) => void;
+
+/**
+ * Each command's module, loaded only when needed: `run` never imports the explorer, piscina or
+ * cli-progress, and `--version` imports no command at all. Order = order in `--help`.
+ */
+const COMMANDS: Readonly<Record<string, () => Promise<{ register: Register }>>> = {
+  run: () => import('./commands/run.js'),
+  test: () => import('./commands/test.js'),
+  validate: () => import('./commands/validate.js'),
+  list: () => import('./commands/list.js'),
+  demo: () => import('./commands/demo.js'),
+  fuzz: () => import('./commands/fuzz.js'),
+  shrink: () => import('./commands/shrink.js'),
+  compare: () => import('./commands/compare.js'),
+  merge: () => import('./commands/merge.js'),
+};
+
+/** The commands a command line needs: the one it names, none for --version, else all (help). */
+function commandsFor(args: readonly string[]): string[] {
+  const named = args.find((arg) => !arg.startsWith('-'));
+  if (named !== undefined && Object.hasOwn(COMMANDS, named)) return [named];
+  if (named === undefined && args.some((arg) => arg === '-V' || arg === '--version')) return [];
+  return Object.keys(COMMANDS);
+}
 import { UsageError } from '../util/errors.js';
 
 /** Exit codes (CONTRACT §2): 0 fine, 1 a finding / mismatch, 2 bad usage or input. */
@@ -18,8 +33,11 @@ export const EXIT_USAGE = 2;
 /** An unexpected error: a bug in clustersim itself (EX_SOFTWARE of sysexits.h). */
 export const EXIT_BUG = 70;
 
-/** Builds the `clustersim` program with every command registered. */
-export function buildProgram(): Command {
+/** Builds the `clustersim` program with the commands `args` (argv without node and script) need. */
+async function buildProgram(args: readonly string[]): Promise<Command> {
+  const registers = await Promise.all(
+    commandsFor(args).map(async (name) => (await COMMANDS[name]!()).register),
+  );
   const program = new Command('clustersim')
     .description('deterministic simulation of reconnection races in cluster schedulers (Mantis, Ava)')
     .version(packageVersion(), '-V, --version')
@@ -43,19 +61,7 @@ Examples:
     )
       action.setOptionValue('color', false);
   });
-  for (const register of [
-    registerRun,
-    registerTest,
-    registerValidate,
-    registerList,
-    registerDemo,
-    registerFuzz,
-    registerShrink,
-    registerCompare,
-    registerMerge,
-  ]) {
-    register(program);
-  }
+  for (const register of registers) register(program);
   return program;
 }
 
@@ -69,15 +75,18 @@ export async function main(argv: readonly string[]): Promise<number> {
   process.exitCode = undefined;
   exitQuietlyOnClosedPipe();
   try {
-    await buildProgram().parseAsync([...argv]);
+    await (await buildProgram(argv.slice(2))).parseAsync([...argv]);
   } catch (error) {
-    return handleError(error);
+    return await handleError(error);
   }
   const code = process.exitCode;
   return typeof code === 'number' ? code : Number(code ?? 0);
 }
 
-function handleError(error: unknown): number {
+async function handleError(error: unknown): Promise<number> {
+  // Loaded here, not at start-up: the loader pulls in zod, yaml and every system model.
+  const { formatProblem, ScenarioError } = await import('../scenario/load.js');
+  const { OutputError } = await import('../report/write-file.js');
   if (error instanceof CommanderError) {
     // Commander already printed its message (or the help / version).
     // --help and --version exit 0; help shown because a command was missing is a usage error.
