@@ -13,10 +13,10 @@ import { register as registerValidate } from './commands/validate.js';
 import { OutputError } from '../report/write-file.js';
 import { UsageError } from './errors.js';
 
-/** Exit codes (CONTRACT §2): 0 fine, 1 a finding / mismatch, 2 bad usage or input. */
-export const EXIT_USAGE = 2;
-/** An unexpected error: a bug in clustersim itself (EX_SOFTWARE of sysexits.h). */
-export const EXIT_BUG = 70;
+import { EXIT_BUG, EXIT_USAGE } from './exit-codes.js';
+import { setInvocation } from './invocation.js';
+
+export { EXIT_BUG, EXIT_LIMIT, EXIT_USAGE } from './exit-codes.js';
 
 /** Builds the `clustersim` program with every command registered. */
 export function buildProgram(): Command {
@@ -68,6 +68,7 @@ Examples:
 export async function main(argv: readonly string[]): Promise<number> {
   process.exitCode = undefined;
   exitQuietlyOnClosedPipe();
+  setInvocation(argv.slice(2));
   try {
     await buildProgram().parseAsync([...argv]);
   } catch (error) {

@@ -7,11 +7,13 @@ import { formatDuration } from '../../scenario/duration.js';
 import { runPlan } from '../../run/run-plan.js';
 import { compilePlan, parseSetFlags } from '../../scenario/compile.js';
 import { loadScenario, parseScenario } from '../../scenario/load.js';
+import type { LimitFlags } from '../limit-flags.js';
+import { addLimitFlags, parseLimitFlags } from '../limit-flags.js';
 import { TRACE_CAPTURE_LIMIT, writeTraceFile } from '../trace-file.js';
 import { UsageError } from '../errors.js';
 import { chalkFor, parseInvariantIds, parseSeedFlag, setOption } from '../options.js';
 
-interface ShrinkFlags {
+interface ShrinkFlags extends LimitFlags {
   readonly invariant?: string;
   readonly seed?: string;
   readonly variant?: string;
@@ -25,7 +27,7 @@ interface ShrinkFlags {
 }
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command('shrink')
     .description(
       'minimises a failing scenario, keeping the same violated invariant (exit 0: shrunk, 1: it did not fail)',
@@ -49,7 +51,8 @@ export function register(program: Command): void {
     .option('--runs-max <n>', 'simulation runs allowed in all', '4000')
     .option('--json', 'machine output on stdout: { status, invariant, out, before, after, runs, wallMs }')
     .option('--quiet', 'print only the path written')
-    .option('--no-color', 'no colours (also when NO_COLOR is set)')
+    .option('--no-color', 'no colours (also when NO_COLOR is set)');
+  addLimitFlags(command)
     .addHelpText(
       'after',
       `
@@ -66,7 +69,8 @@ Examples:
 function shrinkCommand(file: string, flags: ShrinkFlags): void {
   const scenario = loadScenario(file);
   const set = parseSetFlags(flags.set);
-  const runsMax = parseCount('--runs-max', flags.runsMax, 1);
+  const runsMax = parseCount('--runs-max', flags.runsMax, 1, 1_000_000);
+  const limits = parseLimitFlags(flags);
   const seed = parseSeedFlag(flags.seed);
   if (
     flags.invariant !== undefined &&
@@ -90,6 +94,7 @@ function shrinkCommand(file: string, flags: ShrinkFlags): void {
     ...(seed !== undefined ? { seed } : {}),
     set,
     runsMax,
+    limits,
   });
   const c = chalkFor(flags);
   if (result.status === 'not-failing') {
