@@ -47,7 +47,7 @@ export function register(program: Command): void {
   const command = program
     .command('fuzz')
     .description(
-      "many seeds of the scenario's faults; a repro file per finding (exit 0: nothing found, 1: findings)",
+      "many seeds of the scenario's faults; a repro file per finding (exit 0: nothing found, 1: findings, 3: no finding but a seed stopped at a limit, 70: a clustersim bug)",
     )
     .argument('<scenario>', 'scenario file (YAML) with a faults block')
     .option('--seeds <n>', 'seeds to run (over all shards)', '1000')

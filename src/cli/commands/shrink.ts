@@ -60,7 +60,7 @@ Delta debugging over the timeline steps, then the cluster, then the duration, th
 rounded; the result is 1-minimal for single-step removal and says in its header what was removed.
 
 Examples:
-  $ clustersim shrink clustersim-findings/mantis-fuzz-seed12-no-foreign-read.yaml
+  $ clustersim shrink clustersim-findings/mantis-fuzz-as-is-seed12-no-foreign-read.yaml
   $ clustersim shrink scenarios/mantis/report.yaml --out report.min.yaml`,
     )
     .action((file: string, flags: ShrinkFlags) => shrinkCommand(file, flags));
