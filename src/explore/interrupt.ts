@@ -25,7 +25,7 @@ export async function withInterrupt<T>(
       if (signal !== null) process.exit(SIGNAL_EXIT[name]);
       signal = name;
       process.stderr.write(
-        `\nclustersim: ${name === 'SIGINT' ? 'interrupted' : `${name} received`}; finishing the seeds in hand (Ctrl-C again to quit at once)\n`,
+        `\nclustersim: ${name === 'SIGINT' ? 'interrupted' : `${name} received`}; finishing the work in hand (Ctrl-C again to quit at once)\n`,
       );
     };
     process.on(name, handler);

@@ -24,6 +24,8 @@ export interface ShrinkOptions {
   readonly runsMax?: number;
   /** Wall-clock time (epoch ms) past which no candidate runs: the shrink keeps what it has. */
   readonly deadlineMs?: number;
+  /** Polled before each candidate: true once a signal asked the shrink to stop (keeps what it has). */
+  readonly shouldStop?: () => boolean;
   /** Per-run limits; a candidate stopped by one does not count as failing. */
   readonly limits?: RunLimits;
 }
@@ -55,7 +57,7 @@ export type ShrinkResult =
       readonly runs: number;
       /** Every single step was tried alone for removal and none could go. */
       readonly oneMinimal: boolean;
-      /** The deadline stopped the search: the result is smaller, maybe not minimal. */
+      /** A deadline or a stop request ended the search: the result is smaller, maybe not minimal. */
       readonly cut: boolean;
       readonly wallMs: number;
     };
@@ -110,7 +112,10 @@ export function shrinkScenario(input: Scenario, options: ShrinkOptions = {}): Sh
   let cut = false;
   const fails = (candidate: Scenario): boolean => {
     if (runs >= runsMax) return false;
-    if (options.deadlineMs !== undefined && Date.now() >= options.deadlineMs) {
+    if (
+      (options.deadlineMs !== undefined && Date.now() >= options.deadlineMs) ||
+      options.shouldStop?.() === true
+    ) {
       cut = true;
       return false;
     }

@@ -1,5 +1,13 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  writeFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -372,6 +380,35 @@ describe('clustersim fuzz / shrink / merge / compare (CLI)', () => {
       expect(existsSync(out)).toBe(true);
     },
   );
+
+  it('should stop `shrink` on SIGTERM, write the smaller failing scenario it has and exit 143', async () => {
+    // Arrange: a long fuzz profile (150 fault steps at seed 4), shrunk from the scenario at a seed.
+    const scenario = join(dir, 'long-shrink.yaml');
+    writeFileSync(
+      scenario,
+      readFileSync('scenarios/mantis/fuzz.yaml', 'utf8')
+        .replace(/^name: mantis-fuzz$/m, 'name: long-shrink')
+        .replace(/^duration: 15m$/m, 'duration: 2h')
+        .replace('crash: { every: 3m', 'crash: { every: 1m'),
+    );
+    const out = join(dir, 'long-shrink.min.yaml');
+    // Act: SIGTERM as soon as the shrink starts.
+    const { status, stderr } = await signalledCli(
+      'SIGTERM',
+      'shrinking',
+      'shrink',
+      scenario,
+      '--seed',
+      '4',
+      '--out',
+      out,
+    );
+    // Assert
+    expect(status).toBe(143);
+    expect(stderr).toMatch(/may not be minimal; go on with: clustersim shrink /);
+    const written = parseScenario(readFileSync(out, 'utf8'), out);
+    expect(written.expect?.['as-is']?.length).toBeGreaterThan(0);
+  });
 
   it('should stop shrinking on Ctrl-C, keeping the shrinks already written', async () => {
     // Arrange: a campaign with many repros to shrink, one lane (one worker).

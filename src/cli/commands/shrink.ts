@@ -2,7 +2,10 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { checkOutputFile, writeFileAtomic } from '../../report/write-file.js';
 import { parseCount } from '../../explore/duration.js';
-import { shrinkScenario } from '../../explore/shrink.js';
+import type { StopSignal } from '../../explore/interrupt.js';
+import { SIGNAL_EXIT, withInterrupt } from '../../explore/interrupt.js';
+import type { ShrinkResult } from '../../explore/shrink.js';
+import { shrinkOffThread } from '../../explore/shrink-thread.js';
 import { formatDuration } from '../../scenario/duration.js';
 import { runPlan } from '../../run/run-plan.js';
 import { compilePlan, parseSetFlags } from '../../scenario/compile.js';
@@ -66,7 +69,7 @@ Examples:
     .action((file: string, flags: ShrinkFlags) => shrinkCommand(file, flags));
 }
 
-function shrinkCommand(file: string, flags: ShrinkFlags): void {
+async function shrinkCommand(file: string, flags: ShrinkFlags): Promise<void> {
   const scenario = loadScenario(file);
   const set = parseSetFlags(flags.set);
   const runsMax = parseCount('--runs-max', flags.runsMax, 1, 1_000_000);
@@ -88,13 +91,32 @@ function shrinkCommand(file: string, flags: ShrinkFlags): void {
   // Before the shrink, which can take a while: a path that cannot be written is bad input.
   checkOutputFile(out);
   if (flags.trace !== undefined) checkOutputFile(flags.trace);
-  const result = shrinkScenario(scenario, {
-    ...(flags.invariant !== undefined ? { invariant: flags.invariant } : {}),
+  // Bad --variant / --set / --seed show up here as ScenarioError (exit 2), before the thread starts.
+  compilePlan(scenario, {
     ...(flags.variant !== undefined ? { variant: flags.variant } : {}),
     ...(seed !== undefined ? { seed } : {}),
     set,
-    runsMax,
-    limits,
+  });
+  // The shrink runs in a worker thread so that Ctrl-C, SIGTERM and SIGHUP reach this one: it then
+  // stops at the next candidate and keeps the smaller scenario it has.
+  const { result, signal } = await withInterrupt<ShrinkResult>((interrupted) => {
+    // Said once the signal handlers are in place: from here a signal stops the shrink politely.
+    if (flags.quiet !== true && flags.json !== true)
+      process.stderr.write(
+        `clustersim: shrinking ${file} (Ctrl-C stops and keeps the smallest failing scenario so far)\n`,
+      );
+    return shrinkOffThread(
+      scenario,
+      {
+        ...(flags.invariant !== undefined ? { invariant: flags.invariant } : {}),
+        ...(flags.variant !== undefined ? { variant: flags.variant } : {}),
+        ...(seed !== undefined ? { seed } : {}),
+        set,
+        runsMax,
+        limits,
+      },
+      interrupted,
+    );
   });
   const c = chalkFor(flags);
   if (result.status === 'not-failing') {
@@ -107,7 +129,7 @@ function shrinkCommand(file: string, flags: ShrinkFlags): void {
       process.stdout.write(
         `${file} does not violate ${what} under variant ${result.variant} (violated: ${result.violated.join(', ') || 'none'}); nothing to shrink\n`,
       );
-    process.exitCode = 1;
+    process.exitCode = signal !== null ? SIGNAL_EXIT[signal] : 1;
     return;
   }
   writeFileAtomic(out, result.yaml);
@@ -117,9 +139,9 @@ function shrinkCommand(file: string, flags: ShrinkFlags): void {
     writeTraceFile(flags.trace, runPlan(compilePlan(shrunk), { captureLimit: TRACE_CAPTURE_LIMIT }), shrunk);
   }
   if (flags.json === true) {
-    const { before, after, runs, wallMs, invariant, variant, traceHash, oneMinimal, changes } = result;
+    const { before, after, runs, wallMs, invariant, variant, traceHash, oneMinimal, changes, cut } = result;
     process.stdout.write(
-      `${JSON.stringify({ status: 'shrunk', invariant, variant, out, traceHash, before, after, changes, runs, oneMinimal, wallMs })}\n`,
+      `${JSON.stringify({ status: 'shrunk', invariant, variant, out, traceHash, before, after, changes, runs, oneMinimal, cut, wallMs })}\n`,
     );
   } else if (flags.quiet === true) process.stdout.write(`${out}\n`);
   else {
@@ -135,5 +157,14 @@ function shrinkCommand(file: string, flags: ShrinkFlags): void {
           : ''),
     );
   }
-  process.exitCode = 0;
+  if (signal !== null) reportInterrupted(signal, out, flags.json === true);
+  process.exitCode = signal !== null ? SIGNAL_EXIT[signal] : 0;
+}
+
+/** An interrupted shrink kept a smaller, still failing scenario: say it may not be minimal. */
+function reportInterrupted(signal: StopSignal, out: string, json: boolean): void {
+  if (json) return;
+  process.stderr.write(
+    `clustersim: ${signal === 'SIGINT' ? 'interrupted' : `stopped by ${signal}`}: the file written still fails but may not be minimal; go on with: clustersim shrink ${out}\n`,
+  );
 }
