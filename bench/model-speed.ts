@@ -40,9 +40,11 @@ export function modelSpeedBench(options: BenchOptions): BenchOutcome {
     strategy: { kind: 'random' },
   };
   let seed = 1;
-  let outcome = fuzzSeed(spec, seed);
-  while (outcome.invariant !== 'no-foreign-read' && seed < 500) outcome = fuzzSeed(spec, ++seed);
-  const repro = makeRepro(spec, { seed, invariant: 'no-foreign-read', atMs: outcome.atMs ?? 0 });
+  const foreignRead = (seed: number) =>
+    fuzzSeed(spec, seed).violations.find((v) => v.invariant === 'no-foreign-read');
+  let found = foreignRead(seed);
+  while (found === undefined && seed < 500) found = foreignRead(++seed);
+  const repro = makeRepro(spec, { seed, invariant: 'no-foreign-read', atMs: found?.atMs ?? 0 });
   started = performance.now();
   shrinkScenario(parseScenario(repro.yaml, repro.fileName), { invariant: 'no-foreign-read' });
   emit({ bench: 'model-speed', workload: 'mantis-fuzz-shrink', wallMs: round(performance.now() - started) });

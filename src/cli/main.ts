@@ -28,10 +28,10 @@ function commandsFor(args: readonly string[]): string[] {
 }
 import { UsageError } from '../util/errors.js';
 
-/** Exit codes (CONTRACT §2): 0 fine, 1 a finding / mismatch, 2 bad usage or input. */
-export const EXIT_USAGE = 2;
-/** An unexpected error: a bug in clustersim itself (EX_SOFTWARE of sysexits.h). */
-export const EXIT_BUG = 70;
+import { EXIT_BUG, EXIT_USAGE } from './exit-codes.js';
+import { setInvocation } from './invocation.js';
+
+export { EXIT_BUG, EXIT_LIMIT, EXIT_USAGE } from './exit-codes.js';
 
 /** Builds the `clustersim` program with the commands `args` (argv without node and script) need. */
 async function buildProgram(args: readonly string[]): Promise<Command> {
@@ -74,6 +74,7 @@ Examples:
 export async function main(argv: readonly string[]): Promise<number> {
   process.exitCode = undefined;
   exitQuietlyOnClosedPipe();
+  setInvocation(argv.slice(2));
   try {
     await (await buildProgram(argv.slice(2))).parseAsync([...argv]);
   } catch (error) {

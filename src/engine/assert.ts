@@ -25,4 +25,11 @@ export function assertNever(value: never): never {
 /** A simulation limit (events or simulated time) was hit: the run cannot say anything past it. */
 export class LimitError extends Error {
   override name = 'LimitError';
+  /** Which limit: the event budget or the pending-event bound. */
+  readonly limit: 'events' | 'pending-events';
+
+  constructor(message: string, limit: 'events' | 'pending-events' = 'events') {
+    super(message);
+    this.limit = limit;
+  }
 }

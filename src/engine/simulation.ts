@@ -94,6 +94,8 @@ export interface SimulationOptions {
   readonly network?: Partial<NetworkOptions>;
   /** Stop with a LimitError past this many events. @defaultValue 50_000_000 */
   readonly maxEvents?: number;
+  /** Stop with a LimitError when more events than this are pending at once (a message storm). @defaultValue unbounded */
+  readonly maxPending?: number;
   /** Keep full trace records (for Perfetto and verbose reports), up to this many. @defaultValue 0 */
   readonly captureLimit?: number;
   /** Notes kept for the timeline (all are hashed). @defaultValue 100_000 */
@@ -350,6 +352,7 @@ export class Simulation {
   private readonly sentByType = new Map<string, TypeCounter>();
   private readonly envelope = new ReusedEnvelope(this);
   private readonly maxEvents: number;
+  private readonly maxPending: number;
   private readonly notesLimit: number;
   private nowUs: Micros = 0;
   /**
@@ -386,6 +389,7 @@ export class Simulation {
         ? new TraceCapture(options.captureLimit)
         : null;
     this.maxEvents = options.maxEvents ?? 50_000_000;
+    this.maxPending = options.maxPending ?? Number.POSITIVE_INFINITY;
     this.notesLimit = options.notesLimit ?? 100_000;
     this.partitions = new Partitions(nodeNames.length);
     this.latency = new LatencyModel(
@@ -532,6 +536,13 @@ export class Simulation {
       if (this.eventsPopped >= this.maxEvents) {
         throw new LimitError(
           `event budget exhausted: ${this.maxEvents} events run by t=${this.nowUs / US_PER_MS}ms, before the end at t=${endUs / US_PER_MS}ms (raise maxEvents, or look for a timer or message loop)`,
+        );
+      }
+      // Checked every 1024 events (cheap): an event posts a handful more, so the overshoot is small.
+      if ((this.eventsPopped & 1023) === 0 && queue.size > this.maxPending) {
+        throw new LimitError(
+          `pending-event limit reached: ${queue.size} events pending at t=${this.nowUs / US_PER_MS}ms (limit ${this.maxPending}; a message storm?)`,
+          'pending-events',
         );
       }
       queue.pop();

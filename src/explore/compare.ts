@@ -22,8 +22,18 @@ export interface CompareOptions {
 
 /** One column of `compare` (CONTRACT §4 `compare --json`, plus rates and means). */
 export interface VariantSummary {
-  /** Seeds that ran (all, unless interrupted). */
+  /**
+   * Some run hit an internal error (a clustersim bug): the column's rates cannot be trusted and
+   * are not printed; `compare` exits 70. The counts below cover the other runs only.
+   */
+  readonly invalid: boolean;
+  /** Seeds that ran to a result (all, unless interrupted), runs with an internal error excluded. */
   readonly seedsRun: number;
+  /**
+   * Seeds whose run stopped at a limit (no verdict past it): counted apart. Their violations seen
+   * before the limit are real and counted; liveness was not judged on them.
+   */
+  readonly limitedSeeds: number;
   /** Seeds on which each invariant was violated at least once. */
   readonly violatingSeeds: Readonly<Record<string, number>>;
   /** The same as a rate with a 95% Wilson interval. */
@@ -122,7 +132,7 @@ function columnsOf(variants: readonly string[]): [string, string][] {
 }
 
 export function summarise(outcomes: readonly MeasureOutcome[]): VariantSummary {
-  const n = outcomes.length;
+  const n = outcomes.filter((o) => o.error === undefined).length;
   const violatingSeeds: Record<string, number> = {};
   let any = 0;
   let violationSeconds = 0;
@@ -130,8 +140,14 @@ export function summarise(outcomes: readonly MeasureOutcome[]): VariantSummary {
   let messagesTotal = 0;
   const metricSums = new Map<string, { sum: number; count: number }>();
   const errors: SeedError[] = [];
+  let limitedSeeds = 0;
   for (const outcome of outcomes) {
-    if (outcome.error !== undefined) errors.push({ seed: outcome.seed, message: outcome.error });
+    if (outcome.error !== undefined) {
+      // No result at all: never counted as a run without violations.
+      errors.push({ seed: outcome.seed, message: outcome.error });
+      continue;
+    }
+    if (outcome.limit !== undefined) limitedSeeds++;
     if (outcome.violations.length > 0) any++;
     for (const v of outcome.violations) {
       violatingSeeds[v.invariant] = (violatingSeeds[v.invariant] ?? 0) + 1;
@@ -158,7 +174,9 @@ export function summarise(outcomes: readonly MeasureOutcome[]): VariantSummary {
     : null;
   const fixMessagesTotal = metricSums.has('fixMessages') ? (metricSums.get('fixMessages')?.sum ?? 0) : null;
   return {
+    invalid: errors.length > 0,
     seedsRun: n,
+    limitedSeeds,
     violatingSeeds: Object.fromEntries(sortedKeys.map((k) => [k, violatingSeeds[k] as number])),
     violatingRate: Object.fromEntries(
       sortedKeys.map((k) => [k, roundInterval(wilsonInterval(violatingSeeds[k] as number, n))]),

@@ -52,13 +52,18 @@ export async function driveSeeds<O>(options: DriveOptions<O>): Promise<DriveResu
     await Promise.race(inFlight.values());
     if (failure !== null) throw failure;
     while (stopped === null && finished.has(committed)) {
-      for (const outcome of finished.get(committed) as O[]) {
+      const outcomes = finished.get(committed) as O[];
+      for (const outcome of outcomes) {
         done++;
         if (options.onOutcome(outcome)) {
           stopped = 'stop-on-first';
           break;
         }
       }
+      // A batch cut short (its deadline passed, see WorkerTask) ends the campaign: the seeds
+      // handed over stay a prefix.
+      if (stopped === null && outcomes.length < (batches[committed] as number[]).length)
+        stopped = options.stopRequested() ?? 'time-limit';
       finished.delete(committed);
       committed++;
     }

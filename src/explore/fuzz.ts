@@ -1,5 +1,5 @@
 import { formatSimTime, msToUs } from '../engine/index.js';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { writeFileAtomic } from '../report/write-file.js';
 import type { DriveResult } from './drive.js';
@@ -10,7 +10,8 @@ import { openExecutor } from './pool.js';
 import type { ProgressSink } from './progress.js';
 import { silentProgress } from './progress.js';
 import { makeRepro } from './repro.js';
-import type { Finding, FuzzReport, SeedError } from './report.js';
+import { shellQuote } from '../cli/options.js';
+import type { Finding, FuzzReport, SeedError, SeedLimit } from './report.js';
 import { countByInvariant } from './report.js';
 import type { CampaignSpec, FuzzOutcome } from './seed-run.js';
 import { compileSeed, pctProbeMessages } from './seed-run.js';
@@ -59,10 +60,12 @@ export async function fuzzCampaign(options: FuzzOptions): Promise<FuzzReport> {
   const findings: Finding[] = [];
   const findingsByInvariant: Record<string, number> = {};
   const errors: SeedError[] = [];
+  const limited: SeedLimit[] = [];
   const reproFor = new Set<string>();
   let reprosWritten = 0;
   const workers = Math.max(1, Math.floor(options.workers));
   const batchSize = Math.max(1, Math.min(16, Math.ceil(seeds.length / (workers * 16))));
+  const deadlineMs = options.timeLimitMs === null ? undefined : startedMs + options.timeLimitMs;
   const executor: TaskExecutor = openExecutor(spec, workers, {
     expectedTasks: Math.ceil(seeds.length / batchSize),
     ...(options.poolAfterS !== undefined ? { poolAfterS: options.poolAfterS } : {}),
@@ -74,18 +77,30 @@ export async function fuzzCampaign(options: FuzzOptions): Promise<FuzzReport> {
       batchSize,
       inFlight: executor.workers * 2,
       exec: async (batch) => {
-        const reply = await executor.run({ kind: 'fuzz', seeds: batch });
+        const reply = await executor.run({
+          kind: 'fuzz',
+          seeds: batch,
+          ...(deadlineMs !== undefined ? { deadlineMs } : {}),
+        });
         if (reply.kind !== 'fuzz') throw new Error(`worker answered a fuzz task with ${reply.kind}`);
         return reply.outcomes;
       },
       onOutcome: (outcome) => {
         if (outcome.error !== undefined) {
-          errors.push({ seed: outcome.seed, message: outcome.error });
+          // A clustersim bug: the seed is neither a pass nor a finding (the campaign exits 70).
+          const replay = replayCommand(spec, outcome.seed, variant);
+          errors.push({ seed: outcome.seed, message: outcome.error, replay });
           log(
-            `seed ${outcome.seed}: clustersim error (a bug in clustersim, not a finding): ${outcome.error.split('\n')[0] ?? ''}`,
+            `seed ${outcome.seed}: clustersim error (a bug in clustersim, not a finding): ${outcome.error.split('\n')[0] ?? ''}; replay: ${replay}`,
           );
-        } else if (outcome.invariant !== null) {
-          const finding = { seed: outcome.seed, invariant: outcome.invariant, atMs: outcome.atMs ?? 0 };
+        }
+        if (outcome.limit !== undefined) {
+          limited.push({ seed: outcome.seed, limit: outcome.limit.kind, message: outcome.limit.message });
+          if (limited.length === 1)
+            log(`seed ${outcome.seed}: stopped at a limit, no verdict: ${outcome.limit.message}`);
+        }
+        for (const violation of outcome.violations) {
+          const finding = { seed: outcome.seed, invariant: violation.invariant, atMs: violation.atMs };
           const wanted = !reproFor.has(finding.invariant) || reprosWritten < options.maxRepros;
           let repro: string | null = null;
           if (wanted && options.outDir !== null) {
@@ -98,28 +113,28 @@ export async function fuzzCampaign(options: FuzzOptions): Promise<FuzzReport> {
           findingsByInvariant[finding.invariant] = (findingsByInvariant[finding.invariant] ?? 0) + 1;
         }
         progress.update(countDone(outcome.seed, seeds), { findings: findingsByInvariant });
-        return options.stopOnFirst && outcome.invariant !== null;
+        return options.stopOnFirst && outcome.violations.length > 0;
       },
       stopRequested: () => {
         if (options.interrupted?.() === true) return 'interrupted';
-        if (options.timeLimitMs !== null && Date.now() - startedMs >= options.timeLimitMs)
-          return 'time-limit';
+        if (deadlineMs !== undefined && Date.now() >= deadlineMs) return 'time-limit';
         return null;
       },
     });
     progress.stop();
     const seedsWallS = (Date.now() - startedMs) / 1000;
     let stopped = drive.stopped;
-    if (options.shrink && options.outDir !== null && options.interrupted?.() !== true) {
-      const complete = await shrinkFindings(
-        executor,
-        findings,
+    const pastDeadline = (): boolean => deadlineMs !== undefined && Date.now() >= deadlineMs;
+    if (options.shrink && options.outDir !== null && options.interrupted?.() !== true && !pastDeadline()) {
+      const cut = await shrinkFindings(executor, findings, {
         variant,
-        options.outDir,
+        errors,
         log,
-        options.interrupted,
-      );
-      if (!complete && stopped === null) stopped = 'interrupted';
+        stopRequested: () =>
+          options.interrupted?.() === true ? 'interrupted' : pastDeadline() ? 'time-limit' : null,
+        ...(deadlineMs !== undefined ? { deadlineMs } : {}),
+      });
+      if (cut !== null && stopped === null) stopped = cut;
     }
     const wallS = (Date.now() - startedMs) / 1000;
     return {
@@ -140,6 +155,7 @@ export async function fuzzCampaign(options: FuzzOptions): Promise<FuzzReport> {
       findings,
       byInvariant: countByInvariant(findings),
       errors,
+      limited,
     };
   } finally {
     progress.stop();
@@ -162,7 +178,7 @@ function writeRepro(
   log: (line: string) => void,
 ): string {
   const repro = makeRepro(spec, finding);
-  const path = join(outDir, repro.fileName);
+  const path = freePath(outDir, repro.fileName, repro.yaml);
   writeFileAtomic(path, repro.yaml);
   log(
     `seed ${finding.seed}: ${finding.invariant} at t=${formatSimTime(msToUs(finding.atMs))} → ${path}${repro.replays ? '' : ' (does not replay alone, see the file header)'}`,
@@ -170,18 +186,42 @@ function writeRepro(
   return path;
 }
 
+interface ShrinkQueueOptions {
+  readonly variant: string;
+  /** Internal errors met while shrinking are added here (the campaign then exits 70). */
+  readonly errors: SeedError[];
+  readonly log: (line: string) => void;
+  /** Polled before each shrink: a reason to stop (`interrupted`, `time-limit`), or null. */
+  readonly stopRequested: () => string | null;
+  /** `--time-limit`: a shrink running past it stops and keeps what it has. */
+  readonly deadlineMs?: number;
+}
+
+/**
+ * Every repro written gets its minimal version, the first of each invariant queued first;
+ * --max-repros bounds how many there are. One lane per worker takes the next finding only while
+ * no stop was asked for, so a Ctrl-C keeps the shrinks done (the first ones) and skips the rest.
+ * Returns why the queue was cut short, or null when every shrink ran.
+ */
+/**
+ * Where a repro goes: its name, unless a file of that name holds something else (another
+ * campaign whose name agrees, e.g. a scenario file of the same `name:` elsewhere); then the first
+ * free `-2`, `-3`, … A file with the same bytes is this campaign's own, written again.
+ */
+function freePath(outDir: string, fileName: string, text: string): string {
+  const stem = fileName.replace(/\.yaml$/, '');
+  for (let n = 1; ; n++) {
+    const path = join(outDir, n === 1 ? fileName : `${stem}-${n}.yaml`);
+    if (!existsSync(path) || readFileSync(path, 'utf8') === text) return path;
+  }
+}
+
 async function shrinkFindings(
   executor: TaskExecutor,
   findings: Finding[],
-  variant: string,
-  outDir: string,
-  log: (line: string) => void,
-  interrupted: (() => boolean) | undefined,
-): Promise<boolean> {
-  // Every repro written gets its minimal version, the first of each invariant queued first;
-  // --max-repros bounds how many there are. One lane per worker takes the next finding only
-  // while no Ctrl-C came, so a Ctrl-C keeps the shrinks done (the first ones) and skips the rest.
-  // Returns false when a Ctrl-C cut the queue short.
+  options: ShrinkQueueOptions,
+): Promise<string | null> {
+  const { log } = options;
   const firsts: Finding[] = [];
   const rest: Finding[] = [];
   const seen = new Set<string>();
@@ -195,12 +235,27 @@ async function shrinkFindings(
     const file = finding.repro as string;
     const reply = await executor.run({
       kind: 'shrink',
-      request: { file, text: readFileSync(file, 'utf8'), invariant: finding.invariant, variant },
+      request: {
+        file,
+        text: readFileSync(file, 'utf8'),
+        invariant: finding.invariant,
+        variant: options.variant,
+        ...(options.deadlineMs !== undefined ? { deadlineMs: options.deadlineMs } : {}),
+      },
     });
     if (reply.kind !== 'shrink') throw new Error(`worker answered a shrink task with ${reply.kind}`);
     if (!reply.reply.ok) {
       finding.shrunk = null;
-      log(`shrink ${basename(file)}: ${reply.reply.why}`);
+      if (reply.reply.internal === true) {
+        options.errors.push({
+          seed: finding.seed,
+          message: reply.reply.why,
+          replay: `clustersim shrink ${file} --invariant ${finding.invariant}`,
+        });
+        log(
+          `shrink ${basename(file)}: clustersim error (a bug in clustersim): ${reply.reply.why.split('\n')[0] ?? ''}`,
+        );
+      } else log(`shrink ${basename(file)}: ${reply.reply.why}`);
       return;
     }
     const shrunkPath = file.replace(/\.yaml$/, '.min.yaml');
@@ -208,15 +263,16 @@ async function shrinkFindings(
     finding.shrunk = shrunkPath;
     const { before, after } = reply.reply;
     log(
-      `shrunk ${basename(file)}: ${before.steps} → ${after.steps} steps in ${(reply.reply.wallMs / 1000).toFixed(1)}s → ${shrunkPath}`,
+      `shrunk ${basename(file)}: ${before.steps} → ${after.steps} steps in ${(reply.reply.wallMs / 1000).toFixed(1)}s → ${shrunkPath}${reply.reply.cut ? ' (cut short by --time-limit: smaller, maybe not minimal)' : ''}`,
     );
   };
   let next = 0;
-  let cut = false;
+  let cut: string | null = null;
   const lane = async (): Promise<void> => {
     while (next < queue.length) {
-      if (interrupted?.() === true) {
-        cut = true;
+      const stop = options.stopRequested();
+      if (stop !== null) {
+        cut ??= stop;
         return;
       }
       await shrinkOne(queue[next++] as Finding);
@@ -225,5 +281,34 @@ async function shrinkFindings(
   await Promise.all(
     Array.from({ length: Math.max(1, Math.min(executor.workers, queue.length)) }, () => lane()),
   );
-  return !cut;
+  return cut;
+}
+
+/** The command that replays one seed of the campaign, for a clustersim bug report. */
+export function replayCommand(spec: CampaignSpec, seed: number, variant: string): string {
+  const file = spec.scenario.file ?? `<${spec.scenario.name}.yaml>`;
+  const set = Object.entries(spec.set ?? {}).flatMap(([k, v]) => ['--set', `${k}=${v}`]);
+  const args =
+    spec.strategy.kind === 'pct'
+      ? [
+          'clustersim',
+          'fuzz',
+          file,
+          '--variant',
+          variant,
+          '--strategy',
+          'pct',
+          '--pct-depth',
+          String(spec.strategy.depth),
+          '--from-seed',
+          String(seed),
+          '--seeds',
+          '1',
+          '--workers',
+          '1',
+          '--no-shrink',
+          ...set,
+        ]
+      : ['clustersim', 'run', file, '--seed', String(seed), '--variant', variant, ...set];
+  return args.map(shellQuote).join(' ');
 }

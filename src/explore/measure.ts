@@ -1,3 +1,4 @@
+import type { LimitHit } from '../run/limits.js';
 import { runPlan } from '../run/run-plan.js';
 import type { CampaignSpec } from './seed-run.js';
 import { compileSeed, describeError, strategyRunOptions } from './seed-run.js';
@@ -14,6 +15,9 @@ export interface MeasureOutcome {
   readonly messagesTotal: number;
   /** Every numeric system metric, flattened to dotted paths (`reconnections`, `recycling.delayMsMean`). */
   readonly metrics: Readonly<Record<string, number>>;
+  /** The run stopped at a limit: counted apart, never as a pass. */
+  readonly limit?: LimitHit;
+  /** An exception from the engine or a model: a bug in clustersim; the run counts for nothing. */
   readonly error?: string;
 }
 
@@ -34,6 +38,7 @@ export function measureSeed(spec: CampaignSpec, seed: number): MeasureOutcome {
       })),
       messagesTotal: result.metrics.messages.total,
       metrics,
+      ...(result.limit !== undefined ? { limit: result.limit } : {}),
     };
   } catch (error) {
     return { seed, violations: [], messagesTotal: 0, metrics: {}, error: describeError(error) };

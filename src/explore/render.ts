@@ -28,11 +28,16 @@ export function renderFuzzReport(report: FuzzReport, c: ChalkInstance, options: 
       speed,
   );
   if (report.stopped !== null) out.push(c.yellow(`stopped early: ${report.stopped}`));
-  if (report.findings.length === 0) out.push(c.green('no findings: every invariant held on every seed run'));
-  else {
+  const limited = report.limited ?? [];
+  const seedsWithFindings = new Set(report.findings.map((f) => f.seed)).size;
+  if (report.findings.length === 0) {
+    if (limited.length === 0 && report.errors.length === 0)
+      out.push(c.green('no findings: every invariant held on every seed run'));
+    else out.push('no findings');
+  } else {
     out.push(
       c.red.bold(
-        `${report.findings.length} seed${report.findings.length === 1 ? '' : 's'} violated an invariant:`,
+        `${seedsWithFindings} seed${seedsWithFindings === 1 ? '' : 's'} violated an invariant (each invariant counts every seed that violates it):`,
       ),
     );
     for (const [invariant, count] of Object.entries(report.byInvariant)) {
@@ -64,13 +69,24 @@ export function renderFuzzReport(report: FuzzReport, c: ChalkInstance, options: 
       ),
     );
   }
-  if (report.errors.length > 0) {
+  if (limited.length > 0) {
+    const first = limited[0];
     out.push(
-      c.red.bold(
-        `${report.errors.length} seed${report.errors.length === 1 ? '' : 's'} hit an internal error (a bug in clustersim, not a finding), first: seed ${report.errors[0]?.seed}:`,
+      c.yellow.bold(
+        `${limited.length} seed${limited.length === 1 ? '' : 's'} stopped at a limit (no verdict, not a pass), first: seed ${first?.seed}:`,
       ),
     );
-    out.push(`  ${report.errors[0]?.message.split('\n')[0] ?? ''}`);
+    out.push(`  ${first?.message ?? ''}`);
+  }
+  if (report.errors.length > 0) {
+    const first = report.errors[0];
+    out.push(
+      c.red.bold(
+        `${report.errors.length} seed${report.errors.length === 1 ? '' : 's'} hit an internal error (a bug in clustersim, neither a pass nor a finding), first: seed ${first?.seed}:`,
+      ),
+    );
+    out.push(`  ${first?.message.split('\n')[0] ?? ''}`);
+    if (first?.replay !== undefined) out.push(`  replay: ${first.replay}`);
   }
   return `${out.join('\n')}\n`;
 }
@@ -85,19 +101,25 @@ export function renderCompareReport(
   const summaries = names.map((n) => report.variants[n] as VariantSummary);
   const invariants = [...new Set(summaries.flatMap((s) => Object.keys(s.violatingSeeds)))].sort();
   const rows: [string, string[]][] = [];
+  // A column with a crashed run shows no rate: a count that leaves runs out would mislead.
+  const invalidCell = (s: VariantSummary): string => `invalid (${s.errors.length} internal errors)`;
   const rate = (s: VariantSummary, inv: string): string => {
+    if (s.invalid) return invalidCell(s);
     const r = s.violatingRate[inv];
     if (r === undefined) return `0/${s.seedsRun} 0% [0%-${pct(upperZero(s.seedsRun))}]`;
     return `${s.violatingSeeds[inv]}/${s.seedsRun} ${pct(r.rate)} [${pct(r.low)}-${pct(r.high)}]`;
   };
   rows.push([
     'any violation',
-    summaries.map(
-      (s) =>
-        `${s.anyViolation.seeds}/${s.seedsRun} ${pct(s.anyViolation.rate)} [${pct(s.anyViolation.low)}-${pct(s.anyViolation.high)}]`,
+    summaries.map((s) =>
+      s.invalid
+        ? invalidCell(s)
+        : `${s.anyViolation.seeds}/${s.seedsRun} ${pct(s.anyViolation.rate)} [${pct(s.anyViolation.low)}-${pct(s.anyViolation.high)}]`,
     ),
   ]);
   for (const inv of invariants) rows.push([`  ${inv}`, summaries.map((s) => rate(s, inv))]);
+  if (summaries.some((s) => s.limitedSeeds > 0))
+    rows.push(['stopped at a limit (no verdict)', summaries.map((s) => `${s.limitedSeeds}/${s.seedsRun}`)]);
   rows.push(['violation-seconds / seed', summaries.map((s) => s.violationSecondsPerSeed.toFixed(1))]);
   rows.push([
     'time to recover (s)',
@@ -136,9 +158,22 @@ export function renderCompareReport(
     ...rows.map(([label, cells]) => line(label, cells)),
   ];
   if (report.stopped !== null) out.push(c.yellow(`stopped early: ${report.stopped} (partial columns)`));
-  const errors = summaries.reduce((n, s) => n + s.errors.length, 0);
-  if (errors > 0)
-    out.push(c.red(`${errors} runs hit an internal error (a bug in clustersim); see --json for details`));
+  for (const [i, s] of summaries.entries()) {
+    if (!s.invalid) continue;
+    const first = s.errors[0];
+    out.push(
+      c.red.bold(
+        `${names[i]}: ${s.errors.length} run${s.errors.length === 1 ? '' : 's'} hit an internal error (a bug in clustersim, not a finding): no rate is shown for this column; first: seed ${first?.seed}: ${first?.message.split('\n')[0] ?? ''}`,
+      ),
+    );
+  }
+  const limited = summaries.reduce((n, s) => n + s.limitedSeeds, 0);
+  if (limited > 0)
+    out.push(
+      c.yellow(
+        `${limited} run${limited === 1 ? '' : 's'} stopped at a limit (events, simulated time or pending events): no verdict past it, liveness not judged; raise it with --max-events / --max-sim-time / --max-pending`,
+      ),
+    );
   return `${out.join('\n')}\n`;
 }
 

@@ -1,6 +1,7 @@
+import type { LimitKind } from '../run/limits.js';
 import type { Shard } from './shard.js';
 
-/** One finding: the first violation of a seed (fuzz runs stop at the first). */
+/** One finding: an invariant a seed violated (a seed violating three invariants makes three). */
 export interface Finding {
   readonly seed: number;
   readonly invariant: string;
@@ -14,6 +15,15 @@ export interface Finding {
 /** A clustersim bug met while fuzzing (an exception from the engine or a model), not a finding. */
 export interface SeedError {
   readonly seed: number;
+  readonly message: string;
+  /** The command that replays the failing run (a clustersim bug to report with it). */
+  readonly replay?: string;
+}
+
+/** A seed whose run stopped at a limit: no verdict, so neither a pass nor (by itself) a finding. */
+export interface SeedLimit {
+  readonly seed: number;
+  readonly limit: LimitKind;
   readonly message: string;
 }
 
@@ -37,9 +47,11 @@ export interface FuzzReport {
   /** Why the campaign ended before all its seeds ran (`interrupted`, `time-limit`, `stop-on-first`), else null. */
   readonly stopped: string | null;
   readonly findings: readonly Finding[];
-  /** Seeds whose first violation was each invariant. */
+  /** Seeds violating each invariant (every invariant a seed violates counts, as in `compare`). */
   readonly byInvariant: Readonly<Record<string, number>>;
   readonly errors: readonly SeedError[];
+  /** Seeds stopped at a limit (counted apart: never a pass). */
+  readonly limited?: readonly SeedLimit[];
 }
 
 export function countByInvariant(findings: readonly Finding[]): Record<string, number> {

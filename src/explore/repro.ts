@@ -1,4 +1,5 @@
 import { formatSimTime, msToUs } from '../engine/index.js';
+import { createHash } from 'node:crypto';
 import { runPlan } from '../run/run-plan.js';
 import { compilePlan } from '../scenario/compile.js';
 import { parseScenario } from '../scenario/load.js';
@@ -29,7 +30,7 @@ export function makeRepro(
   finding: { readonly seed: number; readonly invariant: string; readonly atMs: number },
 ): Repro {
   const plan = compileSeed(spec, finding.seed);
-  const fileName = `${spec.scenario.name}-seed${finding.seed}-${finding.invariant}.yaml`;
+  const fileName = `${campaignSlug(spec, plan.variant)}-seed${finding.seed}-${finding.invariant}.yaml`;
   const description = `Found by clustersim fuzz (seed ${finding.seed}, ${describeStrategy(spec.strategy)}): ${finding.invariant} at t=${formatSimTime(msToUs(finding.atMs))}.`;
   const draft = scenarioToYaml(planToScenario(plan, { description }));
   const replay = runPlan(compilePlan(parseScenario(draft, fileName)));
@@ -59,4 +60,19 @@ export function makeRepro(
     violated,
     replays,
   };
+}
+
+/**
+ * What names a campaign in its repro files: the scenario, the variant, the strategy (PCT with its
+ * depth and k) and a digest of `--set`, so a second campaign into the same folder never replaces
+ * another's repros (`mantis-fuzz-fix-2-seed12-…`, `…-as-is-pct3k1592-set1a2b3c4d-seed12-…`).
+ */
+export function campaignSlug(spec: CampaignSpec, variant: string): string {
+  const parts = [spec.scenario.name, variant.replace(/[^A-Za-z0-9+._-]/g, '_')];
+  if (spec.strategy.kind === 'pct')
+    parts.push(`pct${spec.strategy.depth}k${spec.pctMessagesExpected ?? 1000}`);
+  const set = Object.entries(spec.set ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  if (set.length > 0)
+    parts.push(`set${createHash('sha256').update(JSON.stringify(set)).digest('hex').slice(0, 8)}`);
+  return parts.join('-');
 }

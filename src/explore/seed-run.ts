@@ -1,9 +1,11 @@
 import type { Simulation } from '../engine/index.js';
+import type { LimitHit, RunLimits } from '../run/limits.js';
 import type { RunResult } from '../run/result.js';
 import type { RunOptions } from '../run/run-plan.js';
 import { runPlan } from '../run/run-plan.js';
 import { compilePlan } from '../scenario/compile.js';
 import type { RunPlan, Scenario } from '../scenario/types.js';
+import { systemById } from '../systems/registry.js';
 import { installPct } from './pct.js';
 import type { Strategy } from './strategy.js';
 
@@ -17,14 +19,26 @@ export interface CampaignSpec {
   readonly invariants?: readonly string[];
   /** PCT: cross-node sends in a typical run (measured once per campaign, see pctProbeMessages). */
   readonly pctMessagesExpected?: number;
+  /** Per-run limits (`--max-events`, …). @defaultValue DEFAULT_LIMITS */
+  readonly limits?: RunLimits;
 }
 
-/** One fuzz seed: the first violation (stop-on-first) or none, or a clustersim bug. */
+/** One invariant a seed violated, at its first violation. */
+export interface SeedViolation {
+  readonly invariant: string;
+  readonly atMs: number;
+}
+
+/**
+ * One fuzz seed: every counted invariant it violated (first violation first), and whether the
+ * run stopped at a limit (no verdict) or hit a clustersim bug (neither a pass nor a finding).
+ */
 export interface FuzzOutcome {
   readonly seed: number;
-  readonly invariant: string | null;
-  readonly atMs: number | null;
+  readonly violations: readonly SeedViolation[];
   readonly events: number;
+  /** The run stopped at a limit (events, simulated time, pending events): it is not a pass. */
+  readonly limit?: LimitHit;
   /** An exception from the engine or a model: a bug in clustersim, not a finding. */
   readonly error?: string;
 }
@@ -37,14 +51,15 @@ export function compileSeed(spec: CampaignSpec, seed: number): RunPlan {
   });
 }
 
-/** The run options that make a seed's run the same wherever it runs (strategy hooks included). */
+/** The run options that make a seed's run the same wherever it runs (strategy hooks, limits). */
 export function strategyRunOptions(spec: CampaignSpec, extra: RunOptions = {}): RunOptions {
-  if (spec.strategy.kind !== 'pct') return extra;
+  const withLimits: RunOptions = spec.limits !== undefined ? { limits: spec.limits, ...extra } : extra;
+  if (spec.strategy.kind !== 'pct') return withLimits;
   const depth = spec.strategy.depth;
   const messagesExpected = spec.pctMessagesExpected ?? 1000;
   const outer = extra.instrument;
   return {
-    ...extra,
+    ...withLimits,
     instrument: (sim: Simulation) => {
       installPct(sim, { depth, messagesExpected });
       outer?.(sim);
@@ -52,32 +67,48 @@ export function strategyRunOptions(spec: CampaignSpec, extra: RunOptions = {}): 
   };
 }
 
-/** Runs one seed as fast as possible: stop at the first violation. */
+/** The invariants a campaign counts: `--invariants`, else every one of the model's. */
+export function countedInvariants(spec: CampaignSpec): readonly string[] {
+  return spec.invariants ?? systemById(spec.scenario.system).invariants.map((i) => i.id);
+}
+
+/**
+ * Runs one seed and reports every counted invariant it violates: the same set a full run gives
+ * (what `compare` counts), stopping early only once all of them are violated.
+ */
 export function fuzzSeed(spec: CampaignSpec, seed: number): FuzzOutcome {
   try {
-    const focus = spec.invariants;
-    const options = strategyRunOptions(spec, {
-      stopOnFirstViolation: true,
-      keepNotes: false,
-      ...(focus !== undefined ? { stopOnInvariants: focus } : {}),
-    });
-    const result = runPlan(compileSeed(spec, seed), options);
-    const first =
-      focus === undefined ? result.violations[0] : result.violations.find((v) => focus.includes(v.invariant));
-    return { seed, invariant: first?.invariant ?? null, atMs: first?.atMs ?? null, events: result.events };
+    const counted = countedInvariants(spec);
+    const result = runPlan(
+      compileSeed(spec, seed),
+      strategyRunOptions(spec, { stopOnceViolated: counted, keepNotes: false }),
+    );
+    const violations = result.violations
+      .filter((v) => counted.includes(v.invariant))
+      .map((v) => ({ invariant: v.invariant, atMs: v.atMs }))
+      .sort((a, b) => a.atMs - b.atMs);
+    return {
+      seed,
+      violations,
+      events: result.events,
+      ...(result.limit !== undefined ? { limit: result.limit } : {}),
+    };
   } catch (error) {
-    return { seed, invariant: null, atMs: null, events: 0, error: describeError(error) };
+    return { seed, violations: [], events: 0, error: describeError(error) };
   }
 }
 
-/** A full run of one seed (no stop-on-first), for repro hashes and compare. */
+/** A full run of one seed (no early stop), for repro hashes and compare. */
 export function fullRun(spec: CampaignSpec, seed: number): RunResult {
   return runPlan(compileSeed(spec, seed), strategyRunOptions(spec));
 }
 
 /** PCT's k: cross-node sends in one unperturbed full run of the campaign's first seed. */
 export function pctProbeMessages(spec: CampaignSpec, seed: number): number {
-  const result = runPlan(compileSeed({ ...spec, strategy: { kind: 'random' } }, seed));
+  const result = runPlan(
+    compileSeed({ ...spec, strategy: { kind: 'random' } }, seed),
+    spec.limits !== undefined ? { limits: spec.limits } : {},
+  );
   return Math.max(1, result.metrics.messages.total);
 }
 

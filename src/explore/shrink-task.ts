@@ -1,4 +1,5 @@
-import { parseScenario } from '../scenario/load.js';
+import { parseScenario, ScenarioError } from '../scenario/load.js';
+import { describeError } from './seed-run.js';
 import type { ShrinkSize } from './shrink.js';
 import { shrinkScenario } from './shrink.js';
 
@@ -8,6 +9,8 @@ export interface ShrinkRequest {
   readonly text: string;
   readonly invariant: string;
   readonly variant?: string;
+  /** Wall-clock time (epoch ms) past which the shrink stops and keeps what it has. */
+  readonly deadlineMs?: number;
 }
 
 export type ShrinkReply =
@@ -18,8 +21,15 @@ export type ShrinkReply =
       readonly after: ShrinkSize;
       readonly runs: number;
       readonly wallMs: number;
+      /** The deadline cut the shrink short: smaller, maybe not minimal. */
+      readonly cut: boolean;
     }
-  | { readonly ok: false; readonly why: string };
+  | {
+      readonly ok: false;
+      readonly why: string;
+      /** A clustersim bug (not bad input, not a scenario that stopped failing). */
+      readonly internal?: boolean;
+    };
 
 export function shrinkTask(request: ShrinkRequest): ShrinkReply {
   try {
@@ -27,6 +37,7 @@ export function shrinkTask(request: ShrinkRequest): ShrinkReply {
     const result = shrinkScenario(scenario, {
       invariant: request.invariant,
       ...(request.variant !== undefined ? { variant: request.variant } : {}),
+      ...(request.deadlineMs !== undefined ? { deadlineMs: request.deadlineMs } : {}),
     });
     if (result.status !== 'shrunk')
       return { ok: false, why: `${request.file} does not violate ${request.invariant}` };
@@ -37,8 +48,12 @@ export function shrinkTask(request: ShrinkRequest): ShrinkReply {
       after: result.after,
       runs: result.runs,
       wallMs: result.wallMs,
+      cut: result.cut,
     };
   } catch (error) {
-    return { ok: false, why: error instanceof Error ? error.message : String(error) };
+    // A repro fuzz just wrote that no longer loads is bad input only in the ScenarioError sense;
+    // anything else is a clustersim bug and must reach the campaign's errors (exit 70).
+    if (error instanceof ScenarioError) return { ok: false, why: error.message };
+    return { ok: false, why: describeError(error), internal: true };
   }
 }

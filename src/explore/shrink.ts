@@ -1,8 +1,10 @@
 import type { Simulation } from '../engine/index.js';
+import type { RunLimits } from '../run/limits.js';
+import type { RunOptions } from '../run/run-plan.js';
 import { runPlan } from '../run/run-plan.js';
 import { compilePlan } from '../scenario/compile.js';
 import { formatDuration } from '../util/duration.js';
-import { parseScenario } from '../scenario/load.js';
+import { parseScenario, ScenarioError } from '../scenario/load.js';
 import type { Scenario } from '../scenario/types.js';
 import { planToScenario, scenarioToYaml } from '../scenario/write.js';
 import { systemById } from '../systems/registry.js';
@@ -20,6 +22,12 @@ export interface ShrinkOptions {
   readonly seed?: number;
   /** Runs allowed in all (each a simulation). @defaultValue 4000 */
   readonly runsMax?: number;
+  /** Wall-clock time (epoch ms) past which no candidate runs: the shrink keeps what it has. */
+  readonly deadlineMs?: number;
+  /** Polled before each candidate: true once a signal asked the shrink to stop (keeps what it has). */
+  readonly shouldStop?: () => boolean;
+  /** Per-run limits; a candidate stopped by one does not count as failing. */
+  readonly limits?: RunLimits;
 }
 
 export interface ShrinkSize {
@@ -49,11 +57,23 @@ export type ShrinkResult =
       readonly runs: number;
       /** Every single step was tried alone for removal and none could go. */
       readonly oneMinimal: boolean;
+      /** A deadline or a stop request ended the search: the result is smaller, maybe not minimal. */
+      readonly cut: boolean;
       readonly wallMs: number;
     };
 
 /** Thrown from the violation hook to end a run the moment the target invariant breaks. */
 class TargetViolated extends Error {}
+
+/**
+ * Whether a candidate's exception means only "this candidate is not a valid scenario" (a step
+ * naming a node the smaller cluster lacks): the loader's and compiler's ScenarioError. Anything
+ * else (an AssertionError, a TypeError) is a clustersim bug and is re-thrown, never taken for
+ * "does not fail".
+ */
+function isInvalidCandidate(error: unknown): boolean {
+  return error instanceof ScenarioError;
+}
 
 /** Nice durations to round to, ascending (ms). */
 const ROUND_DURATIONS_MS = [
@@ -79,7 +99,8 @@ export function shrinkScenario(input: Scenario, options: ShrinkOptions = {}): Sh
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
   });
   const base = planToScenario(basePlan, {});
-  const firstRun = runPlan(compilePlan(base, { variant, set }));
+  const limits = options.limits !== undefined ? { limits: options.limits } : {};
+  const firstRun = runPlan(compilePlan(base, { variant, set }), limits);
   const violated = firstRun.violations.map((v) => v.invariant);
   const invariant = options.invariant ?? input.expect?.[variant]?.[0] ?? violated[0] ?? null;
   if (invariant === null || !violated.includes(invariant))
@@ -88,11 +109,28 @@ export function shrinkScenario(input: Scenario, options: ShrinkOptions = {}): Sh
 
   const runsMax = options.runsMax ?? 4000;
   let runs = 1;
+  let cut = false;
   const fails = (candidate: Scenario): boolean => {
     if (runs >= runsMax) return false;
+    if (
+      (options.deadlineMs !== undefined && Date.now() >= options.deadlineMs) ||
+      options.shouldStop?.() === true
+    ) {
+      cut = true;
+      return false;
+    }
     runs++;
+    let plan;
     try {
-      runPlan(compilePlan(candidate, { variant, set }), {
+      plan = compilePlan(candidate, { variant, set });
+    } catch (error) {
+      if (isInvalidCandidate(error)) return false;
+      throw error;
+    }
+    try {
+      // A candidate stopped by a limit did not show the violation: it does not fail.
+      runPlan(plan, {
+        ...limits,
         instrument: (sim: Simulation) => {
           sim.onViolation = (id) => {
             if (id === invariant) throw new TargetViolated(id);
@@ -101,8 +139,8 @@ export function shrinkScenario(input: Scenario, options: ShrinkOptions = {}): Sh
       });
       return false;
     } catch (error) {
-      // Any other exception (a step naming a node the smaller cluster lacks, …) = does not fail.
-      return error instanceof TargetViolated;
+      if (error instanceof TargetViolated) return true;
+      throw error;
     }
   };
 
@@ -149,7 +187,7 @@ export function shrinkScenario(input: Scenario, options: ShrinkOptions = {}): Sh
     changes.push(`removed ${lengthBefore - current.timeline.length} more steps after the other reductions`);
 
   // The result as a file, re-read and run in full as `clustersim run` would: store that hash.
-  const full = finalRun(current, input.file ?? input.name, variant, invariant, set);
+  const full = finalRun(current, input.file ?? input.name, variant, invariant, set, limits);
   const after = sizeOf(full.scenario);
   const header = [
     `Shrunk by clustersim shrink: keeps ${invariant} violated under variant ${variant}.`,
@@ -169,7 +207,8 @@ export function shrinkScenario(input: Scenario, options: ShrinkOptions = {}): Sh
     after,
     changes,
     runs,
-    oneMinimal: again.minimal && runs < runsMax,
+    oneMinimal: again.minimal && runs < runsMax && !cut,
+    cut,
     wallMs: Date.now() - startedMs,
   };
 }
@@ -181,10 +220,11 @@ function finalRun(
   variant: string,
   invariant: string,
   set: Readonly<Record<string, string>>,
+  limits: RunOptions,
 ): { scenario: Scenario; traceHash: string } {
   const file = `${scenario.name}.yaml`;
   const reread = parseScenario(scenarioToYaml({ ...scenario, variant }), file);
-  const result = runPlan(compilePlan(reread, { variant, set }));
+  const result = runPlan(compilePlan(reread, { variant, set }), limits);
   const violated = result.violations.map((v) => v.invariant);
   if (!violated.includes(invariant)) {
     throw new Error(
@@ -234,8 +274,9 @@ function withCluster(scenario: Scenario, clusterSource: unknown): Scenario | nul
   try {
     const text = scenarioToYaml({ ...scenario, cluster: clusterSource, clusterSource });
     return parseScenario(text, `${scenario.name}.yaml`);
-  } catch {
-    return null;
+  } catch (error) {
+    if (isInvalidCandidate(error)) return null;
+    throw error;
   }
 }
 

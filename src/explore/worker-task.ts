@@ -7,7 +7,12 @@ import { shrinkTask } from './shrink-task.js';
 
 /** Work a pool worker (or the main thread, with one worker) does for a campaign. */
 export type WorkerTask =
-  | { readonly kind: 'fuzz'; readonly seeds: readonly number[] }
+  | {
+      readonly kind: 'fuzz';
+      readonly seeds: readonly number[];
+      /** Wall-clock time (epoch ms) after which no further seed starts (`--time-limit`). */
+      readonly deadlineMs?: number;
+    }
   | { readonly kind: 'measure'; readonly variant: string; readonly seeds: readonly number[] }
   | { readonly kind: 'shrink'; readonly request: ShrinkRequest };
 
@@ -19,8 +24,15 @@ export type WorkerReply =
 /** The same function runs in workers and in-process, so results never depend on `--workers`. */
 export function runWorkerTask(spec: CampaignSpec, task: WorkerTask): WorkerReply {
   switch (task.kind) {
-    case 'fuzz':
-      return { kind: 'fuzz', outcomes: task.seeds.map((seed) => fuzzSeed(spec, seed)) };
+    case 'fuzz': {
+      const outcomes: FuzzOutcome[] = [];
+      for (const seed of task.seeds) {
+        // Wall time decides only where the campaign ends, never a seed's outcome.
+        if (task.deadlineMs !== undefined && Date.now() >= task.deadlineMs) break;
+        outcomes.push(fuzzSeed(spec, seed));
+      }
+      return { kind: 'fuzz', outcomes };
+    }
     case 'measure': {
       const variantSpec: CampaignSpec = { ...spec, variant: task.variant };
       return { kind: 'measure', outcomes: task.seeds.map((seed) => measureSeed(variantSpec, seed)) };

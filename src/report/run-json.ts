@@ -20,6 +20,8 @@ export interface RunJson {
   readonly metrics: RunResult['metrics'];
   readonly faultsOff: readonly string[];
   readonly stoppedEarly?: string;
+  /** The run reached a limit and has no verdict (exit 3). */
+  readonly limit?: RunResult['limit'];
 }
 
 export function runResultToJson(result: RunResult): RunJson {
@@ -44,5 +46,6 @@ export function runResultToJson(result: RunResult): RunJson {
     metrics: result.metrics,
     faultsOff: result.faultsOff,
     ...(result.stoppedEarly !== undefined ? { stoppedEarly: result.stoppedEarly } : {}),
+    ...(result.limit !== undefined ? { limit: result.limit } : {}),
   };
 }

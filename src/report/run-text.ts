@@ -134,6 +134,9 @@ function entitiesText(entities: Readonly<Record<string, string>>, c: ChalkInstan
 }
 
 function summaryLines(result: RunResult, c: ChalkInstance): string[] {
+  // A run stopped by a limit judged nothing past it: never a pass.
+  if (result.limit !== undefined && result.violations.length === 0)
+    return [c.yellow.bold(`? no verdict: the run stopped at a limit (${result.limit.kind}) before its end`)];
   if (result.violations.length === 0) return [c.green.bold('✓ every invariant held')];
   const lines = [
     c.red.bold(

@@ -1,4 +1,5 @@
 import type { Note, TraceRecord, Violation } from '../engine/index.js';
+import type { LimitHit } from './limits.js';
 import type { PlanStep } from '../systems/system-model.js';
 
 /** What one run produced: `run --json` prints the first block (CONTRACT §4). */
@@ -22,6 +23,8 @@ export interface RunResult {
   readonly trace?: { readonly records: readonly TraceRecord[]; readonly truncated: number };
   /** The run stopped early: an event or time limit, or stop-on-first. */
   readonly stoppedEarly?: string;
+  /** The run reached a limit (events, simulated time, pending events): it has no verdict. */
+  readonly limit?: LimitHit;
 }
 
 export interface RunMetrics {

@@ -2,17 +2,21 @@ import { assertNever, LimitError, msToUs, Simulation, US_PER_MS } from '../engin
 import type { RunPlan } from '../scenario/types.js';
 import { systemById } from '../systems/registry.js';
 import type { GenericActionName, PlanStep, SystemInstance } from '../systems/system-model.js';
+import type { LimitHit, RunLimits } from './limits.js';
+import { DEFAULT_LIMITS, LIMIT_FLAGS } from './limits.js';
 import type { RunResult } from './result.js';
 
 export interface RunOptions {
   /** Keep up to this many full trace records (for `--trace`). @defaultValue 0 */
   readonly captureLimit?: number;
-  /** Stop at the first violation episode (fuzzing wants the first finding, fast). */
-  readonly stopOnFirstViolation?: boolean;
-  /** With stopOnFirstViolation: only these invariants stop the run (others are still recorded). */
-  readonly stopOnInvariants?: readonly string[];
-  /** @defaultValue 50_000_000 */
-  readonly maxEvents?: number;
+  /**
+   * Stop as soon as every one of these invariants has been violated: nothing the run could still
+   * do would change which of them it violates (fuzz counts each invariant a seed violates). A
+   * liveness invariant is judged at the end, so a list holding one stops only there.
+   */
+  readonly stopOnceViolated?: readonly string[];
+  /** Where the run stops without a verdict (see RunLimits). @defaultValue DEFAULT_LIMITS */
+  readonly limits?: Partial<RunLimits>;
   /** Keep the timeline's notes in the result (they are hashed either way). @defaultValue true */
   readonly keepNotes?: boolean;
   /**
@@ -35,6 +39,7 @@ class StopRun extends Error {}
 
 /** Runs one concrete plan: engine + system, steps at their times, checks, metrics. */
 export function runPlan(plan: RunPlan, options: RunOptions = {}): RunResult {
+  const limits: RunLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const model = systemById(plan.scenario.system);
   const nodes = model.nodes(plan.scenario.cluster);
   const sim = new Simulation(
@@ -47,7 +52,8 @@ export function runPlan(plan: RunPlan, options: RunOptions = {}): RunResult {
         extraDelayUs: [msToUs(plan.messageDelayMs[0]), msToUs(plan.messageDelayMs[1])],
       },
       ...(options.captureLimit !== undefined ? { captureLimit: options.captureLimit } : {}),
-      ...(options.maxEvents !== undefined ? { maxEvents: options.maxEvents } : {}),
+      maxEvents: limits.events,
+      maxPending: limits.pendingEvents,
       ...(options.keepNotes === false ? { notesLimit: 0 } : {}),
     },
     nodes,
@@ -61,20 +67,35 @@ export function runPlan(plan: RunPlan, options: RunOptions = {}): RunResult {
   for (const step of plan.steps) sim.at(msToUs(step.atMs), () => applyStep(sim, instance, step));
   options.instrument?.(sim);
   let stoppedEarly: string | undefined;
-  if (options.stopOnFirstViolation === true) {
-    const stoppers = options.stopOnInvariants === undefined ? null : new Set(options.stopOnInvariants);
+  let limit: LimitHit | undefined;
+  if (options.stopOnceViolated !== undefined) {
+    const waiting = new Set(options.stopOnceViolated);
     sim.onViolation = (id) => {
-      if (stoppers === null || stoppers.has(id)) throw new StopRun(id);
+      if (waiting.delete(id) && waiting.size === 0) throw new StopRun(id);
     };
   }
   sim.startAll();
   try {
-    sim.runUntil(msToUs(plan.durationMs));
-    sim.finish();
+    if (plan.durationMs > limits.simulatedMs) {
+      sim.runUntil(msToUs(limits.simulatedMs));
+      limit = {
+        kind: 'simulated-time',
+        message: `simulated-time limit reached: the run is ${plan.durationMs / 1000}s long, the limit ${limits.simulatedMs / 1000}s (raise it with ${LIMIT_FLAGS['simulated-time']})`,
+      };
+      stoppedEarly = limit.message;
+      sim.violations.finish(sim.now());
+    } else {
+      sim.runUntil(msToUs(plan.durationMs));
+      sim.finish();
+    }
   } catch (error) {
-    if (error instanceof StopRun) stoppedEarly = `stop-on-first: ${error.message}`;
-    else if (error instanceof LimitError) stoppedEarly = error.message;
-    else throw error;
+    if (error instanceof StopRun)
+      stoppedEarly = `every invariant looked for was violated (the last: ${error.message})`;
+    else if (error instanceof LimitError) {
+      const kind = error.limit;
+      limit = { kind, message: `${error.message}; raise the limit with ${LIMIT_FLAGS[kind]}` };
+      stoppedEarly = limit.message;
+    } else throw error;
     sim.violations.finish(sim.now());
   }
   const byType: Record<string, number> = {};
@@ -101,6 +122,7 @@ export function runPlan(plan: RunPlan, options: RunOptions = {}): RunResult {
       ? { trace: { records: sim.capture.records, truncated: sim.capture.truncated } }
       : {}),
     ...(stoppedEarly !== undefined ? { stoppedEarly } : {}),
+    ...(limit !== undefined ? { limit } : {}),
   };
 }
 

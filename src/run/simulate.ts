@@ -1,6 +1,7 @@
 import type { CompileOptions } from '../scenario/compile.js';
 import { compilePlan } from '../scenario/compile.js';
 import type { Scenario } from '../scenario/types.js';
+import type { RunLimits } from './limits.js';
 import type { RunResult } from './result.js';
 import type { RunOptions } from './run-plan.js';
 import { runPlan } from './run-plan.js';
@@ -12,6 +13,8 @@ export interface SimulateOptions {
   readonly set?: Readonly<Record<string, string | number | boolean>>;
   /** Keep up to this many full trace records (Perfetto export). */
   readonly captureLimit?: number;
+  /** Per-run limits (events, simulated time, pending events); a run that reaches one has `limit` set. */
+  readonly limits?: Partial<RunLimits>;
 }
 
 /** One deterministic run of a scenario (CONTRACT §9). Throws ScenarioError on bad overrides. */
@@ -24,6 +27,9 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Run
     set,
     source: 'options',
   };
-  const run: RunOptions = options.captureLimit !== undefined ? { captureLimit: options.captureLimit } : {};
+  const run: RunOptions = {
+    ...(options.captureLimit !== undefined ? { captureLimit: options.captureLimit } : {}),
+    ...(options.limits !== undefined ? { limits: options.limits } : {}),
+  };
   return runPlan(compilePlan(scenario, compile), run);
 }

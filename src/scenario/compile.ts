@@ -142,7 +142,9 @@ function normaliseStep(model: SystemModel, step: PlanStep): PlanStep {
 
 /** Parses `--set key=value` strings (repeatable) into a map; throws ScenarioError on a malformed one. */
 export function parseSetFlags(values: readonly string[]): Record<string, string> {
-  const set: Record<string, string> = {};
+  // No prototype: `--set __proto__=1` is a key like any other (then reported unknown), never a
+  // change of the map's prototype that would drop the flag silently.
+  const set = Object.create(null) as Record<string, string>;
   const problems: ScenarioProblem[] = [];
   for (const value of values) {
     const eq = value.indexOf('=');

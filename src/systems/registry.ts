@@ -25,6 +25,11 @@ export function registerSystemForTests(model: SystemModel<never>): () => void {
   };
 }
 
+/** Whether `id` is a shipped model (a worker thread can load it), not one a test registered. */
+export function isShippedSystem(id: string): boolean {
+  return systems.has(id);
+}
+
 export function systemIds(): string[] {
   return [...systems.keys(), ...[...testSystems.keys()].filter((id) => !systems.has(id))];
 }

@@ -16,10 +16,11 @@ describe('shrinking a Mantis fuzz finding', () => {
       strategy: { kind: 'random' },
     };
     let seed = 1;
-    let outcome = fuzzSeed(spec, seed);
-    while (outcome.invariant !== 'no-foreign-read' && seed < 500) outcome = fuzzSeed(spec, ++seed);
-    expect(outcome.invariant).toBe('no-foreign-read');
-    const repro = makeRepro(spec, { seed, invariant: 'no-foreign-read', atMs: outcome.atMs ?? 0 });
+    const read = (s: number) => fuzzSeed(spec, s).violations.find((v) => v.invariant === 'no-foreign-read');
+    let found = read(seed);
+    while (found === undefined && seed < 500) found = read(++seed);
+    expect(found).toBeDefined();
+    const repro = makeRepro(spec, { seed, invariant: 'no-foreign-read', atMs: found?.atMs ?? 0 });
     const scenario = parseScenario(repro.yaml, repro.fileName);
     // Act
     const result = shrinkScenario(scenario, { invariant: 'no-foreign-read' });

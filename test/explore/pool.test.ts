@@ -15,7 +15,7 @@ const spec: CampaignSpec = {
 async function runSeeds(executor: ReturnType<typeof openExecutor>, batches: number[][]): Promise<string[]> {
   const replies = await Promise.all(batches.map((seeds) => executor.run({ kind: 'fuzz', seeds })));
   return replies.flatMap((reply) =>
-    reply.kind === 'fuzz' ? reply.outcomes.map((o) => `${o.seed} ${o.invariant} ${o.atMs}`) : [],
+    reply.kind === 'fuzz' ? reply.outcomes.map((o) => `${o.seed} ${JSON.stringify(o.violations)}`) : [],
   );
 }
 
@@ -30,7 +30,7 @@ describe('the fuzz executor', () => {
   ];
   const expected = batches.flat().map((seed) => {
     const o = fuzzSeed(spec, seed);
-    return `${o.seed} ${o.invariant} ${o.atMs}`;
+    return `${o.seed} ${JSON.stringify(o.violations)}`;
   });
 
   it.each([

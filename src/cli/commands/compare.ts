@@ -1,8 +1,10 @@
-import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { compareVariants } from '../../explore/compare.js';
-import { parseCount } from '../../explore/duration.js';
-import { withInterrupt } from '../../explore/interrupt.js';
+import { parseSeedRange, parseWorkers } from '../../explore/duration.js';
+import { SIGNAL_EXIT, withInterrupt } from '../../explore/interrupt.js';
+import { EXIT_BUG, EXIT_LIMIT } from '../exit-codes.js';
+import type { LimitFlags } from '../limit-flags.js';
+import { addLimitFlags, parseLimitFlags } from '../limit-flags.js';
 import { progressBar } from '../../explore/progress.js';
 import { renderCompareReport } from '../../explore/render.js';
 import { randomStrategy } from '../../explore/strategy.js';
@@ -12,7 +14,7 @@ import { systemById } from '../../systems/registry.js';
 import { UsageError } from '../../util/errors.js';
 import { chalkFor, collect, setOption } from '../options.js';
 
-interface CompareFlags {
+interface CompareFlags extends LimitFlags {
   readonly variants?: string;
   readonly variant?: string[];
   readonly seeds: string;
@@ -27,9 +29,11 @@ interface CompareFlags {
 }
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command('compare')
-    .description('the same seeds under each variant: a table of outcomes and costs (exit 0)')
+    .description(
+      `the same seeds under each variant: a table of outcomes and costs (exit 0; ${EXIT_LIMIT}: some run stopped at a limit; 70: some run hit a clustersim bug)`,
+    )
     .argument('<scenario>', 'scenario file (YAML)')
     .option(
       '--variants <a,b,c>',
@@ -47,10 +51,15 @@ export function register(program: Command): void {
     .option('--quiet', 'table only')
     .option('--verbose', 'also the mean of every metric the model reports')
     .option('--no-progress', 'no progress bar (it is shown on a terminal only anyway)')
-    .option('--no-color', 'no colours (also when NO_COLOR is set)')
+    .option('--no-color', 'no colours (also when NO_COLOR is set)');
+  addLimitFlags(command)
     .addHelpText(
       'after',
       `
+A column where some run hit an internal error (a clustersim bug) shows no rates ("invalid") and
+the command exits 70; runs stopped at a limit are counted apart (exit ${EXIT_LIMIT}). Ctrl-C, SIGTERM
+and SIGHUP stop cleanly with the partial table (exit 130 / 143 / 129).
+
 Examples:
   $ clustersim compare scenarios/mantis/fuzz.yaml --variants as-is,fix-1a,fix-1a-merged,fix-2 --seeds 200
   $ clustersim compare scenarios/ava/fuzz.yaml --variants pre,fixed,head --json`,
@@ -61,10 +70,9 @@ Examples:
 async function compareCommand(file: string, flags: CompareFlags): Promise<void> {
   const scenario = loadScenario(file);
   const set = parseSetFlags(flags.set);
-  const seeds = parseCount('--seeds', flags.seeds, 1);
-  const fromSeed = parseCount('--from-seed', flags.fromSeed, 0);
-  const workers =
-    flags.workers === undefined ? availableParallelism() : parseCount('--workers', flags.workers, 1);
+  const { seeds, fromSeed } = parseSeedRange(flags.seeds, flags.fromSeed);
+  const workers = parseWorkers(flags.workers);
+  const limits = parseLimitFlags(flags);
   const model = systemById(scenario.system);
   const listed = [...(flags.variants?.split(',') ?? []), ...(flags.variant ?? [])]
     .map((v) => v.trim())
@@ -75,9 +83,9 @@ async function compareCommand(file: string, flags: CompareFlags): Promise<void> 
     throw new UsageError('--variants: name at least one variant, e.g. --variants as-is,fix-1a-merged');
   // Every variant and --set checked before any run (ScenarioError → exit 2).
   for (const variant of variants) compilePlan(scenario, { variant, seed: fromSeed, set });
-  const report = await withInterrupt((interrupted) =>
+  const { result: report, signal } = await withInterrupt((interrupted) =>
     compareVariants({
-      spec: { scenario, set, strategy: randomStrategy },
+      spec: { scenario, set, strategy: randomStrategy, limits },
       variants,
       fromSeed,
       seeds,
@@ -94,5 +102,12 @@ async function compareCommand(file: string, flags: CompareFlags): Promise<void> 
   if (flags.json === true) process.stdout.write(`${JSON.stringify(report)}\n`);
   else
     process.stdout.write(renderCompareReport(report, chalkFor(flags), { verbose: flags.verbose === true }));
-  process.exitCode = 0;
+  const columns = Object.values(report.variants);
+  process.exitCode = columns.some((v) => v.invalid)
+    ? EXIT_BUG
+    : signal !== null
+      ? SIGNAL_EXIT[signal]
+      : columns.some((v) => v.limitedSeeds > 0)
+        ? EXIT_LIMIT
+        : 0;
 }

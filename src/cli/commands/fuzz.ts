@@ -1,8 +1,7 @@
-import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { checkOutputDir, checkOutputFile, writeFileAtomic } from '../../report/write-file.js';
-import { parseCount, parseDurationFlag } from '../../explore/duration.js';
+import { parseCount, parseDurationFlag, parseSeedRange, parseWorkers } from '../../explore/duration.js';
 import { fuzzCampaign } from '../../explore/fuzz.js';
 import { progressBar } from '../../explore/progress.js';
 import type { FuzzReport } from '../../explore/report.js';
@@ -11,11 +10,17 @@ import { parseShard, wholeCampaign } from '../../explore/shard.js';
 import { parseStrategy } from '../../explore/strategy.js';
 import { compilePlan, parseSetFlags } from '../../scenario/compile.js';
 import { loadScenario } from '../../scenario/load.js';
-import { chalkFor, parseInvariantIds, setOption } from '../options.js';
-import { withInterrupt } from '../../explore/interrupt.js';
+import { chalkFor, parseInvariantIds, setOption, shellQuote } from '../options.js';
+import type { StopSignal } from '../../explore/interrupt.js';
+import type { Shard } from '../../explore/shard.js';
+import { SIGNAL_EXIT, withInterrupt } from '../../explore/interrupt.js';
+import { EXIT_BUG } from '../exit-codes.js';
+import { invocationArgs } from '../invocation.js';
+import type { LimitFlags } from '../limit-flags.js';
+import { addLimitFlags, EXIT_LIMIT, parseLimitFlags } from '../limit-flags.js';
 import { renderFuzzReport } from '../../explore/render.js';
 
-interface FuzzFlags {
+interface FuzzFlags extends LimitFlags {
   readonly seeds: string;
   readonly fromSeed: string;
   readonly workers?: string;
@@ -39,10 +44,10 @@ interface FuzzFlags {
 }
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command('fuzz')
     .description(
-      "many seeds of the scenario's faults; a repro file per finding (exit 0: nothing found, 1: findings)",
+      "many seeds of the scenario's faults; a repro file per finding (exit 0: nothing found, 1: findings, 3: no finding but a seed stopped at a limit, 70: a clustersim bug)",
     )
     .argument('<scenario>', 'scenario file (YAML) with a faults block')
     .option('--seeds <n>', 'seeds to run (over all shards)', '1000')
@@ -75,16 +80,22 @@ export function register(program: Command): void {
     .option('--quiet', 'summary only')
     .option('--verbose', 'the summary lists every finding, not the first of each invariant')
     .option('--no-progress', 'no progress bar (it is shown on a terminal only anyway)')
-    .option('--no-color', 'no colours (also when NO_COLOR is set)')
+    .option('--no-color', 'no colours (also when NO_COLOR is set)');
+  addLimitFlags(command)
     .addHelpText(
       'after',
       `
+Exit: 0 nothing found; 1 findings; ${EXIT_LIMIT} no finding but some seed stopped at a limit (no
+verdict); 70 a seed hit an internal error (a clustersim bug; the summary names it with its replay
+line); 130 / 143 / 129 stopped by Ctrl-C / SIGTERM / SIGHUP.
+
 Examples:
   $ clustersim fuzz scenarios/mantis/fuzz.yaml --seeds 2000
   $ clustersim fuzz scenarios/ava/fuzz.yaml --variant pre --strategy pct --pct-depth 3
   $ clustersim fuzz scenarios/mantis/fuzz.yaml --shard 2/8 --report shard-2.json   # then: clustersim merge shard-*.json
 
-Ctrl-C stops cleanly: the summary so far is printed and every repro already written is kept.`,
+Ctrl-C, SIGTERM and SIGHUP stop cleanly: the summary so far is printed (and --report written),
+every repro already written is kept, and the summary says how to resume.`,
     )
     .action((file: string, flags: FuzzFlags) => fuzzCommand(file, flags));
 }
@@ -93,14 +104,13 @@ async function fuzzCommand(file: string, flags: FuzzFlags): Promise<void> {
   const scenario = loadScenario(file);
   const set = parseSetFlags(flags.set);
   const strategy = parseStrategy(flags.strategy, flags.pctDepth);
-  const seeds = parseCount('--seeds', flags.seeds, 1);
-  const fromSeed = parseCount('--from-seed', flags.fromSeed, 0);
-  const workers =
-    flags.workers === undefined ? availableParallelism() : parseCount('--workers', flags.workers, 1);
+  const { seeds, fromSeed } = parseSeedRange(flags.seeds, flags.fromSeed);
+  const workers = parseWorkers(flags.workers);
   const shard = flags.shard === undefined ? wholeCampaign : parseShard(flags.shard);
   const timeLimitMs =
-    flags.timeLimit === undefined ? null : parseDurationFlag('--time-limit', flags.timeLimit);
-  const maxRepros = parseCount('--max-repros', flags.maxRepros, 0);
+    flags.timeLimit === undefined ? null : parseDurationFlag('--time-limit', flags.timeLimit, 1);
+  const maxRepros = parseCount('--max-repros', flags.maxRepros, 0, 100_000);
+  const limits = parseLimitFlags(flags);
   const invariants =
     flags.invariants === undefined
       ? undefined
@@ -110,6 +120,7 @@ async function fuzzCommand(file: string, flags: FuzzFlags): Promise<void> {
     ...(flags.variant !== undefined ? { variant: flags.variant } : {}),
     set,
     strategy,
+    limits,
     ...(invariants !== undefined ? { invariants } : {}),
   };
   // Bad --variant / --set show up here as ScenarioError (exit 2), before any worker starts.
@@ -126,7 +137,7 @@ async function fuzzCommand(file: string, flags: FuzzFlags): Promise<void> {
       `clustersim: warning: ${file} has no faults block, so every seed differs only in message latencies\n`,
     );
   }
-  const report: FuzzReport = await withInterrupt((interrupted) =>
+  const { result: report, signal } = await withInterrupt<FuzzReport>((interrupted) =>
     fuzzCampaign({
       spec,
       fromSeed,
@@ -150,5 +161,54 @@ async function fuzzCommand(file: string, flags: FuzzFlags): Promise<void> {
   if (flags.report !== undefined) writeFileAtomic(flags.report, `${JSON.stringify(report, null, 2)}\n`);
   if (flags.json === true) process.stdout.write(`${JSON.stringify(report)}\n`);
   else process.stdout.write(renderFuzzReport(report, chalkFor(flags), { verbose: flags.verbose === true }));
-  process.exitCode = report.findings.length > 0 || report.errors.length > 0 ? 1 : 0;
+  if (signal !== null && report.seedsRun < seedsOfShard(seeds, shard))
+    process.stderr.write(`clustersim: resume with: ${resumeCommand(fromSeed, seeds, report)}\n`);
+  process.exitCode = fuzzExitCode(report, signal);
+}
+
+/**
+ * A clustersim bug wins (70: no count over it can be trusted), then a stop signal (128 + n), then
+ * findings (1), then seeds stopped at a limit (3: no verdict), else 0.
+ */
+export function fuzzExitCode(report: FuzzReport, signal: StopSignal | null): number {
+  if (report.errors.length > 0) return EXIT_BUG;
+  if (signal !== null) return SIGNAL_EXIT[signal];
+  if (report.findings.length > 0) return 1;
+  if ((report.limited?.length ?? 0) > 0) return EXIT_LIMIT;
+  return 0;
+}
+
+function seedsOfShard(seeds: number, shard: Shard): number {
+  return Math.max(0, Math.ceil((seeds - shard.index + 1) / shard.count));
+}
+
+/**
+ * The rest of the campaign as a command line: the seeds not run, same flags otherwise. Seeds are
+ * handed over in order, so the rest starts right after the last one run (sharded: a shard's
+ * seeds are every n-th, so the rest is that shard of the remaining range, re-based).
+ */
+function resumeCommand(fromSeed: number, seeds: number, report: FuzzReport): string {
+  const shard = report.shards[0] ?? wholeCampaign;
+  const nextFrom = fromSeed + report.seedsRun * shard.count;
+  const args = invocationArgs();
+  const kept: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg === '--seeds' || arg === '--from-seed') {
+      i++;
+      continue;
+    }
+    if (arg.startsWith('--seeds=') || arg.startsWith('--from-seed=')) continue;
+    kept.push(arg);
+  }
+  return [
+    'clustersim',
+    ...kept,
+    '--from-seed',
+    String(nextFrom),
+    '--seeds',
+    String(fromSeed + seeds - nextFrom),
+  ]
+    .map(shellQuote)
+    .join(' ');
 }

@@ -6,11 +6,13 @@ import { runResultToJson } from '../../report/run-json.js';
 import { renderRunText } from '../../report/run-text.js';
 import { checkOutputFile } from '../../report/write-file.js';
 import { systemById } from '../../systems/registry.js';
+import type { LimitFlags } from '../limit-flags.js';
+import { addLimitFlags, EXIT_LIMIT, parseLimitFlags } from '../limit-flags.js';
 import { TRACE_CAPTURE_LIMIT, writeTraceFile } from '../trace-file.js';
 import type { RunFlags } from '../options.js';
 import { addOutputFlags, addSeedVariantSet, chalkFor, parseSeedFlag, shellQuote } from '../options.js';
 
-interface RunCommandFlags extends RunFlags {
+interface RunCommandFlags extends RunFlags, LimitFlags {
   readonly trace?: string;
 }
 
@@ -18,11 +20,12 @@ export function register(program: Command): void {
   const command = program
     .command('run')
     .description(
-      'one deterministic run: a timeline of notable events and a summary (exit 0: every invariant held, 1: a violation)',
+      `one deterministic run: a timeline of notable events and a summary (exit 0: every invariant held, 1: a violation, ${EXIT_LIMIT}: stopped at a limit, no verdict)`,
     )
     .argument('<scenario>', 'scenario file (YAML)');
   addSeedVariantSet(command);
   addOutputFlags(command);
+  addLimitFlags(command);
   command
     .option('--trace <file>', 'also write a Perfetto / Chrome trace (open it in ui.perfetto.dev)')
     .addHelpText(
@@ -43,13 +46,17 @@ function runCommand(file: string, flags: RunCommandFlags): void {
   const scenario = loadScenario(file);
   const set = parseSetFlags(flags.set ?? []);
   const seed = parseSeedFlag(flags.seed);
+  const limits = parseLimitFlags(flags);
   const plan = compilePlan(scenario, {
     ...(flags.variant !== undefined ? { variant: flags.variant } : {}),
     ...(seed !== undefined ? { seed } : {}),
     set,
   });
   if (flags.trace !== undefined) checkOutputFile(flags.trace);
-  const result = runPlan(plan, flags.trace !== undefined ? { captureLimit: TRACE_CAPTURE_LIMIT } : {});
+  const result = runPlan(plan, {
+    limits,
+    ...(flags.trace !== undefined ? { captureLimit: TRACE_CAPTURE_LIMIT } : {}),
+  });
   if (flags.trace !== undefined) writeTraceFile(flags.trace, result, scenario);
   const rerun = [
     'clustersim',
@@ -75,12 +82,17 @@ function runCommand(file: string, flags: RunCommandFlags): void {
     );
   if (flags.trace !== undefined && flags.json !== true && flags.quiet !== true)
     process.stdout.write(`trace written to ${flags.trace} (open it in https://ui.perfetto.dev)\n`);
-  if (result.stoppedEarly !== undefined)
+  if (result.limit !== undefined)
+    process.stderr.write(
+      `clustersim: the run stopped at a limit, so it has no verdict (exit ${EXIT_LIMIT}): ${result.limit.message}\n`,
+    );
+  else if (result.stoppedEarly !== undefined)
     process.stderr.write(
       `clustersim: warning: the run stopped early (${result.stoppedEarly}); invariants were judged at that point\n`,
     );
 
-  let exitCode = result.violations.length > 0 ? 1 : 0;
+  // A violation seen before a limit is still a finding; a limit without one is no verdict.
+  let exitCode = result.violations.length > 0 ? 1 : result.limit !== undefined ? EXIT_LIMIT : 0;
   const model = systemById(scenario.system);
   const replaysFile =
     Object.keys(set).length === 0 &&

@@ -2,16 +2,21 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { checkOutputFile, writeFileAtomic } from '../../report/write-file.js';
 import { parseCount } from '../../explore/duration.js';
-import { shrinkScenario } from '../../explore/shrink.js';
+import type { StopSignal } from '../../explore/interrupt.js';
+import { SIGNAL_EXIT, withInterrupt } from '../../explore/interrupt.js';
+import type { ShrinkResult } from '../../explore/shrink.js';
+import { shrinkOffThread } from '../../explore/shrink-thread.js';
 import { formatDuration } from '../../util/duration.js';
 import { runPlan } from '../../run/run-plan.js';
 import { compilePlan, parseSetFlags } from '../../scenario/compile.js';
 import { loadScenario, parseScenario } from '../../scenario/load.js';
+import type { LimitFlags } from '../limit-flags.js';
+import { addLimitFlags, parseLimitFlags } from '../limit-flags.js';
 import { TRACE_CAPTURE_LIMIT, writeTraceFile } from '../trace-file.js';
 import { UsageError } from '../../util/errors.js';
 import { chalkFor, parseInvariantIds, parseSeedFlag, setOption } from '../options.js';
 
-interface ShrinkFlags {
+interface ShrinkFlags extends LimitFlags {
   readonly invariant?: string;
   readonly seed?: string;
   readonly variant?: string;
@@ -25,7 +30,7 @@ interface ShrinkFlags {
 }
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command('shrink')
     .description(
       'minimises a failing scenario, keeping the same violated invariant (exit 0: shrunk, 1: it did not fail)',
@@ -49,7 +54,8 @@ export function register(program: Command): void {
     .option('--runs-max <n>', 'simulation runs allowed in all', '4000')
     .option('--json', 'machine output on stdout: { status, invariant, out, before, after, runs, wallMs }')
     .option('--quiet', 'print only the path written')
-    .option('--no-color', 'no colours (also when NO_COLOR is set)')
+    .option('--no-color', 'no colours (also when NO_COLOR is set)');
+  addLimitFlags(command)
     .addHelpText(
       'after',
       `
@@ -57,16 +63,17 @@ Delta debugging over the timeline steps, then the cluster, then the duration, th
 rounded; the result is 1-minimal for single-step removal and says in its header what was removed.
 
 Examples:
-  $ clustersim shrink clustersim-findings/mantis-fuzz-seed12-no-foreign-read.yaml
+  $ clustersim shrink clustersim-findings/mantis-fuzz-as-is-seed12-no-foreign-read.yaml
   $ clustersim shrink scenarios/mantis/report.yaml --out report.min.yaml`,
     )
     .action((file: string, flags: ShrinkFlags) => shrinkCommand(file, flags));
 }
 
-function shrinkCommand(file: string, flags: ShrinkFlags): void {
+async function shrinkCommand(file: string, flags: ShrinkFlags): Promise<void> {
   const scenario = loadScenario(file);
   const set = parseSetFlags(flags.set);
-  const runsMax = parseCount('--runs-max', flags.runsMax, 1);
+  const runsMax = parseCount('--runs-max', flags.runsMax, 1, 1_000_000);
+  const limits = parseLimitFlags(flags);
   const seed = parseSeedFlag(flags.seed);
   if (
     flags.invariant !== undefined &&
@@ -84,12 +91,32 @@ function shrinkCommand(file: string, flags: ShrinkFlags): void {
   // Before the shrink, which can take a while: a path that cannot be written is bad input.
   checkOutputFile(out);
   if (flags.trace !== undefined) checkOutputFile(flags.trace);
-  const result = shrinkScenario(scenario, {
-    ...(flags.invariant !== undefined ? { invariant: flags.invariant } : {}),
+  // Bad --variant / --set / --seed show up here as ScenarioError (exit 2), before the thread starts.
+  compilePlan(scenario, {
     ...(flags.variant !== undefined ? { variant: flags.variant } : {}),
     ...(seed !== undefined ? { seed } : {}),
     set,
-    runsMax,
+  });
+  // The shrink runs in a worker thread so that Ctrl-C, SIGTERM and SIGHUP reach this one: it then
+  // stops at the next candidate and keeps the smaller scenario it has.
+  const { result, signal } = await withInterrupt<ShrinkResult>((interrupted) => {
+    // Said once the signal handlers are in place: from here a signal stops the shrink politely.
+    if (flags.quiet !== true && flags.json !== true)
+      process.stderr.write(
+        `clustersim: shrinking ${file} (Ctrl-C stops and keeps the smallest failing scenario so far)\n`,
+      );
+    return shrinkOffThread(
+      scenario,
+      {
+        ...(flags.invariant !== undefined ? { invariant: flags.invariant } : {}),
+        ...(flags.variant !== undefined ? { variant: flags.variant } : {}),
+        ...(seed !== undefined ? { seed } : {}),
+        set,
+        runsMax,
+        limits,
+      },
+      interrupted,
+    );
   });
   const c = chalkFor(flags);
   if (result.status === 'not-failing') {
@@ -102,7 +129,7 @@ function shrinkCommand(file: string, flags: ShrinkFlags): void {
       process.stdout.write(
         `${file} does not violate ${what} under variant ${result.variant} (violated: ${result.violated.join(', ') || 'none'}); nothing to shrink\n`,
       );
-    process.exitCode = 1;
+    process.exitCode = signal !== null ? SIGNAL_EXIT[signal] : 1;
     return;
   }
   writeFileAtomic(out, result.yaml);
@@ -112,9 +139,9 @@ function shrinkCommand(file: string, flags: ShrinkFlags): void {
     writeTraceFile(flags.trace, runPlan(compilePlan(shrunk), { captureLimit: TRACE_CAPTURE_LIMIT }), shrunk);
   }
   if (flags.json === true) {
-    const { before, after, runs, wallMs, invariant, variant, traceHash, oneMinimal, changes } = result;
+    const { before, after, runs, wallMs, invariant, variant, traceHash, oneMinimal, changes, cut } = result;
     process.stdout.write(
-      `${JSON.stringify({ status: 'shrunk', invariant, variant, out, traceHash, before, after, changes, runs, oneMinimal, wallMs })}\n`,
+      `${JSON.stringify({ status: 'shrunk', invariant, variant, out, traceHash, before, after, changes, runs, oneMinimal, cut, wallMs })}\n`,
     );
   } else if (flags.quiet === true) process.stdout.write(`${out}\n`);
   else {
@@ -130,5 +157,14 @@ function shrinkCommand(file: string, flags: ShrinkFlags): void {
           : ''),
     );
   }
-  process.exitCode = 0;
+  if (signal !== null) reportInterrupted(signal, out, flags.json === true);
+  process.exitCode = signal !== null ? SIGNAL_EXIT[signal] : 0;
+}
+
+/** An interrupted shrink kept a smaller, still failing scenario: say it may not be minimal. */
+function reportInterrupted(signal: StopSignal, out: string, json: boolean): void {
+  if (json) return;
+  process.stderr.write(
+    `clustersim: ${signal === 'SIGINT' ? 'interrupted' : `stopped by ${signal}`}: the file written still fails but may not be minimal; go on with: clustersim shrink ${out}\n`,
+  );
 }

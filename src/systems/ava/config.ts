@@ -202,13 +202,14 @@ const presets: Readonly<Record<string, Readonly<Record<string, ConfigValue>>>> =
 };
 
 export function checkAvaVariant(variant: string): string | null {
-  if (variant in presets) return null;
+  // An own key: `toString` or `constructor` are in every object, never variants.
+  if (Object.hasOwn(presets, variant)) return null;
   return `unknown ava variant '${variant}' (allowed: ${avaVariants.map((v) => v.id).join(', ')})`;
 }
 
 /** The config values a variant sets on top of the FIXED defaults. */
 export function avaPresetConfig(variant: string): Readonly<Record<string, ConfigValue>> {
-  return presets[variant] ?? {};
+  return Object.hasOwn(presets, variant) ? (presets[variant] ?? {}) : {};
 }
 
 export type ReclaimMode = 'none' | 'reclaim+override' | 'reclaim+skip';
@@ -249,7 +250,7 @@ export function resolveAvaConfig(raw: Readonly<Record<string, ConfigValue>>): Av
   const value = (key: string): ConfigValue => {
     const spec = avaConfigKeys.find((k) => k.key === key);
     if (spec === undefined) throw new Error(`ava config key '${key}' is not declared`);
-    return raw[key] ?? spec.default;
+    return (Object.hasOwn(raw, key) ? raw[key] : undefined) ?? spec.default;
   };
   const num = (key: string): number => Number(value(key));
   const bool = (key: string): boolean => value(key) === true;

@@ -114,7 +114,8 @@ export function checkMantisVariant(expression: string): string | null {
   const allowed = `allowed: ${Object.keys(SWITCHES).join(', ')}, combined with '+' (e.g. fix-1a-merged+fix-3)`;
   const seen = new Set<string>();
   for (const part of parts) {
-    if (!(part in SWITCHES)) return `unknown mantis variant '${part}' (${allowed})`;
+    // An own key: `constructor` or `toString` are in every object, never variants.
+    if (!Object.hasOwn(SWITCHES, part)) return `unknown mantis variant '${part}' (${allowed})`;
     if (seen.has(part)) return `variant '${part}' appears twice in '${expression}'`;
     seen.add(part);
   }
@@ -127,6 +128,9 @@ export function parseMantisVariant(expression: string): MantisVariant {
   const problem = checkMantisVariant(expression);
   if (problem !== null) throw new Error(problem);
   let variant: MantisVariant = NONE;
-  for (const part of expression.split('+')) variant = { ...variant, ...SWITCHES[part] };
+  for (const part of expression.split('+')) {
+    if (!Object.hasOwn(SWITCHES, part)) throw new Error(`unknown mantis variant '${part}'`);
+    variant = { ...variant, ...SWITCHES[part] };
+  }
   return variant;
 }

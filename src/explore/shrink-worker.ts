@@ -1,0 +1,22 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { shrinkScenario } from './shrink.js';
+import type { ShrinkThreadInput, ShrinkThreadReply } from './shrink-thread.js';
+
+/** Worker entry of `clustersim shrink` (see shrink-thread.ts); runs from dist/. */
+const input = workerData as ShrinkThreadInput;
+const flag = new Int32Array(input.stop);
+let reply: ShrinkThreadReply;
+try {
+  const result = shrinkScenario(input.scenario, {
+    ...input.options,
+    shouldStop: () => Atomics.load(flag, 0) === 1,
+  });
+  reply = { ok: true, result };
+} catch (error) {
+  const e = error instanceof Error ? error : new Error(String(error));
+  reply = {
+    ok: false,
+    error: { name: e.name, message: e.message, ...(e.stack !== undefined ? { stack: e.stack } : {}) },
+  };
+}
+parentPort?.postMessage(reply);
