@@ -86,8 +86,3 @@ export function chalkFor(
   const wanted = options.color !== false && !noColorEnv && (stream.isTTY === true || forced);
   return new Chalk({ level: wanted ? 1 : 0 });
 }
-
-/** A shell-safe rendering of one argument, for re-run command lines. */
-export function shellQuote(arg: string): string {
-  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
-}

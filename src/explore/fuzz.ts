@@ -10,7 +10,7 @@ import { openExecutor } from './pool.js';
 import type { ProgressSink } from './progress.js';
 import { silentProgress } from './progress.js';
 import { makeRepro } from './repro.js';
-import { shellQuote } from '../cli/options.js';
+import { shellQuote } from '../util/shell-quote.js';
 import type { Finding, FuzzReport, SeedError, SeedLimit } from './report.js';
 import { countByInvariant } from './report.js';
 import type { CampaignSpec, FuzzOutcome } from './seed-run.js';

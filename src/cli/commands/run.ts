@@ -10,7 +10,8 @@ import type { LimitFlags } from '../limit-flags.js';
 import { addLimitFlags, EXIT_LIMIT, parseLimitFlags } from '../limit-flags.js';
 import { TRACE_CAPTURE_LIMIT, writeTraceFile } from '../trace-file.js';
 import type { RunFlags } from '../options.js';
-import { addOutputFlags, addSeedVariantSet, chalkFor, parseSeedFlag, shellQuote } from '../options.js';
+import { addOutputFlags, addSeedVariantSet, chalkFor, parseSeedFlag } from '../options.js';
+import { shellQuote } from '../../util/shell-quote.js';
 
 interface RunCommandFlags extends RunFlags, LimitFlags {
   readonly trace?: string;
