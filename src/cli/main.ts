@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { formatProblem, ScenarioError } from '../scenario/load.js';
 import { register as registerCompare } from './commands/compare.js';
@@ -10,6 +9,7 @@ import { register as registerRun } from './commands/run.js';
 import { register as registerShrink } from './commands/shrink.js';
 import { register as registerTest } from './commands/test.js';
 import { register as registerValidate } from './commands/validate.js';
+import { packageVersion } from '../report/version.js';
 import { OutputError } from '../report/write-file.js';
 import { UsageError } from './errors.js';
 
@@ -96,22 +96,6 @@ function handleError(error: unknown): number {
     `clustersim: internal error — this is a bug in clustersim, please report it with the command line:\n${detail}\n`,
   );
   return EXIT_BUG;
-}
-
-function packageVersion(): string {
-  // dist/src/cli/main.js in the package, src/cli/main.ts under a test runner.
-  for (const relative of ['../../../package.json', '../../package.json']) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL(relative, import.meta.url), 'utf8')) as {
-        name?: string;
-        version?: string;
-      };
-      if (pkg.name === 'clustersim' && pkg.version !== undefined) return pkg.version;
-    } catch {
-      // try the next location
-    }
-  }
-  return '0.0.0';
 }
 
 /** `clustersim list | head`: a reader that goes away is not an error worth a stack trace. */

@@ -40,6 +40,10 @@ export interface FuzzReport {
   /** Seeds whose first violation was each invariant. */
   readonly byInvariant: Readonly<Record<string, number>>;
   readonly errors: readonly SeedError[];
+  /** clustersim's version, set by the CLI (`CampaignStamp`); merge refuses another one. */
+  readonly clustersim?: string;
+  /** The scenario's content hash, set by the CLI (`CampaignStamp`); merge refuses another one. */
+  readonly scenarioHash?: string;
 }
 
 export function countByInvariant(findings: readonly Finding[]): Record<string, number> {

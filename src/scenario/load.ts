@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import type { Document } from 'yaml';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
+import { readInputFile } from '../report/read-file.js';
 import { systemById, systemIds } from '../systems/registry.js';
 import type { SystemModel } from '../systems/system-model.js';
 import { parseConfigValue } from './config.js';
@@ -47,27 +47,16 @@ export function formatProblem(problem: ScenarioProblem): string {
     : `${problem.file}: ${problem.message}`;
 }
 
-/** Larger files are not scenarios; refuse before parsing them. */
-const FILE_BYTES_MAX = 8 * 1024 * 1024;
+/** Larger files are not scenarios; refuse before parsing them (README: Limits). */
+export const FILE_BYTES_MAX = 8 * 1024 * 1024;
 /** Keys that would poke at prototypes if a consumer ever copied the object naively. */
 const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** Reads, parses and validates a scenario file; throws ScenarioError on bad input. */
 export function loadScenario(path: string): Scenario {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EISDIR'
-          ? 'is a directory, not a scenario file'
-          : `cannot read (${code ?? String(error)})`;
-    throw new ScenarioError([{ file: path, line: 0, col: 0, message: reason }]);
-  }
-  return parseScenarioBytes(bytes, path);
+  const read = readInputFile(path, FILE_BYTES_MAX);
+  if (!read.ok) throw new ScenarioError([{ file: path, line: 0, col: 0, message: read.reason }]);
+  return parseScenarioBytes(read.bytes, path);
 }
 
 /** Like parseScenario, from raw bytes: rejects binary content and invalid UTF-8 first. */

@@ -11,6 +11,7 @@ import { parseShard, wholeCampaign } from '../../explore/shard.js';
 import { parseStrategy } from '../../explore/strategy.js';
 import { compilePlan, parseSetFlags } from '../../scenario/compile.js';
 import { loadScenario } from '../../scenario/load.js';
+import { campaignStamp } from '../../explore/stamp.js';
 import { chalkFor, parseInvariantIds, setOption } from '../options.js';
 import { withInterrupt } from '../../explore/interrupt.js';
 import { renderFuzzReport } from '../../explore/render.js';
@@ -126,7 +127,7 @@ async function fuzzCommand(file: string, flags: FuzzFlags): Promise<void> {
       `clustersim: warning: ${file} has no faults block, so every seed differs only in message latencies\n`,
     );
   }
-  const report: FuzzReport = await withInterrupt((interrupted) =>
+  const campaign: FuzzReport = await withInterrupt((interrupted) =>
     fuzzCampaign({
       spec,
       fromSeed,
@@ -147,6 +148,7 @@ async function fuzzCommand(file: string, flags: FuzzFlags): Promise<void> {
       interrupted,
     }),
   );
+  const report: FuzzReport = { ...campaign, ...campaignStamp(scenario) };
   if (flags.report !== undefined) writeFileAtomic(flags.report, `${JSON.stringify(report, null, 2)}\n`);
   if (flags.json === true) process.stdout.write(`${JSON.stringify(report)}\n`);
   else process.stdout.write(renderFuzzReport(report, chalkFor(flags), { verbose: flags.verbose === true }));
