@@ -98,13 +98,26 @@ function handleError(error: unknown): number {
   return EXIT_BUG;
 }
 
-/** `clustersim list | head`: a reader that goes away is not an error worth a stack trace. */
+/**
+ * `clustersim list | head`: a reader that goes away is not an error worth a stack trace; the
+ * exit code stays what the command decided. Any other failure to write stdout or stderr (a full
+ * disk, an I/O error) is an output that cannot be written: one line, exit 2 — never the stack
+ * and exit 1 of an uncaught error, since 1 means a finding.
+ */
 function exitQuietlyOnClosedPipe(): void {
   for (const stream of [process.stdout, process.stderr]) {
     if (stream.listenerCount('error') > 0) continue;
     stream.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-      throw error;
+      if (stream === process.stdout) {
+        const reason = error.code === 'ENOSPC' ? 'no space left on device' : (error.code ?? error.message);
+        try {
+          process.stderr.write(`clustersim: cannot write to stdout: ${reason}\n`);
+        } catch {
+          // stderr is gone too
+        }
+      }
+      process.exit(EXIT_USAGE);
     });
   }
 }
