@@ -10,6 +10,7 @@ import { register as registerShrink } from './commands/shrink.js';
 import { register as registerTest } from './commands/test.js';
 import { register as registerValidate } from './commands/validate.js';
 import { packageVersion } from '../report/version.js';
+import { printable } from '../scenario/printable.js';
 import { OutputError } from '../report/write-file.js';
 import { UsageError } from './errors.js';
 
@@ -88,7 +89,7 @@ function handleError(error: unknown): number {
     return EXIT_USAGE;
   }
   if (error instanceof UsageError || error instanceof OutputError) {
-    process.stderr.write(`clustersim: ${error.message}\n`);
+    process.stderr.write(`clustersim: ${printable(error.message)}\n`);
     return EXIT_USAGE;
   }
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);

@@ -1,3 +1,4 @@
+import { unknownName } from '../../scenario/names.js';
 import type { ConfigKeySpec, ConfigValue, VariantSpec } from '../system-model.js';
 
 /**
@@ -203,7 +204,11 @@ const presets: Readonly<Record<string, Readonly<Record<string, ConfigValue>>>> =
 
 export function checkAvaVariant(variant: string): string | null {
   if (variant in presets) return null;
-  return `unknown ava variant '${variant}' (allowed: ${avaVariants.map((v) => v.id).join(', ')})`;
+  return unknownName(
+    'ava variant',
+    variant,
+    avaVariants.map((v) => v.id),
+  );
 }
 
 /** The config values a variant sets on top of the FIXED defaults. */

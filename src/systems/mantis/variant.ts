@@ -1,3 +1,4 @@
+import { didYouMean } from '../../scenario/names.js';
 import type { VariantSpec } from '../system-model.js';
 
 /**
@@ -114,7 +115,8 @@ export function checkMantisVariant(expression: string): string | null {
   const allowed = `allowed: ${Object.keys(SWITCHES).join(', ')}, combined with '+' (e.g. fix-1a-merged+fix-3)`;
   const seen = new Set<string>();
   for (const part of parts) {
-    if (!(part in SWITCHES)) return `unknown mantis variant '${part}' (${allowed})`;
+    if (!(part in SWITCHES))
+      return `unknown mantis variant '${part}'${didYouMean(part, Object.keys(SWITCHES))} (${allowed})`;
     if (seen.has(part)) return `variant '${part}' appears twice in '${expression}'`;
     seen.add(part);
   }
