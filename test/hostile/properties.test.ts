@@ -13,6 +13,7 @@ const STACK = /\n\s+at [^\n]*[(:]/;
 // eslint-disable-next-line no-control-regex -- what must never reach the terminal raw
 const RAW_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001a\u001c-\u001f\u007f]/;
 // ESC itself may only start a colour sequence clustersim made (chalk), never one from a file.
+// eslint-disable-next-line no-control-regex -- ESC is what this looks for
 const FOREIGN_ESCAPE = /\u001b(?!\[\d+(;\d+)*m)/;
 const OUTPUT_MAX = 200_000;
 
