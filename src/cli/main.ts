@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { packageVersion } from '../report/version.js';
+import { printable } from '../scenario/printable.js';
 
 type Register = (program: Command) => void;
 
@@ -98,7 +99,7 @@ async function handleError(error: unknown): Promise<number> {
     return EXIT_USAGE;
   }
   if (error instanceof UsageError || error instanceof OutputError) {
-    process.stderr.write(`clustersim: ${error.message}\n`);
+    process.stderr.write(`clustersim: ${printable(error.message)}\n`);
     return EXIT_USAGE;
   }
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
@@ -108,29 +109,26 @@ async function handleError(error: unknown): Promise<number> {
   return EXIT_BUG;
 }
 
-function packageVersion(): string {
-  // dist/src/cli/main.js in the package, src/cli/main.ts under a test runner.
-  for (const relative of ['../../../package.json', '../../package.json']) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL(relative, import.meta.url), 'utf8')) as {
-        name?: string;
-        version?: string;
-      };
-      if (pkg.name === 'clustersim' && pkg.version !== undefined) return pkg.version;
-    } catch {
-      // try the next location
-    }
-  }
-  return '0.0.0';
-}
-
-/** `clustersim list | head`: a reader that goes away is not an error worth a stack trace. */
+/**
+ * `clustersim list | head`: a reader that goes away is not an error worth a stack trace; the
+ * exit code stays what the command decided. Any other failure to write stdout or stderr (a full
+ * disk, an I/O error) is an output that cannot be written: one line, exit 2 — never the stack
+ * and exit 1 of an uncaught error, since 1 means a finding.
+ */
 function exitQuietlyOnClosedPipe(): void {
   for (const stream of [process.stdout, process.stderr]) {
     if (stream.listenerCount('error') > 0) continue;
     stream.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-      throw error;
+      if (stream === process.stdout) {
+        const reason = error.code === 'ENOSPC' ? 'no space left on device' : (error.code ?? error.message);
+        try {
+          process.stderr.write(`clustersim: cannot write to stdout: ${reason}\n`);
+        } catch {
+          // stderr is gone too
+        }
+      }
+      process.exit(EXIT_USAGE);
     });
   }
 }

@@ -1,4 +1,5 @@
-import { readdirSync, statSync } from 'node:fs';
+import type { Dirent } from 'node:fs';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ScenarioError } from '../scenario/load.js';
 
@@ -6,7 +7,9 @@ const SCENARIO_FILE = /\.ya?ml$/i;
 
 /**
  * Files named on the command line, with directories expanded recursively to their `*.yaml` /
- * `*.yml` files in sorted order. A missing path or an empty directory is a ScenarioError.
+ * `*.yml` files in sorted order. Symbolic links are followed (a linked scenario runs like any
+ * other; a link back up the tree is visited once); a broken link named `*.yaml` is kept, so the
+ * loader reports it. A missing path, an unreadable directory or an empty one is a ScenarioError.
  */
 export function expandScenarioPaths(paths: readonly string[]): string[] {
   const files: string[] = [];
@@ -21,7 +24,7 @@ export function expandScenarioPaths(paths: readonly string[]): string[] {
       files.push(path);
       continue;
     }
-    const found = walk(path);
+    const found = walk(path, new Set());
     if (found.length === 0)
       throw new ScenarioError([
         { file: path, line: 0, col: 0, message: 'no scenario files (*.yaml, *.yml) in this directory' },
@@ -31,16 +34,35 @@ export function expandScenarioPaths(paths: readonly string[]): string[] {
   return files;
 }
 
-function walk(dir: string): string[] {
+function walk(dir: string, visited: Set<string>): string[] {
+  const real = realpathSync(dir);
+  if (visited.has(real)) return [];
+  visited.add(real);
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (code ?? String(error));
+    throw new ScenarioError([{ file: dir, line: 0, col: 0, message: `cannot read this directory (${why})` }]);
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const out: string[] = [];
-  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
-    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
-  );
   for (const entry of entries) {
     if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...walk(path));
-    else if (entry.isFile() && SCENARIO_FILE.test(entry.name)) out.push(path);
+    const kind = entry.isSymbolicLink() ? linkKind(path) : entry.isDirectory() ? 'dir' : 'file';
+    if (kind === 'dir') out.push(...walk(path, visited));
+    else if (SCENARIO_FILE.test(entry.name)) out.push(path);
   }
   return out;
+}
+
+/** What a link points at; a broken link counts as a file (the loader says it is missing). */
+function linkKind(path: string): 'dir' | 'file' {
+  try {
+    return statSync(path).isDirectory() ? 'dir' : 'file';
+  } catch {
+    return 'file';
+  }
 }

@@ -20,6 +20,7 @@ export function mergeReports(
   if (first === undefined) throw new UsageError('merge: give at least one report.json');
   const key = (r: FuzzReport): string =>
     JSON.stringify([r.scenario, r.system, r.variant, r.strategy, r.invariants ?? null, r.fromSeed, r.seeds]);
+  const stamp = (r: FuzzReport): string => JSON.stringify([r.clustersim ?? null, r.scenarioHash ?? null]);
   const count = first.report.shards[0]?.count ?? 1;
   const seen = new Map<number, string>();
   for (const { file, report } of reports) {
@@ -30,6 +31,13 @@ export function mergeReports(
     if (key(report) !== key(first.report)) {
       throw new UsageError(
         `${file}: from another campaign than ${first.file} (scenario, system, variant, strategy, --invariants, --from-seed and --seeds must match)`,
+      );
+    }
+    if (stamp(report) !== stamp(first.report)) {
+      throw new UsageError(
+        report.clustersim !== first.report.clustersim
+          ? `${file}: made by clustersim ${report.clustersim ?? '(unknown)'}, ${first.file} by ${first.report.clustersim ?? '(unknown)'}; re-run the shards with one version`
+          : `${file}: its scenario's content differs from ${first.file}'s (the file was edited between shards); re-run the shards with one version of it`,
       );
     }
     for (const shard of report.shards) {
@@ -68,6 +76,8 @@ export function mergeReports(
     byInvariant: countByInvariant(findings),
     errors,
     missingShards,
+    ...(first.report.clustersim !== undefined ? { clustersim: first.report.clustersim } : {}),
+    ...(first.report.scenarioHash !== undefined ? { scenarioHash: first.report.scenarioHash } : {}),
   };
 }
 

@@ -52,6 +52,10 @@ export interface FuzzReport {
   readonly errors: readonly SeedError[];
   /** Seeds stopped at a limit (counted apart: never a pass). */
   readonly limited?: readonly SeedLimit[];
+  /** clustersim's version, set by the CLI (`CampaignStamp`); merge refuses another one. */
+  readonly clustersim?: string;
+  /** The scenario's content hash, set by the CLI (`CampaignStamp`); merge refuses another one. */
+  readonly scenarioHash?: string;
 }
 
 export function countByInvariant(findings: readonly Finding[]): Record<string, number> {

@@ -5,6 +5,7 @@ import { configDefault, parseConfigValue } from './config.js';
 import { drawFaults } from './faults.js';
 import type { ScenarioProblem } from './load.js';
 import { ScenarioError } from './load.js';
+import { unknownName } from '../util/names.js';
 import { GENERIC_ACTIONS } from './schema.js';
 import type { RunPlan, Scenario } from './types.js';
 
@@ -102,7 +103,13 @@ export function resolveConfig(
   for (const [key, text] of Object.entries(set)) {
     const spec = model.config.find((c) => c.key === key);
     if (spec === undefined) {
-      report(`unknown key '${key}' (allowed: ${model.config.map((c) => c.key).join(', ') || 'none'})`);
+      report(
+        unknownName(
+          'key',
+          key,
+          model.config.map((c) => c.key),
+        ),
+      );
       continue;
     }
     const result = parseConfigValue(spec, text, true);

@@ -1,16 +1,18 @@
-import { readFileSync } from 'node:fs';
 import type { Document } from 'yaml';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
+import { readInputFile } from '../util/read-file.js';
 import { systemById, systemIds } from '../systems/registry.js';
 import type { SystemModel } from '../systems/system-model.js';
 import { parseConfigValue } from './config.js';
 import { formatDuration, parseDuration, validatedDurationMs } from '../util/duration.js';
 import type { DataPath } from './positions.js';
-import { ProblemList } from './positions.js';
+import { ProblemList, PROBLEMS_MAX } from './positions.js';
+import { printable } from './printable.js';
 import { FAULTS_PER_KIND_MAX, scenarioFileSchema } from './schema.js';
 import { parseTimeline } from './timeline.js';
 import type { FaultsSpec, NetworkSpec, Scenario } from './types.js';
 import { defaultNetworkSpec } from './types.js';
+import { closest, unknownName } from '../util/names.js';
 import { reportIssues } from './zod-issues.js';
 
 /** One problem in a scenario file, with its 1-based position (line 0: about the file as a whole or a flag). */
@@ -42,32 +44,21 @@ export class ScenarioError extends Error {
 
 /** `file:line:col: message`, or `file: message` when the problem has no position. */
 export function formatProblem(problem: ScenarioProblem): string {
-  return problem.line > 0
-    ? `${problem.file}:${problem.line}:${problem.col}: ${problem.message}`
-    : `${problem.file}: ${problem.message}`;
+  const file = printable(problem.file);
+  const message = printable(problem.message);
+  return problem.line > 0 ? `${file}:${problem.line}:${problem.col}: ${message}` : `${file}: ${message}`;
 }
 
-/** Larger files are not scenarios; refuse before parsing them. */
-const FILE_BYTES_MAX = 8 * 1024 * 1024;
+/** Larger files are not scenarios; refuse before parsing them (README: Limits). */
+export const FILE_BYTES_MAX = 8 * 1024 * 1024;
 /** Keys that would poke at prototypes if a consumer ever copied the object naively. */
 const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** Reads, parses and validates a scenario file; throws ScenarioError on bad input. */
 export function loadScenario(path: string): Scenario {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EISDIR'
-          ? 'is a directory, not a scenario file'
-          : `cannot read (${code ?? String(error)})`;
-    throw new ScenarioError([{ file: path, line: 0, col: 0, message: reason }]);
-  }
-  return parseScenarioBytes(bytes, path);
+  const read = readInputFile(path, FILE_BYTES_MAX);
+  if (!read.ok) throw new ScenarioError([{ file: path, line: 0, col: 0, message: read.reason }]);
+  return parseScenarioBytes(read.bytes, path);
 }
 
 /** Like parseScenario, from raw bytes: rejects binary content and invalid UTF-8 first. */
@@ -111,14 +102,16 @@ export function parseScenario(text: string, file: string): Scenario {
   const nul = text.indexOf('\u0000');
   if (nul !== -1) throw binaryError(file, text, nul, 'NUL byte');
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text.startsWith('\uFEFF') ? text.slice(1) : text, {
-    lineCounter,
-    prettyErrors: false,
-    uniqueKeys: true,
-  });
-  const problems = new ProblemList(file, doc, lineCounter);
+  // YAML 1.2 counts a lone CR as a line break; the parser does not, so every position would be
+  // on line 1. Same length, so offsets stay valid.
+  const source = (text.startsWith('\uFEFF') ? text.slice(1) : text).replace(/\r(?!\n)/g, '\n');
+  const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const problems = new ProblemList(file, doc, lineCounter, source);
   for (const error of doc.errors) problems.atOffset(error.pos[0], `YAML syntax: ${error.message}`);
-  if (!problems.empty) throw sortedError(problems);
+  // A duplicate key is reported and validation goes on (every problem in one pass); any other
+  // syntax error leaves no tree worth checking.
+  if (doc.errors.some((error) => error.code !== 'DUPLICATE_KEY')) throw sortedError(problems);
+  if (!aliasesResolve(doc, problems)) throw sortedError(problems);
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
     throw new ScenarioError([
       {
@@ -152,7 +145,30 @@ export function parseScenario(text: string, file: string): Scenario {
 
 function sortedError(problems: ProblemList): ScenarioError {
   const list = [...problems.problems].sort((a, b) => a.line - b.line || a.col - b.col);
+  if (problems.dropped > 0)
+    list.push({
+      file: problems.file,
+      line: 0,
+      col: 0,
+      message: `… and ${problems.dropped} more problem(s) not shown (at most ${PROBLEMS_MAX} per file; fix these first)`,
+    });
   return new ScenarioError(list);
+}
+
+/** An alias with no anchor before it is reported at the alias (the YAML library says 1:1). */
+function aliasesResolve(doc: Document, problems: ProblemList): boolean {
+  let ok = true;
+  visit(doc, {
+    Alias(_, alias) {
+      if (alias.resolve(doc) !== undefined) return;
+      ok = false;
+      problems.atOffset(
+        alias.range?.[0] ?? 0,
+        `YAML: undefined alias *${alias.source} (no anchor &${alias.source} before it)`,
+      );
+    },
+  });
+  return ok;
 }
 
 function removeForbiddenKeys(doc: Document, problems: ProblemList): void {
@@ -180,7 +196,8 @@ function validate(data: Record<string, unknown>, file: string, problems: Problem
     if (wrong !== null) problems.atPath(['variant'], wrong);
   }
   const cluster = parseCluster(model, data.cluster, problems);
-  const nodes = cluster.ok ? model.nodes(cluster.value) : null;
+  const usable = cluster.ok ? cluster.value : cluster.partial;
+  const nodes = usable !== undefined ? model.nodes(usable) : null;
   const config = parseConfig(model, data.config, problems);
   const timeline = parseTimeline({
     problems,
@@ -188,10 +205,10 @@ function validate(data: Record<string, unknown>, file: string, problems: Problem
     model,
     raw: data.timeline,
     nodes,
-    cluster: cluster.ok ? cluster.value : undefined,
+    cluster: usable,
     durationMs,
   });
-  checkFaults(model, data.faults, durationMs, cluster.ok ? cluster.value : undefined, problems);
+  checkFaults(model, data.faults, durationMs, usable, problems);
   checkOneMessageDelay(data.network, data.faults, problems);
   checkExpect(model, data.expect, problems);
   if (!parsed.success || !problems.empty || durationMs === null || !cluster.ok) return null;
@@ -219,8 +236,10 @@ function validate(data: Record<string, unknown>, file: string, problems: Problem
 function resolveSystem(system: unknown, problems: ProblemList): SystemModel | null {
   if (typeof system !== 'string') return null; // zod already said what is wrong
   if (!systemIds().includes(system)) {
-    problems.atPath(['system'], `unknown system '${system}' (allowed: ${systemIds().join(', ')})`);
-    return null;
+    problems.atPath(['system'], unknownName('system', system, systemIds()));
+    // A near miss (`mantsi`) is checked as the system it names, so one pass finds the rest.
+    const guess = closest(system, systemIds());
+    return guess === null ? null : systemById(guess);
   }
   return systemById(system);
 }
@@ -231,16 +250,51 @@ function durationOf(value: unknown): number | null {
   return parsed.ms;
 }
 
-function parseCluster(
-  model: SystemModel,
-  raw: unknown,
-  problems: ProblemList,
-): { ok: true; value: unknown } | { ok: false } {
+type ClusterResult =
+  | { ok: true; value: unknown }
+  /** `partial`: the cluster without its broken sections, when its nodes do not depend on them. */
+  | { ok: false; partial: unknown };
+
+function parseCluster(model: SystemModel, raw: unknown, problems: ProblemList): ClusterResult {
   const input = raw ?? {};
   const result = model.clusterSchema.safeParse(input);
   if (result.success) return { ok: true, value: result.data };
   reportIssues(problems, result.error.issues, ['cluster'], model.clusterSchema, input);
-  return { ok: false };
+  return { ok: false, partial: partialCluster(model, input, result.error.issues) };
+}
+
+/**
+ * So that one pass reports every problem, a cluster with a broken section still names its nodes
+ * when they do not depend on that section (a bad `jobs:` entry keeps `executors:`): the broken
+ * top-level keys are left out, and a key counts as independent when setting it to `[]` parses
+ * and names the same nodes. undefined when that cannot be shown.
+ */
+function partialCluster(
+  model: SystemModel,
+  input: unknown,
+  issues: readonly { code: string; path: readonly PropertyKey[]; keys?: readonly string[] }[],
+): unknown {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) return undefined;
+  const broken = new Set<string>();
+  const unknownKeys = new Set<string>();
+  for (const issue of issues) {
+    const head = issue.path[0];
+    if (issue.code === 'unrecognized_keys' && issue.path.length === 0)
+      for (const key of issue.keys ?? []) unknownKeys.add(key);
+    else if (typeof head === 'string') broken.add(head);
+    else return undefined;
+  }
+  const kept = Object.fromEntries(
+    Object.entries(input as Record<string, unknown>).filter(([k]) => !broken.has(k) && !unknownKeys.has(k)),
+  );
+  const pruned = model.clusterSchema.safeParse(kept);
+  if (!pruned.success) return undefined;
+  const nodes = model.nodes(pruned.data).join('\n');
+  for (const key of broken) {
+    const probe = model.clusterSchema.safeParse({ ...kept, [key]: [] });
+    if (!probe.success || model.nodes(probe.data).join('\n') !== nodes) return undefined;
+  }
+  return pruned.data;
 }
 
 function parseConfig(
@@ -254,11 +308,7 @@ function parseConfig(
   for (const [key, value] of Object.entries(raw)) {
     const spec = model.config.find((c) => c.key === key);
     if (spec === undefined) {
-      problems.atPath(
-        ['config', key],
-        `unknown key '${key}' in config (allowed: ${valid.join(', ') || 'none'})`,
-        'key',
-      );
+      problems.atPath(['config', key], unknownName('key', key, valid, 'in config'), 'key');
       continue;
     }
     const result = parseConfigValue(spec, value, false);
@@ -328,10 +378,7 @@ function checkExpect(model: SystemModel, raw: unknown, problems: ProblemList): v
     if (!Array.isArray(ids)) continue;
     ids.forEach((id, index) => {
       if (typeof id === 'string' && !invariants.includes(id)) {
-        problems.atPath(
-          ['expect', variant, index],
-          `unknown invariant '${id}' (allowed: ${invariants.join(', ')})`,
-        );
+        problems.atPath(['expect', variant, index], unknownName('invariant', id, invariants));
       }
     });
   }

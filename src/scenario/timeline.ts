@@ -4,6 +4,7 @@ import { describeType, formatDuration, parseDuration } from '../util/duration.js
 import type { DataPath, ProblemList } from './positions.js';
 import { durationSchema } from '../util/duration-schema.js';
 import { GENERIC_ACTIONS } from './schema.js';
+import { allowedList, unknownName } from '../util/names.js';
 import { reportIssues } from './zod-issues.js';
 
 export interface TimelineInput {
@@ -29,6 +30,7 @@ export function parseTimeline(input: TimelineInput): PlanStep[] {
   if (!Array.isArray(raw)) return [];
   const steps: PlanStep[] = [];
   const actionNames = [...GENERIC_ACTIONS.map((a) => a.name), ...input.model.actions.map((a) => a.name)];
+  const nodeSet = input.nodes === null ? null : new Set(input.nodes);
   raw.forEach((item: unknown, index) => {
     const path: DataPath = ['timeline', index];
     if (item === null || typeof item !== 'object' || Array.isArray(item)) {
@@ -42,11 +44,7 @@ export function parseTimeline(input: TimelineInput): PlanStep[] {
     const actions = entries.filter(([key]) => key !== 'at');
     for (const [key] of actions) {
       if (!actionNames.includes(key))
-        problems.atPath(
-          [...path, key],
-          `unknown action '${key}' (allowed: ${actionNames.join(', ')})`,
-          'key',
-        );
+        problems.atPath([...path, key], unknownName('action', key, actionNames), 'key');
     }
     const known = actions.filter(([key]) => actionNames.includes(key));
     if (known.length > 1) {
@@ -57,11 +55,14 @@ export function parseTimeline(input: TimelineInput): PlanStep[] {
       );
     }
     if (actions.length === 0)
-      problems.atPath(path, `step has no action (allowed: at plus one of ${actionNames.join(', ')})`);
+      problems.atPath(
+        path,
+        `step has no action (allowed: at plus one of ${allowedList(actionNames, actionNames.length)})`,
+      );
     const atMs = parseAt(input, path, (item as Record<string, unknown>).at);
     if (known.length !== 1 || actions.length !== 1) return;
     const [action, value] = known[0] as [string, unknown];
-    const args = parseArgs(input, [...path, action], action, value);
+    const args = parseArgs(input, nodeSet, [...path, action], action, value);
     if (atMs === null || args === undefined) return;
     const { line } = problems.position(path);
     steps.push({ atMs, action, args, origin: `${input.file}:${line}` });
@@ -93,15 +94,22 @@ function parseAt(input: TimelineInput, path: DataPath, value: unknown): number |
 }
 
 /** undefined = invalid (problems recorded). */
-function parseArgs(input: TimelineInput, path: DataPath, action: string, value: unknown): unknown {
+function parseArgs(
+  input: TimelineInput,
+  nodeSet: ReadonlySet<string> | null,
+  path: DataPath,
+  action: string,
+  value: unknown,
+): unknown {
   const { problems, nodes } = input;
   const checkNode = (node: unknown, at: DataPath): boolean => {
     if (typeof node !== 'string') {
       problems.atPath(at, `expected a node name, got ${describeType(node)}`);
       return false;
     }
-    if (nodes !== null && !nodes.includes(node)) {
-      problems.atPath(at, `unknown node '${node}' (allowed: ${nodes.join(', ')})`);
+    if (nodes !== null && nodeSet !== null && !nodeSet.has(node)) {
+      if (!problems.full) problems.atPath(at, unknownName('node', node, nodes));
+      else problems.dropped++;
       return false;
     }
     return true;

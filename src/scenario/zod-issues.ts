@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { describeType } from '../util/duration.js';
+import { allowedList, didYouMean, unknownName } from '../util/names.js';
 import type { DataPath, ProblemList } from './positions.js';
 
 type Issue = z.core.$ZodIssue;
@@ -20,8 +21,8 @@ export function reportIssues(
     if (issue.code === 'unrecognized_keys') {
       const allowed = objectKeysAt(schema, issue.path);
       for (const key of issue.keys) {
-        const hint = allowed.length > 0 ? ` (allowed: ${allowed.join(', ')})` : '';
-        problems.atPath([...path, key], `unknown key '${key}'${hint}`, 'key');
+        const message = allowed.length > 0 ? unknownName('key', key, allowed) : `unknown key '${key}'`;
+        problems.atPath([...path, key], message, 'key');
       }
       continue;
     }
@@ -40,7 +41,7 @@ export function describeIssue(issue: Issue, value: unknown): string {
       if (value === undefined) return `missing (required: ${expectedText(issue.expected)})`;
       return `expected ${expectedText(issue.expected)}, got ${describeType(value)}`;
     case 'invalid_value':
-      return `${describeType(value)} is not allowed (allowed: ${issue.values.map((v) => String(v)).join(', ')})`;
+      return `${describeType(value)} is not allowed${typeof value === 'string' ? didYouMean(value, issue.values.map(String)) : ''} (allowed: ${allowedList(issue.values.map(String), issue.values.length)})`;
     case 'too_small':
       return issue.origin === 'array' || issue.origin === 'set'
         ? `needs at least ${String(issue.minimum)} item(s)`
@@ -78,7 +79,14 @@ export function describeIssue(issue: Issue, value: unknown): string {
           : `expected ${text}, got ${describeType(value)}`;
       }
       // One branch got further than the others: its complaint is the useful one.
-      const deepest = issue.errors.flat().sort((a, b) => b.path.length - a.path.length)[0];
+      // A branch whose type matched (a list that is too long) beats one that wanted another type.
+      const deepest = issue.errors
+        .flat()
+        .sort(
+          (a, b) =>
+            b.path.length - a.path.length ||
+            Number(a.code === 'invalid_type') - Number(b.code === 'invalid_type'),
+        )[0];
       return deepest !== undefined
         ? describeIssue(deepest, value)
         : `${describeType(value)} is not valid here`;

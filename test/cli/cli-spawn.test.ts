@@ -74,11 +74,11 @@ describe('bin/clustersim.js', () => {
     const lines = stderr.trimEnd().split('\n');
     expect(lines[0]).toMatch(
       new RegExp(
-        `^${bad}:6:3: config.tickerIntervall: unknown key 'tickerIntervall' in config \\(allowed: tickerInterval, `,
+        `^${bad}:6:3: config.tickerIntervall: unknown key 'tickerIntervall' in config \\(did you mean 'tickerInterval'\\?\\) \\(allowed: tickerInterval, `,
       ),
     );
     expect(lines.slice(1)).toEqual([
-      `${bad}:14:11: timeline[0].drop: unknown operator '0xA9' (allowed: 0xA1)`,
+      `${bad}:14:11: timeline[0].drop: unknown operator '0xA9' (did you mean '0xA1'?) (allowed: 0xA1)`,
       `${bad}:16:41: timeline[1].connect.clock: expected a number or one of same | lower | next, got 'sometimes'`,
     ]);
     expect(stderr).not.toMatch(/\n\s+at /);

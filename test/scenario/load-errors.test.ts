@@ -68,7 +68,7 @@ describe('scenario loader error messages', () => {
       "bad.yaml:6:1: extra: unknown key 'extra' (allowed: name, description, system, variant, seed, duration, config, network, cluster, timeline, faults, expect, traceHash)",
       `bad.yaml:8:17: config.beatInterval: malformed duration 'abc' (allowed: ${DURATION_HELP})`,
       'bad.yaml:9:12: config.retries: expected an integer, got number 1.5',
-      "bad.yaml:10:3: config.beatIntervall: unknown key 'beatIntervall' in config (allowed: beatInterval, retries, ratio, eager, mode)",
+      "bad.yaml:10:3: config.beatIntervall: unknown key 'beatIntervall' in config (did you mean 'beatInterval'?) (allowed: beatInterval, retries, ratio, eager, mode)",
       "bad.yaml:11:9: config.mode: 'medium' is not allowed (allowed: fast, slow)",
       "bad.yaml:12:10: config.eager: expected true or false, got 'yes'",
       'bad.yaml:14:12: network.latency: min 10ms is larger than max 1ms',
@@ -183,7 +183,12 @@ describe('scenario loader error messages', () => {
     expect(problems('name: [1,\n')).toEqual([
       'bad.yaml:2:1: YAML syntax: Flow sequence in block collection must be sufficiently indented and end with a ]',
     ]);
-    expect(problems('name: a\nname: b\n')).toEqual(['bad.yaml:2:1: YAML syntax: Map keys must be unique']);
+    // A duplicate key does not stop validation: the rest of the file is checked in the same pass.
+    expect(problems('name: a\nname: b\n')).toEqual([
+      'bad.yaml:1:1: system: missing (required: the system under test)',
+      `bad.yaml:1:1: duration: missing (required: a duration, ${DURATION_HELP})`,
+      'bad.yaml:2:1: YAML syntax: Map keys must be unique',
+    ]);
   });
 
   it('should reject binary content: NUL bytes and invalid UTF-8', () => {

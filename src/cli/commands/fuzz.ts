@@ -10,6 +10,7 @@ import { parseShard, wholeCampaign } from '../../explore/shard.js';
 import { parseStrategy } from '../../explore/strategy.js';
 import { compilePlan, parseSetFlags } from '../../scenario/compile.js';
 import { loadScenario } from '../../scenario/load.js';
+import { campaignStamp } from '../../explore/stamp.js';
 import { chalkFor, parseInvariantIds, setOption } from '../options.js';
 import { shellQuote } from '../../util/shell-quote.js';
 import type { StopSignal } from '../../explore/interrupt.js';
@@ -138,7 +139,7 @@ async function fuzzCommand(file: string, flags: FuzzFlags): Promise<void> {
       `clustersim: warning: ${file} has no faults block, so every seed differs only in message latencies\n`,
     );
   }
-  const { result: report, signal } = await withInterrupt<FuzzReport>((interrupted) =>
+  const { result: campaign, signal } = await withInterrupt<FuzzReport>((interrupted) =>
     fuzzCampaign({
       spec,
       fromSeed,
@@ -159,6 +160,7 @@ async function fuzzCommand(file: string, flags: FuzzFlags): Promise<void> {
       interrupted,
     }),
   );
+  const report: FuzzReport = { ...campaign, ...campaignStamp(scenario) };
   if (flags.report !== undefined) writeFileAtomic(flags.report, `${JSON.stringify(report, null, 2)}\n`);
   if (flags.json === true) process.stdout.write(`${JSON.stringify(report)}\n`);
   else process.stdout.write(renderFuzzReport(report, chalkFor(flags), { verbose: flags.verbose === true }));

@@ -1,7 +1,10 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { checkOutputFile, writeFileAtomic } from '../../report/write-file.js';
 import { mergeReports } from '../../explore/merge.js';
+import { fuzzReportSchema } from '../../explore/report-schema.js';
+import { readInputFile } from '../../util/read-file.js';
+import { packageVersion } from '../../report/version.js';
+import { pathText } from '../../scenario/positions.js';
 import { renderFuzzReport } from '../../explore/render.js';
 import type { FuzzReport } from '../../explore/report.js';
 import { UsageError } from '../../util/errors.js';
@@ -45,16 +48,35 @@ function mergeCommand(files: string[], flags: MergeFlags): void {
   process.exitCode = 0;
 }
 
+/** A report larger than this is not one fuzz --report wrote (README: Limits). */
+export const REPORT_BYTES_MAX = 128 * 1024 * 1024;
+
+/** A fuzz report file, checked: its shape, and made by this clustersim (the CLI stamps it). */
 function readReport(file: string): FuzzReport {
-  let text: string;
+  const read = readInputFile(file, REPORT_BYTES_MAX);
+  if (!read.ok) throw new UsageError(`${file}: ${read.reason}`);
+  let data: unknown;
   try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new UsageError(`${file}: cannot read the report (no such file?)`);
-  }
-  try {
-    return JSON.parse(text) as FuzzReport;
+    data = JSON.parse(read.bytes.toString('utf8'));
   } catch (error) {
     throw new UsageError(`${file}: not JSON (${(error as Error).message})`);
   }
+  const parsed = fuzzReportSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue === undefined || issue.path.length === 0 ? '' : ` (at ${pathText(issue.path)})`;
+    throw new UsageError(
+      `${file}: not a clustersim fuzz report${where} (\`clustersim fuzz --report FILE\` makes one)`,
+    );
+  }
+  const report = parsed.data;
+  if (report.clustersim === undefined || report.scenarioHash === undefined)
+    throw new UsageError(
+      `${file}: has no clustersim version or scenario hash (made by an older clustersim); re-run its shard`,
+    );
+  if (report.clustersim !== packageVersion())
+    throw new UsageError(
+      `${file}: made by clustersim ${report.clustersim}, this is ${packageVersion()}; re-run the shards with one version`,
+    );
+  return report;
 }

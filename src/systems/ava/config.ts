@@ -1,3 +1,4 @@
+import { unknownName } from '../../util/names.js';
 import type { ConfigKeySpec, ConfigValue, VariantSpec } from '../system-model.js';
 
 /**
@@ -204,7 +205,11 @@ const presets: Readonly<Record<string, Readonly<Record<string, ConfigValue>>>> =
 export function checkAvaVariant(variant: string): string | null {
   // An own key: `toString` or `constructor` are in every object, never variants.
   if (Object.hasOwn(presets, variant)) return null;
-  return `unknown ava variant '${variant}' (allowed: ${avaVariants.map((v) => v.id).join(', ')})`;
+  return unknownName(
+    'ava variant',
+    variant,
+    avaVariants.map((v) => v.id),
+  );
 }
 
 /** The config values a variant sets on top of the FIXED defaults. */

@@ -20,6 +20,7 @@ import { addAvaInvariants, avaInvariantSpecs } from './invariants.js';
 import { OperatorProcess } from './operator.js';
 import type { ClockChoice, DbTask } from './world.js';
 import { AvaWorld } from './world.js';
+import { allowedList, didYouMean } from '../../util/names.js';
 
 const operatorName = z.string().min(1);
 const taskId = z.string().min(1);
@@ -119,10 +120,12 @@ export const avaModel: SystemModel<AvaCluster> = {
           ? (args as string)
           : null;
     if (name === null || findOperator(cluster, name) !== undefined) return null;
-    const allowed = cluster.operators
-      .map((op) => (op.node === op.address ? op.address : `${op.node} (${op.address})`))
-      .join(', ');
-    return `unknown operator '${name}' (allowed: ${allowed})`;
+    const allowed = allowedList(
+      cluster.operators.map((op) => (op.node === op.address ? op.address : `${op.node} (${op.address})`)),
+      cluster.operators.length,
+    );
+    const names = cluster.operators.flatMap((op) => [op.node, op.address]);
+    return `unknown operator '${name}'${didYouMean(name, names)} (allowed: ${allowed})`;
   },
   dropSteps(target, atMs, reconnectAfterMs): PlanStep[] {
     const steps: PlanStep[] = [{ atMs, action: 'drop', args: target }];

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { validatedDurationMs } from '../../util/duration.js';
 import { durationSchema } from '../../util/duration-schema.js';
+import { unknownName } from '../../util/names.js';
 
 /** One task executor process (a node). Two processes may share a `teId` (edge case 6). */
 export interface ExecutorSpec {
@@ -67,14 +68,22 @@ const executorSchema = z.union([
   z.strictObject({ name, id: name.optional().meta({ description: 'TaskExecutorID; default: the name.' }) }),
 ]);
 
+/** Model size limits (README: Limits): beyond them a file is refused with the limit named. */
+export const EXECUTORS_MAX = 100_000;
+export const JOBS_MAX = 10_000;
+
 export const mantisClusterSchema: z.ZodType<MantisCluster> = z
   .strictObject({
     executors: z
-      .union([z.number().int().min(1).max(100_000), z.array(executorSchema).min(1)])
+      .union([
+        z.number().int().min(1).max(EXECUTORS_MAX),
+        z.array(executorSchema).min(1).max(EXECUTORS_MAX, `at most ${EXECUTORS_MAX} executors`),
+      ])
       .optional()
       .meta({ description: 'A count (TE-1..TE-n) or a list of names; default 4.' }),
     jobs: z
       .array(jobSchema)
+      .max(JOBS_MAX, `at most ${JOBS_MAX} jobs`)
       .optional()
       .meta({ description: "Jobs; default: none, or the report's two jobs when the cluster is empty ({})." }),
   })
@@ -155,8 +164,7 @@ export function checkPlacement(
         s,
       ]);
     for (const [k, te] of list.entries()) {
-      if (!executors.has(te))
-        report(`unknown executor '${te}' (allowed: ${[...executors].join(', ')})`, ['placement', s, k]);
+      if (!executors.has(te)) report(unknownName('executor', te, executors), ['placement', s, k]);
     }
   }
 }

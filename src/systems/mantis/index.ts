@@ -3,6 +3,7 @@ import type { Simulation } from '../../engine/index.js';
 import { msToUs } from '../../engine/index.js';
 import { parseDuration } from '../../util/duration.js';
 import { durationSchema } from '../../util/duration-schema.js';
+import { unknownName } from '../../util/names.js';
 import type {
   ActionSpec,
   FaultKind,
@@ -88,12 +89,12 @@ export const mantisModel: SystemModel<MantisCluster> = {
   nodes: (cluster) => [CONTROL_PLANE, ...cluster.executors.map((e) => e.node)],
   faultTargets: (cluster, kind: FaultKind) => (kind === 'drop' ? [] : cluster.executors.map((e) => e.node)),
   checkAction(action, args, cluster) {
-    const nodes = new Set(cluster.executors.map((e) => e.node));
+    const { nodes, submitted } = timelineChecks(cluster);
     if (action === 'shutdown' && !nodes.has(args as string))
-      return `unknown executor '${String(args)}' (allowed: ${[...nodes].join(', ')})`;
+      return unknownName('executor', String(args), nodes);
     if (action === 'delay') {
       const node = (args as { node: string }).node;
-      if (!nodes.has(node)) return `unknown executor '${node}' (allowed: ${[...nodes].join(', ')})`;
+      if (!nodes.has(node)) return unknownName('executor', node, nodes);
     }
     if (action === 'submit') {
       const job = args as z.output<typeof jobSchema>;
@@ -101,12 +102,31 @@ export const mantisModel: SystemModel<MantisCluster> = {
       checkPlacement(job, nodes, (message) => problems.push(message));
       if (cluster.jobs.some((j) => j.id === job.id))
         problems.push(`job '${job.id}' is already in cluster.jobs`);
+      // A second submit of one id would be ignored by the JobClustersManager: say so instead.
+      else if (submitted.has(job.id))
+        problems.push(`job '${job.id}' is already submitted by an earlier step`);
+      submitted.add(job.id);
       return problems.length === 0 ? null : problems.join('; ');
     }
     return null;
   },
   build: (sim, setup) => buildMantis(sim, setup),
 };
+
+/**
+ * Per loaded cluster (the loader checks a file's steps in order against one cluster object):
+ * its executor names, built once, and the job ids submitted by the steps so far.
+ */
+const checksByCluster = new WeakMap<MantisCluster, { nodes: Set<string>; submitted: Set<string> }>();
+
+function timelineChecks(cluster: MantisCluster): { nodes: Set<string>; submitted: Set<string> } {
+  let checks = checksByCluster.get(cluster);
+  if (checks === undefined) {
+    checks = { nodes: new Set(cluster.executors.map((e) => e.node)), submitted: new Set() };
+    checksByCluster.set(cluster, checks);
+  }
+  return checks;
+}
 
 /** Builds the Mantis world on a fresh simulation: nodes, actors, invariants, submissions. */
 export function buildMantis(sim: Simulation, setup: SystemSetup<MantisCluster>): MantisInstance {

@@ -1,3 +1,4 @@
+import { didYouMean } from '../../util/names.js';
 import type { VariantSpec } from '../system-model.js';
 
 /**
@@ -115,7 +116,8 @@ export function checkMantisVariant(expression: string): string | null {
   const seen = new Set<string>();
   for (const part of parts) {
     // An own key: `constructor` or `toString` are in every object, never variants.
-    if (!Object.hasOwn(SWITCHES, part)) return `unknown mantis variant '${part}' (${allowed})`;
+    if (!Object.hasOwn(SWITCHES, part))
+      return `unknown mantis variant '${part}'${didYouMean(part, Object.keys(SWITCHES))} (${allowed})`;
     if (seen.has(part)) return `variant '${part}' appears twice in '${expression}'`;
     seen.add(part);
   }
