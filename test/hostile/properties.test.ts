@@ -9,7 +9,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { cli } from './capture.js';
 import { validReport } from './reports.js';
 
-const STACK = /\n\s+at [^\n]*[(:]/;
+// A stack frame ends in file:line:col (help text may well say "stopped at a limit: …").
+const STACK = /\n\s+at [^\n]*:\d+:\d+/;
 // eslint-disable-next-line no-control-regex -- what must never reach the terminal raw
 const RAW_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001a\u001c-\u001f\u007f]/;
 // ESC itself may only start a colour sequence clustersim made (chalk), never one from a file.
