@@ -56,6 +56,7 @@ export function mergeReports(
   for (let i = 1; i <= count; i++) if (!seen.has(i)) missingShards.push(i);
   const findings = reports.flatMap(({ report }) => report.findings).sort((a, b) => a.seed - b.seed);
   const errors = reports.flatMap(({ report }) => report.errors ?? []).sort((a, b) => a.seed - b.seed);
+  const limited = reports.flatMap(({ report }) => report.limited ?? []).sort((a, b) => a.seed - b.seed);
   const stops = reports.map(({ report }) => report.stopped).filter((s): s is string => s !== null);
   return {
     scenario: first.report.scenario,
@@ -75,6 +76,7 @@ export function mergeReports(
     findings,
     byInvariant: countByInvariant(findings),
     errors,
+    limited,
     missingShards,
     ...(first.report.clustersim !== undefined ? { clustersim: first.report.clustersim } : {}),
     ...(first.report.scenarioHash !== undefined ? { scenarioHash: first.report.scenarioHash } : {}),

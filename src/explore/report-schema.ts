@@ -29,7 +29,16 @@ export const fuzzReportSchema = z.object({
     }),
   ),
   byInvariant: z.record(z.string(), count),
-  errors: z.array(z.object({ seed: count, message: z.string() })),
+  errors: z.array(z.object({ seed: count, message: z.string(), replay: z.string().optional() })),
+  limited: z
+    .array(
+      z.object({
+        seed: count,
+        limit: z.enum(['events', 'simulated-time', 'pending-events']),
+        message: z.string(),
+      }),
+    )
+    .optional(),
   clustersim: z.string().optional(),
   scenarioHash: z.string().optional(),
 }) satisfies z.ZodType<FuzzReport>;

@@ -168,6 +168,20 @@ describe('mergeReports', () => {
     ).toThrow(/also in a.json/);
     expect(mergeReports([{ file: 'a.json', report: a }]).missingShards).toEqual([2, 3]);
   });
+
+  it("should carry every shard's limit-stopped seeds, in seed order (they are never passes)", () => {
+    // Arrange
+    const limitAt = (seed: number) => ({ seed, limit: 'events' as const, message: `seed ${seed} ran away` });
+    const a = { ...report(1, 2, [], 5), limited: [limitAt(9)] };
+    const b = { ...report(2, 2, [], 5), limited: [limitAt(4)] };
+    // Act
+    const merged = mergeReports([
+      { file: 'a.json', report: a },
+      { file: 'b.json', report: b },
+    ]);
+    // Assert
+    expect(merged.limited?.map((l) => l.seed)).toEqual([4, 9]);
+  });
 });
 
 describe('shrinkClusterCandidates', () => {
