@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { parseDuration } from '../../scenario/duration.js';
 import { durationSchema } from '../../scenario/schema.js';
 import type { Simulation } from '../../engine/index.js';
-import { msToUs } from '../../engine/index.js';
+import { AssertionError, msToUs } from '../../engine/index.js';
 import type {
   ActionSpec,
   FaultKind,
@@ -15,11 +15,17 @@ import type {
 import type { AvaCluster } from './cluster.js';
 import { avaClusterSchema, findOperator, triggerSchema } from './cluster.js';
 import { avaConfigKeys, avaPresetConfig, avaVariants, checkAvaVariant, resolveAvaConfig } from './config.js';
+import type { ClockChoice } from './clocks.js';
+import { DialClocks } from './clocks.js';
+import type { DbTask, EngineInbox } from './engine.js';
 import { Engine } from './engine.js';
-import { addAvaInvariants, avaInvariantSpecs } from './invariants.js';
+import { GroundTruth } from './ground-truth.js';
+import { avaInvariants, installAvaInvariants } from './install.js';
 import { OperatorProcess } from './operator.js';
-import type { ClockChoice, DbTask } from './world.js';
-import { AvaWorld } from './world.js';
+import type { HandlerInbox } from './stream-handler.js';
+import { post, typedRef } from './refs.js';
+import { AvaTransport } from './transport.js';
+import { AvaView } from './view.js';
 
 const operatorName = z.string().min(1);
 const taskId = z.string().min(1);
@@ -101,7 +107,7 @@ export const avaModel: SystemModel<AvaCluster> = {
   controlPlaneNode: 'aggregator',
   defaultVariant: 'fixed',
   variants: avaVariants,
-  invariants: avaInvariantSpecs,
+  invariants: avaInvariants.map(({ id, kind, meaning }) => ({ id, kind, meaning })),
   config: avaConfigKeys,
   actions: avaActions,
   clusterSchema: avaClusterSchema,
@@ -141,50 +147,58 @@ export const avaModel: SystemModel<AvaCluster> = {
 function buildAva(sim: Simulation, setup: SystemSetup<AvaCluster>): SystemInstance {
   const { cluster } = setup;
   const config = resolveAvaConfig(setup.config);
-  const world = new AvaWorld(sim, cluster, config);
-  const engineRef = sim.ref('aggregator', ENGINE_ACTOR);
+  const truth = new GroundTruth();
+  const transport = new AvaTransport(sim, truth);
+  const clocks = new DialClocks();
+  const engineRef = typedRef<EngineInbox>(sim.ref('aggregator', ENGINE_ACTOR));
   const engine = (): Engine | undefined => sim.instance<Engine>(engineRef);
+  const approved = cluster.operators.filter((o) => o.approved).map((o) => o.address);
+  let connections = 0;
+  const nextConnId = (): number => ++connections;
+  const initialDb = (): Map<string, DbTask> =>
+    new Map(cluster.tasks.map((t) => [t.id, { id: t.id, trigger: t.trigger, status: 'active' }]));
 
+  let durableDb: ReadonlyMap<string, DbTask> = new Map();
   sim.defineNode('aggregator', (node) => {
     // The DB (BadgerDB) is the only aggregator state that survives a restart.
-    if (!node.durable.has('db'))
-      node.durable.set(
-        'db',
-        new Map<string, DbTask>(
-          cluster.tasks.map((t) => [t.id, { id: t.id, trigger: t.trigger, status: 'active' }]),
-        ),
-      );
-    world.db = node.durable.get('db') as Map<string, DbTask>;
-    node.spawn(ENGINE_ACTOR, (ctx) => new Engine(ctx, world, config));
+    if (!node.durable.has('db')) node.durable.set('db', initialDb());
+    const db = node.durable.get('db') as Map<string, DbTask>;
+    durableDb = db;
+    node.spawn(
+      ENGINE_ACTOR,
+      (ctx) => new Engine(ctx, { db, transport, truth, approved, nextConnId }, config),
+    );
   });
+  const operatorRefs = cluster.operators.map((spec) => ({ spec, ref: sim.ref(spec.node, WORKER_ACTOR) }));
   for (const spec of cluster.operators) {
     sim.defineNode(spec.node, (node) =>
-      node.spawn(WORKER_ACTOR, (ctx) => new OperatorProcess(ctx, spec, world, config, engineRef)),
+      node.spawn(WORKER_ACTOR, (ctx) => new OperatorProcess(ctx, spec, clocks, truth, config, engineRef)),
     );
   }
-  addAvaInvariants(sim, world, engine);
+  const view = new AvaView(sim, cluster, config, engineRef, operatorRefs, () => durableDb);
+  installAvaInvariants(sim, view);
 
   const process = (name: string): OperatorProcess | undefined => {
     const spec = findOperator(cluster, name);
     return spec === undefined ? undefined : sim.instance<OperatorProcess>(sim.ref(spec.node, WORKER_ACTOR));
   };
+  const running = (): OperatorProcess[] =>
+    operatorRefs.flatMap(({ ref }) => sim.instance<OperatorProcess>(ref) ?? []);
   /** The aggregator process ends (crash, restart, or the end of a SIGTERM): every socket is reset. */
   const aggregatorGoesDown = (): void => {
-    world.onAggregatorDown();
     // The operators' sockets are reset: each sees an error and retries later.
-    for (const op of world.operators.values()) {
+    for (const op of running()) {
       const streamId = op.currentStream();
-      if (streamId !== null && sim.isUp(op.spec.node) && sim.streamState(streamId) === 'up')
-        op.transportLost(streamId);
+      if (streamId !== null && sim.streamState(streamId) === 'up') op.transportLost(streamId);
     }
   };
   /** srv.Context().Done() fires only when lazy detection is switched off. */
   const peerGone = (streamId: number): void => {
     if (config.lazyDisconnectDetection || !sim.isUp('aggregator')) return;
-    const record = world.connByStream.get(streamId);
+    const record = [...(engine()?.connections.values() ?? [])].find((r) => r.streamId === streamId);
     if (record === undefined || record.exited) return;
-    const handler = sim.ref('aggregator', `stream-${record.id}`);
-    sim.send(handler, handler, { type: 'peer-gone' });
+    const handler = typedRef<HandlerInbox>(sim.ref('aggregator', `stream-${record.id}`));
+    post(sim, handler, handler, { type: 'peer-gone' });
   };
 
   return {
@@ -195,7 +209,7 @@ function buildAva(sim: Simulation, setup: SystemSetup<AvaCluster>): SystemInstan
           const spec = findOperator(cluster, operator);
           if (spec === undefined) return;
           if (!sim.isUp(spec.node)) {
-            world.pendingClock.set(spec.node, clock);
+            clocks.askOnStart(spec.node, clock);
             return sim.restart(spec.node);
           }
           return process(operator)?.dial(clock);
@@ -223,12 +237,11 @@ function buildAva(sim: Simulation, setup: SystemSetup<AvaCluster>): SystemInstan
             `stream of ${operator} stalls for ${parsed.ms}ms: Sends on it block until then`,
             { operator },
           );
-          return world.stall(streamId, parsed.ms);
+          return transport.stall(streamId, parsed.ms);
         }
         case 'fire-trigger': {
           let fired = 0;
-          for (const op of world.operators.values())
-            if (sim.isUp(op.spec.node)) fired += process(op.spec.node)?.fire(args as string) ?? 0;
+          for (const op of running()) fired += op.fire(args as string);
           if (fired === 0)
             sim.note('operator', 'scenario', `trigger of ${String(args)} fired, but no process monitors it`, {
               task: String(args),
@@ -281,7 +294,8 @@ function buildAva(sim: Simulation, setup: SystemSetup<AvaCluster>): SystemInstan
           return action === 'cancel-task' ? e.cancelTask(args as string) : e.deleteTask(args as string);
         }
         default:
-          throw new Error(`ava has no action '${action}'`);
+          // The loader accepts only the actions listed above: anything else is a clustersim bug.
+          throw new AssertionError(`ava has no action '${action}'`);
       }
     },
     beforeGeneric(action: GenericActionName, node: string) {
@@ -290,11 +304,9 @@ function buildAva(sim: Simulation, setup: SystemSetup<AvaCluster>): SystemInstan
         if (sim.isUp('aggregator')) aggregatorGoesDown();
         return;
       }
-      if (!sim.isUp(node)) return;
-      world.onProcessDown(node);
-      const streamId = world.operators.get(node)?.currentStream() ?? null;
+      const streamId = sim.isUp(node) ? (process(node)?.currentStream() ?? null) : null;
       if (streamId !== null) peerGone(streamId);
     },
-    metrics: () => ({ ...world.metrics }),
+    metrics: () => ({ ...truth.metrics }),
   };
 }

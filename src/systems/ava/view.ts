@@ -1,0 +1,94 @@
+import type { ActorRef, Micros, Simulation } from '../../engine/index.js';
+import type { AvaCluster, OperatorSpec, TaskSpec } from './cluster.js';
+import type { AvaConfig } from './config.js';
+import type { Busy, ConnectionRecord } from './connection.js';
+import type { DbTask, Engine, OperatorState, StreamEntry } from './engine.js';
+import type { OperatorProcess } from './operator.js';
+
+/** A connection as an invariant sees it: the handler's record, read-only. */
+export type ConnectionView = Readonly<Omit<ConnectionRecord, 'sent' | 'busy'>> & {
+  readonly sent: readonly string[];
+  readonly busy: Readonly<Busy> | null;
+};
+
+/** The aggregator's Engine as an invariant sees it: its own maps, read-only. */
+export interface EngineView {
+  readonly tasks: ReadonlyMap<string, TaskSpec>;
+  readonly taskAssignments: ReadonlyMap<string, string>;
+  readonly operatorStreams: ReadonlyMap<string, StreamEntry>;
+  readonly trackSyncedTasks: ReadonlyMap<string, Readonly<OperatorState>>;
+  /** Accepted SyncMessages RPCs of this incarnation, by connection id (ascending). */
+  readonly connections: ReadonlyMap<number, ConnectionView>;
+  readonly shutdown: boolean;
+}
+
+/** An operator process as an invariant sees it. */
+export type OperatorView = Pick<OperatorProcess, 'spec' | 'currentStream' | 'localChecks' | 'received'>;
+
+/**
+ * What Ava's invariants read: the actors' own state (the Engine's maps and its handlers'
+ * records, each operator process's local checks and stream), the durable DB, and the network
+ * facts a check needs. Nothing here writes; nothing in a model reads it.
+ */
+export class AvaView {
+  private readonly approvedLower: ReadonlySet<string>;
+
+  constructor(
+    private readonly sim: Simulation,
+    readonly cluster: AvaCluster,
+    readonly config: AvaConfig,
+    private readonly engineRef: ActorRef,
+    private readonly operatorRefs: readonly { readonly spec: OperatorSpec; readonly ref: ActorRef }[],
+    private readonly durableDb: () => ReadonlyMap<string, Readonly<DbTask>>,
+  ) {
+    this.approvedLower = new Set(
+      cluster.operators.filter((o) => o.approved).map((o) => o.address.toLowerCase()),
+    );
+  }
+
+  now(): Micros {
+    return this.sim.now();
+  }
+
+  /** The running (or paused) aggregator's Engine; undefined while its process is down. */
+  engine(): EngineView | undefined {
+    return this.sim.instance<Engine>(this.engineRef);
+  }
+
+  /** The durable task store (BadgerDB): there whether the aggregator runs or not. */
+  db(): ReadonlyMap<string, Readonly<DbTask>> {
+    return this.durableDb();
+  }
+
+  /** Operator processes that run now (paused ones included), in cluster order. */
+  operators(): OperatorView[] {
+    const running: OperatorView[] = [];
+    for (const { ref } of this.operatorRefs) {
+      const process = this.sim.instance<OperatorProcess>(ref);
+      if (process !== undefined) running.push(process);
+    }
+    return running;
+  }
+
+  operator(node: string): OperatorView | undefined {
+    const entry = this.operatorRefs.find((o) => o.spec.node === node);
+    return entry === undefined ? undefined : this.sim.instance<OperatorProcess>(entry.ref);
+  }
+
+  /** Ground truth of approval (the config list), for approved-only and live-owner. */
+  isApproved(address: string): boolean {
+    return this.approvedLower.has(address.toLowerCase());
+  }
+
+  /**
+   * The connection really works now: its handler runs, the operator process runs and still
+   * reads this stream, and the transport is up and not cut by a partition.
+   */
+  isLive(record: ConnectionView): boolean {
+    const sim = this.sim;
+    if (record.exited || !sim.isUp(record.node)) return false;
+    if (sim.streamState(record.streamId) !== 'up') return false;
+    if (sim.partitions.cut(sim.nodeIndex(record.node), sim.nodeIndex('aggregator'))) return false;
+    return this.operator(record.node)?.currentStream() === record.streamId;
+  }
+}
