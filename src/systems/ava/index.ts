@@ -16,6 +16,7 @@ import type { AvaCluster } from './cluster.js';
 import { avaClusterSchema, findOperator, triggerSchema } from './cluster.js';
 import { avaConfigKeys, avaPresetConfig, avaVariants, checkAvaVariant, resolveAvaConfig } from './config.js';
 import { Engine } from './engine.js';
+import type { AvaView } from './invariants.js';
 import { addAvaInvariants, avaInvariantSpecs } from './invariants.js';
 import { OperatorProcess } from './operator.js';
 import type { ClockChoice, DbTask } from './world.js';
@@ -94,7 +95,7 @@ const avaActions: readonly ActionSpec[] = [
 const ENGINE_ACTOR = 'engine';
 const WORKER_ACTOR = 'worker';
 
-export const avaModel: SystemModel<AvaCluster> = {
+export const avaModel: SystemModel<AvaCluster, AvaView> = {
   id: 'ava',
   meaning:
     'Ava Protocol AVS aggregator streaming tasks to operators (StreamCheckToOperator), with its reconnection fixes',
@@ -138,7 +139,7 @@ export const avaModel: SystemModel<AvaCluster> = {
   build: (sim, setup) => buildAva(sim, setup),
 };
 
-function buildAva(sim: Simulation, setup: SystemSetup<AvaCluster>): SystemInstance {
+function buildAva(sim: Simulation, setup: SystemSetup<AvaCluster>): SystemInstance<AvaView> {
   const { cluster } = setup;
   const config = resolveAvaConfig(setup.config);
   const world = new AvaWorld(sim, cluster, config);
@@ -162,7 +163,7 @@ function buildAva(sim: Simulation, setup: SystemSetup<AvaCluster>): SystemInstan
       node.spawn(WORKER_ACTOR, (ctx) => new OperatorProcess(ctx, spec, world, config, engineRef)),
     );
   }
-  addAvaInvariants(sim, world, engine);
+  const view = addAvaInvariants(sim, world, engine);
 
   const process = (name: string): OperatorProcess | undefined => {
     const spec = findOperator(cluster, name);
@@ -188,6 +189,7 @@ function buildAva(sim: Simulation, setup: SystemSetup<AvaCluster>): SystemInstan
   };
 
   return {
+    view,
     applyAction(action, args) {
       switch (action) {
         case 'connect': {

@@ -1,12 +1,13 @@
-import type { SafetyInvariant, Simulation, ViolationDetail } from '../../engine/index.js';
+import type { Micros, SafetyInvariant, Simulation, ViolationDetail } from '../../engine/index.js';
 import { msToUs } from '../../engine/index.js';
+import type { Invariant } from '../invariant.js';
 import type { InvariantSpec } from '../system-model.js';
 import type { Engine } from './engine.js';
 import type { AvaWorld, ConnectionRecord } from './world.js';
 import { supportsTaskTrigger } from './approval.js';
 
 /** I1–I11 of specs/ava.md §8, ids as CONTRACT §5. All checked against ground truth. */
-export const avaInvariantSpecs: readonly InvariantSpec[] = [
+const avaDeclared: readonly InvariantSpec[] = [
   {
     id: 'single-ticker',
     kind: 'safety',
@@ -62,11 +63,41 @@ export const avaInvariantSpecs: readonly InvariantSpec[] = [
   },
 ];
 
+/**
+ * Minimal adapter onto the generic Invariant list (issue 13): Ava's checks still read AvaWorld,
+ * built per run by `addAvaInvariants` and handed to the runner as the view. Porting Ava onto its
+ * actors' own state replaces this view and these closures.
+ */
+export interface AvaView {
+  readonly safety: ReadonlyMap<string, (nowUs: Micros) => ViolationDetail | null>;
+}
+
+export const avaInvariantSpecs: readonly Invariant<AvaView>[] = avaDeclared.map(
+  (spec): Invariant<AvaView> => {
+    if (spec.kind !== 'safety') throw new Error(`ava invariant ${spec.id}: only safety is adapted`);
+    // Looked up per call: this list is module-wide, the closures are per run.
+    return {
+      id: spec.id,
+      kind: 'safety',
+      meaning: spec.meaning,
+      check: (view, nowUs) => view.safety.get(spec.id)?.(nowUs) ?? null,
+    };
+  },
+);
+
 /** How long a task may lack a live owner while one could own it (I6). */
 const LIVE_OWNER_GRACE_MS = 15_000;
 const LIVE_OWNER_SAMPLE_MS = 1000;
 
-export function addAvaInvariants(sim: Simulation, world: AvaWorld, engine: () => Engine | undefined): void {
+export function addAvaInvariants(
+  sim: Simulation,
+  world: AvaWorld,
+  engine: () => Engine | undefined,
+): AvaView {
+  const safety = new Map<string, (nowUs: Micros) => ViolationDetail | null>();
+  const add = (invariant: SafetyInvariant): void => {
+    safety.set(invariant.id, (nowUs) => invariant.check(nowUs));
+  };
   const oneShot = (id: string): SafetyInvariant => ({
     id,
     check: () => {
@@ -76,7 +107,7 @@ export function addAvaInvariants(sim: Simulation, world: AvaWorld, engine: () =>
     },
   });
 
-  sim.addSafety({
+  add({
     id: 'single-ticker',
     check: () => {
       if (world.multiTickerAddresses === 0) return null;
@@ -92,10 +123,10 @@ export function addAvaInvariants(sim: Simulation, world: AvaWorld, engine: () =>
     },
   });
 
-  sim.addSafety({ id: 'no-empty-assignment', check: () => world.emptyAssignment });
+  add({ id: 'no-empty-assignment', check: () => world.emptyAssignment });
 
   let streamDetail: ViolationDetail | null = null;
-  sim.addSafety({
+  add({
     id: 'stream-is-newest',
     check: () => {
       if (!world.streamsDirty) return streamDetail;
@@ -105,9 +136,9 @@ export function addAvaInvariants(sim: Simulation, world: AvaWorld, engine: () =>
     },
   });
 
-  sim.addSafety({ id: 'tick-progress', check: (nowUs) => world.overdueBody(nowUs) });
+  add({ id: 'tick-progress', check: (nowUs) => world.overdueBody(nowUs) });
 
-  sim.addSafety({
+  add({
     id: 'resync-after-reconnect',
     check: () => {
       for (const [connId, missing] of world.resyncMissing) {
@@ -129,15 +160,15 @@ export function addAvaInvariants(sim: Simulation, world: AvaWorld, engine: () =>
     sim.at(sim.now() + msToUs(LIVE_OWNER_SAMPLE_MS), sampleLiveOwner);
   };
   sim.at(msToUs(LIVE_OWNER_SAMPLE_MS), sampleLiveOwner);
-  sim.addSafety({ id: 'live-owner', check: () => world.liveOwnerDetail });
+  add({ id: 'live-owner', check: () => world.liveOwnerDetail });
 
   // I7's "unless a Cancel/Delete cleared it" exempts nothing in practice: only a cancelled or
   // deleted task is cleared that way, and the spec's table counts its re-send (E9) as an I7
   // violation, so any second send on a connection is one (also a late E11 delivery + re-send).
-  sim.addSafety(oneShot('send-once-per-connection'));
-  sim.addSafety(oneShot('approved-only'));
+  add(oneShot('send-once-per-connection'));
+  add(oneShot('approved-only'));
 
-  sim.addSafety({
+  add({
     id: 'single-monitor',
     check: () => {
       for (const taskId of world.multiMonitored) {
@@ -151,11 +182,12 @@ export function addAvaInvariants(sim: Simulation, world: AvaWorld, engine: () =>
     },
   });
 
-  sim.addSafety({
+  add({
     id: 'cancel-reaches-monitors',
     check: () => (world.pendingCancels.length === 0 ? null : world.lateCancel()),
   });
-  sim.addSafety(oneShot('no-resend-after-delete'));
+  add(oneShot('no-resend-after-delete'));
+  return { safety };
 }
 
 /** I3: for each address whose newest connection is still open, operatorStreams must hold it. */
