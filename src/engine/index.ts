@@ -8,6 +8,8 @@ export type {
   ViolationEpisode,
 } from './checks.js';
 export { ViolationRecorder } from './checks.js';
+export type { WatchMatch } from './changes.js';
+export { ChangeWatch } from './changes.js';
 export { EventQueue } from './event-queue.js';
 export type { LinkState, NetworkOptions, StreamSendResult } from './network.js';
 export { defaultNetworkOptions } from './network.js';
@@ -23,6 +25,7 @@ export type {
   Note,
   SimulationOptions,
   TimerHandle,
+  ViolationListener,
 } from './simulation.js';
 export { Simulation } from './simulation.js';
 export type { Micros } from './time.js';

@@ -1,4 +1,6 @@
 import { assert, fail, LimitError } from './assert.js';
+import type { WatchMatch } from './changes.js';
+import { ChangeWatch } from './changes.js';
 import type { LivenessInvariant, SafetyInvariant, ViolationDetail } from './checks.js';
 import { ViolationRecorder } from './checks.js';
 import type { CacheWarmer } from './event-queue.js';
@@ -135,6 +137,8 @@ class ActorTable {
   data = new Int32Array(1024 * ACTOR_STRIDE);
   /** Per actor, its live context (which holds the instance), or undefined while it is not running. */
   readonly ctx: (NodeActorContext | undefined)[] = [];
+  /** Per actor, the change watches it belongs to (see Simulation.watch), or undefined. */
+  readonly watchers: (ChangeWatch[] | undefined)[] = [];
 
   add(node: number): number {
     const index = this.ctx.length;
@@ -145,6 +149,7 @@ class ActorTable {
     }
     this.data[index * ACTOR_STRIDE + A_NODE] = node;
     this.ctx.push(undefined);
+    this.watchers.push(undefined);
     return index;
   }
 }
@@ -290,6 +295,16 @@ interface StreamLink {
 
 type Callback = () => void;
 
+/** A periodic look outside the trace (see Simulation.sample). */
+interface Sampler {
+  nextUs: Micros;
+  readonly periodUs: Micros;
+  readonly fn: (nowUs: Micros) => void;
+}
+
+/** Called at the start of each violation episode (and for each liveness violation at the end). */
+export type ViolationListener = (id: string, detail: ViolationDetail, atUs: Micros) => void;
+
 /**
  * The discrete-event world: nodes (processes) hosting actors, a virtual clock, one agenda, a
  * network model, process faults, the trace hash and the invariant checks. Knows nothing of any
@@ -347,6 +362,11 @@ export class Simulation {
   private nextPeriodicId = 1;
   private readonly safety: SafetyInvariant[] = [];
   private readonly liveness: LivenessInvariant[] = [];
+  private readonly watches: { readonly watch: ChangeWatch; readonly match: WatchMatch }[] = [];
+  private readonly samplers: Sampler[] = [];
+  /** The earliest `nextUs` of the samplers (Infinity without any): one compare per event. */
+  private nextSampleUs: Micros = Infinity;
+  private readonly violationListeners: ViolationListener[] = [];
   private readonly sentByType = new Map<string, TypeCounter>();
   private readonly envelope = new ReusedEnvelope(this);
   private readonly maxEvents: number;
@@ -373,8 +393,18 @@ export class Simulation {
     for (const [type, counter] of this.sentByType) counts.set(type, counter.sent);
     return counts;
   }
-  /** Called for every violation episode start (timeline, stop-on-first). */
-  onViolation: ((id: string, detail: ViolationDetail, atUs: Micros) => void) | null = null;
+  /**
+   * Adds a listener for every violation episode start (timeline, stop-on-first, shrink's target);
+   * listeners run in the order added, and one may throw to stop the run.
+   */
+  addViolationListener(listener: ViolationListener): void {
+    this.violationListeners.push(listener);
+  }
+
+  private violated(id: string, detail: ViolationDetail, atUs: Micros): void {
+    const listeners = this.violationListeners;
+    for (let i = 0; i < listeners.length; i++) (listeners[i] as ViolationListener)(id, detail, atUs);
+  }
 
   constructor(options: SimulationOptions, nodeNames: readonly string[]) {
     assert(Number.isSafeInteger(options.seed), 'seed is a safe integer', { seed: options.seed });
@@ -434,8 +464,65 @@ export class Simulation {
         new ActorSlot(index, actor, (this.nodes[nodeIndex] as NodeState).name, this.actorTable),
       );
       byNode[nodeIndex] = index;
+      const nodeName = (this.nodes[nodeIndex] as NodeState).name;
+      for (const { watch, match } of this.watches) if (match(nodeName, actor)) this.joinWatch(index, watch);
     }
     return index as ActorRef;
+  }
+
+  private joinWatch(ref: number, watch: ChangeWatch): void {
+    const list = this.actorTable.watchers[ref];
+    if (list === undefined) this.actorTable.watchers[ref] = [watch];
+    else list.push(watch);
+  }
+
+  /**
+   * A change watch over the actors whose node and name `match` (now and any made later): the
+   * engine flags one when its handler runs, when it is spawned and when it dies, so a view of
+   * the actors' own state recomputes only what changed. See ChangeWatch.
+   */
+  watch(match: WatchMatch): ChangeWatch {
+    const watch = new ChangeWatch();
+    this.watches.push({ watch, match });
+    for (const slot of this.actors) if (match(slot.nodeName, slot.name)) this.joinWatch(slot.index, watch);
+    return watch;
+  }
+
+  /** Flags `ref` in its watches (it ran, started or died). */
+  private changed(ref: number): void {
+    const list = this.actorTable.watchers[ref];
+    if (list !== undefined) for (let i = 0; i < list.length; i++) (list[i] as ChangeWatch).mark(ref);
+  }
+
+  /**
+   * Calls `fn` every `periodUs` of simulated time (first at `firstAtUs`), after every event at
+   * or before that time, then checks the safety invariants: a periodic check (a grace period, a
+   * sampled condition) that is not an event. Outside the trace: no hash, no event count, no
+   * budget; a run's trace is the same with or without samplers. Set up before `startAll`.
+   */
+  sample(periodUs: Micros, fn: (nowUs: Micros) => void, firstAtUs: Micros = periodUs): void {
+    if (!(periodUs > 0)) fail('sample period > 0', { periodUs });
+    if (!(firstAtUs >= this.nowUs)) fail('samples are not scheduled in the past', { firstAtUs });
+    this.samplers.push({ nextUs: firstAtUs, periodUs, fn });
+    if (firstAtUs < this.nextSampleUs) this.nextSampleUs = firstAtUs;
+  }
+
+  /** Runs every sample due at or before `untilUs` (and the checks after each), in time order. */
+  private runSamples(untilUs: Micros): void {
+    while (this.nextSampleUs <= untilUs) {
+      const atUs = this.nextSampleUs;
+      this.nowUs = atUs;
+      let next = Infinity;
+      for (const sampler of this.samplers) {
+        if (sampler.nextUs === atUs) {
+          sampler.fn(atUs);
+          sampler.nextUs = atUs + sampler.periodUs;
+        }
+        if (sampler.nextUs < next) next = sampler.nextUs;
+      }
+      this.nextSampleUs = next;
+      this.checkSafety();
+    }
   }
 
   addSafety(invariant: SafetyInvariant): void {
@@ -528,6 +615,7 @@ export class Simulation {
   runUntil(endUs: Micros): void {
     const queue = this.queue;
     while (queue.peekTime() <= endUs) {
+      if (this.nextSampleUs < queue.peekTime()) this.runSamples(queue.peekTime() - 1);
       if (this.eventsPopped >= this.maxEvents) {
         throw new LimitError(
           `event budget exhausted: ${this.maxEvents} events run by t=${this.nowUs / US_PER_MS}ms, before the end at t=${endUs / US_PER_MS}ms (raise maxEvents, or look for a timer or message loop)`,
@@ -544,6 +632,7 @@ export class Simulation {
       this.dispatch();
       this.checkSafety();
     }
+    if (this.nextSampleUs <= endUs) this.runSamples(endUs);
     if (endUs > this.nowUs) this.nowUs = endUs;
   }
 
@@ -554,7 +643,7 @@ export class Simulation {
       if (detail !== null) {
         this.violations.recordLiveness(invariant.id, detail, this.nowUs);
         this.hasher.fold(TraceKind.Violation, this.nowUs, 1, 0, invariant.id);
-        this.onViolation?.(invariant.id, detail, this.nowUs);
+        this.violated(invariant.id, detail, this.nowUs);
       }
     }
     this.violations.finish(this.nowUs);
@@ -567,7 +656,7 @@ export class Simulation {
       const detail = invariant.check(this.nowUs);
       if (this.violations.observe(invariant.id, detail, this.nowUs) && detail !== null) {
         this.hasher.fold(TraceKind.Violation, this.nowUs, 0, 0, invariant.id);
-        this.onViolation?.(invariant.id, detail, this.nowUs);
+        this.violated(invariant.id, detail, this.nowUs);
       }
     }
   }
@@ -816,6 +905,7 @@ export class Simulation {
   private retire(ref: number): void {
     const ctx = this.actorTable.ctx[ref];
     if (ctx === undefined) return;
+    this.changed(ref);
     ctx.status = STATUS_DOWN;
     ctx.instance = undefined;
     this.actorTable.ctx[ref] = undefined;
@@ -882,6 +972,7 @@ export class Simulation {
     slot.ctx = ctx;
     ctx.instance = create(ctx as unknown as ActorContext<M>) as Actor<Message>;
     node.addActor(ref);
+    this.changed(ref);
     return ref;
   }
 
@@ -911,6 +1002,8 @@ export class Simulation {
     const kind = queue.poppedKind;
     if (kind === EV_CALLBACK) {
       (queue.poppedPayload as Callback)();
+      // A scenario step may touch any actor's state from outside its handlers.
+      for (const { watch } of this.watches) watch.markAll();
       return;
     }
     const target = queue.poppedTarget;
@@ -1018,6 +1111,7 @@ export class Simulation {
   private call(ctx: NodeActorContext, instance: Actor<Message>, message: Message): void {
     const previous = this.current;
     this.current = ctx;
+    if (this.actorTable.watchers[ctx.ref] !== undefined) this.changed(ctx.ref);
     try {
       instance.onMessage(message, this.envelope);
     } finally {

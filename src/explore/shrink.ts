@@ -94,9 +94,9 @@ export function shrinkScenario(input: Scenario, options: ShrinkOptions = {}): Sh
     try {
       runPlan(compilePlan(candidate, { variant, set }), {
         instrument: (sim: Simulation) => {
-          sim.onViolation = (id) => {
+          sim.addViolationListener((id) => {
             if (id === invariant) throw new TargetViolated(id);
-          };
+          });
         },
       });
       return false;

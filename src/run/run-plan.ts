@@ -1,5 +1,6 @@
 import { assertNever, LimitError, msToUs, Simulation, US_PER_MS } from '../engine/index.js';
 import type { RunPlan } from '../scenario/types.js';
+import { installInvariants } from '../systems/invariant.js';
 import { systemById } from '../systems/registry.js';
 import type { GenericActionName, PlanStep, SystemInstance } from '../systems/system-model.js';
 import type { RunResult } from './result.js';
@@ -58,14 +59,15 @@ export function runPlan(plan: RunPlan, options: RunOptions = {}): RunResult {
     variant: plan.variant,
     seed: plan.seed,
   });
+  installInvariants(sim, model.invariants, instance.view);
   for (const step of plan.steps) sim.at(msToUs(step.atMs), () => applyStep(sim, instance, step));
   options.instrument?.(sim);
   let stoppedEarly: string | undefined;
   if (options.stopOnFirstViolation === true) {
     const stoppers = options.stopOnInvariants === undefined ? null : new Set(options.stopOnInvariants);
-    sim.onViolation = (id) => {
+    sim.addViolationListener((id) => {
       if (stoppers === null || stoppers.has(id)) throw new StopRun(id);
-    };
+    });
   }
   sim.startAll();
   try {

@@ -1,12 +1,15 @@
 import type { z } from 'zod';
 import type { Simulation } from '../engine/index.js';
+import type { Invariant } from './invariant.js';
+
+export type { Invariant, LivenessInvariantSpec, SafetyInvariantSpec } from './invariant.js';
 
 /**
  * The one interface a system under test implements. The engine, the scenario loader, the CLI and
  * the explorer only ever see this; a new system is one new folder under src/systems/ plus one
  * line in registry.ts.
  */
-export interface SystemModel<Cluster = unknown> {
+export interface SystemModel<Cluster = unknown, View = unknown> {
   readonly id: string;
   /** One line for `clustersim list systems`. */
   readonly meaning: string;
@@ -15,7 +18,11 @@ export interface SystemModel<Cluster = unknown> {
   readonly defaultVariant: string;
   /** Base variants; `checkVariant` decides which combinations (`a+b`) are valid. */
   readonly variants: readonly VariantSpec[];
-  readonly invariants: readonly InvariantSpec[];
+  /**
+   * Every invariant, once: id, kind, meaning and its judgement over the view `build` returns.
+   * The runner installs them all (safety checked after each event, liveness at the end).
+   */
+  readonly invariants: readonly Invariant<View>[];
   /** Every `config` key (and `--set` switch), with its default: the one place defaults live. */
   readonly config: readonly ConfigKeySpec[];
   /** System-specific timeline actions (generic ones — crash, restart, pause, partition, heal — are the loader's). */
@@ -51,8 +58,11 @@ export interface SystemModel<Cluster = unknown> {
    * integer) and keeps only candidates the loader accepts.
    */
   shrinkCluster?(clusterSource: unknown): unknown[];
-  /** Builds actors on a fresh simulation (define nodes, add invariants); the runner then starts it. */
-  build(sim: Simulation, setup: SystemSetup<Cluster>): SystemInstance;
+  /**
+   * Builds actors on a fresh simulation (define nodes, spawn factories, the view); the runner
+   * then installs `invariants` over the instance's view and starts it.
+   */
+  build(sim: Simulation, setup: SystemSetup<Cluster>): SystemInstance<View>;
 }
 
 export interface SystemSetup<Cluster = unknown> {
@@ -64,7 +74,12 @@ export interface SystemSetup<Cluster = unknown> {
   readonly seed: number;
 }
 
-export interface SystemInstance {
+export interface SystemInstance<View = unknown> {
+  /**
+   * The read-only view the invariants judge: the system's actors' own state (found through the
+   * simulation), plus the ground truth no actor holds. Nothing a model decides reads it.
+   */
+  readonly view: View;
   /** Applies a system-specific action now (submit, failover, connect, drop, …). */
   applyAction(action: string, args: unknown): void;
   /**
@@ -118,6 +133,7 @@ export interface VariantSpec {
   readonly meaning: string;
 }
 
+/** What `list invariants` and `expect` validation read of an invariant (see Invariant). */
 export interface InvariantSpec {
   readonly id: string;
   readonly kind: 'safety' | 'liveness';

@@ -20,7 +20,7 @@ import { DialClocks } from './clocks.js';
 import type { DbTask, EngineInbox } from './engine.js';
 import { Engine } from './engine.js';
 import { GroundTruth } from './ground-truth.js';
-import { avaInvariants, installAvaInvariants } from './install.js';
+import { avaInvariants, startAvaInvariants } from './invariants.js';
 import { OperatorProcess } from './operator.js';
 import type { HandlerInbox } from './stream-handler.js';
 import { post, typedRef } from './refs.js';
@@ -100,14 +100,14 @@ const avaActions: readonly ActionSpec[] = [
 const ENGINE_ACTOR = 'engine';
 const WORKER_ACTOR = 'worker';
 
-export const avaModel: SystemModel<AvaCluster> = {
+export const avaModel: SystemModel<AvaCluster, AvaView> = {
   id: 'ava',
   meaning:
     'Ava Protocol AVS aggregator streaming tasks to operators (StreamCheckToOperator), with its reconnection fixes',
   controlPlaneNode: 'aggregator',
   defaultVariant: 'fixed',
   variants: avaVariants,
-  invariants: avaInvariants.map(({ id, kind, meaning }) => ({ id, kind, meaning })),
+  invariants: avaInvariants,
   config: avaConfigKeys,
   actions: avaActions,
   clusterSchema: avaClusterSchema,
@@ -144,7 +144,7 @@ export const avaModel: SystemModel<AvaCluster> = {
   build: (sim, setup) => buildAva(sim, setup),
 };
 
-function buildAva(sim: Simulation, setup: SystemSetup<AvaCluster>): SystemInstance {
+function buildAva(sim: Simulation, setup: SystemSetup<AvaCluster>): SystemInstance<AvaView> {
   const { cluster } = setup;
   const config = resolveAvaConfig(setup.config);
   const truth = new GroundTruth();
@@ -176,7 +176,7 @@ function buildAva(sim: Simulation, setup: SystemSetup<AvaCluster>): SystemInstan
     );
   }
   const view = new AvaView(sim, cluster, config, engineRef, operatorRefs, () => durableDb);
-  installAvaInvariants(sim, view);
+  startAvaInvariants(view);
 
   const process = (name: string): OperatorProcess | undefined => {
     const spec = findOperator(cluster, name);
@@ -202,6 +202,7 @@ function buildAva(sim: Simulation, setup: SystemSetup<AvaCluster>): SystemInstan
   };
 
   return {
+    view,
     applyAction(action, args) {
       switch (action) {
         case 'connect': {

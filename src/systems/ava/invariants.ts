@@ -1,28 +1,33 @@
 import type { Micros, ViolationDetail } from '../../engine/index.js';
 import { msToUs } from '../../engine/index.js';
+import type { SafetyInvariantSpec } from '../invariant.js';
 import { supportsTaskTrigger } from './approval.js';
 import type { Busy } from './connection.js';
 import type { DbTask } from './engine.js';
 import type { AvaView, ConnectionView, EngineView, OperatorView } from './view.js';
 
 /**
- * What a check of one run has besides the view: wake-ups (a check at a deadline even when no
- * event falls there, optionally running `fn` first) and the memory the invariants share (which
- * connections and addresses they have seen).
+ * One of I1–I11 of specs/ava.md §8 (ids as CONTRACT §5), checked after every event. `start`, if
+ * any, sets up what its check remembers over one run (kept in that run's view).
  */
-export interface AvaCheckRun {
-  readonly view: AvaView;
-  wakeAt(atUs: Micros, fn?: () => void): void;
-  readonly seen: SeenConnections;
+export interface AvaInvariant extends SafetyInvariantSpec<AvaView> {
+  start?(view: AvaView): void;
 }
 
-/** One of I1–I11 of specs/ava.md §8 (ids as CONTRACT §5), checked after every event. */
-export interface AvaInvariant {
-  readonly id: string;
-  readonly kind: 'safety';
-  readonly meaning: string;
-  /** This run's check: a function of the view (and of what it remembers of earlier checks). */
-  start(run: AvaCheckRun): (nowUs: Micros) => ViolationDetail | null;
+/** An invariant whose check keeps memory over a run (what it has seen, pending judgements). */
+function remembering<M>(
+  id: string,
+  meaning: string,
+  start: (view: AvaView) => M,
+  check: (view: AvaView, memory: M, nowUs: Micros) => ViolationDetail | null,
+): AvaInvariant {
+  return {
+    id,
+    kind: 'safety',
+    meaning,
+    start: (view) => view.memories.set(id, start(view)),
+    check: (view, nowUs) => check(view, view.memories.get(id) as M, nowUs),
+  };
 }
 
 /** How long a task may lack a live owner while one could own it (I6). */
@@ -30,42 +35,6 @@ const LIVE_OWNER_GRACE_MS = 15_000;
 const LIVE_OWNER_SAMPLE_MS = 1000;
 /** In-memory steps of a tick body take no simulated time; this bounds them (I4). */
 const STEP_BUDGET_MS = 1000;
-
-/**
- * Connections the checks have seen appear, in order: each address in the order its first
- * connection appeared over the run (names the first of several violations the way they came),
- * and a callback for each new connection (resync-after-reconnect times it).
- */
-export class SeenConnections {
-  readonly addressOrder: string[] = [];
-  private readonly addresses = new Set<string>();
-  private engine: EngineView | undefined = undefined;
-  private count = 0;
-  readonly onNew: ((record: ConnectionView) => void)[] = [];
-
-  constructor(private readonly view: AvaView) {}
-
-  /** Takes in connections accepted since the last call (cheap when there are none). */
-  refresh(): EngineView | undefined {
-    const engine = this.view.engine();
-    if (engine !== this.engine) {
-      this.engine = engine;
-      this.count = 0;
-    }
-    if (engine === undefined || engine.connections.size === this.count) return engine;
-    let index = 0;
-    for (const record of engine.connections.values()) {
-      if (index++ < this.count) continue;
-      if (!this.addresses.has(record.address)) {
-        this.addresses.add(record.address);
-        this.addressOrder.push(record.address);
-      }
-      for (const fn of this.onNew) fn(record);
-    }
-    this.count = engine.connections.size;
-    return engine;
-  }
-}
 
 /** The newest connection of each address in this incarnation of the aggregator. */
 function newestByAddress(engine: EngineView): Map<string, ConnectionView> {
@@ -85,8 +54,8 @@ const singleTicker: AvaInvariant = {
   id: 'single-ticker',
   kind: 'safety',
   meaning: 'I1: at most one uncancelled StreamCheckToOperator handler per operator address',
-  start: (run) => () => {
-    const engine = run.view.engine();
+  check: (view) => {
+    const engine = view.engine();
     if (engine === undefined) return null;
     const uncancelled = new Map<string, number[]>();
     let several: string | null = null;
@@ -115,8 +84,8 @@ const noEmptyAssignment: AvaInvariant = {
   id: 'no-empty-assignment',
   kind: 'safety',
   meaning: 'I2: taskAssignments never maps a task to ""',
-  start: (run) => () => {
-    const engine = run.view.engine();
+  check: (view) => {
+    const engine = view.engine();
     if (engine === undefined) return null;
     for (const [taskId, owner] of engine.taskAssignments)
       if (owner === '')
@@ -129,11 +98,11 @@ const streamIsNewest: AvaInvariant = {
   id: 'stream-is-newest',
   kind: 'safety',
   meaning: "I3: operatorStreams[a] is a's newest accepted connection while that connection is open",
-  start: (run) => () => {
-    const engine = run.seen.refresh();
+  check: (view) => {
+    const engine = view.engine();
     if (engine === undefined) return null;
     const newest = newestByAddress(engine);
-    for (const address of run.seen.addressOrder) {
+    for (const address of view.seen.addressOrder) {
       const record = newest.get(address);
       if (record === undefined || record.exited) continue;
       const entry = engine.operatorStreams.get(address);
@@ -166,50 +135,44 @@ function stuckDetail(record: ConnectionView, busy: Readonly<Busy>): ViolationDet
   return { message: `${record.name} of operator ${record.address} made no progress in ${what}`, entities };
 }
 
-const tickProgress: AvaInvariant = {
-  id: 'tick-progress',
-  kind: 'safety',
-  meaning: 'I4: every tick body (and cleanup) finishes within its sends x sendTimeout (no deadlock)',
-  start: (run) => {
-    const woken = new WeakSet<Readonly<Busy>>();
-    const sendTimeoutMs = run.view.config.sendTimeoutMs;
-    return (nowUs) => {
-      const engine = run.view.engine();
-      if (engine === undefined) return null;
-      let overdue: ViolationDetail | null = null;
-      for (const record of engine.connections.values()) {
-        const busy = record.busy;
-        if (busy === null) continue;
-        const deadlineUs = busyDeadlineUs(busy, sendTimeoutMs);
-        if (deadlineUs <= nowUs) {
-          overdue ??= stuckDetail(record, busy);
-        } else if (Number.isFinite(deadlineUs) && !woken.has(busy)) {
-          // A check at the deadline, so a quiet run sees it too.
-          woken.add(busy);
-          run.wakeAt(deadlineUs);
-        }
+const tickProgress = remembering(
+  'tick-progress',
+  'I4: every tick body (and cleanup) finishes within its sends x sendTimeout (no deadlock)',
+  () => ({ woken: new WeakSet<Readonly<Busy>>() }),
+  (view, { woken }, nowUs) => {
+    const engine = view.engine();
+    if (engine === undefined) return null;
+    const sendTimeoutMs = view.config.sendTimeoutMs;
+    let overdue: ViolationDetail | null = null;
+    for (const record of engine.connections.values()) {
+      const busy = record.busy;
+      if (busy === null) continue;
+      const deadlineUs = busyDeadlineUs(busy, sendTimeoutMs);
+      if (deadlineUs <= nowUs) {
+        overdue ??= stuckDetail(record, busy);
+      } else if (Number.isFinite(deadlineUs) && !woken.has(busy)) {
+        // A check at the deadline, so a quiet run sees it too.
+        woken.add(busy);
+        view.wakeAt(deadlineUs);
       }
-      return overdue;
-    };
+    }
+    return overdue;
   },
-};
+);
 
-const resyncAfterReconnect: AvaInvariant = {
-  id: 'resync-after-reconnect',
-  kind: 'safety',
-  meaning:
-    'I5: after a connect, every task owned by the operator or by nobody is sent on that connection by its first send opportunity',
-  /**
-   * I5 names the tasks a connection must get by looking at the owners *at its first send
-   * opportunity*, 1 µs after its tick body has reclaimed and assigned (a task that body itself
-   * round-robins to another operator is "owned elsewhere"), then allows one send timeout per
-   * such task (+1 s). A task owned elsewhere then and moved to this operator later (e.g. by
-   * another connection's cleanup) is exempt: judging owners at the deadline instead flagged
-   * HEAD for a task moved to A after A's one-shot immediate send (fuzz head seed 167), which I5
-   * does not promise (docs/ava.md: at HEAD it waits for the 15 min tick).
-   */
-  start: (run) => {
-    const { view } = run;
+/**
+ * I5 names the tasks a connection must get by looking at the owners *at its first send
+ * opportunity*, 1 µs after its tick body has reclaimed and assigned (a task that body itself
+ * round-robins to another operator is "owned elsewhere"), then allows one send timeout per
+ * such task (+1 s). A task owned elsewhere then and moved to this operator later (e.g. by
+ * another connection's cleanup) is exempt: judging owners at the deadline instead flagged
+ * HEAD for a task moved to A after A's one-shot immediate send (fuzz head seed 167), which I5
+ * does not promise (docs/ava.md: at HEAD it waits for the 15 min tick).
+ */
+const resyncAfterReconnect = remembering(
+  'resync-after-reconnect',
+  'I5: after a connect, every task owned by the operator or by nobody is sent on that connection by its first send opportunity',
+  (view) => {
     const c = view.config;
     const firstMs =
       c.cadence === 'immediate'
@@ -217,12 +180,9 @@ const resyncAfterReconnect: AvaInvariant = {
         : Math.max(1, Math.ceil(c.stabilizationMs / c.tickerIntervalMs)) * c.tickerIntervalMs;
     /** Judged connections (in judgement order) and the tasks each was owed and had not got. */
     const missing = new Map<ConnectionView, readonly string[]>();
-    /** "unless A reconnects again": a superseded or ended connection owes nothing. */
-    const owes = (engine: EngineView | undefined, record: ConnectionView): engine is EngineView =>
-      engine !== undefined && !record.exited && isNewest(engine, record);
-    run.seen.onNew.push((record) => {
+    view.seen.onNew.push((record) => {
       const opportunityUs = record.acceptedAtUs + msToUs(firstMs);
-      run.wakeAt(opportunityUs + 1, () => {
+      view.wakeAt(opportunityUs + 1, () => {
         const engine = view.engine();
         if (!owes(engine, record) || !view.isApproved(record.address)) return;
         const due: string[] = [];
@@ -235,7 +195,7 @@ const resyncAfterReconnect: AvaInvariant = {
         }
         if (due.length === 0) return;
         const deadlineUs = opportunityUs + msToUs(due.length * c.sendTimeoutMs + 1000);
-        run.wakeAt(deadlineUs, () => {
+        view.wakeAt(deadlineUs, () => {
           if (!owes(view.engine(), record)) return;
           const owed = due.filter(
             (id) => view.db().get(id)?.status === 'active' && !record.sent.includes(id),
@@ -244,48 +204,49 @@ const resyncAfterReconnect: AvaInvariant = {
         });
       });
     });
-    return () => {
-      if (missing.size === 0) return null;
-      const engine = run.seen.refresh();
-      for (const [record, owed] of missing) {
-        if (!owes(engine, record)) {
-          missing.delete(record);
-          continue;
-        }
-        const left = owed.filter((id) => !record.sent.includes(id));
-        if (left.length === 0) continue;
-        const tasks = [...left].sort().join(', ');
-        return {
-          message: `operator ${record.address} reconnected as ${record.name} at ${(record.acceptedAtUs / 1e6).toFixed(3)}s, but ${left.length === 1 ? `task ${tasks} was` : `tasks ${tasks} were`} not sent on it by its first send opportunity`,
-          entities: { operator: record.address, connection: record.name, task: tasks },
-        };
+    return missing;
+  },
+  (view, missing) => {
+    if (missing.size === 0) return null;
+    const engine = view.engine();
+    for (const [record, owed] of missing) {
+      if (!owes(engine, record)) {
+        missing.delete(record);
+        continue;
       }
-      return null;
-    };
+      const left = owed.filter((id) => !record.sent.includes(id));
+      if (left.length === 0) continue;
+      const tasks = [...left].sort().join(', ');
+      return {
+        message: `operator ${record.address} reconnected as ${record.name} at ${(record.acceptedAtUs / 1e6).toFixed(3)}s, but ${left.length === 1 ? `task ${tasks} was` : `tasks ${tasks} were`} not sent on it by its first send opportunity`,
+        entities: { operator: record.address, connection: record.name, task: tasks },
+      };
+    }
+    return null;
   },
-};
+);
 
-const liveOwner: AvaInvariant = {
-  id: 'live-owner',
-  kind: 'safety',
-  meaning:
-    'I6: within 15s of a live, stabilized, approved, capable operator existing, every task is assigned to a live, approved, capable operator',
-  start: (run) => {
-    const badSince = new Map<string, number>();
-    let detail: ViolationDetail | null = null;
-    const sample = (): void => {
-      detail = judgeLiveOwner(run, badSince);
-      run.wakeAt(run.view.now() + msToUs(LIVE_OWNER_SAMPLE_MS), sample);
-    };
-    run.wakeAt(msToUs(LIVE_OWNER_SAMPLE_MS), sample);
-    return () => detail;
+/** "unless A reconnects again": a superseded or ended connection owes nothing. */
+function owes(engine: EngineView | undefined, record: ConnectionView): engine is EngineView {
+  return engine !== undefined && !record.exited && isNewest(engine, record);
+}
+
+const liveOwner = remembering(
+  'live-owner',
+  'I6: within 15s of a live, stabilized, approved, capable operator existing, every task is assigned to a live, approved, capable operator',
+  (view) => {
+    const memory = { badSince: new Map<string, number>(), detail: null as ViolationDetail | null };
+    view.sample(msToUs(LIVE_OWNER_SAMPLE_MS), () => {
+      memory.detail = judgeLiveOwner(view, memory.badSince);
+    });
+    return memory;
   },
-};
+  (_view, memory) => memory.detail,
+);
 
 /** I6, sampled every second: a task without a live owner while a live candidate exists. */
-function judgeLiveOwner(run: AvaCheckRun, badSince: Map<string, number>): ViolationDetail | null {
-  const { view } = run;
-  const engine = run.seen.refresh();
+function judgeLiveOwner(view: AvaView, badSince: Map<string, number>): ViolationDetail | null {
+  const engine = view.engine();
   if (engine === undefined) {
     badSince.clear();
     return null;
@@ -294,7 +255,7 @@ function judgeLiveOwner(run: AvaCheckRun, badSince: Map<string, number>): Violat
   const stabilizedUs = msToUs(view.config.stabilizationMs);
   const newest = newestByAddress(engine);
   const live: ConnectionView[] = [];
-  for (const address of run.seen.addressOrder) {
+  for (const address of view.seen.addressOrder) {
     const record = newest.get(address);
     if (record !== undefined && view.isApproved(record.address) && view.isLive(record)) live.push(record);
   }
@@ -334,11 +295,11 @@ function judgeLiveOwner(run: AvaCheckRun, badSince: Map<string, number>): Violat
  * send, holding again at the next event.
  */
 function newSends(
-  run: AvaCheckRun,
+  view: AvaView,
   cursor: WeakMap<ConnectionView, number>,
   each: (record: ConnectionView, index: number) => void,
 ): void {
-  const engine = run.view.engine();
+  const engine = view.engine();
   if (engine === undefined) return;
   for (const record of engine.connections.values()) {
     const from = cursor.get(record) ?? 0;
@@ -348,53 +309,47 @@ function newSends(
   }
 }
 
-const sendOncePerConnection: AvaInvariant = {
-  id: 'send-once-per-connection',
-  kind: 'safety',
-  meaning: 'I7: MonitorTaskTrigger(T) is sent at most once on a connection',
-  // I7's "unless a Cancel/Delete cleared it" exempts nothing in practice: only a cancelled or
-  // deleted task is cleared that way, and the spec's table counts its re-send (E9) as an I7
-  // violation, so any second send on a connection is one (also a late E11 delivery + re-send).
-  start: (run) => {
-    const cursor = new WeakMap<ConnectionView, number>();
-    return () => {
-      let detail: ViolationDetail | null = null;
-      newSends(run, cursor, (record, i) => {
-        const taskId = record.sent[i] as string;
-        if (record.sent.indexOf(taskId) === i) return;
-        detail = {
-          message: `MonitorTaskTrigger(${taskId}) sent a second time on connection ${record.name} of operator ${record.address}`,
-          entities: { task: taskId, operator: record.address, connection: record.name },
-        };
-      });
-      return detail;
-    };
+// I7's "unless a Cancel/Delete cleared it" exempts nothing in practice: only a cancelled or
+// deleted task is cleared that way, and the spec's table counts its re-send (E9) as an I7
+// violation, so any second send on a connection is one (also a late E11 delivery + re-send).
+const sendOncePerConnection = remembering(
+  'send-once-per-connection',
+  'I7: MonitorTaskTrigger(T) is sent at most once on a connection',
+  () => new WeakMap<ConnectionView, number>(),
+  (view, cursor) => {
+    let detail: ViolationDetail | null = null;
+    newSends(view, cursor, (record, i) => {
+      const taskId = record.sent[i] as string;
+      if (record.sent.indexOf(taskId) === i) return;
+      detail = {
+        message: `MonitorTaskTrigger(${taskId}) sent a second time on connection ${record.name} of operator ${record.address}`,
+        entities: { task: taskId, operator: record.address, connection: record.name },
+      };
+    });
+    return detail;
   },
-};
+);
 
-const approvedOnly: AvaInvariant = {
-  id: 'approved-only',
-  kind: 'safety',
-  meaning: 'I8: an unapproved operator receives no MonitorTaskTrigger',
-  start: (run) => {
-    const seen = new WeakMap<OperatorView, number>();
-    return () => {
-      let detail: ViolationDetail | null = null;
-      for (const process of run.view.operators()) {
-        const { count, lastTask } = process.received;
-        if ((seen.get(process) ?? 0) === count) continue;
-        seen.set(process, count);
-        const { address, node } = process.spec;
-        if (run.view.isApproved(address)) continue;
-        detail = {
-          message: `unapproved operator ${address} (process ${node}) received MonitorTaskTrigger(${lastTask})`,
-          entities: { operator: address, task: lastTask },
-        };
-      }
-      return detail;
-    };
+const approvedOnly = remembering(
+  'approved-only',
+  'I8: an unapproved operator receives no MonitorTaskTrigger',
+  () => new WeakMap<OperatorView, number>(),
+  (view, seen) => {
+    let detail: ViolationDetail | null = null;
+    for (const process of view.operators()) {
+      const { count, lastTask } = process.received;
+      if ((seen.get(process) ?? 0) === count) continue;
+      seen.set(process, count);
+      const { address, node } = process.spec;
+      if (view.isApproved(address)) continue;
+      detail = {
+        message: `unapproved operator ${address} (process ${node}) received MonitorTaskTrigger(${lastTask})`,
+        entities: { operator: address, task: lastTask },
+      };
+    }
+    return detail;
   },
-};
+);
 
 /** Running processes that hold a local check for each task. */
 function monitorsByTask(operators: readonly OperatorView[]): Map<string, string[]> {
@@ -412,8 +367,8 @@ const singleMonitor: AvaInvariant = {
   id: 'single-monitor',
   kind: 'safety',
   meaning: 'I9: at most one operator process holds a local check for a task',
-  start: (run) => () => {
-    for (const [taskId, nodes] of monitorsByTask(run.view.operators())) {
+  check: (view) => {
+    for (const [taskId, nodes] of monitorsByTask(view.operators())) {
       if (nodes.length <= 1) continue;
       return {
         message: `task ${taskId} is monitored by ${nodes.length} operator processes (${[...nodes].sort().join(', ')})`,
@@ -433,77 +388,68 @@ interface PendingCancel {
   readonly lateAtUs: Micros;
 }
 
-const cancelReachesMonitors: AvaInvariant = {
-  id: 'cancel-reaches-monitors',
-  kind: 'safety',
-  meaning: 'I10: a Cancel/Delete of T reaches every process monitoring T within notificationBatch + 1s',
-  start: (run) => {
-    const { view } = run;
-    const statusSeen = new Map<string, DbTask['status']>();
-    const pending: PendingCancel[] = [];
-    const graceUs = msToUs(view.config.notificationBatchMs + 1000);
-    return (nowUs) => {
-      // A Cancel or Delete is a row of the DB turning `canceled` or `deleted`.
-      for (const row of view.db().values()) {
-        const before = statusSeen.get(row.id) ?? 'active';
-        if (row.status === before) continue;
-        statusSeen.set(row.id, row.status);
-        if (row.status === 'active') continue;
-        const nodes = monitorsByTask(view.operators()).get(row.id) ?? [];
-        if (nodes.length === 0) continue;
-        const op = row.status === 'canceled' ? 'CancelTask' : 'DeleteTask';
-        const lateAtUs = nowUs + graceUs;
-        pending.push({ taskId: row.id, op, nodes: new Set(nodes), atUs: nowUs, lateAtUs });
-        run.wakeAt(lateAtUs);
+const cancelReachesMonitors = remembering(
+  'cancel-reaches-monitors',
+  'I10: a Cancel/Delete of T reaches every process monitoring T within notificationBatch + 1s',
+  () => ({ statusSeen: new Map<string, DbTask['status']>(), pending: [] as PendingCancel[] }),
+  (view, { statusSeen, pending }, nowUs) => {
+    // A Cancel or Delete is a row of the DB turning `canceled` or `deleted`.
+    for (const row of view.db().values()) {
+      const before = statusSeen.get(row.id) ?? 'active';
+      if (row.status === before) continue;
+      statusSeen.set(row.id, row.status);
+      if (row.status === 'active') continue;
+      const nodes = monitorsByTask(view.operators()).get(row.id) ?? [];
+      if (nodes.length === 0) continue;
+      const op = row.status === 'canceled' ? 'CancelTask' : 'DeleteTask';
+      const lateAtUs = nowUs + msToUs(view.config.notificationBatchMs + 1000);
+      pending.push({ taskId: row.id, op, nodes: new Set(nodes), atUs: nowUs, lateAtUs });
+      view.wakeAt(lateAtUs);
+    }
+    if (pending.length === 0) return null;
+    // A process is reached once its check is gone (the Cancel removed it, or the process died).
+    const operators = view.operators();
+    for (const entry of pending)
+      for (const node of entry.nodes) {
+        const process = operators.find((o) => o.spec.node === node);
+        if (process === undefined || !process.localChecks.has(entry.taskId)) entry.nodes.delete(node);
       }
-      if (pending.length === 0) return null;
-      // A process is reached once its check is gone (the Cancel removed it, or the process died).
-      const operators = view.operators();
-      for (const entry of pending)
-        for (const node of entry.nodes) {
-          const process = operators.find((o) => o.spec.node === node);
-          if (process === undefined || !process.localChecks.has(entry.taskId)) entry.nodes.delete(node);
-        }
-      for (let i = pending.length - 1; i >= 0; i--) {
-        const entry = pending[i]!;
-        if (entry.nodes.size === 0) {
-          pending.splice(i, 1);
-          continue;
-        }
-        if (entry.lateAtUs <= nowUs) {
-          const nodes = [...entry.nodes].sort().join(', ');
-          return {
-            message: `${entry.op}(${entry.taskId}) at ${(entry.atUs / 1e6).toFixed(3)}s has not reached process ${nodes}, which still monitors the task`,
-            entities: { task: entry.taskId, process: nodes },
-          };
-        }
+    for (let i = pending.length - 1; i >= 0; i--) {
+      const entry = pending[i]!;
+      if (entry.nodes.size === 0) {
+        pending.splice(i, 1);
+        continue;
       }
-      return null;
-    };
-  },
-};
-
-const noResendAfterDelete: AvaInvariant = {
-  id: 'no-resend-after-delete',
-  kind: 'safety',
-  meaning: 'I11: no deleted or cancelled task is ever (re)sent',
-  start: (run) => {
-    const cursor = new WeakMap<ConnectionView, number>();
-    return () => {
-      let detail: ViolationDetail | null = null;
-      newSends(run, cursor, (record, i) => {
-        const taskId = record.sent[i] as string;
-        const row = run.view.db().get(taskId);
-        if (row === undefined || row.status === 'active') return;
-        detail = {
-          message: `task ${taskId} was ${row.status === 'canceled' ? 'cancelled' : 'deleted'}, yet MonitorTaskTrigger(${taskId}) was sent to operator ${record.address} on connection ${record.name}`,
-          entities: { task: taskId, operator: record.address, connection: record.name },
+      if (entry.lateAtUs <= nowUs) {
+        const nodes = [...entry.nodes].sort().join(', ');
+        return {
+          message: `${entry.op}(${entry.taskId}) at ${(entry.atUs / 1e6).toFixed(3)}s has not reached process ${nodes}, which still monitors the task`,
+          entities: { task: entry.taskId, process: nodes },
         };
-      });
-      return detail;
-    };
+      }
+    }
+    return null;
   },
-};
+);
+
+const noResendAfterDelete = remembering(
+  'no-resend-after-delete',
+  'I11: no deleted or cancelled task is ever (re)sent',
+  () => new WeakMap<ConnectionView, number>(),
+  (view, cursor) => {
+    let detail: ViolationDetail | null = null;
+    newSends(view, cursor, (record, i) => {
+      const taskId = record.sent[i] as string;
+      const row = view.db().get(taskId);
+      if (row === undefined || row.status === 'active') return;
+      detail = {
+        message: `task ${taskId} was ${row.status === 'canceled' ? 'cancelled' : 'deleted'}, yet MonitorTaskTrigger(${taskId}) was sent to operator ${record.address} on connection ${record.name}`,
+        entities: { task: taskId, operator: record.address, connection: record.name },
+      };
+    });
+    return detail;
+  },
+);
 
 /** I1–I11, in the order they are checked after each event (and listed). */
 export const avaInvariants: readonly AvaInvariant[] = [
@@ -519,3 +465,8 @@ export const avaInvariants: readonly AvaInvariant[] = [
   cancelReachesMonitors,
   noResendAfterDelete,
 ];
+
+/** Sets up, on a run's fresh view, what each invariant remembers over the run. */
+export function startAvaInvariants(view: AvaView): void {
+  for (const invariant of avaInvariants) invariant.start?.(view);
+}

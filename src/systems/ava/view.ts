@@ -26,11 +26,47 @@ export interface EngineView {
 export type OperatorView = Pick<OperatorProcess, 'spec' | 'currentStream' | 'localChecks' | 'received'>;
 
 /**
+ * Connections the checks have seen appear, in order: each address in the order its first
+ * connection appeared over the run (so the first of several violations is named the way they
+ * came), and callbacks for each new connection (resync-after-reconnect times it).
+ */
+export class SeenConnections {
+  readonly addressOrder: string[] = [];
+  readonly onNew: ((record: ConnectionView) => void)[] = [];
+  private readonly addresses = new Set<string>();
+  private engine: EngineView | undefined = undefined;
+  private count = 0;
+
+  /** Takes in the connections `engine` accepted since the last look (cheap when there are none). */
+  refresh(engine: EngineView | undefined): void {
+    if (engine !== this.engine) {
+      this.engine = engine;
+      this.count = 0;
+    }
+    if (engine === undefined || engine.connections.size === this.count) return;
+    let index = 0;
+    for (const record of engine.connections.values()) {
+      if (index++ < this.count) continue;
+      if (!this.addresses.has(record.address)) {
+        this.addresses.add(record.address);
+        this.addressOrder.push(record.address);
+      }
+      for (const fn of this.onNew) fn(record);
+    }
+    this.count = engine.connections.size;
+  }
+}
+
+/**
  * What Ava's invariants read: the actors' own state (the Engine's maps and its handlers'
  * records, each operator process's local checks and stream), the durable DB, and the network
- * facts a check needs. Nothing here writes; nothing in a model reads it.
+ * facts a check needs. Nothing here writes to a model; nothing in a model reads it. It also
+ * carries the checks' own memory for one run (`memories`, `seen`) and their wake-ups.
  */
 export class AvaView {
+  /** What each invariant remembers over this run, by id (see invariants.ts `remembering`). */
+  readonly memories = new Map<string, unknown>();
+  readonly seen = new SeenConnections();
   private readonly approvedLower: ReadonlySet<string>;
 
   constructor(
@@ -52,7 +88,19 @@ export class AvaView {
 
   /** The running (or paused) aggregator's Engine; undefined while its process is down. */
   engine(): EngineView | undefined {
-    return this.sim.instance<Engine>(this.engineRef);
+    const engine = this.sim.instance<Engine>(this.engineRef);
+    this.seen.refresh(engine);
+    return engine;
+  }
+
+  /** A check runs at `atUs` even if no event falls there (a deadline), after `fn` if given. */
+  wakeAt(atUs: Micros, fn?: () => void): void {
+    this.sim.at(Math.max(atUs, this.sim.now()), fn ?? noop);
+  }
+
+  /** `fn` every `periodUs`, outside the trace, then the checks (Simulation.sample). */
+  sample(periodUs: Micros, fn: () => void): void {
+    this.sim.sample(periodUs, fn);
   }
 
   /** The durable task store (BadgerDB): there whether the aggregator runs or not. */
@@ -92,3 +140,5 @@ export class AvaView {
     return this.operator(record.node)?.currentStream() === record.streamId;
   }
 }
+
+const noop = (): void => undefined;

@@ -14,6 +14,7 @@ import type {
 import type { JobSpec, MantisCluster } from './cluster.js';
 import { checkPlacement, jobSchema, mantisClusterSchema, toJobSpec } from './cluster.js';
 import { mantisConfigKeys, resolveMantisConfig } from './config.js';
+import type { MantisChecks } from './invariants.js';
 import { installMantisInvariants, mantisInvariants } from './invariants.js';
 import { JobActor, newJobMetadata } from './job-actor.js';
 import type { JobMetadata } from './job-metadata.js';
@@ -74,7 +75,7 @@ const ms = (value: unknown): number => {
   return parsed.ok ? parsed.ms : 0;
 };
 
-export const mantisModel: SystemModel<MantisCluster> = {
+export const mantisModel: SystemModel<MantisCluster, MantisChecks> = {
   id: 'mantis',
   meaning:
     'Mantis control plane: task executor reuse and stale scheduling info (Netflix/mantis discussion #781)',
@@ -114,7 +115,7 @@ export function buildMantis(sim: Simulation, setup: SystemSetup<MantisCluster>):
   const config = resolveMantisConfig(setup.config);
   const variant = parseMantisVariant(setup.variant);
   const world = new MantisWorld(sim, setup.cluster, config, variant);
-  const instance = new MantisInstance(sim, world);
+  const instance = new MantisInstance(sim, world, installMantisInvariants(sim, world));
 
   sim.defineNode(CONTROL_PLANE, (node) => {
     world.controlPlaneDurable = node.durable;
@@ -132,15 +133,15 @@ export function buildMantis(sim: Simulation, setup: SystemSetup<MantisCluster>):
       node.spawn(TE_ACTOR, (ctx) => new TaskExecutorActor(ctx, world, executor));
     });
   }
-  installMantisInvariants(sim, world);
   for (const job of setup.cluster.jobs) sim.at(msToUs(job.submitAtMs), () => instance.submit(job));
   return instance;
 }
 
-export class MantisInstance implements SystemInstance {
+export class MantisInstance implements SystemInstance<MantisChecks> {
   constructor(
     private readonly sim: Simulation,
     readonly world: MantisWorld,
+    readonly view: MantisChecks,
   ) {}
 
   applyAction(action: string, args: unknown): void {

@@ -1,5 +1,12 @@
-import type { Simulation, ViolationDetail } from '../../engine/index.js';
+import type {
+  LivenessInvariant,
+  Micros,
+  SafetyInvariant,
+  Simulation,
+  ViolationDetail,
+} from '../../engine/index.js';
 import { formatSimTime, msToUs } from '../../engine/index.js';
+import type { Invariant } from '../invariant.js';
 import type { InvariantSpec } from '../system-model.js';
 import { missedHeartbeatToleranceMs } from './config.js';
 import { workerLabel } from './ids.js';
@@ -8,7 +15,7 @@ import { WorkerProcess } from './worker.js';
 import type { DataConnection } from './data-plane.js';
 import type { Advertisement, MantisWorld } from './world.js';
 
-export const mantisInvariants: readonly InvariantSpec[] = [
+const mantisDeclared: readonly InvariantSpec[] = [
   {
     id: 'no-foreign-read',
     kind: 'safety',
@@ -62,6 +69,19 @@ export const mantisInvariants: readonly InvariantSpec[] = [
   },
 ];
 
+/** Transitional (issue 13): the checks below, per run, until they read the actors' own state. */
+export interface MantisChecks {
+  readonly safety: ReadonlyMap<string, (nowUs: Micros) => ViolationDetail | null>;
+  readonly liveness: ReadonlyMap<string, (endUs: Micros) => ViolationDetail | null>;
+}
+
+export const mantisInvariants: readonly Invariant<MantisChecks>[] = mantisDeclared.map(
+  (spec): Invariant<MantisChecks> =>
+    spec.kind === 'safety'
+      ? { ...spec, kind: 'safety', check: (view, nowUs) => view.safety.get(spec.id)?.(nowUs) ?? null }
+      : { ...spec, kind: 'liveness', judge: (view, endUs) => view.liveness.get(spec.id)?.(endUs) ?? null },
+);
+
 /** Propagation allowance for L2 on top of the spec's bound: router hops, the JobActor turn. */
 const DETECTION_SLACK_MS = 5000;
 
@@ -98,7 +118,15 @@ function firstValue<V>(map: ReadonlyMap<unknown, V>): V | undefined {
   return undefined;
 }
 
-export function installMantisInvariants(sim: Simulation, world: MantisWorld): void {
+export function installMantisInvariants(sim: Simulation, world: MantisWorld): MantisChecks {
+  const safetyChecks = new Map<string, (nowUs: Micros) => ViolationDetail | null>();
+  const livenessChecks = new Map<string, (endUs: Micros) => ViolationDetail | null>();
+  const addSafety = (invariant: SafetyInvariant): void => {
+    safetyChecks.set(invariant.id, (nowUs) => invariant.check(nowUs));
+  };
+  const addLiveness = (invariant: LivenessInvariant): void => {
+    livenessChecks.set(invariant.id, (endUs) => invariant.judge(endUs));
+  };
   const foreignRead = cached((c: DataConnection) => ({
     message: `stage ${c.consumer.stage} of job ${c.consumer.jobId} reads ${c.host}, which runs ${workerLabel(c.served)} of job ${c.served.jobId} (consumer ${workerLabel(c.consumer)}, since ${at(c.sinceUs)})`,
     entities: {
@@ -110,7 +138,7 @@ export function installMantisInvariants(sim: Simulation, world: MantisWorld): vo
       foreignJob: c.served.jobId,
     },
   }));
-  sim.addSafety({ id: 'no-foreign-read', check: () => foreignRead(first(world.dataPlane.foreign)) });
+  addSafety({ id: 'no-foreign-read', check: () => foreignRead(first(world.dataPlane.foreign)) });
 
   const foreignAdvertisement = cached((a: Advertisement) => ({
     message: `job ${a.jobId} advertises ${a.host} for stage ${a.stage}, but ${a.host} runs ${a.task !== null ? `${workerLabel(a.task)} of job ${a.task.jobId}` : 'nothing'} (since ${at(a.sinceUs)})`,
@@ -121,13 +149,13 @@ export function installMantisInvariants(sim: Simulation, world: MantisWorld): vo
       ...(a.task !== null ? { worker: workerLabel(a.task), foreignJob: a.task.jobId } : {}),
     },
   }));
-  sim.addSafety({
+  addSafety({
     id: 'no-foreign-advertisement',
     check: () => foreignAdvertisement(firstValue(world.foreignAdvertisements)),
   });
 
   // S2 a (|TE.currentTask| ≤ 1) holds by construction: a TE process has one currentTask field.
-  sim.addSafety({
+  addSafety({
     id: 'one-worker-per-executor',
     check: () => {
       const doubled = first(world.rcDoubleHeld);
@@ -180,7 +208,7 @@ export function installMantisInvariants(sim: Simulation, world: MantisWorld): vo
   // S3 as edge case 6 reads it: two processes running copies of one (job, stage, index) slot, be
   // they the same worker number or an old one and its replacement. The JobActor's half (one
   // non-terminal worker per slot) holds by construction: `active` has one record per slot.
-  sim.addSafety({
+  addSafety({
     id: 'one-live-copy-per-slot',
     check: () => {
       const entry = first(world.slotsWithCopies);
@@ -195,7 +223,7 @@ export function installMantisInvariants(sim: Simulation, world: MantisWorld): vo
     },
   });
 
-  sim.addSafety({
+  addSafety({
     id: 'rc-job-consistency',
     check: () => {
       world.flushConsistency();
@@ -209,13 +237,14 @@ export function installMantisInvariants(sim: Simulation, world: MantisWorld): vo
     },
   });
 
-  sim.addLiveness({ id: 'failed-workers-replaced', judge: () => judgeReplaced(world) });
-  sim.addLiveness({ id: 'crash-detected', judge: (endUs) => judgeCrashDetected(world, endUs) });
-  sim.addLiveness({ id: 'scheduling-info-converges', judge: (endUs) => judgeConverges(sim, world, endUs) });
-  sim.addLiveness({
+  addLiveness({ id: 'failed-workers-replaced', judge: () => judgeReplaced(world) });
+  addLiveness({ id: 'crash-detected', judge: (endUs) => judgeCrashDetected(world, endUs) });
+  addLiveness({ id: 'scheduling-info-converges', judge: (endUs) => judgeConverges(sim, world, endUs) });
+  addLiveness({
     id: 'executor-returns-to-pool',
     judge: (endUs) => judgeReturnsToPool(sim, world, endUs),
   });
+  return { safety: safetyChecks, liveness: livenessChecks };
 }
 
 function judgeReplaced(world: MantisWorld): ViolationDetail | null {
