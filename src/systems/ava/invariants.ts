@@ -4,7 +4,7 @@ import type { SafetyInvariantSpec } from '../invariant.js';
 import { supportsTaskTrigger } from './approval.js';
 import type { Busy } from './connection.js';
 import type { DbTask } from './engine.js';
-import type { AvaView, ConnectionView, EngineView, OperatorView } from './view.js';
+import type { AvaView, ConnectionView, EngineView, OperatorView, Side } from './view.js';
 
 /**
  * One of I1–I11 of specs/ava.md §8 (ids as CONTRACT §5), checked after every event. `start`, if
@@ -30,6 +30,15 @@ function remembering<M>(
   };
 }
 
+/**
+ * An invariant whose verdict is a function of the models' state alone (not of the time): computed
+ * once per generation of the view and reused by the checks until something runs again.
+ */
+function stateOnly(side: Side, invariant: AvaInvariant): AvaInvariant {
+  const { check } = invariant;
+  return { ...invariant, check: (view, nowUs) => view.derive(invariant.id, side, () => check(view, nowUs)) };
+}
+
 /** How long a task may lack a live owner while one could own it (I6). */
 const LIVE_OWNER_GRACE_MS = 15_000;
 const LIVE_OWNER_SAMPLE_MS = 1000;
@@ -37,10 +46,12 @@ const LIVE_OWNER_SAMPLE_MS = 1000;
 const STEP_BUDGET_MS = 1000;
 
 /** The newest connection of each address in this incarnation of the aggregator. */
-function newestByAddress(engine: EngineView): Map<string, ConnectionView> {
-  const newest = new Map<string, ConnectionView>();
-  for (const record of engine.connections.values()) newest.set(record.address, record);
-  return newest;
+function newestOf(view: AvaView, engine: EngineView): Map<string, ConnectionView> {
+  return view.derive('newest', 'aggregator', () => {
+    const newest = new Map<string, ConnectionView>();
+    for (const record of engine.connections.values()) newest.set(record.address, record);
+    return newest;
+  });
 }
 
 function isNewest(engine: EngineView, record: ConnectionView): boolean {
@@ -50,37 +61,40 @@ function isNewest(engine: EngineView, record: ConnectionView): boolean {
   return true;
 }
 
-const singleTicker: AvaInvariant = {
+const singleTicker = stateOnly('aggregator', {
   id: 'single-ticker',
   kind: 'safety',
   meaning: 'I1: at most one uncancelled StreamCheckToOperator handler per operator address',
   check: (view) => {
     const engine = view.engine();
     if (engine === undefined) return null;
-    const uncancelled = new Map<string, number[]>();
-    let several: string | null = null;
+    // Uncancelled handlers are few (about one per address): look for a repeated address among them.
+    const uncancelled: ConnectionView[] = [];
+    let several = false;
     for (const record of engine.connections.values()) {
-      let ids = uncancelled.get(record.address);
-      if (ids === undefined) uncancelled.set(record.address, (ids = []));
       if (record.exited || record.cancelled) continue;
-      ids.push(record.id);
-      if (ids.length === 2 && several === null) several = record.address;
+      for (const other of uncancelled) if (other.address === record.address) several = true;
+      uncancelled.push(record);
     }
-    if (several === null) return null;
-    // The first address (by its first connection) that has several.
-    for (const [address, ids] of uncancelled) {
+    if (!several) return null;
+    // The first address (by its first connection in this incarnation) that has several.
+    const seen = new Set<string>();
+    for (const record of engine.connections.values()) {
+      if (seen.has(record.address)) continue;
+      seen.add(record.address);
+      const ids = uncancelled.filter((r) => r.address === record.address).map((r) => r.id);
       if (ids.length <= 1) continue;
       const names = ids.map((i) => `c${i}`).join(', ');
       return {
-        message: `operator ${address} has ${ids.length} uncancelled ticker handlers (${names})`,
-        entities: { operator: address, connections: names },
+        message: `operator ${record.address} has ${ids.length} uncancelled ticker handlers (${names})`,
+        entities: { operator: record.address, connections: names },
       };
     }
     return null;
   },
-};
+});
 
-const noEmptyAssignment: AvaInvariant = {
+const noEmptyAssignment = stateOnly('aggregator', {
   id: 'no-empty-assignment',
   kind: 'safety',
   meaning: 'I2: taskAssignments never maps a task to ""',
@@ -92,16 +106,16 @@ const noEmptyAssignment: AvaInvariant = {
         return { message: `taskAssignments[${taskId}] was set to ""`, entities: { task: taskId } };
     return null;
   },
-};
+});
 
-const streamIsNewest: AvaInvariant = {
+const streamIsNewest = stateOnly('aggregator', {
   id: 'stream-is-newest',
   kind: 'safety',
   meaning: "I3: operatorStreams[a] is a's newest accepted connection while that connection is open",
   check: (view) => {
     const engine = view.engine();
     if (engine === undefined) return null;
-    const newest = newestByAddress(engine);
+    const newest = newestOf(view, engine);
     for (const address of view.seen.addressOrder) {
       const record = newest.get(address);
       if (record === undefined || record.exited) continue;
@@ -115,7 +129,7 @@ const streamIsNewest: AvaInvariant = {
     }
     return null;
   },
-};
+});
 
 /** When a busy part of a handler is overdue: its in-memory steps get STEP_BUDGET, each send its timeout. */
 function busyDeadlineUs(busy: Readonly<Busy>, sendTimeoutMs: number): Micros {
@@ -140,23 +154,26 @@ const tickProgress = remembering(
   'I4: every tick body (and cleanup) finishes within its sends x sendTimeout (no deadlock)',
   () => ({ woken: new WeakSet<Readonly<Busy>>() }),
   (view, { woken }, nowUs) => {
-    const engine = view.engine();
-    if (engine === undefined) return null;
-    const sendTimeoutMs = view.config.sendTimeoutMs;
-    let overdue: ViolationDetail | null = null;
-    for (const record of engine.connections.values()) {
-      const busy = record.busy;
-      if (busy === null) continue;
-      const deadlineUs = busyDeadlineUs(busy, sendTimeoutMs);
-      if (deadlineUs <= nowUs) {
-        overdue ??= stuckDetail(record, busy);
-      } else if (Number.isFinite(deadlineUs) && !woken.has(busy)) {
-        // A check at the deadline, so a quiet run sees it too.
-        woken.add(busy);
-        view.wakeAt(deadlineUs);
+    const busy = view.derive('busy', 'aggregator', () => {
+      const found: {
+        readonly record: ConnectionView;
+        readonly busy: Readonly<Busy>;
+        readonly deadlineUs: Micros;
+      }[] = [];
+      for (const record of view.engine()?.connections.values() ?? []) {
+        if (record.busy === null) continue;
+        const deadlineUs = busyDeadlineUs(record.busy, view.config.sendTimeoutMs);
+        found.push({ record, busy: record.busy, deadlineUs });
+        if (Number.isFinite(deadlineUs) && !woken.has(record.busy)) {
+          // A check at the deadline, so a quiet run sees it too.
+          woken.add(record.busy);
+          view.wakeAt(deadlineUs);
+        }
       }
-    }
-    return overdue;
+      return found;
+    });
+    for (const entry of busy) if (entry.deadlineUs <= nowUs) return stuckDetail(entry.record, entry.busy);
+    return null;
   },
 );
 
@@ -253,7 +270,7 @@ function judgeLiveOwner(view: AvaView, badSince: Map<string, number>): Violation
   }
   const now = view.now();
   const stabilizedUs = msToUs(view.config.stabilizationMs);
-  const newest = newestByAddress(engine);
+  const newest = newestOf(view, engine);
   const live: ConnectionView[] = [];
   for (const address of view.seen.addressOrder) {
     const record = newest.get(address);
@@ -289,6 +306,14 @@ function judgeLiveOwner(view: AvaView, badSince: Map<string, number>): Violation
   return worst;
 }
 
+/** How far a check has read each connection's log of sends, and at which generation of the view. */
+interface SendsSeen {
+  readonly cursor: WeakMap<ConnectionView, number>;
+  generation: number;
+}
+
+const sendsSeen = (): SendsSeen => ({ cursor: new WeakMap(), generation: -1 });
+
 /**
  * The MonitorTaskTrigger Sends that returned ok since the last check, each with the index of its
  * entry in its connection's log. A send is a one-event violation: broken at the event of the
@@ -296,9 +321,13 @@ function judgeLiveOwner(view: AvaView, badSince: Map<string, number>): Violation
  */
 function newSends(
   view: AvaView,
-  cursor: WeakMap<ConnectionView, number>,
+  memory: SendsSeen,
   each: (record: ConnectionView, index: number) => void,
 ): void {
+  const generation = view.generation('aggregator');
+  if (memory.generation === generation) return; // nothing ran since the last look
+  memory.generation = generation;
+  const cursor = memory.cursor;
   const engine = view.engine();
   if (engine === undefined) return;
   for (const record of engine.connections.values()) {
@@ -315,10 +344,10 @@ function newSends(
 const sendOncePerConnection = remembering(
   'send-once-per-connection',
   'I7: MonitorTaskTrigger(T) is sent at most once on a connection',
-  () => new WeakMap<ConnectionView, number>(),
-  (view, cursor) => {
+  sendsSeen,
+  (view, memory) => {
     let detail: ViolationDetail | null = null;
-    newSends(view, cursor, (record, i) => {
+    newSends(view, memory, (record, i) => {
       const taskId = record.sent[i] as string;
       if (record.sent.indexOf(taskId) === i) return;
       detail = {
@@ -333,8 +362,12 @@ const sendOncePerConnection = remembering(
 const approvedOnly = remembering(
   'approved-only',
   'I8: an unapproved operator receives no MonitorTaskTrigger',
-  () => new WeakMap<OperatorView, number>(),
-  (view, seen) => {
+  () => ({ seen: new WeakMap<OperatorView, number>(), generation: -1 }),
+  (view, memory) => {
+    const generation = view.generation('operators');
+    if (memory.generation === generation) return null; // nothing ran since the last look
+    memory.generation = generation;
+    const seen = memory.seen;
     let detail: ViolationDetail | null = null;
     for (const process of view.operators()) {
       const { count, lastTask } = process.received;
@@ -363,7 +396,7 @@ function monitorsByTask(operators: readonly OperatorView[]): Map<string, string[
   return monitors;
 }
 
-const singleMonitor: AvaInvariant = {
+const singleMonitor = stateOnly('operators', {
   id: 'single-monitor',
   kind: 'safety',
   meaning: 'I9: at most one operator process holds a local check for a task',
@@ -377,7 +410,7 @@ const singleMonitor: AvaInvariant = {
     }
     return null;
   },
-};
+});
 
 interface PendingCancel {
   readonly taskId: string;
@@ -391,10 +424,14 @@ interface PendingCancel {
 const cancelReachesMonitors = remembering(
   'cancel-reaches-monitors',
   'I10: a Cancel/Delete of T reaches every process monitoring T within notificationBatch + 1s',
-  () => ({ statusSeen: new Map<string, DbTask['status']>(), pending: [] as PendingCancel[] }),
-  (view, { statusSeen, pending }, nowUs) => {
+  () => ({ statusSeen: new Map<string, DbTask['status']>(), pending: [] as PendingCancel[], generation: -1 }),
+  (view, memory, nowUs) => {
+    const { statusSeen, pending } = memory;
+    const generation = view.generation('aggregator') + view.generation('operators');
+    const changed = memory.generation !== generation;
+    memory.generation = generation;
     // A Cancel or Delete is a row of the DB turning `canceled` or `deleted`.
-    for (const row of view.db().values()) {
+    for (const row of changed ? view.db().values() : []) {
       const before = statusSeen.get(row.id) ?? 'active';
       if (row.status === before) continue;
       statusSeen.set(row.id, row.status);
@@ -408,8 +445,8 @@ const cancelReachesMonitors = remembering(
     }
     if (pending.length === 0) return null;
     // A process is reached once its check is gone (the Cancel removed it, or the process died).
-    const operators = view.operators();
-    for (const entry of pending)
+    const operators = changed ? view.operators() : [];
+    for (const entry of changed ? pending : [])
       for (const node of entry.nodes) {
         const process = operators.find((o) => o.spec.node === node);
         if (process === undefined || !process.localChecks.has(entry.taskId)) entry.nodes.delete(node);
@@ -435,10 +472,10 @@ const cancelReachesMonitors = remembering(
 const noResendAfterDelete = remembering(
   'no-resend-after-delete',
   'I11: no deleted or cancelled task is ever (re)sent',
-  () => new WeakMap<ConnectionView, number>(),
-  (view, cursor) => {
+  sendsSeen,
+  (view, memory) => {
     let detail: ViolationDetail | null = null;
-    newSends(view, cursor, (record, i) => {
+    newSends(view, memory, (record, i) => {
       const taskId = record.sent[i] as string;
       const row = view.db().get(taskId);
       if (row === undefined || row.status === 'active') return;

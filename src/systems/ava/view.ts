@@ -1,9 +1,12 @@
-import type { ActorRef, Micros, Simulation } from '../../engine/index.js';
+import type { ActorRef, ChangeWatch, Micros, Simulation } from '../../engine/index.js';
 import type { AvaCluster, OperatorSpec, TaskSpec } from './cluster.js';
 import type { AvaConfig } from './config.js';
 import type { Busy, ConnectionRecord } from './connection.js';
 import type { DbTask, Engine, OperatorState, StreamEntry } from './engine.js';
 import type { OperatorProcess } from './operator.js';
+
+/** Whose state a check derives from: the aggregator process's actors, or the operator processes'. */
+export type Side = 'aggregator' | 'operators';
 
 /** A connection as an invariant sees it: the handler's record, read-only. */
 export type ConnectionView = Readonly<Omit<ConnectionRecord, 'sent' | 'busy'>> & {
@@ -68,6 +71,12 @@ export class AvaView {
   readonly memories = new Map<string, unknown>();
   readonly seen = new SeenConnections();
   private readonly approvedLower: ReadonlySet<string>;
+  private readonly approvedByAddress = new Map<string, boolean>();
+  /** Every Ava actor: a change flag when one ran, started or died, or a scenario step ran. */
+  private readonly watch: ChangeWatch;
+  /** How many times each side's state may have changed (see `generation`). */
+  private readonly changes: Record<Side, number> = { aggregator: 0, operators: 0 };
+  private readonly derived = new Map<string, { readonly generation: number; readonly value: unknown }>();
 
   constructor(
     private readonly sim: Simulation,
@@ -80,6 +89,43 @@ export class AvaView {
     this.approvedLower = new Set(
       cluster.operators.filter((o) => o.approved).map((o) => o.address.toLowerCase()),
     );
+    this.watch = sim.watch(() => true);
+  }
+
+  /**
+   * A number that changes whenever one side's state may have changed since it was last read:
+   * an actor of that side ran, started or died, or a scenario step ran (it may touch anything).
+   * A check that saw the same number has nothing new to look at on that side.
+   */
+  generation(side: Side): number {
+    const watch = this.watch;
+    if (watch.dirty) {
+      if (watch.all) {
+        this.changes.aggregator++;
+        this.changes.operators++;
+      } else {
+        let aggregator = false;
+        let operators = false;
+        for (const ref of watch.refs) {
+          if (this.sim.nodeOf(ref) === 'aggregator') aggregator = true;
+          else operators = true;
+        }
+        if (aggregator) this.changes.aggregator++;
+        if (operators) this.changes.operators++;
+      }
+      watch.clear();
+    }
+    return this.changes[side];
+  }
+
+  /** `compute()` once per generation of `side`: what checks derive from that side's state. */
+  derive<T>(key: string, side: Side, compute: () => T): T {
+    const generation = this.generation(side);
+    const entry = this.derived.get(key);
+    if (entry !== undefined && entry.generation === generation) return entry.value as T;
+    const value = compute();
+    this.derived.set(key, { generation, value });
+    return value;
   }
 
   now(): Micros {
@@ -125,7 +171,12 @@ export class AvaView {
 
   /** Ground truth of approval (the config list), for approved-only and live-owner. */
   isApproved(address: string): boolean {
-    return this.approvedLower.has(address.toLowerCase());
+    let approved = this.approvedByAddress.get(address);
+    if (approved === undefined) {
+      approved = this.approvedLower.has(address.toLowerCase());
+      this.approvedByAddress.set(address, approved);
+    }
+    return approved;
   }
 
   /**
