@@ -1,5 +1,5 @@
 /** The engine's public API: everything models and benchmarks use. Knows nothing of any system. */
-export { assert, assertNever, AssertionError, LimitError } from './assert.js';
+export { assert, assertNever, AssertionError, fail, LimitError } from './assert.js';
 export type {
   LivenessInvariant,
   SafetyInvariant,

@@ -19,8 +19,17 @@ export interface Message {
   readonly type: string;
 }
 
-/** Stable id of an actor (node + actor name); the same across restarts of its node. */
-export type ActorRef = number & { readonly __actorRef: unique symbol };
+/**
+ * Stable id of an actor (node + actor name); the same across restarts of its node. `M` is what
+ * the actor takes: `send` to an `ActorRef<M>` accepts only an `M`, so a message cannot go to an
+ * actor that does not handle it. A plain `ActorRef` (= `ActorRef<Message>`) takes anything (an
+ * envelope's sender, refs kept by the engine); a typed ref is usable wherever a plain one is.
+ */
+export type ActorRef<M extends Message = Message> = number & {
+  readonly __actorRef: unique symbol;
+  /** Type-level only: never set. */
+  readonly __accepts?: M;
+};
 
 /** Handle of a scheduled timer, for `cancel`. */
 export type TimerHandle = number & { readonly __timerHandle: unique symbol };
@@ -55,7 +64,7 @@ export interface ActorContext<M extends Message = Message> {
   readonly durable: Map<string, unknown>;
   now(): Micros;
   /** Through the network model when `to` lives on another node; in-process otherwise. */
-  send<T extends Message>(to: ActorRef, message: T, extraDelayUs?: Micros): void;
+  send<T extends Message>(to: ActorRef<T>, message: NoInfer<T>, extraDelayUs?: Micros): void;
   after(delayUs: Micros, message: M): TimerHandle;
   every(periodUs: Micros, message: M, firstDelayUs?: Micros): TimerHandle;
   cancel(handle: TimerHandle): boolean;
@@ -67,7 +76,7 @@ export interface ActorContext<M extends Message = Message> {
    * Spawns another actor on this node at run time (a goroutine, a per-connection handler). It
    * dies with the node; the name must be unique on the node (use a counter).
    */
-  spawn<N extends Message>(actorName: string, create: (ctx: ActorContext<N>) => Actor<N>): ActorRef;
+  spawn<N extends Message>(actorName: string, create: (ctx: ActorContext<N>) => Actor<N>): ActorRef<N>;
   /** Removes this actor: later messages and timers addressed to it are dropped. */
   stop(): void;
   readonly sim: Simulation;
@@ -80,7 +89,7 @@ export interface NodeHandle {
   readonly name: string;
   readonly incarnation: number;
   readonly durable: Map<string, unknown>;
-  spawn<M extends Message>(actorName: string, create: (ctx: ActorContext<M>) => Actor<M>): ActorRef;
+  spawn<M extends Message>(actorName: string, create: (ctx: ActorContext<M>) => Actor<M>): ActorRef<M>;
 }
 
 export interface Note {
@@ -447,8 +456,19 @@ export class Simulation {
   }
 
   /** The stable ref of `actor` on `node`, usable before the actor is spawned. */
-  ref(node: string, actor: string): ActorRef {
-    return this.refOn(this.nodeIndex(node), actor);
+  ref<M extends Message = Message>(node: string, actor: string): ActorRef<M> {
+    return this.refOn(this.nodeIndex(node), actor) as ActorRef<M>;
+  }
+
+  /**
+   * The ref of `actor` on `node` if one was ever made (spawned or named), else undefined. Unlike
+   * `ref` it never makes one: refs are numbered in the order they are made, and the trace hash
+   * names actors by ref, so an observer (a view) must not make them.
+   */
+  existingRef<M extends Message = Message>(node: string, actor: string): ActorRef<M> | undefined {
+    const nodeIndex = this.nodeByName.get(node);
+    if (nodeIndex === undefined) return undefined;
+    return this.actorByName.get(actor)?.[nodeIndex] as ActorRef<M> | undefined;
   }
 
   private refOn(nodeIndex: number, actor: string): ActorRef {
@@ -663,7 +683,12 @@ export class Simulation {
 
   // ---------------------------------------------------------------- messages and timers
 
-  send<T extends Message>(from: ActorRef, to: ActorRef, message: T, extraDelayUs: Micros = 0): void {
+  send<T extends Message>(
+    from: ActorRef,
+    to: ActorRef<T>,
+    message: NoInfer<T>,
+    extraDelayUs: Micros = 0,
+  ): void {
     const actorData = this.actorTable.data;
     const nodeData = this.nodeTable.data;
     // The running handler sending: its context has the facts (a live context's incarnation is
@@ -981,12 +1006,12 @@ export class Simulation {
     nodeName: string,
     actorName: string,
     create: (ctx: ActorContext<M>) => Actor<M>,
-  ): ActorRef {
+  ): ActorRef<M> {
     const node = this.nodes[this.nodeIndex(nodeName)]!;
     assert(node.up, 'spawn on a running node', { nodeName, actorName });
     const ref = this.createActor(node, actorName, create);
     this.actors[ref]!.instance?.onStart?.();
-    return ref;
+    return ref as ActorRef<M>;
   }
 
   /** Removes an actor; messages and timers addressed to it are dropped from now on. */
@@ -1169,10 +1194,10 @@ class StartingNode implements NodeHandle {
     return durableOf(this.node);
   }
 
-  spawn<M extends Message>(actorName: string, create: (ctx: ActorContext<M>) => Actor<M>): ActorRef {
+  spawn<M extends Message>(actorName: string, create: (ctx: ActorContext<M>) => Actor<M>): ActorRef<M> {
     const ref = this.createOn(this.node, actorName, create);
     this.spawned.push(ref);
-    return ref;
+    return ref as ActorRef<M>;
   }
 }
 
@@ -1231,7 +1256,7 @@ class NodeActorContext implements ActorContext<Message> {
     return this.sim.now();
   }
 
-  send<T extends Message>(to: ActorRef, message: T, extraDelayUs?: Micros): void {
+  send<T extends Message>(to: ActorRef<T>, message: NoInfer<T>, extraDelayUs?: Micros): void {
     this.sim.send(this.ref, to, message, extraDelayUs);
   }
 
@@ -1267,7 +1292,7 @@ class NodeActorContext implements ActorContext<Message> {
     this.sim.note(this.node, category, text, entities);
   }
 
-  spawn<N extends Message>(actorName: string, create: (ctx: ActorContext<N>) => Actor<N>): ActorRef {
+  spawn<N extends Message>(actorName: string, create: (ctx: ActorContext<N>) => Actor<N>): ActorRef<N> {
     return this.sim.spawnOn(this.node, actorName, create);
   }
 
