@@ -23,7 +23,6 @@ import { GroundTruth } from './ground-truth.js';
 import { avaInvariants, startAvaInvariants } from './invariants.js';
 import { OperatorProcess } from './operator.js';
 import type { HandlerInbox } from './stream-handler.js';
-import { post, typedRef } from './refs.js';
 import { AvaTransport } from './transport.js';
 import { AvaView } from './view.js';
 
@@ -150,7 +149,7 @@ function buildAva(sim: Simulation, setup: SystemSetup<AvaCluster>): SystemInstan
   const truth = new GroundTruth();
   const transport = new AvaTransport(sim, truth);
   const clocks = new DialClocks();
-  const engineRef = typedRef<EngineInbox>(sim.ref('aggregator', ENGINE_ACTOR));
+  const engineRef = sim.ref<EngineInbox>('aggregator', ENGINE_ACTOR);
   const engine = (): Engine | undefined => sim.instance<Engine>(engineRef);
   const approved = cluster.operators.filter((o) => o.approved).map((o) => o.address);
   let connections = 0;
@@ -197,8 +196,8 @@ function buildAva(sim: Simulation, setup: SystemSetup<AvaCluster>): SystemInstan
     if (config.lazyDisconnectDetection || !sim.isUp('aggregator')) return;
     const record = [...(engine()?.connections.values() ?? [])].find((r) => r.streamId === streamId);
     if (record === undefined || record.exited) return;
-    const handler = typedRef<HandlerInbox>(sim.ref('aggregator', `stream-${record.id}`));
-    post(sim, handler, handler, { type: 'peer-gone' });
+    const handler = sim.ref<HandlerInbox>('aggregator', `stream-${record.id}`);
+    sim.send(handler, handler, { type: 'peer-gone' });
   };
 
   return {

@@ -1,4 +1,4 @@
-import type { Actor, ActorContext, Envelope, Rng, TimerHandle } from '../../engine/index.js';
+import type { Actor, ActorContext, ActorRef, Envelope, Rng, TimerHandle } from '../../engine/index.js';
 import { assert, assertNever, msToUs, US_PER_S } from '../../engine/index.js';
 import type { ClockChoice, DialClocks } from './clocks.js';
 import type { OperatorSpec, Trigger } from './cluster.js';
@@ -7,8 +7,6 @@ import type { EngineInbox } from './engine.js';
 import type { GroundTruth } from './ground-truth.js';
 import type { OperatorInbound, StreamEndCode } from './messages.js';
 import { notifyTriggersReq, syncMessagesReq } from './messages.js';
-import type { Ref } from './refs.js';
-import { post } from './refs.js';
 
 export type OperatorInbox = OperatorInbound | { type: 'dial' } | { type: 'fire-all' };
 
@@ -55,7 +53,7 @@ export class OperatorProcess implements Actor<OperatorInbox> {
     private readonly clocks: DialClocks,
     private readonly truth: GroundTruth,
     private readonly config: AvaConfig,
-    private readonly aggregator: Ref<EngineInbox>,
+    private readonly aggregator: ActorRef<EngineInbox>,
   ) {
     this.jitter = ctx.random('backoff-jitter');
   }
@@ -192,7 +190,7 @@ export class OperatorProcess implements Actor<OperatorInbox> {
     if (check === undefined) return 0;
     for (let job = 0; job < check.jobs; job++) {
       this.truth.metrics.triggerFirings++;
-      post(this.ctx.sim, this.ctx.ref, this.aggregator, notifyTriggersReq(this.spec.address, taskId));
+      this.ctx.send(this.aggregator, notifyTriggersReq(this.spec.address, taskId));
     }
     this.ctx.note(
       'operator',

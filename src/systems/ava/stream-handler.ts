@@ -7,7 +7,6 @@ import type { Engine, OperatorState } from './engine.js';
 import type { StreamEndCode, SyncMessagesReq } from './messages.js';
 import { monitorTaskTrigger, streamEnded } from './messages.js';
 import { GoroutineParked } from './mutex.js';
-import { post, typedRef } from './refs.js';
 
 /** `tickerCtx` of one connection: cancelling it wakes the handler's `select`. */
 export interface TickerCtx {
@@ -230,7 +229,7 @@ export class StreamCheckToOperator implements Actor<HandlerInbox> {
   }
 
   private makeTickerCtx(): TickerCtx {
-    const handler = typedRef<HandlerInbox>(this.ctx.ref);
+    const handler = this.ctx.sim.ref<HandlerInbox>(this.ctx.node, this.ctx.name);
     const metrics = this.metrics;
     const record = this.record;
     const ctx = this.ctx;
@@ -245,7 +244,7 @@ export class StreamCheckToOperator implements Actor<HandlerInbox> {
           metrics.handlersCancelled++;
         }
         // Done() becomes ready; the handler sees it at its next select, after the canceller's step.
-        post(ctx.sim, handler, handler, { type: 'ctx-done' });
+        ctx.sim.send(handler, handler, { type: 'ctx-done' });
       },
     };
   }
