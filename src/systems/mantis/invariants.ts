@@ -197,7 +197,7 @@ function checkOneWorkerPerExecutor(view: MantisView): ViolationDetail | null {
     };
   }
   // S2 d: the RC's own record of an assignment it tried on a TE it believes Running.
-  const assigned = view.rc()?.assignedWhileRunning ?? null;
+  const assigned = view.assignedWhileRunning;
   if (assigned === null) return null;
   return {
     message: `the resource cluster assigned ${workerLabel(assigned.worker)} of job ${assigned.worker.jobId} to ${assigned.teId}, which it believes runs ${workerLabel(assigned.running)} (at ${at(assigned.atUs)})`,

@@ -12,6 +12,7 @@ import type { ResourceClusterActor } from './resource-cluster-actor.js';
 import { RC_ACTOR, TE_ACTOR } from './resource-cluster-actor.js';
 import { jobActorName } from './router.js';
 import type { TaskExecutorActor } from './task-executor.js';
+import type { TaskExecutorState } from './task-executor-state.js';
 import type { MantisVariant } from './variant.js';
 import type { WorkerProcess } from './worker.js';
 
@@ -72,6 +73,19 @@ export class MantisView {
   readonly nodesByTeId = new Map<string, string[]>();
   private readonly watch: ChangeWatch;
   private truthVersion = -1;
+  private rcRef: ActorRef | undefined = undefined;
+  /** Refs found so far: TE process by node, JobActor by job id. */
+  private readonly teRefs = new Map<string, ActorRef>();
+  private readonly jobRefs = new Map<string, ActorRef>();
+  /** JobActor ref → its job id (the actor is named `job-<id>`). */
+  private readonly jobIdOfRef = new Map<ActorRef, string>();
+  /** S2 d's witness, as the RC held it after its last turn. */
+  assignedWhileRunning: ResourceClusterActor['assignedWhileRunning'] = null;
+  /** Worker keys the RC holds, by job (S4 after a JobActor turn looks at its job's only). */
+  private readonly heldByJob = new Map<string, Set<string>>();
+  private store: ReadonlyMap<string, JobMetadata> | null = null;
+  /** JobActors that ran since the last look (reused between refreshes). */
+  private readonly jobsThatRan: string[] = [];
 
   // ---- what each actor looked like last time
   private rcInstance: ResourceClusterActor | undefined = undefined;
@@ -137,26 +151,39 @@ export class MantisView {
 
   /** The live ResourceClusterActor, if the control plane is up. */
   rc(): ResourceClusterActor | undefined {
-    return this.live<ResourceClusterActor>(CONTROL_PLANE, RC_ACTOR);
+    if (this.rcRef === undefined) this.rcRef = this.sim.existingRef(CONTROL_PLANE, RC_ACTOR);
+    return this.rcRef === undefined ? undefined : this.sim.instance<ResourceClusterActor>(this.rcRef);
   }
 
   /** The live TE process on `node`. */
   te(node: string): TaskExecutorActor | undefined {
-    return this.live<TaskExecutorActor>(node, TE_ACTOR);
+    return this.live<TaskExecutorActor>(this.teRefs, node, node, TE_ACTOR);
   }
 
   jobActor(jobId: string): JobActor | undefined {
-    return this.live<JobActor>(CONTROL_PLANE, jobActorName(jobId));
+    return this.live<JobActor>(this.jobRefs, jobId, CONTROL_PLANE, jobActorName(jobId));
   }
 
-  /** An actor's live object; never makes a ref (see Simulation.existingRef). */
-  private live<A>(node: string, actor: string): A | undefined {
-    const ref = this.sim.existingRef(node, actor);
-    return ref === undefined ? undefined : this.sim.instance<A>(ref);
+  /**
+   * An actor's live object; never makes a ref (see Simulation.existingRef). A ref, once made, is
+   * the actor's for the whole run: found refs are kept.
+   */
+  private live<A>(cache: Map<string, ActorRef>, key: string, node: string, actor: string): A | undefined {
+    let ref = cache.get(key);
+    if (ref === undefined) {
+      ref = this.sim.existingRef(node, actor);
+      if (ref === undefined) return undefined;
+      cache.set(key, ref);
+    }
+    return this.sim.instance<A>(ref);
   }
 
   jobs(): ReadonlyMap<string, JobMetadata> {
-    return this.jobStore();
+    // The store is one durable map for the whole run once the control plane has started.
+    if (this.store !== null) return this.store;
+    const store = this.jobStore();
+    if (this.sim.started) this.store = store;
+    return store;
   }
 
   /** Ground truth: the current task of the TE process on `node` (null when idle or down). */
@@ -211,10 +238,13 @@ export class MantisView {
     const truthChanged = this.truth.version !== this.truthVersion;
     if (!watch.dirty && !truthChanged) return;
     this.truthVersion = this.truth.version;
-    let rcRan = watch.all;
-    let jobsRan = watch.all;
-    if (watch.all) {
+    const all = watch.all;
+    let rcRan = all;
+    const jobsThatRan = this.jobsThatRan;
+    jobsThatRan.length = 0;
+    if (all) {
       for (const e of this.executors) this.readTe(e.node);
+      for (const jobId of this.jobs().keys()) jobsThatRan.push(jobId);
     } else {
       const refs = watch.refs;
       for (let i = 0; i < refs.length; i++) {
@@ -222,13 +252,18 @@ export class MantisView {
         const name = this.sim.actorName(ref);
         if (name === RC_ACTOR) rcRan = true;
         else if (name === TE_ACTOR) this.readTe(this.sim.nodeOf(ref));
-        else jobsRan = true;
+        else {
+          let jobId = this.jobIdOfRef.get(ref);
+          if (jobId === undefined) this.jobIdOfRef.set(ref, (jobId = name.slice(JOB_PREFIX.length)));
+          jobsThatRan.push(jobId);
+        }
       }
     }
     watch.clear();
-    if (jobsRan) this.readJobs();
+    for (let i = 0; i < jobsThatRan.length; i++) this.readJob(jobsThatRan[i] as string);
     if (rcRan) this.readRc();
-    if (rcRan || jobsRan || truthChanged) this.judgeConsistency();
+    if (rcRan || truthChanged) this.judgeConsistency(null);
+    else if (jobsThatRan.length > 0) this.judgeConsistency(jobsThatRan);
   }
 
   private readTe(node: string): void {
@@ -297,21 +332,21 @@ export class MantisView {
     });
   }
 
-  private readJobs(): void {
+  /** A JobActor ran (or everything may have changed): its store entry and its last push. */
+  private readJob(jobId: string): void {
+    const meta = this.jobs().get(jobId);
+    if (meta === undefined) return;
     const now = this.now();
-    for (const meta of this.jobs().values()) {
-      const jobId = meta.spec.id;
-      if (meta.state === 'Failed' && !this.killedJobs.has(jobId))
-        this.killedJobs.set(jobId, { atUs: now, failures: meta.recentErrors.size });
-      const pushed = this.jobActor(jobId)?.lastPushed ?? null;
-      if (pushed !== null && this.pushes.get(jobId) !== pushed) {
-        this.pushes.set(jobId, pushed);
-        this.pushed(jobId, pushed);
-      }
+    if (meta.state === 'Failed' && !this.killedJobs.has(jobId))
+      this.killedJobs.set(jobId, { atUs: now, failures: meta.recentErrors.size });
+    const pushed = this.jobActor(jobId)?.lastPushed ?? null;
+    if (pushed !== null && this.pushes.get(jobId) !== pushed) {
+      this.pushes.set(jobId, pushed);
+      this.pushed(jobId, pushed);
     }
     for (const crash of this.crashes) {
-      if (crash.failedAtUs !== null) continue;
-      const record = this.jobs().get(crash.worker.jobId)?.all.get(crash.worker.number);
+      if (crash.failedAtUs !== null || crash.worker.jobId !== jobId) continue;
+      const record = meta.all.get(crash.worker.number);
       if (record !== undefined && record.state === 'Failed') crash.failedAtUs = now;
     }
   }
@@ -324,21 +359,32 @@ export class MantisView {
       for (const teId of [...this.beliefs.keys()]) this.setBelief(teId, NO_BELIEF);
       this.beliefs.clear();
     }
+    this.assignedWhileRunning = rc?.assignedWhileRunning ?? null;
     if (rc === undefined) return;
     const states = rc.esm.states;
-    for (const teId of this.beliefs.keys()) if (!states.has(teId)) this.setBelief(teId, NO_BELIEF);
-    const pool = rc.esm.pool;
-    for (const [teId, state] of states) {
-      // Compared field by field first: the RC runs on every heartbeat, and mostly nothing changed.
-      const before = this.beliefs.get(teId) ?? NO_BELIEF;
-      const inPool = pool.has(teId) && state.isAvailable;
-      const held = state.workerId;
-      const cancelled = state.cancelledWorkerOnTask;
-      if (before.inPool === inPool && sameId(before.held, held) && sameId(before.cancelled, cancelled))
-        continue;
-      this.setBelief(teId, { held, inPool, cancelled });
-    }
+    this.states = states;
+    this.pool = rc.esm.pool;
+    this.beliefs.forEach(this.forgetUntracked);
+    states.forEach(this.readBelief);
   }
+
+  private states: ReadonlyMap<string, TaskExecutorState> = new Map();
+  private pool: ReadonlySet<string> = new Set();
+
+  /** A TE the RC no longer tracks (archived): it believes nothing of it. */
+  private readonly forgetUntracked = (belief: RcBelief, teId: string): void => {
+    if (belief !== NO_BELIEF && !this.states.has(teId)) this.setBelief(teId, NO_BELIEF);
+  };
+
+  /** One TaskExecutorState, compared field by field first: mostly nothing changed since the last turn. */
+  private readonly readBelief = (state: TaskExecutorState, teId: string): void => {
+    const before = this.beliefs.get(teId) ?? NO_BELIEF;
+    const inPool = this.pool.has(teId) && state.isAvailable;
+    const held = state.workerId;
+    const cancelled = state.cancelledWorkerOnTask;
+    if (before.inPool === inPool && sameId(before.held, held) && sameId(before.cancelled, cancelled)) return;
+    this.setBelief(teId, { held, inPool, cancelled });
+  };
 
   private setBelief(teId: string, next: RcBelief): void {
     const before = this.beliefs.get(teId) ?? NO_BELIEF;
@@ -359,21 +405,36 @@ export class MantisView {
     }
   }
 
-  /** S4 over every worker the RC holds (and every one broken so far). */
-  private judgeConsistency(): void {
+  /**
+   * S4 over every worker the RC holds (and every one broken so far); only those of `jobs` when
+   * nothing but those JobActors ran (the RC's beliefs and the wire are as they were).
+   */
+  private judgeConsistency(jobs: readonly string[] | null): void {
     const now = this.now();
-    for (const [key, broken] of this.consistencyBroken) {
-      if (!this.inconsistent(key, broken.worker)) this.consistencyBroken.delete(key);
+    if (this.consistencyBroken.size > 0)
+      for (const [key, broken] of this.consistencyBroken) {
+        if (jobs !== null && !jobs.includes(broken.worker.jobId)) continue;
+        if (!this.inconsistent(key, broken.worker)) this.consistencyBroken.delete(key);
+      }
+    if (jobs !== null) {
+      for (let i = 0; i < jobs.length; i++) {
+        const keys = this.heldByJob.get(jobs[i] as string);
+        if (keys !== undefined) for (const key of keys) this.judgeHeld(key, now);
+      }
+      return;
     }
-    for (const [key, holders] of this.rcHolders) {
-      if (holders.tes.size === 0 || this.consistencyBroken.has(key)) continue;
-      if (this.inconsistent(key, holders.worker))
-        this.consistencyBroken.set(key, {
-          worker: holders.worker,
-          teId: [...holders.tes][0] as string,
-          sinceUs: now,
-        });
-    }
+    for (const key of this.rcHolders.keys()) this.judgeHeld(key, now);
+  }
+
+  private judgeHeld(key: string, now: number): void {
+    const holders = this.rcHolders.get(key);
+    if (holders === undefined || holders.tes.size === 0 || this.consistencyBroken.has(key)) return;
+    if (this.inconsistent(key, holders.worker))
+      this.consistencyBroken.set(key, {
+        worker: holders.worker,
+        teId: [...holders.tes][0] as string,
+        sinceUs: now,
+      });
   }
 
   private inconsistent(key: string, w: WorkerId): boolean {
@@ -392,7 +453,12 @@ export class MantisView {
   private hold(w: WorkerId, teId: string): void {
     const key = workerKey(w);
     let entry = this.rcHolders.get(key);
-    if (entry === undefined) this.rcHolders.set(key, (entry = { worker: w, tes: new Set() }));
+    if (entry === undefined) {
+      this.rcHolders.set(key, (entry = { worker: w, tes: new Set() }));
+      let keys = this.heldByJob.get(w.jobId);
+      if (keys === undefined) this.heldByJob.set(w.jobId, (keys = new Set()));
+      keys.add(key);
+    }
     entry.tes.add(teId);
     if (entry.tes.size > 1 && !this.rcDoubleHeld.has(key)) this.rcDoubleHeld.set(key, this.now());
   }
@@ -403,7 +469,10 @@ export class MantisView {
     if (entry === undefined) return;
     entry.tes.delete(teId);
     if (entry.tes.size <= 1) this.rcDoubleHeld.delete(key);
-    if (entry.tes.size === 0) this.rcHolders.delete(key);
+    if (entry.tes.size === 0) {
+      this.rcHolders.delete(key);
+      this.heldByJob.get(w.jobId)?.delete(key);
+    }
   }
 
   private recomputeBusyInPool(teId: string): void {
@@ -506,8 +575,10 @@ export class MantisView {
   }
 }
 
+const JOB_PREFIX = 'job-';
+
 function isJobActorName(actor: string): boolean {
-  return actor.startsWith('job-') && !actor.startsWith('job-cluster-');
+  return actor.startsWith(JOB_PREFIX) && !actor.startsWith('job-cluster-');
 }
 
 function sameId(a: WorkerId | null, b: WorkerId | null): boolean {
