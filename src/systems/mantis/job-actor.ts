@@ -1,4 +1,4 @@
-import type { Actor, ActorContext, ActorRef } from '../../engine/index.js';
+import type { Actor, ActorContext, ActorRef, Rng } from '../../engine/index.js';
 import { msToUs } from '../../engine/index.js';
 import type { JobSpec } from './cluster.js';
 import { missedHeartbeatToleranceMs, RESUBMIT_DELAYS_MS, RESUBMIT_WINDOW_MS } from './config.js';
@@ -14,7 +14,7 @@ import type {
   TaskExecutorReconnected,
   WorkerHost,
 } from './messages.js';
-import { RC_ACTOR } from './resource-cluster-actor.js';
+import { hopDelayUs, RC_ACTOR } from './resource-cluster-actor.js';
 import type { MantisWorld } from './world.js';
 
 type JobTimer =
@@ -50,6 +50,8 @@ export class JobActor implements Actor<JobInbox> {
   private lastPushed: JobSchedulingInfo | null = null;
   private readonly rc: ActorRef;
   private readonly workerTimeoutMs: number;
+  /** Made on the first re-initialisation only, so other runs draw nothing from it. */
+  private schedulerHopRng: Rng | null = null;
 
   constructor(
     private readonly ctx: ActorContext<JobInbox>,
@@ -115,26 +117,40 @@ export class JobActor implements Actor<JobInbox> {
   }
 
   /**
-   * initializeRunningWorkers (:1726-1799): fake heartbeats at now, then a forced push.
-   * Deliberate simplification: no InitializeTaskExecutorRequest goes to the RC, as in reservation
-   * mode (ResourceClusterReservationAwareScheduler.initializeRunningWorker is a no-op), although the
-   * model's scheduler is otherwise the BUG-era legacy one. That is the spec's main statement of
-   * edge case 7 (the new leader never has Running(w)); the legacy order race is not modelled.
+   * initializeRunningWorkers (:1726-1799; JobActor.java@be1148fe:1493-1529): per running worker a
+   * fake heartbeat at now and, with the legacy scheduler, scheduler.initializeRunningWorker(w,
+   * slave, slaveID) (mantis errata 1); then a forced push. Under `head` the reservation
+   * scheduler's initializeRunningWorker is a no-op (:108-117), so the new leader never has
+   * Running(w) (edge case 7).
    */
   private initializeRunningWorkers(): void {
     for (const record of this.meta.active.values()) {
       if (isRunningState(record.state)) {
         record.lastHeartbeatAtUs = this.ctx.now();
         if (record.state !== 'Started') this.transition(record, 'Started');
+        if (!this.world.variant.reservationScheduler && record.slaveID !== null)
+          this.initializeRunningWorker(record.id, record.slaveID);
       } else if (record.state === 'Accepted') {
         this.queue(record.id, 0); // inferred: the new leader's scheduler has no queue yet
       }
     }
     this.note(
       'job',
-      `job ${this.meta.spec.id} re-initialised after failover: fake heartbeats for running workers`,
+      `job ${this.meta.spec.id} re-initialised after failover: fake heartbeats for running workers${this.world.variant.reservationScheduler ? '' : ", each worker's TE re-initialised in the RC"}`,
     );
     this.markStageAssignmentsChanged(true);
+  }
+
+  /**
+   * ResourceClusterAwareScheduler.initializeRunningWorker (:65-69) tells the scheduler actor,
+   * which asks the RC (ResourceClusterAwareSchedulerActor:203-207): two hops, each with a seeded
+   * delay up to `routerHopDelay`, so the order against a TE's heartbeat is the network's and the seed's.
+   */
+  private initializeRunningWorker(worker: WorkerId, teId: string): void {
+    this.schedulerHopRng ??= this.ctx.random('scheduler-hop');
+    const maxMs = this.world.config.routerHopDelay;
+    const delayUs = hopDelayUs(this.schedulerHopRng, maxMs) + hopDelayUs(this.schedulerHopRng, maxMs);
+    this.ctx.send(this.rc, { type: 'InitializeTaskExecutorRequest', teId, worker }, delayUs);
   }
 
   private createWorker(stage: number, index: number, attempt: number): WorkerRecord {
