@@ -57,6 +57,12 @@ function configJson(spec: ConfigKeySpec): JsonSchema {
       return { type: 'boolean', description };
     case 'enum':
       return { type: 'string', enum: [...(spec.values ?? [])], description };
+    case 'text':
+      return {
+        type: 'string',
+        ...(spec.pattern !== undefined ? { pattern: spec.pattern.source } : {}),
+        description,
+      };
   }
 }
 

@@ -133,8 +133,13 @@ export type ConfigValue = number | boolean | string;
 
 export interface ConfigKeySpec {
   readonly key: string;
-  /** `duration`: ms in the resolved config, written as a duration in files and `--set`. */
-  readonly kind: 'duration' | 'integer' | 'number' | 'boolean' | 'enum';
+  /**
+   * `duration`: ms in the resolved config, written as a duration in files and `--set`. `text`: a
+   * string matching `pattern` (e.g. upstream's `5:10:20`).
+   */
+  readonly kind: 'duration' | 'integer' | 'number' | 'boolean' | 'enum' | 'text';
+  /** `text`: the regular expression (source) a value must match, and what it means in words. */
+  readonly pattern?: { readonly source: string; readonly help: string };
   readonly default: ConfigValue;
   /** Allowed values of an `enum`. */
   readonly values?: readonly string[];

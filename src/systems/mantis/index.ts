@@ -6,6 +6,7 @@ import { durationSchema } from '../../scenario/schema.js';
 import type {
   ActionSpec,
   CheckVerdict,
+  ConfigValue,
   FaultKind,
   GenericActionName,
   SystemInstance,
@@ -15,7 +16,7 @@ import type {
 import type { JobSpec, MantisCluster } from './cluster.js';
 import { crossCheckMantis, mantisChecks } from './checks.js';
 import { checkPlacement, jobSchema, mantisClusterSchema, toJobSpec } from './cluster.js';
-import { mantisConfigKeys, resolveMantisConfig } from './config.js';
+import { HEAD_RESUBMIT_INTERVALS, mantisConfigKeys, resolveMantisConfig } from './config.js';
 import { installMantisInvariants, mantisInvariants } from './invariants.js';
 import { JobActor, newJobMetadata } from './job-actor.js';
 import type { JobMetadata } from './job-metadata.js';
@@ -91,6 +92,11 @@ export const mantisModel: SystemModel<MantisCluster> = {
   crossCheck: crossCheckMantis,
   clusterSchema: mantisClusterSchema,
   checkVariant: checkMantisVariant,
+  // Mantis errata 2: HEAD's resubmit table; every other variant stands on BUG or FIX784 (the default).
+  variantConfig: (variant): Record<string, ConfigValue> =>
+    checkMantisVariant(variant) === null && parseMantisVariant(variant).reservationScheduler
+      ? { resubmitIntervals: HEAD_RESUBMIT_INTERVALS }
+      : {},
   nodes: (cluster) => [CONTROL_PLANE, ...cluster.executors.map((e) => e.node)],
   faultTargets: (cluster, kind: FaultKind) => (kind === 'drop' ? [] : cluster.executors.map((e) => e.node)),
   checkAction(action, args, cluster) {

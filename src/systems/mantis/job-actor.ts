@@ -1,7 +1,7 @@
 import type { Actor, ActorContext, ActorRef, Rng } from '../../engine/index.js';
 import { msToUs } from '../../engine/index.js';
 import type { JobSpec } from './cluster.js';
-import { missedHeartbeatToleranceMs, RESUBMIT_DELAYS_MS, RESUBMIT_WINDOW_MS } from './config.js';
+import { missedHeartbeatToleranceMs, RESUBMIT_WINDOW_MS } from './config.js';
 import type { WorkerId } from './ids.js';
 import { workerLabel } from './ids.js';
 import type { JobMetadata, WorkerRecord, WorkerState } from './job-metadata.js';
@@ -348,7 +348,10 @@ export class JobActor implements Actor<JobInbox> {
     this.queue(replacement.id, delayMs);
   }
 
-  /** WorkerResubmitRateLimiter: 0, 5, 10, 30, 60, 120, 600 s per slot; forgotten after resubmitExpiry. */
+  /**
+   * WorkerResubmitRateLimiter: `resubmitIntervals` after a first 0, per slot (0, 5, 10, 20, 20 s at
+   * BUG and FIX784; 0, 5, 10, 30, 60, 120, 600 s at HEAD); forgotten after resubmitExpiry.
+   */
   private resubmitDelayMs(w: WorkerId): number {
     const slot = slotOf(w.stage, w.index);
     const now = this.ctx.now();
@@ -356,7 +359,8 @@ export class JobActor implements Actor<JobInbox> {
     const count =
       entry === undefined || now - entry.lastUs > msToUs(this.world.config.resubmitExpiry) ? 0 : entry.count;
     this.meta.resubmits.set(slot, { count: count + 1, lastUs: now });
-    return RESUBMIT_DELAYS_MS[Math.min(count, RESUBMIT_DELAYS_MS.length - 1)] as number;
+    const delays = this.world.config.resubmitDelaysMs;
+    return delays[Math.min(count, delays.length - 1)] as number;
   }
 
   private onTooManyWorkerResubmits(old: WorkerRecord): void {
