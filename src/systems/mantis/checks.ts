@@ -32,29 +32,34 @@ export const WORKER_STATES = [
   'Completed',
 ] as const;
 
-const rcSchema = z.strictObject({
-  rc: te,
-  is: z
-    .string({ error: wanted('Pending, Assigned(w), Running(w), Quarantined, unknown or untracked') })
-    .refine(
-      (value) => {
-        const match = AVAILABILITY.exec(value);
-        return match !== null && (match[3] === undefined || WORKER_LABEL.test(match[3]));
-      },
-      {
-        error:
-          'expected Pending, Assigned(w), Running(w) (w a worker like A-1-0), Quarantined, unknown (tracked, nothing reported yet) or untracked (no state: never seen, archived, or lost by a failover)',
-      },
-    ),
-  registered: z.boolean({ error: wanted('true or false') }).optional(),
-});
+const rcSchema = z
+  .strictObject({
+    rc: te,
+    is: z
+      .string({ error: wanted('Pending, Assigned(w), Running(w), Quarantined, unknown or untracked') })
+      .refine(
+        (value) => {
+          const match = AVAILABILITY.exec(value);
+          return match !== null && (match[3] === undefined || WORKER_LABEL.test(match[3]));
+        },
+        {
+          error:
+            'expected Pending, Assigned(w), Running(w) (w a worker like A-1-0), Quarantined, unknown (tracked, nothing reported yet) or untracked (no state: never seen, archived, or lost by a failover)',
+        },
+      )
+      .optional(),
+    registered: z.boolean({ error: wanted('true or false') }).optional(),
+  })
+  .refine((c) => c.is !== undefined || c.registered !== undefined, {
+    error: 'names nothing to check (allowed: is, registered, or both)',
+  });
 
 const poolSchema = z.strictObject({ pool: te, is: z.boolean({ error: wanted('true or false') }) });
 
 const workerSchema = z.strictObject({
   worker: workerLabel,
-  is: z.enum([...WORKER_STATES, 'absent'], {
-    error: wanted(`a worker state (allowed: ${[...WORKER_STATES, 'absent'].join(', ')})`),
+  is: z.enum([...WORKER_STATES, 'absent', 'present'], {
+    error: wanted(`a worker state (allowed: ${[...WORKER_STATES, 'absent', 'present'].join(', ')})`),
   }),
   on: te.optional(),
 });
@@ -100,7 +105,7 @@ export const mantisChecks: readonly CheckSpec[] = [
   {
     name: 'rc',
     meaning:
-      "what the ResourceClusterActor holds for a TE (its TaskExecutorState's availability; untracked = no state), optionally whether it is registered",
+      "what the ResourceClusterActor holds for a TE (its TaskExecutorState's availability; untracked = no state) and/or whether it is registered",
     schema: rcSchema,
     example: 'check: { rc: TE-1, is: Running(A-1-0) }',
   },
@@ -113,7 +118,7 @@ export const mantisChecks: readonly CheckSpec[] = [
   {
     name: 'worker',
     meaning:
-      "the state of a worker in its JobActor's metadata (absent: the job never had it), optionally the TE it was launched on",
+      "the state of a worker in its JobActor's metadata (absent: the job never had it; present: any state), optionally the TE it was launched on",
     schema: workerSchema,
     example: 'check: { worker: A-1-0, is: Failed }',
   },
@@ -180,7 +185,7 @@ export function crossCheckMantis(
   switch (check) {
     case 'rc': {
       const c = args as RcCheck;
-      const inner = /\((.+)\)$/.exec(c.is)?.[1];
+      const inner = /\((.+)\)$/.exec(c.is ?? '')?.[1];
       return first(knownTe(c.rc), inner !== undefined ? knownWorker(inner) : null);
     }
     case 'pool':

@@ -93,11 +93,14 @@ export class MantisStateReader {
     switch (check) {
       case 'rc': {
         const c = args as RcCheck;
-        const expected = `the RC holds ${c.rc} as ${c.is}${c.registered === undefined ? '' : c.registered ? ', registered' : ', not registered'}`;
+        const registered = c.registered === undefined ? '' : c.registered ? 'registered' : 'not registered';
+        const expected = `the RC holds ${c.rc}${c.is !== undefined ? ` as ${c.is}` : ''}${c.is !== undefined && registered !== '' ? ', ' : registered !== '' ? ' ' : ''}${registered}`;
         const held = this.availability(c.rc);
         if (held === null) return { holds: false, expected, actual: 'the control plane is down' };
         const actual = `the RC holds ${c.rc} as ${held.text}${held.registered ? ', registered' : ', not registered'}`;
-        const holds = held.text === c.is && (c.registered === undefined || c.registered === held.registered);
+        const holds =
+          (c.is === undefined || held.text === c.is) &&
+          (c.registered === undefined || c.registered === held.registered);
         return { holds, expected, actual };
       }
       case 'pool': {
@@ -115,7 +118,8 @@ export class MantisStateReader {
         const state = record?.state ?? 'absent';
         const on = record?.slaveID ?? null;
         const actual = `worker ${c.worker} is ${state}${on !== null ? ` on ${on}` : ''}`;
-        return { holds: state === c.is && (c.on === undefined || c.on === on), expected, actual };
+        const stateHolds = c.is === 'present' ? state !== 'absent' : state === c.is;
+        return { holds: stateHolds && (c.on === undefined || c.on === on), expected, actual };
       }
       case 'job': {
         const c = args as JobCheck;
