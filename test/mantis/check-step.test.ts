@@ -168,7 +168,7 @@ describe('check steps', () => {
     );
     expect(problems).toEqual([
       "c.yaml:11:12: timeline[2].check: unknown task executor 'TE-9' (allowed: TE-1, TE-2, TE-3, TE-4)",
-      'c.yaml:13:33: timeline[3].check.is: expected a worker state (allowed: Accepted, Launched, StartInitiated, Started, Failed, Completed, absent)',
+      'c.yaml:13:33: timeline[3].check.is: expected a worker state (allowed: Accepted, Launched, StartInitiated, Started, Failed, Completed, absent, present)',
       'c.yaml:15:12: timeline[4].check: names no check of mantis (allowed: rc, pool, worker, job, task, reads, pushed)',
       'c.yaml:17:12: timeline[5].check.is: missing (required: true or false)',
       'c.yaml:19:12: timeline[6].check: job A has no stage 3 (it has 2)',
