@@ -5,6 +5,8 @@ import { parseDuration } from '../../scenario/duration.js';
 import { durationSchema } from '../../scenario/schema.js';
 import type {
   ActionSpec,
+  CheckVerdict,
+  ConfigValue,
   FaultKind,
   GenericActionName,
   SystemInstance,
@@ -12,8 +14,9 @@ import type {
   SystemSetup,
 } from '../system-model.js';
 import type { JobSpec, MantisCluster } from './cluster.js';
+import { crossCheckMantis, mantisChecks } from './checks.js';
 import { checkPlacement, jobSchema, mantisClusterSchema, toJobSpec } from './cluster.js';
-import { mantisConfigKeys, resolveMantisConfig } from './config.js';
+import { HEAD_RESUBMIT_INTERVALS, mantisConfigKeys, resolveMantisConfig } from './config.js';
 import type { MantisEnv } from './env.js';
 import { ScenarioFaults } from './env.js';
 import { MantisGroundTruth } from './ground-truth.js';
@@ -29,6 +32,7 @@ import {
   TE_ACTOR,
 } from './resource-cluster-actor.js';
 import { JobClusterActor, jobActorName, jobClusterActorName, JobClustersManagerActor } from './router.js';
+import { MantisStateReader } from './state-view.js';
 import { TaskExecutorActor } from './task-executor.js';
 import { checkMantisVariant, mantisVariants, parseMantisVariant } from './variant.js';
 import { CONTROL_PLANE, MantisView } from './view.js';
@@ -93,8 +97,15 @@ export const mantisModel: SystemModel<MantisCluster, MantisView> = {
   invariants: mantisInvariants,
   config: mantisConfigKeys,
   actions: mantisActions,
+  checks: mantisChecks,
+  crossCheck: crossCheckMantis,
   clusterSchema: mantisClusterSchema,
   checkVariant: checkMantisVariant,
+  // Mantis errata 2: HEAD's resubmit table; every other variant stands on BUG or FIX784 (the default).
+  variantConfig: (variant): Record<string, ConfigValue> =>
+    checkMantisVariant(variant) === null && parseMantisVariant(variant).reservationScheduler
+      ? { resubmitIntervals: HEAD_RESUBMIT_INTERVALS }
+      : {},
   nodes: (cluster) => [CONTROL_PLANE, ...cluster.executors.map((e) => e.node)],
   faultTargets: (cluster, kind: FaultKind) => (kind === 'drop' ? [] : cluster.executors.map((e) => e.node)),
   checkAction(action, args, cluster) {
@@ -129,6 +140,7 @@ export function buildMantis(sim: Simulation, setup: SystemSetup<MantisCluster>):
     durableMap<string, JobMetadata>(controlPlaneDurable, STORE_JOBS);
   const view = new MantisView(sim, setup.cluster.executors, config, variant, truth, jobStore);
   const instance = new MantisInstance(sim, env, view, jobStore);
+  instance.reader = new MantisStateReader(sim, setup.cluster);
 
   sim.defineNode(CONTROL_PLANE, (node) => {
     controlPlaneDurable = node.durable;
@@ -151,6 +163,9 @@ export function buildMantis(sim: Simulation, setup: SystemSetup<MantisCluster>):
 }
 
 export class MantisInstance implements SystemInstance<MantisView> {
+  /** Reads the actors' own state for `check` steps and `run --json` state. */
+  reader: MantisStateReader | null = null;
+
   constructor(
     private readonly sim: Simulation,
     readonly env: MantisEnv,
@@ -241,6 +256,15 @@ export class MantisInstance implements SystemInstance<MantisView> {
       {},
     );
     this.sim.restart(CONTROL_PLANE);
+  }
+
+  evaluateCheck(check: string, args: unknown): CheckVerdict {
+    if (this.reader === null) throw new Error('mantis: no state reader');
+    return this.reader.evaluate(check, args);
+  }
+
+  state(): Record<string, unknown> {
+    return this.reader?.view() ?? {};
   }
 
   metrics(): Record<string, unknown> {

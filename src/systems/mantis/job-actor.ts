@@ -1,7 +1,7 @@
-import type { Actor, ActorContext, ActorRef } from '../../engine/index.js';
+import type { Actor, ActorContext, ActorRef, Rng } from '../../engine/index.js';
 import { assert, assertNever, msToUs } from '../../engine/index.js';
 import type { JobSpec } from './cluster.js';
-import { missedHeartbeatToleranceMs, RESUBMIT_DELAYS_MS, RESUBMIT_WINDOW_MS } from './config.js';
+import { missedHeartbeatToleranceMs, RESUBMIT_WINDOW_MS } from './config.js';
 import type { WorkerId } from './ids.js';
 import { workerLabel } from './ids.js';
 import type { JobMetadata, WorkerRecord, WorkerState } from './job-metadata.js';
@@ -14,7 +14,7 @@ import type {
   TaskExecutorReconnected,
   WorkerHost,
 } from './messages.js';
-import { RC_ACTOR } from './resource-cluster-actor.js';
+import { hopDelayUs, RC_ACTOR } from './resource-cluster-actor.js';
 import type { MantisEnv } from './env.js';
 
 type JobTimer =
@@ -51,6 +51,8 @@ export class JobActor implements Actor<JobInbox> {
   lastPushed: JobSchedulingInfo | null = null;
   private readonly rc: ActorRef<JobToRc>;
   private readonly workerTimeoutMs: number;
+  /** Made on the first re-initialisation only, so other runs draw nothing from it. */
+  private schedulerHopRng: Rng | null = null;
 
   constructor(
     private readonly ctx: ActorContext<JobInbox>,
@@ -59,6 +61,11 @@ export class JobActor implements Actor<JobInbox> {
   ) {
     this.rc = ctx.sim.ref<JobToRc>(ctx.node, RC_ACTOR);
     this.workerTimeoutMs = meta.spec.workerTimeoutMs ?? env.config.workerTimeout;
+  }
+
+  /** Read-only, for `check` steps and `run --json` state: the last JobSchedulingInfo pushed. */
+  get lastSchedulingInfo(): JobSchedulingInfo | null {
+    return this.lastPushed;
   }
 
   onStart(): void {
@@ -116,26 +123,40 @@ export class JobActor implements Actor<JobInbox> {
   }
 
   /**
-   * initializeRunningWorkers (:1726-1799): fake heartbeats at now, then a forced push.
-   * Deliberate simplification: no InitializeTaskExecutorRequest goes to the RC, as in reservation
-   * mode (ResourceClusterReservationAwareScheduler.initializeRunningWorker is a no-op), although the
-   * model's scheduler is otherwise the BUG-era legacy one. That is the spec's main statement of
-   * edge case 7 (the new leader never has Running(w)); the legacy order race is not modelled.
+   * initializeRunningWorkers (:1726-1799; JobActor.java@be1148fe:1493-1529): per running worker a
+   * fake heartbeat at now and, with the legacy scheduler, scheduler.initializeRunningWorker(w,
+   * slave, slaveID) (mantis errata 1); then a forced push. Under `head` the reservation
+   * scheduler's initializeRunningWorker is a no-op (:108-117), so the new leader never has
+   * Running(w) (edge case 7).
    */
   private initializeRunningWorkers(): void {
     for (const record of this.meta.active.values()) {
       if (isRunningState(record.state)) {
         record.lastHeartbeatAtUs = this.ctx.now();
         if (record.state !== 'Started') this.transition(record, 'Started');
+        if (!this.env.variant.reservationScheduler && record.slaveID !== null)
+          this.initializeRunningWorker(record.id, record.slaveID);
       } else if (record.state === 'Accepted') {
         this.queue(record.id, 0); // inferred: the new leader's scheduler has no queue yet
       }
     }
     this.note(
       'job',
-      `job ${this.meta.spec.id} re-initialised after failover: fake heartbeats for running workers`,
+      `job ${this.meta.spec.id} re-initialised after failover: fake heartbeats for running workers${this.env.variant.reservationScheduler ? '' : ", each worker's TE re-initialised in the RC"}`,
     );
     this.markStageAssignmentsChanged(true);
+  }
+
+  /**
+   * ResourceClusterAwareScheduler.initializeRunningWorker (:65-69) tells the scheduler actor,
+   * which asks the RC (ResourceClusterAwareSchedulerActor:203-207): two hops, each with a seeded
+   * delay up to `routerHopDelay`, so the order against a TE's heartbeat is the network's and the seed's.
+   */
+  private initializeRunningWorker(worker: WorkerId, teId: string): void {
+    this.schedulerHopRng ??= this.ctx.random('scheduler-hop');
+    const maxMs = this.env.config.routerHopDelay;
+    const delayUs = hopDelayUs(this.schedulerHopRng, maxMs) + hopDelayUs(this.schedulerHopRng, maxMs);
+    this.ctx.send(this.rc, { type: 'InitializeTaskExecutorRequest', teId, worker }, delayUs);
   }
 
   private createWorker(stage: number, index: number, attempt: number): WorkerRecord {
@@ -338,7 +359,10 @@ export class JobActor implements Actor<JobInbox> {
     this.queue(replacement.id, delayMs);
   }
 
-  /** WorkerResubmitRateLimiter: 0, 5, 10, 30, 60, 120, 600 s per slot; forgotten after resubmitExpiry. */
+  /**
+   * WorkerResubmitRateLimiter: `resubmitIntervals` after a first 0, per slot (0, 5, 10, 20, 20 s at
+   * BUG and FIX784; 0, 5, 10, 30, 60, 120, 600 s at HEAD); forgotten after resubmitExpiry.
+   */
   private resubmitDelayMs(w: WorkerId): number {
     const slot = slotOf(w.stage, w.index);
     const now = this.ctx.now();
@@ -346,7 +370,8 @@ export class JobActor implements Actor<JobInbox> {
     const count =
       entry === undefined || now - entry.lastUs > msToUs(this.env.config.resubmitExpiry) ? 0 : entry.count;
     this.meta.resubmits.set(slot, { count: count + 1, lastUs: now });
-    return RESUBMIT_DELAYS_MS[Math.min(count, RESUBMIT_DELAYS_MS.length - 1)] as number;
+    const delays = this.env.config.resubmitDelaysMs;
+    return delays[Math.min(count, delays.length - 1)] as number;
   }
 
   private onTooManyWorkerResubmits(old: WorkerRecord): void {

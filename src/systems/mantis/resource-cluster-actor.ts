@@ -25,7 +25,9 @@ type RcTimer =
       readonly pinnedNode: string | null;
       readonly attempt: number;
     }
-  | { readonly type: 'QuarantineExpired'; readonly teId: string; readonly epoch: number };
+  | { readonly type: 'QuarantineExpired'; readonly teId: string; readonly epoch: number }
+  /** The registration an InitializeTaskExecutorRequest read from the store, told to itself. */
+  | { readonly type: 'InitializeTaskExecutorRegistration'; readonly registration: Registration };
 
 export type RcInbox = TeToRc | JobToRc | RcTimer;
 
@@ -96,6 +98,8 @@ export class ResourceClusterActor implements Actor<RcInbox> {
   private readonly reverseIndex: Map<string, Map<string, WorkerId>>;
   private readonly hopRng: Rng;
   private readonly jcm: ActorRef<RoutedEvent>;
+  /** The RC's own ref, typed by what it takes (an initialisation tells itself). */
+  private readonly self: ActorRef<RcInbox>;
 
   constructor(
     private readonly ctx: ActorContext<RcInbox>,
@@ -105,6 +109,17 @@ export class ResourceClusterActor implements Actor<RcInbox> {
     this.reverseIndex = durableMap(ctx.durable, STORE_REVERSE_INDEX);
     this.hopRng = ctx.random('router-hop');
     this.jcm = ctx.sim.ref<RoutedEvent>(ctx.node, JCM_ACTOR);
+    this.self = ctx.ref as ActorRef<RcInbox>;
+  }
+
+  /** Read-only, for `check` steps and `run --json` state: the TaskExecutorStates, archive and pool. */
+  get executorStates(): Readonly<ExecutorStateManager> {
+    return this.esm;
+  }
+
+  /** Read-only: workers the scheduler holds as pending (waiting for a TE or a retry). */
+  pendingWorkers(): WorkerId[] {
+    return [...this.pending.values()].map((p) => p.worker);
   }
 
   onMessage(message: RcInbox, envelope: Readonly<Envelope>): void {
@@ -114,7 +129,8 @@ export class ResourceClusterActor implements Actor<RcInbox> {
       case 'TaskExecutorHeartbeat':
         return this.onHeartbeat(message.teId, message.report, teSender(envelope));
       case 'TaskExecutorStatusChange':
-        return this.onStatusChange(message.teId, message.report);
+        // The RC's own tell (an initialisation) is not a sign of life from the TE.
+        return this.onStatusChange(message.teId, message.report, envelope.from !== this.ctx.ref);
       case 'TaskExecutorDisconnection':
         return this.onDisconnectionMessage(message.teId);
       case 'SubmitTaskReply':
@@ -137,9 +153,49 @@ export class ResourceClusterActor implements Actor<RcInbox> {
         return this.submitTask(message.teId, message.worker, message.pinnedNode, message.attempt);
       case 'QuarantineExpired':
         return this.onQuarantineExpired(message.teId, message.epoch);
+      case 'InitializeTaskExecutorRequest':
+        return this.onInitializeTaskExecutor(message.teId, message.worker);
+      case 'InitializeTaskExecutorRegistration':
+        return this.onRegistration(message.registration, null);
       default:
         return assertNever(message);
     }
+  }
+
+  /**
+   * Mantis errata 1, legacy scheduler (onTaskExecutorInitialization, ResourceClusterActor.java
+   * @bcfba90b:623-642): set up a state, then tell itself the registration read from the store and
+   * StatusChange(Occupied(w)). Both tells queue behind what is already in the mailbox, so a TE
+   * heartbeat (or a placement) that came first wins: lazily registered and pooled, then the init's
+   * registration is ignored and Occupied(w) turns Pending into Running(w), or Assigned(x) into
+   * Running(x) (the reported id is ignored).
+   */
+  private onInitializeTaskExecutor(teId: string, worker: WorkerId): void {
+    const registration = this.store.get(teId);
+    if (registration === undefined) {
+      // mantisJobStore.getTaskExecutor throws: the ask fails, nothing changes.
+      this.note(
+        'registration',
+        `InitializeTaskExecutorRequest(${teId}, ${workerLabel(worker)}) failed: ${teId} is not in the store`,
+        teId,
+        worker,
+      );
+      return;
+    }
+    this.esm.trackIfAbsent(teId); // setupTaskExecutorStateIfNecessary: the RC's own doing, not the TE heard from
+    this.note(
+      'registration',
+      `InitializeTaskExecutorRequest(${teId}, ${workerLabel(worker)}): registration from the store, then Occupied(${workerLabel(worker)})`,
+      teId,
+      worker,
+    );
+    this.ctx.send(this.self, { type: 'InitializeTaskExecutorRegistration', registration });
+    this.ctx.send(this.self, {
+      type: 'TaskExecutorStatusChange',
+      teId,
+      report: { kind: 'Occupied', worker },
+    });
+    this.sync(teId);
   }
 
   // ================================================================ TE messages
@@ -154,10 +210,10 @@ export class ResourceClusterActor implements Actor<RcInbox> {
     return tracked;
   }
 
-  /** handleTaskExecutorRegistration (:489-510). */
-  private onRegistration(registration: Registration, from: ActorRef<RcToTe>): void {
+  /** handleTaskExecutorRegistration (:489-510); `from` null: the RC's own tell (an initialisation). */
+  private onRegistration(registration: Registration, from: ActorRef<RcToTe> | null): void {
     const teId = registration.teId;
-    const { state } = this.track(teId);
+    const { state } = from === null ? this.esm.trackIfAbsent(teId) : this.track(teId);
     const known = this.store.has(teId);
     const previous = state.previousWorkerId;
     const changed = state.onRegistration(registration, this.now());
@@ -179,7 +235,7 @@ export class ResourceClusterActor implements Actor<RcInbox> {
         teId,
       );
     }
-    this.ctx.send(from, { type: 'RegistrationAck' });
+    if (from !== null) this.ctx.send(from, { type: 'RegistrationAck' });
     this.sync(teId);
   }
 
@@ -268,8 +324,8 @@ export class ResourceClusterActor implements Actor<RcInbox> {
   }
 
   /** :551-570; no mismatch detection, no lazy registration. */
-  private onStatusChange(teId: string, report: TaskExecutorReport): void {
-    const { state } = this.track(teId);
+  private onStatusChange(teId: string, report: TaskExecutorReport, fromTe: boolean): void {
+    const { state } = fromTe ? this.track(teId) : this.esm.trackIfAbsent(teId);
     if (!state.registered) {
       this.note('status', `${teId} status change dropped: not registered`, teId);
       return this.sync(teId);

@@ -50,6 +50,23 @@ export class TaskExecutorActor implements Actor<TeInbox> {
     this.rc = ctx.sim.ref<TeToRc>('control-plane', RC_ACTOR);
   }
 
+  /** Read-only, for `check` steps and `run --json` state: what the process runs and believes. */
+  get processView(): {
+    readonly teId: string;
+    readonly registered: boolean;
+    readonly currentTask: WorkerId | null;
+    readonly preparing: WorkerId | null;
+    readonly workerRef: ActorRef | null;
+  } {
+    return {
+      teId: this.spec.teId,
+      registered: this.registered,
+      currentTask: this.currentTask,
+      preparing: this.preparing,
+      workerRef: this.workerRef,
+    };
+  }
+
   onStart(): void {
     if (this.ctx.incarnation > 0) this.env.truth.counters.teRestarted(this.spec.teId);
     this.ctx.note('span-begin', `${this.spec.teId} process up`, {
