@@ -47,7 +47,7 @@ export class Engine implements Actor<EngineInbox> {
   readonly pendingNotifications = new Map<string, PendingNotification[]>();
   shutdown = false;
   readonly assignmentMutex = new ModelMutex('assignmentMutex');
-  /** HEAD cooldown: last accepted connect per address. */
+  /** HEAD cooldown: last accepted connect per address (`operatorState.LastConnectTime`). */
   private readonly lastAcceptUs = new Map<string, number>();
   /** Go map iteration order and multi-ready `select`: the runtime's randomness [runtime]. */
   readonly goMapOrder: Rng;
@@ -125,13 +125,7 @@ export class Engine implements Actor<EngineInbox> {
 
   /** `SyncMessages` (aggregator/rpc_server.go): no signature check; spawns the handler. */
   private accept(request: SyncMessagesReq, streamId: number, client: ActorRef): void {
-    const now = this.ctx.now();
-    const last = this.lastAcceptUs.get(request.address);
-    if (
-      this.config.reconnectCooldownMs > 0 &&
-      last !== undefined &&
-      now - last < msToUs(this.config.reconnectCooldownMs)
-    ) {
+    if (this.inCooldown(request.address)) {
       this.world.metrics.connectionsRejected++;
       this.ctx.note(
         'connect',
@@ -141,13 +135,30 @@ export class Engine implements Actor<EngineInbox> {
       this.ctx.sim.streamSend(streamId, this.ctx.ref, streamEnded('ResourceExhausted'));
       return;
     }
-    this.lastAcceptUs.set(request.address, now);
+    this.lastAcceptUs.set(request.address, this.ctx.now());
     const connId = this.world.connections.length + 1;
     const node = this.ctx.sim.nodeOf(client);
     this.ctx.spawn(
       `stream-${connId}`,
       (handlerCtx) => new StreamCheckToOperator(handlerCtx, this, { connId, streamId, node, request }),
     );
+  }
+
+  /**
+   * HEAD's rate limit (E@head L1952-1971, ava errata 2): it runs only when the address already
+   * has an operatorState, and rejects a connect within the cooldown of the last accepted one.
+   * A first connect (no state) always passes, and so does one made in the same instant as the
+   * first connect that created the state: concurrent with it, it checked before the state
+   * existed (the E6 rule), so simultaneous first connects are all accepted, and each cancels
+   * the one before at its connect step. The check and the timestamp share one lock, so
+   * simultaneous reconnects of an address with state are not concurrent: the second waits.
+   */
+  private inCooldown(address: string): boolean {
+    if (this.config.reconnectCooldownMs <= 0 || !this.trackSyncedTasks.has(address)) return false;
+    const now = this.ctx.now();
+    if (this.firstConnectAtUs.get(address) === now) return false;
+    const last = this.lastAcceptUs.get(address);
+    return last !== undefined && now - last < msToUs(this.config.reconnectCooldownMs);
   }
 
   // ---------------------------------------------------------------- assignment (§4.1)
@@ -297,6 +308,24 @@ export class Engine implements Actor<EngineInbox> {
         }
       }
     }
+  }
+
+  /**
+   * `engine.Stop()`: sets `shutdown`. From 1e7cc393 (HEAD, E@head L675-704) it also cancels
+   * every operatorState's ticker ctx, collected under the lock and called after it, so every
+   * handler returns nil at its next select and its operator reads end-of-stream at once. Before
+   * (PRE, FIXED) a handler sees the flag only at its next tick. Returns the cancelled connections.
+   */
+  stop(): string[] {
+    this.shutdown = true;
+    if (!this.config.stopCancelsHandlers) return [];
+    const cancels: TickerCtx[] = [];
+    for (const address of this.goMapOrder.shuffle([...this.trackSyncedTasks.keys()].sort())) {
+      const ticker = this.trackSyncedTasks.get(address)?.TickerCtx ?? null;
+      if (ticker !== null && !ticker.cancelled) cancels.push(ticker);
+    }
+    for (const ticker of cancels) ticker.cancel();
+    return cancels.map((t) => `c${t.connId}`);
   }
 
   // ---------------------------------------------------------------- task API

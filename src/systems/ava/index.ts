@@ -78,7 +78,7 @@ const avaActions: readonly ActionSpec[] = [
   {
     name: 'sigterm',
     meaning:
-      'SIGTERM to the aggregator (a deploy): engine.Stop() sets shutdown, a handler that ticks before the process exits (shutdownWindow later) returns nil, so its operator reads EOF; then the process exits like a crash (start it again with restart: aggregator)',
+      'SIGTERM to the aggregator (a deploy): engine.Stop() sets shutdown (with stopCancelsHandlers, HEAD, it also cancels every handler, so each operator reads EOF at once); a handler that ticks before the process exits (shutdownWindow later) returns nil, so its operator reads EOF; then the process exits like a crash (start it again with restart: aggregator)',
     schema: z.literal('aggregator'),
     example: 'sigterm: aggregator',
   },
@@ -236,8 +236,8 @@ function buildAva(sim: Simulation, setup: SystemSetup<AvaCluster>): SystemInstan
           return;
         }
         case 'sigterm': {
-          // E12 (Aggregator.Start L295-302 @fix): Stop() only sets shutdown; the DB closes and the
-          // process exits shortly after.
+          // E12 (Aggregator.Start L295-302 @fix): Stop() sets shutdown (and at HEAD cancels every
+          // handler, ava errata 1); the DB closes and the process exits shortly after.
           const e = engine();
           if (e === undefined || e.shutdown)
             return sim.note(
@@ -246,11 +246,14 @@ function buildAva(sim: Simulation, setup: SystemSetup<AvaCluster>): SystemInstan
               'sigterm ignored: the aggregator is down or already stopping',
               {},
             );
-          e.shutdown = true;
+          const cancelled = e.stop();
+          const handlers = config.stopCancelsHandlers
+            ? `, every handler's ticker ctx cancelled (${cancelled.length === 0 ? 'none live' : cancelled.join(', ')})`
+            : '';
           sim.note(
             'aggregator',
             'scenario',
-            `SIGTERM: engine.Stop() (shutdown set); the process exits in ${config.shutdownWindowMs}ms`,
+            `SIGTERM: engine.Stop() (shutdown set${handlers}); the process exits in ${config.shutdownWindowMs}ms`,
             {},
           );
           const incarnation = sim.incarnationOf('aggregator');
