@@ -2,6 +2,7 @@ import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { allSystems } from '../systems/registry.js';
 import type { ConfigKeySpec, SystemModel } from '../systems/system-model.js';
+import { checksOf } from './check-step.js';
 import { DURATION_HELP, DURATION_PATTERN, formatDuration } from './duration.js';
 import { DURATION_DESCRIPTION, GENERIC_ACTIONS, scenarioFileSchema } from './schema.js';
 import { writeFileAtomic } from '../report/write-file.js';
@@ -75,6 +76,31 @@ function stepJson(model: SystemModel): JsonSchema {
     },
     partition: { ...nodeList, description: GENERIC_ACTIONS[3]?.meaning },
     heal: { anyOf: [nodeList, { const: 'all' }], description: GENERIC_ACTIONS[4]?.meaning },
+  };
+  const checks = checksOf(model);
+  properties.check = {
+    ...(checks.length === 0
+      ? { type: 'object', maxProperties: 0 }
+      : {
+          anyOf: checks.map((spec) => {
+            const json = toJson(spec.schema);
+            const own = (json.properties ?? {}) as Record<string, JsonSchema>;
+            return {
+              ...json,
+              properties: {
+                ...own,
+                variants: {
+                  type: 'array',
+                  items: { type: 'string' },
+                  minItems: 1,
+                  description: 'Judge this check only under these variants (default: every variant).',
+                },
+              },
+              description: `${spec.meaning} e.g. ${spec.example}`,
+            };
+          }),
+        }),
+    description: GENERIC_ACTIONS[5]?.meaning,
   };
   for (const action of model.actions)
     properties[action.name] = {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { PlanStep, SystemModel } from '../systems/system-model.js';
 import { describeType, formatDuration, parseDuration } from './duration.js';
 import type { DataPath, ProblemList } from './positions.js';
+import { CHECK_ACTION, crossCheckSteps, parseCheckStep } from './check-step.js';
 import { durationSchema, GENERIC_ACTIONS } from './schema.js';
 import { reportIssues } from './zod-issues.js';
 
@@ -27,6 +28,7 @@ export function parseTimeline(input: TimelineInput): PlanStep[] {
   const { raw, problems } = input;
   if (!Array.isArray(raw)) return [];
   const steps: PlanStep[] = [];
+  const checkPaths = new Map<PlanStep, DataPath>();
   const actionNames = [...GENERIC_ACTIONS.map((a) => a.name), ...input.model.actions.map((a) => a.name)];
   raw.forEach((item: unknown, index) => {
     const path: DataPath = ['timeline', index];
@@ -63,9 +65,13 @@ export function parseTimeline(input: TimelineInput): PlanStep[] {
     const args = parseArgs(input, [...path, action], action, value);
     if (atMs === null || args === undefined) return;
     const { line } = problems.position(path);
-    steps.push({ atMs, action, args, origin: `${input.file}:${line}` });
+    const step: PlanStep = { atMs, action, args, origin: `${input.file}:${line}` };
+    if (action === CHECK_ACTION) checkPaths.set(step, [...path, action]);
+    steps.push(step);
   });
-  return steps;
+  return input.nodes === null
+    ? steps
+    : crossCheckSteps(problems, input.model, input.cluster, steps, checkPaths);
 }
 
 function parseAt(input: TimelineInput, path: DataPath, value: unknown): number | null {
@@ -134,6 +140,8 @@ function parseArgs(input: TimelineInput, path: DataPath, action: string, value: 
       return checkNodeList(value, path);
     case 'heal':
       return value === 'all' ? 'all' : checkNodeList(value, path);
+    case CHECK_ACTION:
+      return parseCheckStep(problems, input.model, path, value);
     default:
       return parseSystemAction(input, path, action, value);
   }

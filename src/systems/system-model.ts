@@ -20,6 +20,11 @@ export interface SystemModel<Cluster = unknown> {
   readonly config: readonly ConfigKeySpec[];
   /** System-specific timeline actions (generic ones — crash, restart, pause, partition, heal — are the loader's). */
   readonly actions: readonly ActionSpec[];
+  /**
+   * The `check` step's vocabulary (facts of the system's state a scenario can assert at a moment,
+   * listed by `clustersim list checks`); empty when the system has none yet.
+   */
+  readonly checks?: readonly CheckSpec[];
   /** Zod schema of `cluster:`; must reject unknown keys (use z.strictObject). */
   readonly clusterSchema: z.ZodType<Cluster>;
 
@@ -39,6 +44,11 @@ export interface SystemModel<Cluster = unknown> {
    * null when fine, else a message naming what is allowed.
    */
   checkAction?(action: string, args: unknown, cluster: Cluster): string | null;
+  /**
+   * Cross-reference checks of a `check` step against the cluster and the timeline's other steps
+   * (unknown executor, job, worker). null when fine, else a message naming what is allowed.
+   */
+  crossCheck?(check: string, args: unknown, cluster: Cluster, steps: readonly PlanStep[]): string | null;
   /**
    * Concrete timeline steps for a drawn `drop` fault (ava: silent transport drop, then a
    * reconnect). Systems without the fault kind leave it out and the loader rejects `faults.drop`.
@@ -77,6 +87,36 @@ export interface SystemInstance {
    * `CostMetrics`, when a system has them, sit at the top level so `compare` can read them.
    */
   metrics(): Record<string, unknown> & Partial<CostMetrics>;
+  /**
+   * Judges one `check` step now (its args are the check schema's output), reading the actors'
+   * own state. Systems without a vocabulary leave it out.
+   */
+  evaluateCheck?(check: string, args: unknown): CheckVerdict;
+  /**
+   * The system's view now, as plain JSON (`run --json` `state`, at the end and at each check):
+   * what each component believes, read from the actors themselves.
+   */
+  state?(): Record<string, unknown>;
+}
+
+/** What a check found: whether it holds, and both sides in words for the message. */
+export interface CheckVerdict {
+  readonly holds: boolean;
+  /** The fact as the step states it, e.g. `the RC holds TE-1 as Running(A-1-0)`. */
+  readonly expected: string;
+  /** What the system holds instead (or the same fact, when it holds), e.g. `Pending`. */
+  readonly actual: string;
+}
+
+/** One fact of the `check` vocabulary, e.g. `rc` (what the RC holds for a TE). */
+export interface CheckSpec {
+  /** The key naming the subject in the step: `check: { rc: TE-1, is: Pending }`. */
+  readonly name: string;
+  readonly meaning: string;
+  /** Schema of the whole mapping (the name key included, `variants` excluded). Reject unknown keys. */
+  readonly schema: z.ZodType;
+  /** A one-line YAML example for `list checks` and help. */
+  readonly example: string;
 }
 
 /** What a fix costs, in the units `compare` tabulates (spec: "what each costs"). */

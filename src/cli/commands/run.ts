@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { runOutcome } from '../../run/result.js';
 import { runPlan } from '../../run/run-plan.js';
 import { compilePlan, parseSetFlags } from '../../scenario/compile.js';
 import { loadScenario } from '../../scenario/load.js';
@@ -18,7 +19,7 @@ export function register(program: Command): void {
   const command = program
     .command('run')
     .description(
-      'one deterministic run: a timeline of notable events and a summary (exit 0: every invariant held, 1: a violation)',
+      'one deterministic run: a timeline of notable events and a summary (exit 0: every invariant and check held, 1: a violation or a failed check)',
     )
     .argument('<scenario>', 'scenario file (YAML)');
   addSeedVariantSet(command);
@@ -80,7 +81,8 @@ function runCommand(file: string, flags: RunCommandFlags): void {
       `clustersim: warning: the run stopped early (${result.stoppedEarly}); invariants were judged at that point\n`,
     );
 
-  let exitCode = result.violations.length > 0 ? 1 : 0;
+  // A violation (a finding) and a failed check step (outcome check-failed) both exit 1.
+  let exitCode = runOutcome(result) === 'ok' ? 0 : 1;
   const model = systemById(scenario.system);
   const replaysFile =
     Object.keys(set).length === 0 &&

@@ -104,6 +104,8 @@ export const avaModel: SystemModel<AvaCluster> = {
   invariants: avaInvariantSpecs,
   config: avaConfigKeys,
   actions: avaActions,
+  // The `check` vocabulary (src/systems/system-model.ts CheckSpec): none yet.
+  checks: [],
   clusterSchema: avaClusterSchema,
   checkVariant: checkAvaVariant,
   nodes: (cluster) => ['aggregator', ...cluster.operators.map((op) => op.node)],

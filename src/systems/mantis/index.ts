@@ -5,6 +5,7 @@ import { parseDuration } from '../../scenario/duration.js';
 import { durationSchema } from '../../scenario/schema.js';
 import type {
   ActionSpec,
+  CheckVerdict,
   FaultKind,
   GenericActionName,
   SystemInstance,
@@ -12,6 +13,7 @@ import type {
   SystemSetup,
 } from '../system-model.js';
 import type { JobSpec, MantisCluster } from './cluster.js';
+import { crossCheckMantis, mantisChecks } from './checks.js';
 import { checkPlacement, jobSchema, mantisClusterSchema, toJobSpec } from './cluster.js';
 import { mantisConfigKeys, resolveMantisConfig } from './config.js';
 import { installMantisInvariants, mantisInvariants } from './invariants.js';
@@ -19,6 +21,7 @@ import { JobActor, newJobMetadata } from './job-actor.js';
 import type { JobMetadata } from './job-metadata.js';
 import { durableMap, JCM_ACTOR, RC_ACTOR, ResourceClusterActor, TE_ACTOR } from './resource-cluster-actor.js';
 import { JobClusterActor, jobActorName, jobClusterActorName, JobClustersManagerActor } from './router.js';
+import { MantisStateReader } from './state-view.js';
 import { TaskExecutorActor } from './task-executor.js';
 import { checkMantisVariant, mantisVariants, parseMantisVariant } from './variant.js';
 import { MantisWorld } from './world.js';
@@ -84,6 +87,8 @@ export const mantisModel: SystemModel<MantisCluster> = {
   invariants: mantisInvariants,
   config: mantisConfigKeys,
   actions: mantisActions,
+  checks: mantisChecks,
+  crossCheck: crossCheckMantis,
   clusterSchema: mantisClusterSchema,
   checkVariant: checkMantisVariant,
   nodes: (cluster) => [CONTROL_PLANE, ...cluster.executors.map((e) => e.node)],
@@ -115,6 +120,7 @@ export function buildMantis(sim: Simulation, setup: SystemSetup<MantisCluster>):
   const variant = parseMantisVariant(setup.variant);
   const world = new MantisWorld(sim, setup.cluster, config, variant);
   const instance = new MantisInstance(sim, world);
+  instance.reader = new MantisStateReader(sim, setup.cluster);
 
   sim.defineNode(CONTROL_PLANE, (node) => {
     world.controlPlaneDurable = node.durable;
@@ -138,6 +144,9 @@ export function buildMantis(sim: Simulation, setup: SystemSetup<MantisCluster>):
 }
 
 export class MantisInstance implements SystemInstance {
+  /** Reads the actors' own state for `check` steps and `run --json` state. */
+  reader: MantisStateReader | null = null;
+
   constructor(
     private readonly sim: Simulation,
     readonly world: MantisWorld,
@@ -225,6 +234,15 @@ export class MantisInstance implements SystemInstance {
       {},
     );
     this.sim.restart(CONTROL_PLANE);
+  }
+
+  evaluateCheck(check: string, args: unknown): CheckVerdict {
+    if (this.reader === null) throw new Error('mantis: no state reader');
+    return this.reader.evaluate(check, args);
+  }
+
+  state(): Record<string, unknown> {
+    return this.reader?.view() ?? {};
   }
 
   metrics(): Record<string, unknown> {

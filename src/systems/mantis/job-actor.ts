@@ -60,6 +60,11 @@ export class JobActor implements Actor<JobInbox> {
     this.workerTimeoutMs = meta.spec.workerTimeoutMs ?? world.config.workerTimeout;
   }
 
+  /** Read-only, for `check` steps and `run --json` state: the last JobSchedulingInfo pushed. */
+  get lastSchedulingInfo(): JobSchedulingInfo | null {
+    return this.lastPushed;
+  }
+
   onStart(): void {
     if (this.meta.state === 'Failed') return;
     this.ctx.every(msToUs(this.workerTimeoutMs), { type: 'CheckHeartBeat' });

@@ -98,6 +98,16 @@ export class ResourceClusterActor implements Actor<RcInbox> {
     this.world.rcReset();
   }
 
+  /** Read-only, for `check` steps and `run --json` state: the TaskExecutorStates, archive and pool. */
+  get executorStates(): Readonly<ExecutorStateManager> {
+    return this.esm;
+  }
+
+  /** Read-only: workers the scheduler holds as pending (waiting for a TE or a retry). */
+  pendingWorkers(): WorkerId[] {
+    return [...this.pending.values()].map((p) => p.worker);
+  }
+
   onMessage(message: RcInbox, envelope: Readonly<Envelope>): void {
     switch (message.type) {
       case 'TaskExecutorRegistration':

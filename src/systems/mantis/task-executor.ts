@@ -38,6 +38,23 @@ export class TaskExecutorActor implements Actor<TeInbox> {
     this.rc = ctx.sim.ref('control-plane', RC_ACTOR);
   }
 
+  /** Read-only, for `check` steps and `run --json` state: what the process runs and believes. */
+  get processView(): {
+    readonly teId: string;
+    readonly registered: boolean;
+    readonly currentTask: WorkerId | null;
+    readonly preparing: WorkerId | null;
+    readonly workerRef: ActorRef | null;
+  } {
+    return {
+      teId: this.spec.teId,
+      registered: this.registered,
+      currentTask: this.currentTask,
+      preparing: this.preparing,
+      workerRef: this.workerRef,
+    };
+  }
+
   onStart(): void {
     this.world.teStarted(this.ctx.node, this.ctx.incarnation);
     this.ctx.note('span-begin', `${this.spec.teId} process up`, {
