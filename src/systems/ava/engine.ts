@@ -46,6 +46,8 @@ export class Engine implements Actor<EngineInbox> {
   assignmentRoundRobin = 0;
   readonly pendingNotifications = new Map<string, PendingNotification[]>();
   shutdown = false;
+  /** Every handler this engine spawned, by connection number (what HEAD's streamsWG counts). */
+  readonly handlers = new Map<number, StreamCheckToOperator>();
   readonly assignmentMutex = new ModelMutex('assignmentMutex');
   /** HEAD cooldown: last accepted connect per address (`operatorState.LastConnectTime`). */
   private readonly lastAcceptUs = new Map<string, number>();
@@ -138,10 +140,11 @@ export class Engine implements Actor<EngineInbox> {
     this.lastAcceptUs.set(request.address, this.ctx.now());
     const connId = this.world.connections.length + 1;
     const node = this.ctx.sim.nodeOf(client);
-    this.ctx.spawn(
-      `stream-${connId}`,
-      (handlerCtx) => new StreamCheckToOperator(handlerCtx, this, { connId, streamId, node, request }),
-    );
+    this.ctx.spawn(`stream-${connId}`, (handlerCtx) => {
+      const handler = new StreamCheckToOperator(handlerCtx, this, { connId, streamId, node, request });
+      this.handlers.set(connId, handler);
+      return handler;
+    });
   }
 
   /**
@@ -287,6 +290,7 @@ export class Engine implements Actor<EngineInbox> {
               ? 'ok'
               : 'blocked';
         if (result === 'ok') {
+          if (entry !== undefined) this.handlers.get(entry.connId)?.carried.push(`${op}(${taskId})`);
           this.trackSyncedTasks.get(address)?.TaskID.delete(taskId);
           this.world.metrics.notificationsSent++;
           this.ctx.note('notify', `${op}(${taskId}) sent to operator ${address}`, {
@@ -351,6 +355,7 @@ export class Engine implements Actor<EngineInbox> {
         monitorTaskTrigger(task.id, task.trigger, entry.connId),
       );
       if (result !== 'ok' || record === undefined) continue;
+      this.handlers.get(entry.connId)?.carried.push(`MonitorTaskTrigger(${task.id})`);
       this.trackSyncedTasks.get(address)?.TaskID.add(task.id);
       this.world.onMonitorSent(record, task.id);
       this.ctx.note(

@@ -13,11 +13,13 @@ import type {
   SystemSetup,
 } from '../system-model.js';
 import type { AvaCluster } from './cluster.js';
+import { avaChecks, crossCheckAva } from './checks.js';
 import { avaClusterSchema, findOperator, triggerSchema } from './cluster.js';
 import { avaConfigKeys, avaPresetConfig, avaVariants, checkAvaVariant, resolveAvaConfig } from './config.js';
 import { Engine } from './engine.js';
 import { addAvaInvariants, avaInvariantSpecs } from './invariants.js';
 import { OperatorProcess } from './operator.js';
+import { AvaStateReader } from './state-view.js';
 import type { ClockChoice, DbTask } from './world.js';
 import { AvaWorld } from './world.js';
 
@@ -104,8 +106,8 @@ export const avaModel: SystemModel<AvaCluster> = {
   invariants: avaInvariantSpecs,
   config: avaConfigKeys,
   actions: avaActions,
-  // The `check` vocabulary (src/systems/system-model.ts CheckSpec): none yet.
-  checks: [],
+  checks: avaChecks,
+  crossCheck: (check, args, cluster, steps) => crossCheckAva(check, args, cluster, steps),
   clusterSchema: avaClusterSchema,
   checkVariant: checkAvaVariant,
   nodes: (cluster) => ['aggregator', ...cluster.operators.map((op) => op.node)],
@@ -165,6 +167,7 @@ function buildAva(sim: Simulation, setup: SystemSetup<AvaCluster>): SystemInstan
     );
   }
   addAvaInvariants(sim, world, engine);
+  const reader = new AvaStateReader(sim, cluster, engineRef, (node) => sim.ref(node, WORKER_ACTOR));
 
   const process = (name: string): OperatorProcess | undefined => {
     const spec = findOperator(cluster, name);
@@ -301,5 +304,7 @@ function buildAva(sim: Simulation, setup: SystemSetup<AvaCluster>): SystemInstan
       if (streamId !== null) peerGone(streamId);
     },
     metrics: () => ({ ...world.metrics }),
+    evaluateCheck: (check, args) => reader.evaluate(check, args),
+    state: () => reader.view(),
   };
 }

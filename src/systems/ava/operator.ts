@@ -65,6 +65,11 @@ export class OperatorProcess implements Actor<OperatorInbox>, OperatorView {
       this.retry = this.ctx.after(msToUs(this.spec.connectAtMs), { type: 'dial' });
   }
 
+  /** Read-only, for `check` steps and `state`: the tasks this process monitors, sorted. */
+  localChecks(): string[] {
+    return [...this.checks.keys()].sort();
+  }
+
   currentStream(): number | null {
     return this.stream;
   }

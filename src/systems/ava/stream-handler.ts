@@ -95,6 +95,28 @@ export class StreamCheckToOperator implements Actor<HandlerInbox> {
     return this.engine.config;
   }
 
+  /** Read-only, for `check` steps and `state`: the connection's number (c<n>) and address. */
+  get connectionId(): number {
+    return this.params.connId;
+  }
+
+  get operatorAddress(): string {
+    return this.address;
+  }
+
+  /** What this connection's stream carried, in order (`MonitorTaskTrigger(T1)`, `DeleteTask(T1)`): a mock stream's record. */
+  readonly carried: string[] = [];
+
+  /** Read-only: running (in its select loop or a tick body), parked for good, or exited. */
+  get status(): 'running' | 'parked' | 'exited' {
+    return this.phase === 'exited' ? 'exited' : this.phase === 'parked' ? 'parked' : 'running';
+  }
+
+  /** Read-only: its loop still runs a ticker (not exited or parked, its ticker ctx not cancelled). */
+  get tickerLive(): boolean {
+    return this.status === 'running' && this.tickerCtx?.cancelled !== true;
+  }
+
   private get world() {
     return this.engine.world;
   }
@@ -382,6 +404,7 @@ export class StreamCheckToOperator implements Actor<HandlerInbox> {
   }
 
   private sendSucceeded(task: TaskSpec): void {
+    this.carried.push(`MonitorTaskTrigger(${task.id})`);
     // Looked up by address: it writes into whatever state is current, maybe a newer connection's (E7).
     this.engine.trackSyncedTasks.get(this.address)?.TaskID.add(task.id);
     this.world.onMonitorSent(this.record, task.id);
@@ -427,6 +450,7 @@ export class StreamCheckToOperator implements Actor<HandlerInbox> {
   }
 
   private lateSend(task: TaskSpec): void {
+    this.carried.push(`MonitorTaskTrigger(${task.id})`);
     this.world.onMonitorSent(this.record, task.id);
     this.ctx.note(
       'send',
