@@ -212,10 +212,50 @@ describe('ava: E12 a SIGTERM (deploy) of the aggregator', () => {
     // 1s base backoff plus at most 25 % jitter, after the EOF arrives.
     expect(dials[1]).toBeGreaterThanOrEqual(61);
     expect(dials[1]).toBeLessThanOrEqual(61.26);
-    // The stopping process still accepts it (nothing at connect reads shutdown); its exit at 65s
-    // resets that socket, and A's next dial is the 60s retry after a reset.
-    expect(dials[2]).toBe(125);
+    // The stopping process still accepts it (nothing at connect reads shutdown), and Stop() then
+    // waits for c2 (streamsWG): at 65s the process has not exited. The restart at 70s kills it,
+    // which resets the socket, and A's next dial is the 60s retry after a reset.
+    const waiting = head.notes.find((n) => n.text.includes('Stop() still waits for c2'));
+    expect(waiting?.atUs).toBe(65_000_000);
+    expect(dials[2]).toBe(130);
     expect(monitorSendsOn(head, 'c3', 'T2')).toHaveLength(1);
+  });
+
+  it("under head Stop() waits for every handler (streamsWG): the process exits only after the redial's handler returns, whose operator reads EOF", () => {
+    // Arrange: e12 without the restart; A redials ~1s after the SIGTERM and the stopping process accepts.
+    const scenario = parseScenario(
+      [
+        'name: e12-no-restart',
+        'system: ava',
+        'duration: 100s',
+        'config: { shutdownWindow: 5s }',
+        'cluster:',
+        '  operators:',
+        '    - { address: "0xA1", approved: true }',
+        '  tasks:',
+        '    - { id: T1, trigger: event }',
+        'timeline:',
+        '  - { at: 60s, sigterm: aggregator }',
+      ].join('\n'),
+      'e12-no-restart.yaml',
+    );
+    // Act
+    const run = runPlan(compilePlan(scenario, { variant: 'head' }));
+    // Assert: c2 returns at its immediate send (10s after its connect), seeing shutdown; only then
+    // does the process exit, and A got end-of-stream (a backoff), not a reset.
+    const at = (text: string): number => (run.notes.find((n) => n.text.includes(text))?.atUs ?? 0) / 1e6;
+    const c2Returned = at('handler c2 of operator 0xA1 exits (returns nil): aggregator shutting down');
+    expect(c2Returned).toBeGreaterThan(71);
+    expect(c2Returned).toBeLessThan(71.3);
+    const exited = at('SIGTERM: the DB is closed and the process exits');
+    expect(exited).toBeGreaterThan(c2Returned);
+    expect(exited - c2Returned).toBeLessThan(0.1);
+    const backoffs = run.notes
+      .filter((n) => n.text.includes('got EOF; backing off'))
+      .map((n) => n.atUs / 1e6);
+    expect(backoffs).toHaveLength(2);
+    expect(backoffs[1]).toBeGreaterThan(c2Returned);
+    expect(backoffs[1]).toBeLessThan(exited);
   });
 
   it('under fixed with stopCancelsHandlers on, the operator reads EOF at once and (FIXED era) stops for good', () => {

@@ -68,7 +68,7 @@ export const avaConfigKeys: readonly ConfigKeySpec[] = [
     kind: 'boolean',
     default: false,
     meaning:
-      'engine.Stop() also cancels every live handler ticker ctx, so each stream ends (EOF) at once (1e7cc393 → true; FIXED only sets shutdown)',
+      'engine.Stop() also cancels every live handler ticker ctx, so each stream ends (EOF) at once, and waits for every handler to return (streamsWG) before the process exits (1e7cc393 → true; FIXED only sets shutdown)',
   },
   {
     key: 'reconnectCooldown',

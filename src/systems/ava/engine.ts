@@ -10,6 +10,9 @@ import type { TickerCtx } from './stream-handler.js';
 import { StreamCheckToOperator } from './stream-handler.js';
 import type { AvaWorld, DbTask } from './world.js';
 
+/** [inferred] From Stop()'s last handler returning to the process exit (DB close, flushes). */
+const STOP_TAIL_MS = 50;
+
 /** `operatorState` (E@fix:L111-122). */
 export interface OperatorState {
   TaskID: Set<string>;
@@ -49,6 +52,8 @@ export class Engine implements Actor<EngineInbox> {
   /** Every handler this engine spawned, by connection number (what HEAD's streamsWG counts). */
   readonly handlers = new Map<number, StreamCheckToOperator>();
   readonly assignmentMutex = new ModelMutex('assignmentMutex');
+  /** HEAD's `streamsWG.Wait()` in Stop(): what runs once every handler has returned. */
+  private afterHandlersReturn: (() => void) | null = null;
   /** HEAD cooldown: last accepted connect per address (`operatorState.LastConnectTime`). */
   private readonly lastAcceptUs = new Map<string, number>();
   /** Go map iteration order and multi-ready `select`: the runtime's randomness [runtime]. */
@@ -330,6 +335,32 @@ export class Engine implements Actor<EngineInbox> {
     }
     for (const ticker of cancels) ticker.cancel();
     return cancels.map((t) => `c${t.connId}`);
+  }
+
+  /** Handlers that have not returned yet (HEAD's streamsWG count): running, or parked for good. */
+  liveHandlers(): string[] {
+    return [...this.handlers.values()].filter((h) => h.status !== 'exited').map((h) => `c${h.connectionId}`);
+  }
+
+  /**
+   * HEAD's Stop() ends with `streamsWG.Wait()` (E@head L675-704): the process cannot go on to
+   * close the DB and exit while a handler still runs, including one accepted after the SIGTERM
+   * (nothing at connect reads `shutdown`; it returns at its first tick or immediate send).
+   * Runs `then` once no handler is live: now if none is.
+   */
+  whenHandlersReturn(then: () => void): void {
+    if (this.liveHandlers().length === 0) return then();
+    this.afterHandlersReturn = then;
+  }
+
+  /** Called by a handler as its deferred cleanup finishes (`streamsWG.Done()`). */
+  handlerReturned(): void {
+    const then = this.afterHandlersReturn;
+    if (then === null || this.liveHandlers().length > 0) return;
+    this.afterHandlersReturn = null;
+    // [inferred] Stop() returns, the batcher flushes and the DB closes before the process
+    // exits: the last RPC's trailers (its operator's end-of-stream) leave first.
+    this.ctx.sim.at(this.ctx.now() + msToUs(STOP_TAIL_MS), then);
   }
 
   // ---------------------------------------------------------------- task API

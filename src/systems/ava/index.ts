@@ -242,7 +242,8 @@ function buildAva(sim: Simulation, setup: SystemSetup<AvaCluster>): SystemInstan
         }
         case 'sigterm': {
           // E12 (Aggregator.Start L295-302 @fix): Stop() sets shutdown (and at HEAD cancels every
-          // handler, ava errata 1); the DB closes and the process exits shortly after.
+          // handler, ava errata 1, and waits for all of them to return); the DB closes and the
+          // process exits shortly after.
           const e = engine();
           if (e === undefined || e.shutdown)
             return sim.note(
@@ -267,6 +268,20 @@ function buildAva(sim: Simulation, setup: SystemSetup<AvaCluster>): SystemInstan
             // A paused (stopped) process cannot finish shutting down: it exits once it runs again.
             if (sim.isPaused('aggregator'))
               return sim.at(sim.now() + msToUs(Math.max(1, config.shutdownWindowMs)), exit);
+            const live = e.liveHandlers();
+            if (config.stopCancelsHandlers && live.length > 0) {
+              sim.note(
+                'aggregator',
+                'scenario',
+                `SIGTERM: engine.Stop() still waits for ${live.join(', ')} to return (streamsWG.Wait)`,
+                {},
+              );
+              return e.whenHandlersReturn(goDown);
+            }
+            goDown();
+          };
+          const goDown = (): void => {
+            if (!sim.isUp('aggregator') || sim.incarnationOf('aggregator') !== incarnation) return;
             sim.note(
               'aggregator',
               'scenario',

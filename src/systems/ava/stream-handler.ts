@@ -558,6 +558,7 @@ export class StreamCheckToOperator implements Actor<HandlerInbox> {
     // The RPC returns: nil → the client's Recv gets io.EOF; an error → a status error [runtime].
     const code: StreamEndCode = ret === 'nil' ? 'EOF' : 'Unavailable';
     this.world.send(this.params.streamId, engine.ctx.ref, streamEnded(code)); // behind any stalled message
+    engine.handlerReturned();
     this.ctx.note('span-end', `connection ${this.goroutine} of operator ${this.address}`, {
       span: `connection ${this.goroutine}`,
       track: `handler ${this.goroutine} (operator ${this.address})`,
