@@ -81,6 +81,48 @@ describe('ava check steps', () => {
     expect(result.checks[0]?.actual).toBe('operatorStreams[0xA1] is c2');
   });
 
+  it("should keep what a connection's stream carried across an aggregator restart (connection numbers run on)", () => {
+    // Act: c1 carried T1 at 10s; the restart at 35s loses the Engine, not that fact.
+    const result = simulate(
+      parseScenario(
+        scenario(`  - at: 35s
+    restart: aggregator
+  - at: 36s
+    check: { sent: c1, task: T1 }
+  - at: 36s
+    check: { sent: c2, task: T1, is: false }
+  - at: 36s
+    check: { handler: c2, is: exited }
+`),
+        'c.yaml',
+      ),
+    );
+    // Assert: c1 still carried T1 (held); c2 carried it too, so "is: false" fails; c2 went down with its process.
+    expect(result.checks.map((c) => c.holds)).toEqual([true, false, true]);
+    expect(result.checks[1]?.actual).toBe(
+      'MonitorTaskTrigger(T1) was sent on c2 (it carried [MonitorTaskTrigger(T1)])',
+    );
+  });
+
+  it('should fail a check on a connection that was never accepted, instead of reading it as empty', () => {
+    // Act
+    const result = simulate(
+      parseScenario(
+        scenario(`  - at: 36s
+    check: { sent: c9, task: T1, is: false }
+  - at: 36s
+    check: { notified: c9, is: [] }
+  - at: 36s
+    check: { handler: c9, is: exited }
+`),
+        'c.yaml',
+      ),
+    );
+    // Assert
+    expect(result.checks.map((c) => c.holds)).toEqual([false, false, false]);
+    expect(result.checks.map((c) => c.actual)).toEqual(Array(3).fill('no connection c9 was ever accepted'));
+  });
+
   it('should leave the run unchanged: same trace hash with and without checks', () => {
     // Act
     const plain = simulate(parseScenario(scenario(''), 'c.yaml'));

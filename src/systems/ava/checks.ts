@@ -112,7 +112,7 @@ export const avaChecks: readonly CheckSpec[] = [
   {
     name: 'handler',
     meaning:
-      "a connection's StreamCheckToOperator: running, parked (blocked for good) or exited (returned, or gone with its aggregator process)",
+      "a connection's StreamCheckToOperator: running, parked (blocked for good) or exited (returned, or gone with its aggregator process); a connection never accepted fails every connection check",
     schema: handlerSchema,
     example: 'check: { handler: c1, is: exited }',
   },

@@ -175,6 +175,7 @@ function buildAva(sim: Simulation, setup: SystemSetup<AvaCluster>): SystemInstan
   };
   /** The aggregator process ends (crash, restart, or the end of a SIGTERM): every socket is reset. */
   const aggregatorGoesDown = (): void => {
+    reader.aggregatorGoingDown();
     world.onAggregatorDown();
     // The operators' sockets are reset: each sees an error and retries later.
     for (const op of world.operators.values()) {

@@ -41,9 +41,32 @@ export class AvaStateReader {
     return this.sim.instance<OperatorProcess>(this.processRef(node));
   }
 
-  /** The handler of connection `c<n>`, if this aggregator incarnation spawned it. */
-  private handler(name: string): StreamCheckToOperator | undefined {
-    return this.engine()?.handlers.get(Number(name.slice(1)));
+  /**
+   * Handlers of aggregator processes that have gone down, by connection number: a restart loses
+   * the Engine, not what its connections' streams carried (connection numbers run on across
+   * restarts).
+   */
+  private readonly goneHandlers = new Map<number, StreamCheckToOperator>();
+
+  /** Called as the aggregator process goes down (crash, restart, SIGTERM exit). */
+  aggregatorGoingDown(): void {
+    for (const [id, handler] of this.engine()?.handlers ?? []) this.goneHandlers.set(id, handler);
+  }
+
+  /**
+   * The handler of connection `c<n>`: the live aggregator's, or one of a process that has gone
+   * down (then it has exited with it, whatever phase it was in); undefined if never accepted.
+   */
+  private handler(name: string): { readonly of: StreamCheckToOperator; readonly gone: boolean } | undefined {
+    const id = Number(name.slice(1));
+    const live = this.engine()?.handlers.get(id);
+    if (live !== undefined) return { of: live, gone: false };
+    const gone = this.goneHandlers.get(id);
+    return gone === undefined ? undefined : { of: gone, gone: true };
+  }
+
+  private static neverAccepted(name: string, expected: string): CheckVerdict {
+    return { holds: false, expected, actual: `no connection ${name} was ever accepted` };
   }
 
   evaluate(check: string, args: unknown): CheckVerdict {
@@ -94,19 +117,20 @@ export class AvaStateReader {
       }
       case 'handler': {
         const c = args as HandlerCheck;
-        const actual = this.handler(c.handler)?.status ?? 'exited';
-        return {
-          holds: actual === c.is,
-          expected: `handler ${c.handler} is ${c.is}`,
-          actual: `handler ${c.handler} is ${actual}`,
-        };
+        const expected = `handler ${c.handler} is ${c.is}`;
+        const found = this.handler(c.handler);
+        if (found === undefined) return AvaStateReader.neverAccepted(c.handler, expected);
+        const actual = found.gone ? 'exited' : found.of.status;
+        return { holds: actual === c.is, expected, actual: `handler ${c.handler} is ${actual}` };
       }
       case 'sent': {
         const c = args as SentCheck;
-        const carried = this.handler(c.sent)?.carried ?? [];
-        const sent = carried.includes(`MonitorTaskTrigger(${c.task})`);
         const say = (yes: boolean): string =>
           `MonitorTaskTrigger(${c.task}) was ${yes ? '' : 'not '}sent on ${c.sent}`;
+        const found = this.handler(c.sent);
+        if (found === undefined) return AvaStateReader.neverAccepted(c.sent, say(c.is));
+        const carried = found.of.carried;
+        const sent = carried.includes(`MonitorTaskTrigger(${c.task})`);
         return {
           holds: sent === c.is,
           expected: say(c.is),
@@ -115,12 +139,13 @@ export class AvaStateReader {
       }
       case 'notified': {
         const c = args as NotifiedCheck;
-        const actual = (this.handler(c.notified)?.carried ?? []).filter(
-          (m) => !m.startsWith('MonitorTaskTrigger('),
-        );
+        const expected = `${c.notified} carried the notifications ${list(c.is)}`;
+        const found = this.handler(c.notified);
+        if (found === undefined) return AvaStateReader.neverAccepted(c.notified, expected);
+        const actual = found.of.carried.filter((m) => !m.startsWith('MonitorTaskTrigger('));
         return {
           holds: actual.length === c.is.length && actual.every((m, i) => m === c.is[i]),
-          expected: `${c.notified} carried the notifications ${list(c.is)}`,
+          expected,
           actual: `${c.notified} carried the notifications ${list(actual)}`,
         };
       }
