@@ -277,7 +277,7 @@ function buildAva(sim: Simulation, setup: SystemSetup<AvaCluster>): SystemInstan
                 `SIGTERM: engine.Stop() still waits for ${live.join(', ')} to return (streamsWG.Wait)`,
                 {},
               );
-              return e.whenHandlersReturn(goDown);
+              return e.whenHandlersReturn(exit);
             }
             goDown();
           };
