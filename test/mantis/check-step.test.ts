@@ -245,6 +245,16 @@ describe('check steps on the command line', () => {
       'reads',
       'pushed',
     ]);
-    expect(listed.checks.ava).toEqual([]);
+    expect(listed.checks.ava?.map((c) => c.id)).toEqual([
+      'assignment',
+      'stream',
+      'synced',
+      'clock',
+      'tickers',
+      'handler',
+      'sent',
+      'notified',
+      'monitors',
+    ]);
   });
 });

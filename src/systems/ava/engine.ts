@@ -31,6 +31,9 @@ export interface EngineDeps {
   readonly nextConnId: () => number;
 }
 
+/** [inferred] From Stop()'s last handler returning to the process exit (DB close, flushes). */
+const STOP_TAIL_MS = 50;
+
 /** `operatorState` (E@fix:L111-122). */
 export interface OperatorState {
   TaskID: Set<string>;
@@ -67,13 +70,17 @@ export class Engine implements Actor<EngineInbox> {
   assignmentRoundRobin = 0;
   readonly pendingNotifications = new Map<string, PendingNotification[]>();
   shutdown = false;
+  /** Every handler this engine spawned, by connection number (what HEAD's streamsWG counts). */
+  readonly handlers = new Map<number, StreamCheckToOperator>();
   readonly assignmentMutex = new ModelMutex('assignmentMutex');
   /** The SyncMessages RPCs this process accepted, by connection id (its handlers' records). */
   readonly connections = new Map<number, ConnectionRecord>();
   readonly db: Map<string, DbTask>;
   readonly transport: AvaTransport;
   readonly truth: GroundTruth;
-  /** HEAD cooldown: last accepted connect per address. */
+  /** HEAD's `streamsWG.Wait()` in Stop(): what runs once every handler has returned. */
+  private afterHandlersReturn: (() => void) | null = null;
+  /** HEAD cooldown: last accepted connect per address (`operatorState.LastConnectTime`). */
   private readonly lastAcceptUs = new Map<string, number>();
   /** Go map iteration order and multi-ready `select`: the runtime's randomness [runtime]. */
   readonly goMapOrder: Rng;
@@ -150,13 +157,7 @@ export class Engine implements Actor<EngineInbox> {
 
   /** `SyncMessages` (aggregator/rpc_server.go): no signature check; spawns the handler. */
   private accept(request: SyncMessagesReq, streamId: number, client: ActorRef): void {
-    const now = this.ctx.now();
-    const last = this.lastAcceptUs.get(request.address);
-    if (
-      this.config.reconnectCooldownMs > 0 &&
-      last !== undefined &&
-      now - last < msToUs(this.config.reconnectCooldownMs)
-    ) {
+    if (this.inCooldown(request.address)) {
       this.truth.metrics.connectionsRejected++;
       this.ctx.note(
         'connect',
@@ -166,14 +167,32 @@ export class Engine implements Actor<EngineInbox> {
       this.ctx.sim.streamSend(streamId, this.ctx.ref, streamEnded('ResourceExhausted'));
       return;
     }
-    this.lastAcceptUs.set(request.address, now);
+    this.lastAcceptUs.set(request.address, this.ctx.now());
     const connId = this.deps.nextConnId();
     assert(!this.connections.has(connId), 'a connection id is used once', { connId });
     const node = this.ctx.sim.nodeOf(client);
-    this.ctx.spawn(
-      `stream-${connId}`,
-      (handlerCtx) => new StreamCheckToOperator(handlerCtx, this, { connId, streamId, node, request }),
-    );
+    this.ctx.spawn(`stream-${connId}`, (handlerCtx) => {
+      const handler = new StreamCheckToOperator(handlerCtx, this, { connId, streamId, node, request });
+      this.handlers.set(connId, handler);
+      return handler;
+    });
+  }
+
+  /**
+   * HEAD's rate limit (E@head L1952-1971, ava errata 2): it runs only when the address already
+   * has an operatorState, and rejects a connect within the cooldown of the last accepted one.
+   * A first connect (no state) always passes, and so does one made in the same instant as the
+   * first connect that created the state: concurrent with it, it checked before the state
+   * existed (the E6 rule), so simultaneous first connects are all accepted, and each cancels
+   * the one before at its connect step. The check and the timestamp share one lock, so
+   * simultaneous reconnects of an address with state are not concurrent: the second waits.
+   */
+  private inCooldown(address: string): boolean {
+    if (this.config.reconnectCooldownMs <= 0 || !this.trackSyncedTasks.has(address)) return false;
+    const now = this.ctx.now();
+    if (this.firstConnectAtUs.get(address) === now) return false;
+    const last = this.lastAcceptUs.get(address);
+    return last !== undefined && now - last < msToUs(this.config.reconnectCooldownMs);
   }
 
   // ---------------------------------------------------------------- assignment (§4.1)
@@ -308,6 +327,7 @@ export class Engine implements Actor<EngineInbox> {
               ? 'ok'
               : 'blocked';
         if (result === 'ok') {
+          if (entry !== undefined) this.handlers.get(entry.connId)?.carried.push(`${op}(${taskId})`);
           this.trackSyncedTasks.get(address)?.TaskID.delete(taskId);
           this.truth.metrics.notificationsSent++;
           this.ctx.note('notify', `${op}(${taskId}) sent to operator ${address}`, {
@@ -329,6 +349,50 @@ export class Engine implements Actor<EngineInbox> {
         }
       }
     }
+  }
+
+  /**
+   * `engine.Stop()`: sets `shutdown`. From 1e7cc393 (HEAD, E@head L675-704) it also cancels
+   * every operatorState's ticker ctx, collected under the lock and called after it, so every
+   * handler returns nil at its next select and its operator reads end-of-stream at once. Before
+   * (PRE, FIXED) a handler sees the flag only at its next tick. Returns the cancelled connections.
+   */
+  stop(): string[] {
+    this.shutdown = true;
+    if (!this.config.stopCancelsHandlers) return [];
+    const cancels: TickerCtx[] = [];
+    for (const address of this.goMapOrder.shuffle([...this.trackSyncedTasks.keys()].sort())) {
+      const ticker = this.trackSyncedTasks.get(address)?.TickerCtx ?? null;
+      if (ticker !== null && !ticker.cancelled) cancels.push(ticker);
+    }
+    for (const ticker of cancels) ticker.cancel();
+    return cancels.map((t) => `c${t.connId}`);
+  }
+
+  /** Handlers that have not returned yet (HEAD's streamsWG count): running, or parked for good. */
+  liveHandlers(): string[] {
+    return [...this.handlers.values()].filter((h) => h.status !== 'exited').map((h) => `c${h.connectionId}`);
+  }
+
+  /**
+   * HEAD's Stop() ends with `streamsWG.Wait()` (E@head L675-704): the process cannot go on to
+   * close the DB and exit while a handler still runs, including one accepted after the SIGTERM
+   * (nothing at connect reads `shutdown`; it returns at its first tick or immediate send).
+   * Runs `then` once no handler is live: now if none is.
+   */
+  whenHandlersReturn(then: () => void): void {
+    if (this.liveHandlers().length === 0) return then();
+    this.afterHandlersReturn = then;
+  }
+
+  /** Called by a handler as its deferred cleanup finishes (`streamsWG.Done()`). */
+  handlerReturned(): void {
+    const then = this.afterHandlersReturn;
+    if (then === null || this.liveHandlers().length > 0) return;
+    this.afterHandlersReturn = null;
+    // [inferred] Stop() returns, the batcher flushes and the DB closes before the process
+    // exits: the last RPC's trailers (its operator's end-of-stream) leave first.
+    this.ctx.sim.at(this.ctx.now() + msToUs(STOP_TAIL_MS), then);
   }
 
   // ---------------------------------------------------------------- task API
@@ -354,6 +418,7 @@ export class Engine implements Actor<EngineInbox> {
         monitorTaskTrigger(task.id, task.trigger, entry.connId),
       );
       if (result !== 'ok' || record === undefined) continue;
+      this.handlers.get(entry.connId)?.carried.push(`MonitorTaskTrigger(${task.id})`);
       this.trackSyncedTasks.get(address)?.TaskID.add(task.id);
       recordSent(record, task.id, this.truth);
       this.ctx.note(

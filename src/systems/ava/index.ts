@@ -13,6 +13,7 @@ import type {
   SystemSetup,
 } from '../system-model.js';
 import type { AvaCluster } from './cluster.js';
+import { avaChecks, crossCheckAva } from './checks.js';
 import { avaClusterSchema, findOperator, triggerSchema } from './cluster.js';
 import { avaConfigKeys, avaPresetConfig, avaVariants, checkAvaVariant, resolveAvaConfig } from './config.js';
 import type { ClockChoice } from './clocks.js';
@@ -22,6 +23,7 @@ import { Engine } from './engine.js';
 import { GroundTruth } from './ground-truth.js';
 import { avaInvariants, startAvaInvariants } from './invariants.js';
 import { OperatorProcess } from './operator.js';
+import { AvaStateReader } from './state-view.js';
 import type { HandlerInbox } from './stream-handler.js';
 import { AvaTransport } from './transport.js';
 import { AvaView } from './view.js';
@@ -83,7 +85,7 @@ const avaActions: readonly ActionSpec[] = [
   {
     name: 'sigterm',
     meaning:
-      'SIGTERM to the aggregator (a deploy): engine.Stop() sets shutdown, a handler that ticks before the process exits (shutdownWindow later) returns nil, so its operator reads EOF; then the process exits like a crash (start it again with restart: aggregator)',
+      'SIGTERM to the aggregator (a deploy): engine.Stop() sets shutdown (with stopCancelsHandlers, HEAD, it also cancels every handler, so each operator reads EOF at once); a handler that ticks before the process exits (shutdownWindow later) returns nil, so its operator reads EOF; then the process exits like a crash (start it again with restart: aggregator)',
     schema: z.literal('aggregator'),
     example: 'sigterm: aggregator',
   },
@@ -109,8 +111,8 @@ export const avaModel: SystemModel<AvaCluster, AvaView> = {
   invariants: avaInvariants,
   config: avaConfigKeys,
   actions: avaActions,
-  // The `check` vocabulary (src/systems/system-model.ts CheckSpec): none yet.
-  checks: [],
+  checks: avaChecks,
+  crossCheck: (check, args, cluster, steps) => crossCheckAva(check, args, cluster, steps),
   clusterSchema: avaClusterSchema,
   checkVariant: checkAvaVariant,
   nodes: (cluster) => ['aggregator', ...cluster.operators.map((op) => op.node)],
@@ -178,6 +180,7 @@ function buildAva(sim: Simulation, setup: SystemSetup<AvaCluster>): SystemInstan
   }
   const view = new AvaView(sim, cluster, config, engineRef, operatorRefs, () => durableDb);
   startAvaInvariants(view);
+  const reader = new AvaStateReader(sim, cluster, engineRef, (node) => sim.ref(node, WORKER_ACTOR));
 
   const process = (name: string): OperatorProcess | undefined => {
     const spec = findOperator(cluster, name);
@@ -187,6 +190,7 @@ function buildAva(sim: Simulation, setup: SystemSetup<AvaCluster>): SystemInstan
     operatorRefs.flatMap(({ ref }) => sim.instance<OperatorProcess>(ref) ?? []);
   /** The aggregator process ends (crash, restart, or the end of a SIGTERM): every socket is reset. */
   const aggregatorGoesDown = (): void => {
+    reader.aggregatorGoingDown();
     // The operators' sockets are reset: each sees an error and retries later.
     for (const op of running()) {
       const streamId = op.currentStream();
@@ -251,7 +255,8 @@ function buildAva(sim: Simulation, setup: SystemSetup<AvaCluster>): SystemInstan
           return;
         }
         case 'sigterm': {
-          // E12 (Aggregator.Start L295-302 @fix): Stop() only sets shutdown; the DB closes and the
+          // E12 (Aggregator.Start L295-302 @fix): Stop() sets shutdown (and at HEAD cancels every
+          // handler, ava errata 1, and waits for all of them to return); the DB closes and the
           // process exits shortly after.
           const e = engine();
           if (e === undefined || e.shutdown)
@@ -261,11 +266,14 @@ function buildAva(sim: Simulation, setup: SystemSetup<AvaCluster>): SystemInstan
               'sigterm ignored: the aggregator is down or already stopping',
               {},
             );
-          e.shutdown = true;
+          const cancelled = e.stop();
+          const handlers = config.stopCancelsHandlers
+            ? `, every handler's ticker ctx cancelled (${cancelled.length === 0 ? 'none live' : cancelled.join(', ')})`
+            : '';
           sim.note(
             'aggregator',
             'scenario',
-            `SIGTERM: engine.Stop() (shutdown set); the process exits in ${config.shutdownWindowMs}ms`,
+            `SIGTERM: engine.Stop() (shutdown set${handlers}); the process exits in ${config.shutdownWindowMs}ms`,
             {},
           );
           const incarnation = sim.incarnationOf('aggregator');
@@ -274,6 +282,20 @@ function buildAva(sim: Simulation, setup: SystemSetup<AvaCluster>): SystemInstan
             // A paused (stopped) process cannot finish shutting down: it exits once it runs again.
             if (sim.isPaused('aggregator'))
               return sim.at(sim.now() + msToUs(Math.max(1, config.shutdownWindowMs)), exit);
+            const live = e.liveHandlers();
+            if (config.stopCancelsHandlers && live.length > 0) {
+              sim.note(
+                'aggregator',
+                'scenario',
+                `SIGTERM: engine.Stop() still waits for ${live.join(', ')} to return (streamsWG.Wait)`,
+                {},
+              );
+              return e.whenHandlersReturn(exit);
+            }
+            goDown();
+          };
+          const goDown = (): void => {
+            if (!sim.isUp('aggregator') || sim.incarnationOf('aggregator') !== incarnation) return;
             sim.note(
               'aggregator',
               'scenario',
@@ -310,5 +332,7 @@ function buildAva(sim: Simulation, setup: SystemSetup<AvaCluster>): SystemInstan
       if (streamId !== null) peerGone(streamId);
     },
     metrics: () => ({ ...truth.metrics }),
+    evaluateCheck: (check, args) => reader.evaluate(check, args),
+    state: () => reader.view(),
   };
 }

@@ -100,6 +100,28 @@ export class StreamCheckToOperator implements Actor<HandlerInbox> {
     return this.engine.config;
   }
 
+  /** Read-only, for `check` steps and `state`: the connection's number (c<n>) and address. */
+  get connectionId(): number {
+    return this.params.connId;
+  }
+
+  get operatorAddress(): string {
+    return this.address;
+  }
+
+  /** What this connection's stream carried, in order (`MonitorTaskTrigger(T1)`, `DeleteTask(T1)`): a mock stream's record. */
+  readonly carried: string[] = [];
+
+  /** Read-only: running (in its select loop or a tick body), parked for good, or exited. */
+  get status(): 'running' | 'parked' | 'exited' {
+    return this.phase === 'exited' ? 'exited' : this.phase === 'parked' ? 'parked' : 'running';
+  }
+
+  /** Read-only: its loop still runs a ticker (not exited or parked, its ticker ctx not cancelled). */
+  get tickerLive(): boolean {
+    return this.status === 'running' && this.tickerCtx?.cancelled !== true;
+  }
+
   private get metrics() {
     return this.engine.truth.metrics;
   }
@@ -418,6 +440,7 @@ export class StreamCheckToOperator implements Actor<HandlerInbox> {
   }
 
   private sendSucceeded(task: TaskSpec): void {
+    this.carried.push(`MonitorTaskTrigger(${task.id})`);
     // Looked up by address: it writes into whatever state is current, maybe a newer connection's (E7).
     this.engine.trackSyncedTasks.get(this.address)?.TaskID.add(task.id);
     recordSent(this.record, task.id, this.engine.truth);
@@ -464,6 +487,7 @@ export class StreamCheckToOperator implements Actor<HandlerInbox> {
   }
 
   private lateSend(task: TaskSpec): void {
+    this.carried.push(`MonitorTaskTrigger(${task.id})`);
     recordSent(this.record, task.id, this.engine.truth);
     this.ctx.note(
       'send',
@@ -566,6 +590,7 @@ export class StreamCheckToOperator implements Actor<HandlerInbox> {
     // The RPC returns: nil → the client's Recv gets io.EOF; an error → a status error [runtime].
     const code: StreamEndCode = ret === 'nil' ? 'EOF' : 'Unavailable';
     engine.transport.send(this.params.streamId, engine.ctx.ref, streamEnded(code)); // behind any stalled message
+    engine.handlerReturned();
     this.ctx.note('span-end', `connection ${this.goroutine} of operator ${this.address}`, {
       span: `connection ${this.goroutine}`,
       track: `handler ${this.goroutine} (operator ${this.address})`,
