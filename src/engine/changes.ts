@@ -41,6 +41,7 @@ export class ChangeWatch {
   clear(): void {
     this.all = false;
     const changed = this.changed;
+    if (changed.length === 0) return;
     for (let i = 0; i < changed.length; i++) this.flagged[changed[i] as number] = false;
     changed.length = 0;
   }

@@ -241,7 +241,7 @@ export class MantisView {
     const all = watch.all;
     let rcRan = all;
     const jobsThatRan = this.jobsThatRan;
-    jobsThatRan.length = 0;
+    if (jobsThatRan.length > 0) jobsThatRan.length = 0;
     if (all) {
       for (const e of this.executors) this.readTe(e.node);
       for (const jobId of this.jobs().keys()) jobsThatRan.push(jobId);
