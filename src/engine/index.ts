@@ -1,5 +1,5 @@
 /** The engine's public API: everything models and benchmarks use. Knows nothing of any system. */
-export { assert, assertNever, AssertionError, LimitError } from './assert.js';
+export { assert, assertNever, AssertionError, fail, LimitError } from './assert.js';
 export type {
   LivenessInvariant,
   SafetyInvariant,
@@ -8,6 +8,8 @@ export type {
   ViolationEpisode,
 } from './checks.js';
 export { ViolationRecorder } from './checks.js';
+export type { WatchMatch } from './changes.js';
+export { ChangeWatch } from './changes.js';
 export { EventQueue } from './event-queue.js';
 export type { LinkState, NetworkOptions, StreamSendResult } from './network.js';
 export { defaultNetworkOptions } from './network.js';
@@ -23,6 +25,7 @@ export type {
   Note,
   SimulationOptions,
   TimerHandle,
+  ViolationListener,
 } from './simulation.js';
 export { Simulation } from './simulation.js';
 export type { Micros } from './time.js';

@@ -1,4 +1,6 @@
 import { assert, fail, LimitError } from './assert.js';
+import type { WatchMatch } from './changes.js';
+import { ChangeWatch } from './changes.js';
 import type { LivenessInvariant, SafetyInvariant, ViolationDetail } from './checks.js';
 import { ViolationRecorder } from './checks.js';
 import type { CacheWarmer } from './event-queue.js';
@@ -17,8 +19,17 @@ export interface Message {
   readonly type: string;
 }
 
-/** Stable id of an actor (node + actor name); the same across restarts of its node. */
-export type ActorRef = number & { readonly __actorRef: unique symbol };
+/**
+ * Stable id of an actor (node + actor name); the same across restarts of its node. `M` is what
+ * the actor takes: `send` to an `ActorRef<M>` accepts only an `M`, so a message cannot go to an
+ * actor that does not handle it. A plain `ActorRef` (= `ActorRef<Message>`) takes anything (an
+ * envelope's sender, refs kept by the engine); a typed ref is usable wherever a plain one is.
+ */
+export type ActorRef<M extends Message = Message> = number & {
+  readonly __actorRef: unique symbol;
+  /** Type-level only: never set. */
+  readonly __accepts?: M;
+};
 
 /** Handle of a scheduled timer, for `cancel`. */
 export type TimerHandle = number & { readonly __timerHandle: unique symbol };
@@ -53,7 +64,7 @@ export interface ActorContext<M extends Message = Message> {
   readonly durable: Map<string, unknown>;
   now(): Micros;
   /** Through the network model when `to` lives on another node; in-process otherwise. */
-  send<T extends Message>(to: ActorRef, message: T, extraDelayUs?: Micros): void;
+  send<T extends Message>(to: ActorRef<T>, message: NoInfer<T>, extraDelayUs?: Micros): void;
   after(delayUs: Micros, message: M): TimerHandle;
   every(periodUs: Micros, message: M, firstDelayUs?: Micros): TimerHandle;
   cancel(handle: TimerHandle): boolean;
@@ -65,7 +76,7 @@ export interface ActorContext<M extends Message = Message> {
    * Spawns another actor on this node at run time (a goroutine, a per-connection handler). It
    * dies with the node; the name must be unique on the node (use a counter).
    */
-  spawn<N extends Message>(actorName: string, create: (ctx: ActorContext<N>) => Actor<N>): ActorRef;
+  spawn<N extends Message>(actorName: string, create: (ctx: ActorContext<N>) => Actor<N>): ActorRef<N>;
   /** Removes this actor: later messages and timers addressed to it are dropped. */
   stop(): void;
   readonly sim: Simulation;
@@ -78,7 +89,7 @@ export interface NodeHandle {
   readonly name: string;
   readonly incarnation: number;
   readonly durable: Map<string, unknown>;
-  spawn<M extends Message>(actorName: string, create: (ctx: ActorContext<M>) => Actor<M>): ActorRef;
+  spawn<M extends Message>(actorName: string, create: (ctx: ActorContext<M>) => Actor<M>): ActorRef<M>;
 }
 
 export interface Note {
@@ -137,6 +148,8 @@ class ActorTable {
   data = new Int32Array(1024 * ACTOR_STRIDE);
   /** Per actor, its live context (which holds the instance), or undefined while it is not running. */
   readonly ctx: (NodeActorContext | undefined)[] = [];
+  /** Per actor, the change watches it belongs to (see Simulation.watch), or undefined. */
+  readonly watchers: (ChangeWatch[] | undefined)[] = [];
 
   add(node: number): number {
     const index = this.ctx.length;
@@ -147,6 +160,7 @@ class ActorTable {
     }
     this.data[index * ACTOR_STRIDE + A_NODE] = node;
     this.ctx.push(undefined);
+    this.watchers.push(undefined);
     return index;
   }
 }
@@ -292,6 +306,16 @@ interface StreamLink {
 
 type Callback = () => void;
 
+/** A periodic look outside the trace (see Simulation.sample). */
+interface Sampler {
+  nextUs: Micros;
+  readonly periodUs: Micros;
+  readonly fn: (nowUs: Micros) => void;
+}
+
+/** Called at the start of each violation episode (and for each liveness violation at the end). */
+export type ViolationListener = (id: string, detail: ViolationDetail, atUs: Micros) => void;
+
 /**
  * The discrete-event world: nodes (processes) hosting actors, a virtual clock, one agenda, a
  * network model, process faults, the trace hash and the invariant checks. Knows nothing of any
@@ -349,6 +373,11 @@ export class Simulation {
   private nextPeriodicId = 1;
   private readonly safety: SafetyInvariant[] = [];
   private readonly liveness: LivenessInvariant[] = [];
+  private readonly watches: { readonly watch: ChangeWatch; readonly match: WatchMatch }[] = [];
+  private readonly samplers: Sampler[] = [];
+  /** The earliest `nextUs` of the samplers (Infinity without any): one compare per event. */
+  private nextSampleUs: Micros = Infinity;
+  private readonly violationListeners: ViolationListener[] = [];
   private readonly sentByType = new Map<string, TypeCounter>();
   private readonly envelope = new ReusedEnvelope(this);
   private readonly maxEvents: number;
@@ -376,8 +405,18 @@ export class Simulation {
     for (const [type, counter] of this.sentByType) counts.set(type, counter.sent);
     return counts;
   }
-  /** Called for every violation episode start (timeline, stop-on-first). */
-  onViolation: ((id: string, detail: ViolationDetail, atUs: Micros) => void) | null = null;
+  /**
+   * Adds a listener for every violation episode start (timeline, stop-on-first, shrink's target);
+   * listeners run in the order added, and one may throw to stop the run.
+   */
+  addViolationListener(listener: ViolationListener): void {
+    this.violationListeners.push(listener);
+  }
+
+  private violated(id: string, detail: ViolationDetail, atUs: Micros): void {
+    const listeners = this.violationListeners;
+    for (let i = 0; i < listeners.length; i++) (listeners[i] as ViolationListener)(id, detail, atUs);
+  }
 
   constructor(options: SimulationOptions, nodeNames: readonly string[]) {
     assert(Number.isSafeInteger(options.seed), 'seed is a safe integer', { seed: options.seed });
@@ -422,8 +461,19 @@ export class Simulation {
   }
 
   /** The stable ref of `actor` on `node`, usable before the actor is spawned. */
-  ref(node: string, actor: string): ActorRef {
-    return this.refOn(this.nodeIndex(node), actor);
+  ref<M extends Message = Message>(node: string, actor: string): ActorRef<M> {
+    return this.refOn(this.nodeIndex(node), actor) as ActorRef<M>;
+  }
+
+  /**
+   * The ref of `actor` on `node` if one was ever made (spawned or named), else undefined. Unlike
+   * `ref` it never makes one: refs are numbered in the order they are made, and the trace hash
+   * names actors by ref, so an observer (a view) must not make them.
+   */
+  existingRef<M extends Message = Message>(node: string, actor: string): ActorRef<M> | undefined {
+    const nodeIndex = this.nodeByName.get(node);
+    if (nodeIndex === undefined) return undefined;
+    return this.actorByName.get(actor)?.[nodeIndex] as ActorRef<M> | undefined;
   }
 
   private refOn(nodeIndex: number, actor: string): ActorRef {
@@ -439,8 +489,65 @@ export class Simulation {
         new ActorSlot(index, actor, (this.nodes[nodeIndex] as NodeState).name, this.actorTable),
       );
       byNode[nodeIndex] = index;
+      const nodeName = (this.nodes[nodeIndex] as NodeState).name;
+      for (const { watch, match } of this.watches) if (match(nodeName, actor)) this.joinWatch(index, watch);
     }
     return index as ActorRef;
+  }
+
+  private joinWatch(ref: number, watch: ChangeWatch): void {
+    const list = this.actorTable.watchers[ref];
+    if (list === undefined) this.actorTable.watchers[ref] = [watch];
+    else list.push(watch);
+  }
+
+  /**
+   * A change watch over the actors whose node and name `match` (now and any made later): the
+   * engine flags one when its handler runs, when it is spawned and when it dies, so a view of
+   * the actors' own state recomputes only what changed. See ChangeWatch.
+   */
+  watch(match: WatchMatch): ChangeWatch {
+    const watch = new ChangeWatch();
+    this.watches.push({ watch, match });
+    for (const slot of this.actors) if (match(slot.nodeName, slot.name)) this.joinWatch(slot.index, watch);
+    return watch;
+  }
+
+  /** Flags `ref` in its watches (it ran, started or died). */
+  private changed(ref: number): void {
+    const list = this.actorTable.watchers[ref];
+    if (list !== undefined) for (let i = 0; i < list.length; i++) (list[i] as ChangeWatch).mark(ref);
+  }
+
+  /**
+   * Calls `fn` every `periodUs` of simulated time (first at `firstAtUs`), after every event at
+   * or before that time, then checks the safety invariants: a periodic check (a grace period, a
+   * sampled condition) that is not an event. Outside the trace: no hash, no event count, no
+   * budget; a run's trace is the same with or without samplers. Set up before `startAll`.
+   */
+  sample(periodUs: Micros, fn: (nowUs: Micros) => void, firstAtUs: Micros = periodUs): void {
+    if (!(periodUs > 0)) fail('sample period > 0', { periodUs });
+    if (!(firstAtUs >= this.nowUs)) fail('samples are not scheduled in the past', { firstAtUs });
+    this.samplers.push({ nextUs: firstAtUs, periodUs, fn });
+    if (firstAtUs < this.nextSampleUs) this.nextSampleUs = firstAtUs;
+  }
+
+  /** Runs every sample due at or before `untilUs` (and the checks after each), in time order. */
+  private runSamples(untilUs: Micros): void {
+    while (this.nextSampleUs <= untilUs) {
+      const atUs = this.nextSampleUs;
+      this.nowUs = atUs;
+      let next = Infinity;
+      for (const sampler of this.samplers) {
+        if (sampler.nextUs === atUs) {
+          sampler.fn(atUs);
+          sampler.nextUs = atUs + sampler.periodUs;
+        }
+        if (sampler.nextUs < next) next = sampler.nextUs;
+      }
+      this.nextSampleUs = next;
+      this.checkSafety();
+    }
   }
 
   addSafety(invariant: SafetyInvariant): void {
@@ -533,6 +640,7 @@ export class Simulation {
   runUntil(endUs: Micros): void {
     const queue = this.queue;
     while (queue.peekTime() <= endUs) {
+      if (this.nextSampleUs < queue.peekTime()) this.runSamples(queue.peekTime() - 1);
       if (this.eventsPopped >= this.maxEvents) {
         throw new LimitError(
           `event budget exhausted: ${this.maxEvents} events run by t=${this.nowUs / US_PER_MS}ms, before the end at t=${endUs / US_PER_MS}ms (raise maxEvents, or look for a timer or message loop)`,
@@ -556,6 +664,7 @@ export class Simulation {
       this.dispatch();
       this.checkSafety();
     }
+    if (this.nextSampleUs <= endUs) this.runSamples(endUs);
     if (endUs > this.nowUs) this.nowUs = endUs;
   }
 
@@ -566,7 +675,7 @@ export class Simulation {
       if (detail !== null) {
         this.violations.recordLiveness(invariant.id, detail, this.nowUs);
         this.hasher.fold(TraceKind.Violation, this.nowUs, 1, 0, invariant.id);
-        this.onViolation?.(invariant.id, detail, this.nowUs);
+        this.violated(invariant.id, detail, this.nowUs);
       }
     }
     this.violations.finish(this.nowUs);
@@ -579,14 +688,19 @@ export class Simulation {
       const detail = invariant.check(this.nowUs);
       if (this.violations.observe(invariant.id, detail, this.nowUs) && detail !== null) {
         this.hasher.fold(TraceKind.Violation, this.nowUs, 0, 0, invariant.id);
-        this.onViolation?.(invariant.id, detail, this.nowUs);
+        this.violated(invariant.id, detail, this.nowUs);
       }
     }
   }
 
   // ---------------------------------------------------------------- messages and timers
 
-  send<T extends Message>(from: ActorRef, to: ActorRef, message: T, extraDelayUs: Micros = 0): void {
+  send<T extends Message>(
+    from: ActorRef,
+    to: ActorRef<T>,
+    message: NoInfer<T>,
+    extraDelayUs: Micros = 0,
+  ): void {
     const actorData = this.actorTable.data;
     const nodeData = this.nodeTable.data;
     // The running handler sending: its context has the facts (a live context's incarnation is
@@ -823,6 +937,7 @@ export class Simulation {
   private retire(ref: number): void {
     const ctx = this.actorTable.ctx[ref];
     if (ctx === undefined) return;
+    this.changed(ref);
     ctx.status = STATUS_DOWN;
     ctx.instance = undefined;
     this.actorTable.ctx[ref] = undefined;
@@ -889,6 +1004,7 @@ export class Simulation {
     slot.ctx = ctx;
     ctx.instance = create(ctx as unknown as ActorContext<M>) as Actor<Message>;
     node.addActor(ref);
+    this.changed(ref);
     return ref;
   }
 
@@ -897,12 +1013,12 @@ export class Simulation {
     nodeName: string,
     actorName: string,
     create: (ctx: ActorContext<M>) => Actor<M>,
-  ): ActorRef {
+  ): ActorRef<M> {
     const node = this.nodes[this.nodeIndex(nodeName)]!;
     assert(node.up, 'spawn on a running node', { nodeName, actorName });
     const ref = this.createActor(node, actorName, create);
     this.actors[ref]!.instance?.onStart?.();
-    return ref;
+    return ref as ActorRef<M>;
   }
 
   /** Removes an actor; messages and timers addressed to it are dropped from now on. */
@@ -918,6 +1034,8 @@ export class Simulation {
     const kind = queue.poppedKind;
     if (kind === EV_CALLBACK) {
       (queue.poppedPayload as Callback)();
+      // A scenario step may touch any actor's state from outside its handlers.
+      for (const { watch } of this.watches) watch.markAll();
       return;
     }
     const target = queue.poppedTarget;
@@ -1025,6 +1143,7 @@ export class Simulation {
   private call(ctx: NodeActorContext, instance: Actor<Message>, message: Message): void {
     const previous = this.current;
     this.current = ctx;
+    if (this.actorTable.watchers[ctx.ref] !== undefined) this.changed(ctx.ref);
     try {
       instance.onMessage(message, this.envelope);
     } finally {
@@ -1082,10 +1201,10 @@ class StartingNode implements NodeHandle {
     return durableOf(this.node);
   }
 
-  spawn<M extends Message>(actorName: string, create: (ctx: ActorContext<M>) => Actor<M>): ActorRef {
+  spawn<M extends Message>(actorName: string, create: (ctx: ActorContext<M>) => Actor<M>): ActorRef<M> {
     const ref = this.createOn(this.node, actorName, create);
     this.spawned.push(ref);
-    return ref;
+    return ref as ActorRef<M>;
   }
 }
 
@@ -1144,7 +1263,7 @@ class NodeActorContext implements ActorContext<Message> {
     return this.sim.now();
   }
 
-  send<T extends Message>(to: ActorRef, message: T, extraDelayUs?: Micros): void {
+  send<T extends Message>(to: ActorRef<T>, message: NoInfer<T>, extraDelayUs?: Micros): void {
     this.sim.send(this.ref, to, message, extraDelayUs);
   }
 
@@ -1180,7 +1299,7 @@ class NodeActorContext implements ActorContext<Message> {
     this.sim.note(this.node, category, text, entities);
   }
 
-  spawn<N extends Message>(actorName: string, create: (ctx: ActorContext<N>) => Actor<N>): ActorRef {
+  spawn<N extends Message>(actorName: string, create: (ctx: ActorContext<N>) => Actor<N>): ActorRef<N> {
     return this.sim.spawnOn(this.node, actorName, create);
   }
 

@@ -132,9 +132,9 @@ export function shrinkScenario(input: Scenario, options: ShrinkOptions = {}): Sh
       runPlan(plan, {
         ...limits,
         instrument: (sim: Simulation) => {
-          sim.onViolation = (id) => {
+          sim.addViolationListener((id) => {
             if (id === invariant) throw new TargetViolated(id);
-          };
+          });
         },
       });
       return false;

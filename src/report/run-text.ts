@@ -134,6 +134,31 @@ function entitiesText(entities: Readonly<Record<string, string>>, c: ChalkInstan
 }
 
 function summaryLines(result: RunResult, c: ChalkInstance): string[] {
+  return [...checkLines(result, c), ...invariantLines(result, c)];
+}
+
+/** Failed checks first (they decide the outcome), then a count of those that held. */
+function checkLines(result: RunResult, c: ChalkInstance): string[] {
+  if (result.checks.length === 0) return [];
+  const failed = result.checks.filter((check) => !check.holds);
+  const lines: string[] = [];
+  if (failed.length === 0) {
+    lines.push(c.green.bold(`✓ ${result.checks.length} check${result.checks.length === 1 ? '' : 's'} held`));
+    return lines;
+  }
+  lines.push(
+    c.red.bold(
+      `✗ CHECK FAILED: ${failed.length} of ${result.checks.length} check${result.checks.length === 1 ? '' : 's'}:`,
+    ),
+  );
+  for (const check of failed) {
+    lines.push(`  ${c.red(check.origin)} at ${formatAt(msToUs(check.atMs))}: expected ${check.expected}`);
+    lines.push(`    got ${check.actual}`);
+  }
+  return lines;
+}
+
+function invariantLines(result: RunResult, c: ChalkInstance): string[] {
   // A run stopped by a limit judged nothing past it: never a pass.
   if (result.limit !== undefined && result.violations.length === 0)
     return [c.yellow.bold(`? no verdict: the run stopped at a limit (${result.limit.kind}) before its end`)];

@@ -1,6 +1,10 @@
 import type { Violation } from '../engine/index.js';
+import { formatSimTime, msToUs } from '../engine/index.js';
+import { isCheckStep } from '../scenario/check-step.js';
 import { compilePlan } from '../scenario/compile.js';
 import type { Scenario } from '../scenario/types.js';
+import { systemById } from '../systems/registry.js';
+import type { CheckResult } from './result.js';
 import { runPlan } from './run-plan.js';
 
 /** One (scenario, variant) check of `clustersim test`. */
@@ -14,6 +18,10 @@ export interface TestOutcome {
   /** Invariants the run violated, safety and liveness alike, sorted. */
   readonly violated: readonly string[];
   readonly pass: boolean;
+  /** `check` steps that did not hold (each fails the outcome), as `file:line: expected …, got …`. */
+  readonly failedChecks: readonly string[];
+  /** false when the file has no `expect` for this variant: only its checks are judged. */
+  readonly judgesInvariants: boolean;
   readonly traceHash: string;
   readonly stoppedEarly?: string;
 }
@@ -31,24 +39,29 @@ export interface ExpectationOptions {
 export interface VariantCheck {
   readonly outcome: TestOutcome;
   readonly violations: readonly Violation[];
+  /** Every judged `check` step of the run. */
+  readonly checks: readonly CheckResult[];
 }
 
 export type ScenarioCheck =
   { readonly skipped: string } | { readonly skipped?: undefined; readonly checks: readonly VariantCheck[] };
 
-/** Runs a scenario under every variant its `expect` names and judges each outcome. */
+/**
+ * Runs a scenario under every variant its `expect` names (or, without `expect`, the variants its
+ * `check` steps name) and judges each outcome: the expectation and every check step.
+ */
 export function checkExpectations(
   file: string,
   scenario: Scenario,
   options: ExpectationOptions,
 ): ScenarioCheck {
-  const expectations = Object.entries(scenario.expect ?? {}).filter(
+  const expectations = judgedVariants(scenario).filter(
     ([variant]) => options.variant === undefined || variant === options.variant,
   );
   if (expectations.length === 0) {
     const why =
       scenario.expect === undefined
-        ? 'no expect'
+        ? 'no expect and no check steps'
         : options.variant !== undefined
           ? `no expectation for variant ${options.variant}`
           : 'expect is empty';
@@ -63,8 +76,16 @@ export function checkExpectations(
     });
     const result = runPlan(plan);
     const violated = [...new Set(result.violations.map((v) => v.invariant))].sort();
-    const expected = [...new Set(expectedList)].sort();
-    const pass = expectationMet(expected, violated, options.exact);
+    const expected = [...new Set(expectedList ?? [])].sort();
+    const failedChecks = result.checks
+      .filter((check) => !check.holds)
+      .map(
+        (check) =>
+          `${check.origin} at t=${formatSimTime(msToUs(check.atMs))}: expected ${check.expected}, got ${check.actual}`,
+      );
+    const pass =
+      (expectedList === null || expectationMet(expected, violated, options.exact)) &&
+      failedChecks.length === 0;
     const outcome: TestOutcome = {
       file,
       scenario: scenario.name,
@@ -73,12 +94,31 @@ export function checkExpectations(
       expected,
       violated,
       pass: pass && result.stoppedEarly === undefined,
+      failedChecks,
+      judgesInvariants: expectedList !== null,
       traceHash: result.traceHash,
       ...(result.stoppedEarly !== undefined ? { stoppedEarly: result.stoppedEarly } : {}),
     };
-    return { outcome, violations: result.violations };
+    return { outcome, violations: result.violations, checks: result.checks };
   });
   return { checks };
+}
+
+/**
+ * Variant → expected invariants (null: only the checks are judged). The file's `expect`; a file
+ * without one but with `check` steps runs under the variants its checks name (or its own variant).
+ */
+function judgedVariants(scenario: Scenario): [string, readonly string[] | null][] {
+  if (scenario.expect !== undefined) return Object.entries(scenario.expect);
+  const checks = scenario.timeline.filter(isCheckStep);
+  if (checks.length === 0) return [];
+  const variants = new Set<string>();
+  for (const check of checks) {
+    if (check.args.variants === null)
+      variants.add(scenario.variant ?? systemById(scenario.system).defaultVariant);
+    else for (const variant of check.args.variants) variants.add(variant);
+  }
+  return [...variants].map((variant) => [variant, null]);
 }
 
 /** `[]`: nothing may break. Otherwise each listed invariant must break (and, exact, nothing else). */

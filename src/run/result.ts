@@ -25,6 +25,46 @@ export interface RunResult {
   readonly stoppedEarly?: string;
   /** The run reached a limit (events, simulated time, pending events): it has no verdict. */
   readonly limit?: LimitHit;
+  /** The `check` steps judged in this run (those limited to other variants are left out), in time order. */
+  readonly checks: readonly CheckResult[];
+  /** The system's view at the end of the run (`{}` for a system that exposes none). */
+  readonly state: StateView;
+}
+
+/** The system's view at one moment, read from its actors. */
+export interface StateView {
+  readonly atMs: number;
+  readonly view: Readonly<Record<string, unknown>>;
+}
+
+/** One judged `check` step. */
+export interface CheckResult {
+  /** The vocabulary entry, e.g. `rc`. */
+  readonly check: string;
+  /** Where the step is written (`file:line`). */
+  readonly origin: string;
+  readonly atMs: number;
+  readonly holds: boolean;
+  /** The fact as the step states it. */
+  readonly expected: string;
+  /** What the system held. */
+  readonly actual: string;
+  /** The system's view at that moment. */
+  readonly state: StateView;
+}
+
+/** How a run ended, for `run --json` `outcome` and the exit code. */
+export type RunOutcome = 'ok' | 'violation' | 'check-failed' | 'limited';
+
+/**
+ * A failed check is the scenario author's own assertion failing: it wins over a violation (both
+ * exit 1), so a conformance case never reads as a mere finding.
+ */
+export function runOutcome(result: Pick<RunResult, 'checks' | 'violations' | 'limit'>): RunOutcome {
+  if (result.checks.some((c) => !c.holds)) return 'check-failed';
+  if (result.violations.length > 0) return 'violation';
+  // Stopped at a limit with nothing found before it: no verdict, never a pass.
+  return result.limit !== undefined ? 'limited' : 'ok';
 }
 
 export interface RunMetrics {

@@ -1,10 +1,13 @@
-import { assertNever, LimitError, msToUs, Simulation, US_PER_MS } from '../engine/index.js';
+import { assert, assertNever, LimitError, msToUs, Simulation, US_PER_MS } from '../engine/index.js';
 import type { RunPlan } from '../scenario/types.js';
+import { installInvariants } from '../systems/invariant.js';
 import { systemById } from '../systems/registry.js';
 import type { GenericActionName, PlanStep, SystemInstance } from '../systems/system-model.js';
 import type { LimitHit, RunLimits } from './limits.js';
 import { DEFAULT_LIMITS, LIMIT_FLAGS } from './limits.js';
-import type { RunResult } from './result.js';
+import type { CheckStepArgs } from '../scenario/check-step.js';
+import { isCheckStep } from '../scenario/check-step.js';
+import type { CheckResult, RunResult, StateView } from './result.js';
 
 export interface RunOptions {
   /** Keep up to this many full trace records (for `--trace`). @defaultValue 0 */
@@ -64,15 +67,26 @@ export function runPlan(plan: RunPlan, options: RunOptions = {}): RunResult {
     variant: plan.variant,
     seed: plan.seed,
   });
-  for (const step of plan.steps) sim.at(msToUs(step.atMs), () => applyStep(sim, instance, step));
+  installInvariants(sim, model.invariants, instance.view);
+  const checks: CheckResult[] = [];
+  const view = (): StateView => ({ atMs: sim.now() / US_PER_MS, view: instance.state?.() ?? {} });
+  for (const step of plan.steps) {
+    if (isCheckStep(step)) {
+      // Read-only: no note, no message, so a check never changes the run or its trace hash.
+      if (step.args.variants === null || step.args.variants.includes(plan.variant))
+        sim.at(msToUs(step.atMs), () => checks.push(judgeCheck(instance, step, view())));
+      continue;
+    }
+    sim.at(msToUs(step.atMs), () => applyStep(sim, instance, step));
+  }
   options.instrument?.(sim);
   let stoppedEarly: string | undefined;
   let limit: LimitHit | undefined;
   if (options.stopOnceViolated !== undefined) {
     const waiting = new Set(options.stopOnceViolated);
-    sim.onViolation = (id) => {
+    sim.addViolationListener((id) => {
       if (waiting.delete(id) && waiting.size === 0) throw new StopRun(id);
-    };
+    });
   }
   sim.startAll();
   try {
@@ -123,6 +137,28 @@ export function runPlan(plan: RunPlan, options: RunOptions = {}): RunResult {
       : {}),
     ...(stoppedEarly !== undefined ? { stoppedEarly } : {}),
     ...(limit !== undefined ? { limit } : {}),
+    checks,
+    state: view(),
+  };
+}
+
+function judgeCheck(
+  instance: SystemInstance,
+  step: PlanStep & { readonly args: CheckStepArgs },
+  state: StateView,
+): CheckResult {
+  assert(instance.evaluateCheck !== undefined, 'a system with a check vocabulary can judge its checks', {
+    check: step.args.check,
+  });
+  const verdict = instance.evaluateCheck(step.args.check, step.args.args);
+  return {
+    check: step.args.check,
+    origin: step.origin ?? 'check',
+    atMs: state.atMs,
+    holds: verdict.holds,
+    expected: verdict.expected,
+    actual: verdict.actual,
+    state,
   };
 }
 

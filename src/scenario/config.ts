@@ -51,6 +51,17 @@ function convert(spec: ConfigKeySpec, value: unknown, fromText: boolean): Config
       if (fromText && (value === 'true' || value === 'false')) return { ok: true, value: value === 'true' };
       return { ok: false, error: `expected true or false, got ${describeType(value)}` };
     }
+    case 'text': {
+      const pattern = spec.pattern;
+      // A lone number (`30`) is YAML's integer: the same text.
+      const text = typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value;
+      if (typeof text === 'string' && (pattern === undefined || new RegExp(pattern.source).test(text)))
+        return { ok: true, value: text };
+      return {
+        ok: false,
+        error: `expected ${pattern?.help ?? 'text'}, got ${describeType(value)}`,
+      };
+    }
     case 'enum': {
       const values = spec.values ?? [];
       if (typeof value === 'string' && values.includes(value)) return { ok: true, value };

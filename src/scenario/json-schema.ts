@@ -2,6 +2,7 @@ import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { allSystems } from '../systems/registry.js';
 import type { ConfigKeySpec, SystemModel } from '../systems/system-model.js';
+import { checksOf } from './check-step.js';
 import { DURATION_HELP, DURATION_PATTERN, formatDuration } from '../util/duration.js';
 import { DURATION_DESCRIPTION } from '../util/duration-schema.js';
 import { GENERIC_ACTIONS, scenarioFileSchema } from './schema.js';
@@ -57,6 +58,12 @@ function configJson(spec: ConfigKeySpec): JsonSchema {
       return { type: 'boolean', description };
     case 'enum':
       return { type: 'string', enum: [...(spec.values ?? [])], description };
+    case 'text':
+      return {
+        type: 'string',
+        ...(spec.pattern !== undefined ? { pattern: spec.pattern.source } : {}),
+        description,
+      };
   }
 }
 
@@ -76,6 +83,31 @@ function stepJson(model: SystemModel): JsonSchema {
     },
     partition: { ...nodeList, description: GENERIC_ACTIONS[3]?.meaning },
     heal: { anyOf: [nodeList, { const: 'all' }], description: GENERIC_ACTIONS[4]?.meaning },
+  };
+  const checks = checksOf(model);
+  properties.check = {
+    ...(checks.length === 0
+      ? { type: 'object', maxProperties: 0 }
+      : {
+          anyOf: checks.map((spec) => {
+            const json = toJson(spec.schema);
+            const own = (json.properties ?? {}) as Record<string, JsonSchema>;
+            return {
+              ...json,
+              properties: {
+                ...own,
+                variants: {
+                  type: 'array',
+                  items: { type: 'string' },
+                  minItems: 1,
+                  description: 'Judge this check only under these variants (default: every variant).',
+                },
+              },
+              description: `${spec.meaning} e.g. ${spec.example}`,
+            };
+          }),
+        }),
+    description: GENERIC_ACTIONS[5]?.meaning,
   };
   for (const action of model.actions)
     properties[action.name] = {

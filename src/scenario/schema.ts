@@ -142,4 +142,10 @@ export const GENERIC_ACTIONS: readonly {
     meaning: 'ends the partition of the listed nodes, or of all',
     example: 'heal: [NODE, ...] or heal: all',
   },
+  {
+    name: 'check',
+    meaning:
+      "asserts a fact of the system's state at that moment (clustersim list checks); the run fails with check-failed when it does not hold",
+    example: 'check: { rc: TE-1, is: Running(A-1-0) }',
+  },
 ];

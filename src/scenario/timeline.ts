@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { PlanStep, SystemModel } from '../systems/system-model.js';
 import { describeType, formatDuration, parseDuration } from '../util/duration.js';
 import type { DataPath, ProblemList } from './positions.js';
+import { CHECK_ACTION, crossCheckSteps, parseCheckStep } from './check-step.js';
 import { durationSchema } from '../util/duration-schema.js';
 import { GENERIC_ACTIONS } from './schema.js';
 import { allowedList, unknownName } from '../util/names.js';
@@ -29,6 +30,7 @@ export function parseTimeline(input: TimelineInput): PlanStep[] {
   const { raw, problems } = input;
   if (!Array.isArray(raw)) return [];
   const steps: PlanStep[] = [];
+  const checkPaths = new Map<PlanStep, DataPath>();
   const actionNames = [...GENERIC_ACTIONS.map((a) => a.name), ...input.model.actions.map((a) => a.name)];
   const nodeSet = input.nodes === null ? null : new Set(input.nodes);
   raw.forEach((item: unknown, index) => {
@@ -65,9 +67,13 @@ export function parseTimeline(input: TimelineInput): PlanStep[] {
     const args = parseArgs(input, nodeSet, [...path, action], action, value);
     if (atMs === null || args === undefined) return;
     const { line } = problems.position(path);
-    steps.push({ atMs, action, args, origin: `${input.file}:${line}` });
+    const step: PlanStep = { atMs, action, args, origin: `${input.file}:${line}` };
+    if (action === CHECK_ACTION) checkPaths.set(step, [...path, action]);
+    steps.push(step);
   });
-  return steps;
+  return input.nodes === null
+    ? steps
+    : crossCheckSteps(problems, input.model, input.cluster, steps, checkPaths);
 }
 
 function parseAt(input: TimelineInput, path: DataPath, value: unknown): number | null {
@@ -143,6 +149,8 @@ function parseArgs(
       return checkNodeList(value, path);
     case 'heal':
       return value === 'all' ? 'all' : checkNodeList(value, path);
+    case CHECK_ACTION:
+      return parseCheckStep(problems, input.model, path, value);
     default:
       return parseSystemAction(input, path, action, value);
   }

@@ -2,6 +2,7 @@ import type { Node } from 'yaml';
 import { Document, isMap, isSeq, visit } from 'yaml';
 import { systemById } from '../systems/registry.js';
 import type { ConfigValue, PlanStep } from '../systems/system-model.js';
+import { isCheckStep } from './check-step.js';
 import { baseConfig } from './compile.js';
 import { configValueForFile } from './config.js';
 import { formatDuration } from '../util/duration.js';
@@ -105,6 +106,7 @@ function stepForFile(step: PlanStep): Record<string, unknown> {
     const { node, forMs } = step.args as { node: string; forMs: number };
     return { at, pause: { node, for: formatDuration(forMs) } };
   }
+  if (isCheckStep(step)) return { at, check: step.args.source };
   // Other generic args are written as they are; system args are their schema's output, which
   // models keep valid as input (see src/systems/system-model.ts ActionSpec, and CONTRACT §3).
   return { at, [step.action]: step.args };

@@ -1,12 +1,15 @@
 import type { z } from 'zod';
 import type { Simulation } from '../engine/index.js';
+import type { Invariant } from './invariant.js';
+
+export type { Invariant } from './invariant.js';
 
 /**
  * The one interface a system under test implements. The engine, the scenario loader, the CLI and
  * the explorer only ever see this; a new system is one new folder under src/systems/ plus one
  * line in registry.ts.
  */
-export interface SystemModel<Cluster = unknown> {
+export interface SystemModel<Cluster = unknown, View = unknown> {
   readonly id: string;
   /** One line for `clustersim list systems`. */
   readonly meaning: string;
@@ -15,11 +18,20 @@ export interface SystemModel<Cluster = unknown> {
   readonly defaultVariant: string;
   /** Base variants; `checkVariant` decides which combinations (`a+b`) are valid. */
   readonly variants: readonly VariantSpec[];
-  readonly invariants: readonly InvariantSpec[];
+  /**
+   * Every invariant, once: id, kind, meaning and its judgement over the view `build` returns.
+   * The runner installs them all (safety checked after each event, liveness at the end).
+   */
+  readonly invariants: readonly Invariant<View>[];
   /** Every `config` key (and `--set` switch), with its default: the one place defaults live. */
   readonly config: readonly ConfigKeySpec[];
   /** System-specific timeline actions (generic ones — crash, restart, pause, partition, heal — are the loader's). */
   readonly actions: readonly ActionSpec[];
+  /**
+   * The `check` step's vocabulary (facts of the system's state a scenario can assert at a moment,
+   * listed by `clustersim list checks`); empty when the system has none yet.
+   */
+  readonly checks?: readonly CheckSpec[];
   /** Zod schema of `cluster:`; must reject unknown keys (use z.strictObject). */
   readonly clusterSchema: z.ZodType<Cluster>;
 
@@ -40,6 +52,11 @@ export interface SystemModel<Cluster = unknown> {
    */
   checkAction?(action: string, args: unknown, cluster: Cluster): string | null;
   /**
+   * Cross-reference checks of a `check` step against the cluster and the timeline's other steps
+   * (unknown executor, job, worker). null when fine, else a message naming what is allowed.
+   */
+  crossCheck?(check: string, args: unknown, cluster: Cluster, steps: readonly PlanStep[]): string | null;
+  /**
    * Concrete timeline steps for a drawn `drop` fault (ava: silent transport drop, then a
    * reconnect). Systems without the fault kind leave it out and the loader rejects `faults.drop`.
    */
@@ -51,8 +68,11 @@ export interface SystemModel<Cluster = unknown> {
    * integer) and keeps only candidates the loader accepts.
    */
   shrinkCluster?(clusterSource: unknown): unknown[];
-  /** Builds actors on a fresh simulation (define nodes, add invariants); the runner then starts it. */
-  build(sim: Simulation, setup: SystemSetup<Cluster>): SystemInstance;
+  /**
+   * Builds actors on a fresh simulation (define nodes, spawn factories, the view); the runner
+   * then installs `invariants` over the instance's view and starts it.
+   */
+  build(sim: Simulation, setup: SystemSetup<Cluster>): SystemInstance<View>;
 }
 
 export interface SystemSetup<Cluster = unknown> {
@@ -64,7 +84,12 @@ export interface SystemSetup<Cluster = unknown> {
   readonly seed: number;
 }
 
-export interface SystemInstance {
+export interface SystemInstance<View = unknown> {
+  /**
+   * The read-only view the invariants judge: the system's actors' own state (found through the
+   * simulation), plus the ground truth no actor holds. Nothing a model decides reads it.
+   */
+  readonly view: View;
   /** Applies a system-specific action now (submit, failover, connect, drop, …). */
   applyAction(action: string, args: unknown): void;
   /**
@@ -77,6 +102,36 @@ export interface SystemInstance {
    * `CostMetrics`, when a system has them, sit at the top level so `compare` can read them.
    */
   metrics(): Record<string, unknown> & Partial<CostMetrics>;
+  /**
+   * Judges one `check` step now (its args are the check schema's output), reading the actors'
+   * own state. Systems without a vocabulary leave it out.
+   */
+  evaluateCheck?(check: string, args: unknown): CheckVerdict;
+  /**
+   * The system's view now, as plain JSON (`run --json` `state`, at the end and at each check):
+   * what each component believes, read from the actors themselves.
+   */
+  state?(): Record<string, unknown>;
+}
+
+/** What a check found: whether it holds, and both sides in words for the message. */
+export interface CheckVerdict {
+  readonly holds: boolean;
+  /** The fact as the step states it, e.g. `the RC holds TE-1 as Running(A-1-0)`. */
+  readonly expected: string;
+  /** What the system holds instead (or the same fact, when it holds), e.g. `Pending`. */
+  readonly actual: string;
+}
+
+/** One fact of the `check` vocabulary, e.g. `rc` (what the RC holds for a TE). */
+export interface CheckSpec {
+  /** The key naming the subject in the step: `check: { rc: TE-1, is: Pending }`. */
+  readonly name: string;
+  readonly meaning: string;
+  /** Schema of the whole mapping (the name key included, `variants` excluded). Reject unknown keys. */
+  readonly schema: z.ZodType;
+  /** A one-line YAML example for `list checks` and help. */
+  readonly example: string;
 }
 
 /** What a fix costs, in the units `compare` tabulates (spec: "what each costs"). */
@@ -93,8 +148,13 @@ export type ConfigValue = number | boolean | string;
 
 export interface ConfigKeySpec {
   readonly key: string;
-  /** `duration`: ms in the resolved config, written as a duration in files and `--set`. */
-  readonly kind: 'duration' | 'integer' | 'number' | 'boolean' | 'enum';
+  /**
+   * `duration`: ms in the resolved config, written as a duration in files and `--set`. `text`: a
+   * string matching `pattern` (e.g. upstream's `5:10:20`).
+   */
+  readonly kind: 'duration' | 'integer' | 'number' | 'boolean' | 'enum' | 'text';
+  /** `text`: the regular expression (source) a value must match, and what it means in words. */
+  readonly pattern?: { readonly source: string; readonly help: string };
   readonly default: ConfigValue;
   /** Allowed values of an `enum`. */
   readonly values?: readonly string[];
@@ -115,12 +175,6 @@ export interface ActionSpec {
 
 export interface VariantSpec {
   readonly id: string;
-  readonly meaning: string;
-}
-
-export interface InvariantSpec {
-  readonly id: string;
-  readonly kind: 'safety' | 'liveness';
   readonly meaning: string;
 }
 

@@ -118,6 +118,21 @@ describe('ava: E6 two first connects of one address in the same instant', () => 
       locked.notes.some((n) => n.text.includes('Canceling old ticker for reconnected operator 0xA1 (c1)')),
     ).toBe(true);
   });
+
+  it("under head (ava errata 2) the cooldown spares first connects: green's, in the same instant, is accepted and cancels c1", () => {
+    // Act
+    const head = runAva('e6-simultaneous-first-connect.yaml', 'head');
+    // Assert: both first connects accepted at 5ms, c2 cancels c1 as any reconnect does.
+    const at5ms = head.notes.filter((n) => n.atUs === 5000 && n.category === 'connect').map((n) => n.text);
+    expect(at5ms.some((t) => t.includes('New operator connected with capabilities: 0xA1 on c1'))).toBe(true);
+    expect(at5ms.some((t) => t.includes('reconnected operator 0xA1 on c2'))).toBe(true);
+    expect(at5ms.some((t) => t.includes('ResourceExhausted'))).toBe(false);
+    expect(violated(head)).not.toContain('single-ticker');
+    // The address now has state: blue's redial 1s later is within 5s of c2 and is rejected.
+    const rejected = head.notes.find((n) => n.text.includes('rejected: ResourceExhausted (cooldown)'));
+    expect((rejected?.atUs ?? 0) / 1e6).toBeGreaterThan(1);
+    expect((rejected?.atUs ?? 0) / 1e6).toBeLessThan(1.3);
+  });
 });
 
 describe("ava: I6 (live-owner) covers every task in the aggregator's memory", () => {
@@ -177,8 +192,77 @@ describe('ava: E12 a SIGTERM (deploy) of the aggregator', () => {
     ).toBe(65_000_000);
     expect(dials(fixed)).toEqual([0]);
     expect(monitorSendsOn(fixed, 'c2', 'T2')).toEqual([]);
-    // HEAD: no tick in the window; the exit resets the socket and A comes back for both tasks.
-    expect(dials(head)).toEqual([0, 125]);
-    expect(monitorSendsOn(head, 'c2', 'T2')).toHaveLength(1);
+    expect(head.notes.some((n) => n.text.includes('aggregator shutting down'))).toBe(false);
+  });
+
+  it('under head (ava errata 1) Stop() cancels every handler at once: A reads EOF at 60s and redials after its ~1s backoff, not 60s later', () => {
+    // Act
+    const head = runAva('e12-sigterm.yaml', 'head');
+    // Assert: c1 returns nil at the SIGTERM itself, not at a tick (its next is 15 min away).
+    const exit = head.notes.find((n) => n.text.startsWith('handler c1 of operator 0xA1 exits (returns nil)'));
+    expect(exit?.atUs).toBe(60_000_000);
+    expect(exit?.text).toContain('Ticker context canceled');
+    const backoff = head.notes.find((n) => n.text.includes('got EOF; backing off'));
+    expect((backoff?.atUs ?? 0) / 1e6).toBeCloseTo(60.002, 3);
+    const dials = head.notes
+      .filter((n) => n.category === 'operator' && n.text.includes('dials SyncMessages'))
+      .map((n) => n.atUs / 1e6);
+    expect(dials).toHaveLength(3);
+    expect(dials[0]).toBe(0);
+    // 1s base backoff plus at most 25 % jitter, after the EOF arrives.
+    expect(dials[1]).toBeGreaterThanOrEqual(61);
+    expect(dials[1]).toBeLessThanOrEqual(61.26);
+    // The stopping process still accepts it (nothing at connect reads shutdown), and Stop() then
+    // waits for c2 (streamsWG): at 65s the process has not exited. The restart at 70s kills it,
+    // which resets the socket, and A's next dial is the 60s retry after a reset.
+    const waiting = head.notes.find((n) => n.text.includes('Stop() still waits for c2'));
+    expect(waiting?.atUs).toBe(65_000_000);
+    expect(dials[2]).toBe(130);
+    expect(monitorSendsOn(head, 'c3', 'T2')).toHaveLength(1);
+  });
+
+  it("under head Stop() waits for every handler (streamsWG): the process exits only after the redial's handler returns, whose operator reads EOF", () => {
+    // Arrange: e12 without the restart; A redials ~1s after the SIGTERM and the stopping process accepts.
+    const scenario = parseScenario(
+      [
+        'name: e12-no-restart',
+        'system: ava',
+        'duration: 100s',
+        'config: { shutdownWindow: 5s }',
+        'cluster:',
+        '  operators:',
+        '    - { address: "0xA1", approved: true }',
+        '  tasks:',
+        '    - { id: T1, trigger: event }',
+        'timeline:',
+        '  - { at: 60s, sigterm: aggregator }',
+      ].join('\n'),
+      'e12-no-restart.yaml',
+    );
+    // Act
+    const run = runPlan(compilePlan(scenario, { variant: 'head' }));
+    // Assert: c2 returns at its immediate send (10s after its connect), seeing shutdown; only then
+    // does the process exit, and A got end-of-stream (a backoff), not a reset.
+    const at = (text: string): number => (run.notes.find((n) => n.text.includes(text))?.atUs ?? 0) / 1e6;
+    const c2Returned = at('handler c2 of operator 0xA1 exits (returns nil): aggregator shutting down');
+    expect(c2Returned).toBeGreaterThan(71);
+    expect(c2Returned).toBeLessThan(71.3);
+    const exited = at('SIGTERM: the DB is closed and the process exits');
+    expect(exited).toBeGreaterThan(c2Returned);
+    expect(exited - c2Returned).toBeLessThan(0.1);
+    const backoffs = run.notes
+      .filter((n) => n.text.includes('got EOF; backing off'))
+      .map((n) => n.atUs / 1e6);
+    expect(backoffs).toHaveLength(2);
+    expect(backoffs[1]).toBeGreaterThan(c2Returned);
+    expect(backoffs[1]).toBeLessThan(exited);
+  });
+
+  it('under fixed with stopCancelsHandlers on, the operator reads EOF at once and (FIXED era) stops for good', () => {
+    // Act
+    const run = runAva('e12-sigterm.yaml', 'fixed', { stopCancelsHandlers: 'true' });
+    // Assert
+    const exit = run.notes.find((n) => n.text.startsWith('handler c1 of operator 0xA1 exits (returns nil)'));
+    expect(exit?.atUs).toBe(60_000_000);
   });
 });

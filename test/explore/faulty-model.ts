@@ -4,7 +4,7 @@
 // `crash: w3` step reaches (the full run and the shrunk result do not). The invariant
 // `pair-up` breaks when w1 and w2 are down together, as in pair-model.ts.
 import { z } from 'zod';
-import type { Actor, ActorRef, Message } from '../../src/engine/index.js';
+import type { Actor, ActorRef, Message, Simulation } from '../../src/engine/index.js';
 import { AssertionError } from '../../src/engine/index.js';
 import type { SystemModel } from '../../src/systems/system-model.js';
 
@@ -18,7 +18,7 @@ const clusterSchema = z
 
 type Msg = { type: 'beat-due' } | { type: 'Beat' };
 
-export const faultyModel: SystemModel<FaultyCluster> = {
+export const faultyModel: SystemModel<FaultyCluster, Simulation> = {
   id: 'faulty',
   meaning: 'test-only: a model with a bug on purpose',
   controlPlaneNode: 'hub',
@@ -28,7 +28,14 @@ export const faultyModel: SystemModel<FaultyCluster> = {
     { id: 'buggy', meaning: 'throws an AssertionError on seeds divisible by 3' },
     { id: 'fragile', meaning: 'fails an assertion at 15 s when w1 alone is down' },
   ],
-  invariants: [{ id: 'pair-up', kind: 'safety', meaning: 'w1 or w2 is up' }],
+  invariants: [
+    {
+      id: 'pair-up',
+      kind: 'safety',
+      meaning: 'w1 or w2 is up',
+      check: (sim) => (sim.isUp('w1') || sim.isUp('w2') ? null : { message: 'w1 and w2 are both down' }),
+    },
+  ],
   config: [],
   actions: [],
   clusterSchema: clusterSchema as unknown as z.ZodType<FaultyCluster>,
@@ -60,11 +67,7 @@ export const faultyModel: SystemModel<FaultyCluster> = {
         if (!sim.isUp('w1') && sim.isUp('w2') && sim.isUp('w3'))
           throw new AssertionError('assertion failed: w1 is not down alone at 15 s');
       });
-    sim.addSafety({
-      id: 'pair-up',
-      check: () => (sim.isUp('w1') || sim.isUp('w2') ? null : { message: 'w1 and w2 are both down' }),
-    });
-    return { applyAction: () => undefined, metrics: () => ({}) };
+    return { view: sim, applyAction: () => undefined, metrics: () => ({}) };
   },
 };
 

@@ -1,7 +1,7 @@
 // A test-only system for the explorer: a hub and N workers; the safety invariant breaks when
 // w1 and w2 are down at the same time. Small enough that shrinking has one right answer.
 import { z } from 'zod';
-import type { Actor, ActorRef, Message } from '../../src/engine/index.js';
+import type { Actor, ActorRef, Message, Simulation } from '../../src/engine/index.js';
 import type { SystemModel } from '../../src/systems/system-model.js';
 
 export interface PairCluster {
@@ -14,13 +14,25 @@ const clusterSchema = z
 
 type PairMsg = { type: 'beat-due' } | { type: 'Beat' };
 
-export const pairModel: SystemModel<PairCluster> = {
+/** The view the invariant reads: which worker processes are up. */
+interface PairView {
+  readonly sim: Simulation;
+}
+
+export const pairModel: SystemModel<PairCluster, PairView> = {
   id: 'pairs',
   meaning: 'test-only: breaks when w1 and w2 are down together',
   controlPlaneNode: 'hub',
   defaultVariant: 'plain',
   variants: [{ id: 'plain', meaning: 'as written' }],
-  invariants: [{ id: 'pair-up', kind: 'safety', meaning: 'w1 or w2 is up' }],
+  invariants: [
+    {
+      id: 'pair-up',
+      kind: 'safety',
+      meaning: 'w1 or w2 is up',
+      check: ({ sim }) => (sim.isUp('w1') || sim.isUp('w2') ? null : { message: 'w1 and w2 are both down' }),
+    },
+  ],
   config: [
     { key: 'beatInterval', kind: 'duration', default: 1000, min: 10, meaning: 'worker heartbeat period' },
   ],
@@ -43,11 +55,7 @@ export const pairModel: SystemModel<PairCluster> = {
         })),
       );
     }
-    sim.addSafety({
-      id: 'pair-up',
-      check: () => (sim.isUp('w1') || sim.isUp('w2') ? null : { message: 'w1 and w2 are both down' }),
-    });
-    return { applyAction: () => undefined, metrics: () => ({ beats, reconnections: 2 }) };
+    return { view: { sim }, applyAction: () => undefined, metrics: () => ({ beats, reconnections: 2 }) };
   },
 };
 

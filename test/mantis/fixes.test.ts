@@ -98,11 +98,11 @@ describe('notification fixes: messages per reconnection', () => {
     expect(mantis(run).notificationMessages.byType).toEqual({ WorkerTerminate: 1 });
   });
 
-  it('after a failover every TE reconnects: the naive broadcast costs #TE × #jobs, and no job fails a worker its TE still runs', () => {
+  it('after a failover without re-initialisation (head) every TE reconnects: the naive broadcast costs #TE × #jobs, and no job fails a worker its TE still runs', () => {
     // Arrange: edge-07 with a JobClustersManager that is ready at once (nothing dropped).
     const scenario = loadScenario('scenarios/mantis/edge-07-failover.yaml');
     // Act
-    const run = simulate(scenario, { variant: 'broadcast', set: { jcmInitDuration: '0s' } });
+    const run = simulate(scenario, { variant: 'head+broadcast', set: { jcmInitDuration: '0s' } });
     // Assert: 5 TEs × 2 jobs; only A-1-0 (dead with TE-1) is failed by it.
     expect(mantis(run).notificationMessages.byType).toEqual({ TaskExecutorReconnected: 10 });
     const failed = notesOf(run, 'job', 'TaskExecutorReconnected(').filter((n) => n.text.includes(': fail '));
@@ -110,9 +110,18 @@ describe('notification fixes: messages per reconnection', () => {
     expect(violation(run, 'no-foreign-read')).toBeUndefined();
   });
 
-  it('fix-1c survives the failover through its persisted index with one targeted message', () => {
+  it('with the legacy re-initialisation only TE-1 reconnects after a failover: the broadcast costs #jobs', () => {
     const run = simulate(loadScenario('scenarios/mantis/edge-07-failover.yaml'), {
-      variant: 'fix-1c',
+      variant: 'broadcast',
+      set: { jcmInitDuration: '0s' },
+    });
+    expect(mantis(run).notificationMessages.byType).toEqual({ TaskExecutorReconnected: 2 });
+    expect(violation(run, 'no-foreign-read')).toBeUndefined();
+  });
+
+  it('fix-1c survives a failover without re-initialisation (head) through its persisted index with one targeted message', () => {
+    const run = simulate(loadScenario('scenarios/mantis/edge-07-failover.yaml'), {
+      variant: 'head+fix-1c',
       set: { jcmInitDuration: '0s' },
     });
     expect(mantis(run).notificationMessages.byType).toEqual({ TaskExecutorReconnected: 1 });

@@ -68,10 +68,27 @@ describe('mantis report.yaml (discussion #781)', () => {
 });
 
 describe('mantis edge cases', () => {
-  it('a leader failover reproduces the bug with fix-1a-merged (edge case 7); fix-1c survives it', () => {
+  it("a leader failover reproduces the bug under head's reservation scheduler (edge case 7), not under FIX784's legacy one, which re-initialises the RC (mantis errata 1)", () => {
     const failover = loadScenario('scenarios/mantis/edge-07-failover.yaml');
-    expect(violation(simulate(failover, { variant: 'fix-1a-merged' }), 'no-foreign-read')).toBeDefined();
-    expect(violation(simulate(failover, { variant: 'fix-1c' }), 'no-foreign-read')).toBeUndefined();
+    const merged = simulate(failover, { variant: 'fix-1a-merged' });
+    expect(merged.violations).toEqual([]);
+    // Before TE-1 is back, the new leader's RC already holds it as Running(A-1-0) again.
+    const atInit = merged.checks.find((c) => c.atMs === 151_000);
+    expect(atInit).toMatchObject({ holds: true, expected: 'the RC holds TE-1 as Running(A-1-0)' });
+    expect(violation(simulate(failover, { variant: 'fix-1b' }), 'no-foreign-read')).toBeUndefined();
+    expect(violation(simulate(failover, { variant: 'head' }), 'no-foreign-read')).toBeDefined();
+    // 1C fires only on a fresh state: the re-initialised RC makes the failover the reported path.
+    expect(violation(simulate(failover, { variant: 'fix-1c' }), 'no-foreign-read')).toBeDefined();
+    expect(violation(simulate(failover, { variant: 'head+fix-1c' }), 'no-foreign-read')).toBeUndefined();
+  });
+
+  it('the order race stays: when the TE heartbeat beats the init and a placement lands between them, FIX784 is blind (edge-07b)', () => {
+    const race = simulate(loadScenario('scenarios/mantis/edge-07b-failover-heartbeat-first.yaml'), {
+      variant: 'fix-1a-merged',
+    });
+    expect(race.checks.filter((c) => !c.holds)).toEqual([]);
+    expect(race.checks.map((c) => c.check)).toEqual(['rc', 'pool', 'rc', 'worker', 'reads']);
+    expect(violation(race, 'no-foreign-read')).toBeDefined();
   });
 
   it('an empty upstream list is dropped: the consumers keep reading TE-1 under fix-1a-merged (edge case 8)', () => {

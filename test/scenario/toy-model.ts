@@ -1,7 +1,7 @@
 // A tiny test-only system: a hub and N workers that heartbeat it. Exercises every part of the
 // SystemModel interface the loader, compiler, writers and reports use, without Mantis or Ava.
 import { z } from 'zod';
-import type { Actor, ActorContext, ActorRef, Message } from '../../src/engine/index.js';
+import type { Actor, ActorContext, ActorRef, Message, Simulation } from '../../src/engine/index.js';
 import { msToUs } from '../../src/engine/index.js';
 import type { PlanStep, SystemModel } from '../../src/systems/system-model.js';
 
@@ -22,7 +22,15 @@ const clusterSchema = z
 
 type ToyMsg = { type: 'beat-due' } | { type: 'Beat'; from: string } | { type: 'Ping' };
 
-export const toyModel: SystemModel<ToyCluster> = {
+/** What the toy's invariants read: the processes, and when the hub (its own state) heard each. */
+interface ToyView {
+  readonly sim: Simulation;
+  readonly workers: readonly string[];
+  readonly strict: boolean;
+  readonly lastHeard: ReadonlyMap<string, number>;
+}
+
+export const toyModel: SystemModel<ToyCluster, ToyView> = {
   id: 'toy',
   meaning: 'test-only hub with heartbeating workers',
   controlPlaneNode: 'hub',
@@ -32,11 +40,26 @@ export const toyModel: SystemModel<ToyCluster> = {
     { id: 'strict', meaning: 'also judges liveness' },
   ],
   invariants: [
-    { id: 'all-workers-up', kind: 'safety', meaning: 'every worker process is up' },
+    {
+      id: 'all-workers-up',
+      kind: 'safety',
+      meaning: 'every worker process is up',
+      check: ({ sim, workers }) => {
+        const down = workers.filter((w) => !sim.isUp(w));
+        return down.length === 0
+          ? null
+          : { message: `worker ${down.join(', ')} is down`, entities: { worker: down[0] as string } };
+      },
+    },
     {
       id: 'hub-heard-everyone',
       kind: 'liveness',
       meaning: 'the hub heard every worker in the last 5 s (strict only)',
+      judge: ({ workers, strict, lastHeard }, endUs) => {
+        if (!strict) return null;
+        const silent = workers.filter((w) => (lastHeard.get(w) ?? -1) < endUs - 5_000_000);
+        return silent.length === 0 ? null : { message: `the hub has not heard ${silent.join(', ')} lately` };
+      },
     },
   ],
   config: [
@@ -98,27 +121,8 @@ export const toyModel: SystemModel<ToyCluster> = {
         })),
       );
     }
-    sim.addSafety({
-      id: 'all-workers-up',
-      check: () => {
-        const down = setup.cluster.workers.filter((w) => !sim.isUp(w));
-        return down.length === 0
-          ? null
-          : { message: `worker ${down.join(', ')} is down`, entities: { worker: down[0] as string } };
-      },
-    });
-    if (setup.variant === 'strict') {
-      sim.addLiveness({
-        id: 'hub-heard-everyone',
-        judge: (endUs) => {
-          const silent = setup.cluster.workers.filter((w) => (lastHeard.get(w) ?? -1) < endUs - 5_000_000);
-          return silent.length === 0
-            ? null
-            : { message: `the hub has not heard ${silent.join(', ')} lately` };
-        },
-      });
-    }
     return {
+      view: { sim, workers: setup.cluster.workers, strict: setup.variant === 'strict', lastHeard },
       applyAction: (action, args) => sim.note('hub', 'action', `${action} ${JSON.stringify(args)}`),
       metrics: () => ({ toy: { workers: setup.cluster.workers.length } }),
     };

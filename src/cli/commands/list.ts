@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { checksOf } from '../../scenario/check-step.js';
 import { GENERIC_ACTIONS } from '../../scenario/schema.js';
 import { formatDuration } from '../../util/duration.js';
 import { allSystems } from '../../systems/registry.js';
@@ -6,13 +7,15 @@ import type { ConfigKeySpec } from '../../systems/system-model.js';
 import { UsageError } from '../../util/errors.js';
 import { chalkFor } from '../options.js';
 
-const SECTIONS = ['systems', 'variants', 'invariants', 'actions', 'config'] as const;
+const SECTIONS = ['systems', 'variants', 'invariants', 'actions', 'checks', 'config'] as const;
 type Section = (typeof SECTIONS)[number];
 
 export function register(program: Command): void {
   program
     .command('list')
-    .description('what exists, with one line of meaning each: systems, variants, invariants, actions, config')
+    .description(
+      'what exists, with one line of meaning each: systems, variants, invariants, actions, checks, config',
+    )
     .argument('[what]', `one of ${SECTIONS.join(', ')} (default: all)`)
     .option('--system <id>', 'only this system')
     .option('--json', 'one JSON object')
@@ -72,6 +75,7 @@ function listCommand(
         lines.push(`  ${c.dim(s.id)}`);
         const items = sectionItems(section, s);
         const width = Math.max(0, ...items.map((i) => i.id.length));
+        if (items.length === 0) lines.push(c.dim('    (none yet)'));
         for (const item of items) lines.push(`    ${c.cyan(item.id.padEnd(width))}  ${item.meaning}`);
       }
     }
@@ -106,6 +110,8 @@ function sectionItems(
         ...GENERIC_ACTIONS.map((a) => ({ id: a.name, meaning: `${a.meaning} — e.g. ${a.example}` })),
         ...system.actions.map((a) => ({ id: a.name, meaning: `${a.meaning} — e.g. ${a.example}` })),
       ];
+    case 'checks':
+      return checksOf(system).map((k) => ({ id: k.name, meaning: `${k.meaning} — e.g. ${k.example}` }));
     case 'config':
       return system.config.map((k) => ({
         id: k.key,

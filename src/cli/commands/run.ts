@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { runOutcome } from '../../run/result.js';
 import { runPlan } from '../../run/run-plan.js';
 import { compilePlan, parseSetFlags } from '../../scenario/compile.js';
 import { loadScenario } from '../../scenario/load.js';
@@ -21,7 +22,7 @@ export function register(program: Command): void {
   const command = program
     .command('run')
     .description(
-      `one deterministic run: a timeline of notable events and a summary (exit 0: every invariant held, 1: a violation, ${EXIT_LIMIT}: stopped at a limit, no verdict)`,
+      `one deterministic run: a timeline of notable events and a summary (exit 0: every invariant and check held, 1: a violation or a failed check, ${EXIT_LIMIT}: stopped at a limit, no verdict)`,
     )
     .argument('<scenario>', 'scenario file (YAML)');
   addSeedVariantSet(command);
@@ -92,8 +93,10 @@ function runCommand(file: string, flags: RunCommandFlags): void {
       `clustersim: warning: the run stopped early (${result.stoppedEarly}); invariants were judged at that point\n`,
     );
 
-  // A violation seen before a limit is still a finding; a limit without one is no verdict.
-  let exitCode = result.violations.length > 0 ? 1 : result.limit !== undefined ? EXIT_LIMIT : 0;
+  // A violation (a finding) and a failed check step both exit 1, even when a limit stopped the
+  // run later; a limit with neither is no verdict.
+  const outcome = runOutcome(result);
+  let exitCode = outcome === 'ok' ? 0 : outcome === 'limited' ? EXIT_LIMIT : 1;
   const model = systemById(scenario.system);
   const replaysFile =
     Object.keys(set).length === 0 &&

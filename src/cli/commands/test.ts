@@ -24,7 +24,9 @@ export function register(program: Command): void {
       `
 An expectation is met when the run violates every listed invariant (CONTRACT: "invariants that
 must be violated"), liveness ones included; \`fix-1a-merged: []\` means every invariant holds.
-With --exact, no other invariant may be violated either. Files without expect are skipped.
+With --exact, no other invariant may be violated either. Every \`check\` step must hold too. A file
+without expect but with check steps runs under the variants its checks name (else its own
+variant) and only its checks are judged; other files without expect are skipped.
 --variant limits the check to that variant's expectation.
 
 Examples:
@@ -66,21 +68,39 @@ function testCommand(paths: string[], flags: RunFlags & { exact?: boolean }): vo
       if (flags.quiet !== true) say(`${c.yellow('SKIP')} ${file}: ${check.skipped}`);
       continue;
     }
-    for (const { outcome, violations } of check.checks) {
+    for (const { outcome, violations, checks } of check.checks) {
       outcomes.push(outcome);
-      const { expected, violated, variant } = outcome;
+      const { expected, violated, variant, failedChecks } = outcome;
       const label = `${file} [${variant}, seed ${outcome.seed}]`;
+      const checksText =
+        checks.length === 0 ? '' : `${checks.length - failedChecks.length}/${checks.length} checks held`;
       if (outcome.pass) {
         const extra = violated.filter((id) => !expected.includes(id));
-        const also = extra.length > 0 ? c.dim(` (also violated: ${extra.join(', ')})`) : '';
+        const also =
+          extra.length === 0
+            ? ''
+            : c.dim(
+                !outcome.judgesInvariants
+                  ? ` (invariants not judged; violated: ${extra.join(', ')})`
+                  : ` (also violated: ${extra.join(', ')})`,
+              );
+        const invariantsText = !outcome.judgesInvariants
+          ? ''
+          : violated.length === 0
+            ? 'every invariant held'
+            : `violated ${expected.join(', ')} as expected`;
         if (flags.quiet !== true)
           say(
-            `${c.green('PASS')} ${label}: ${violated.length === 0 ? 'every invariant held' : `violated ${expected.join(', ')} as expected`}${also}`,
+            `${c.green('PASS')} ${label}: ${[invariantsText, checksText].filter((t) => t !== '').join('; ')}${also}`,
           );
       } else {
+        const invariantsText = !outcome.judgesInvariants
+          ? ''
+          : `expected ${listText(expected)}, got ${listText(violated)}`;
         say(
-          `${c.red('FAIL')} ${label}: expected ${listText(expected)}, got ${listText(violated)}${outcome.stoppedEarly !== undefined ? ` (stopped early: ${outcome.stoppedEarly})` : ''}`,
+          `${c.red('FAIL')} ${label}: ${[invariantsText, failedChecks.length > 0 ? `CHECK FAILED (${checksText})` : ''].filter((t) => t !== '').join('; ')}${outcome.stoppedEarly !== undefined ? ` (stopped early: ${outcome.stoppedEarly})` : ''}`,
         );
+        for (const failed of failedChecks) say(`       check ${failed}`);
         for (const v of violations.filter((x) => !expected.includes(x.invariant))) {
           say(`       ${v.invariant} at t=${formatSimTime(msToUs(v.atMs))}: ${v.message}`);
         }

@@ -65,12 +65,19 @@ export const avaConfigKeys: readonly ConfigKeySpec[] = [
       'inferred: after SIGTERM (engine.Stop() sets shutdown), how long until the process has closed the DB and exited; a handler ticking inside returns nil (E12)',
   },
   {
+    key: 'stopCancelsHandlers',
+    kind: 'boolean',
+    default: false,
+    meaning:
+      'engine.Stop() also cancels every live handler ticker ctx, so each stream ends (EOF) at once, and waits for every handler to return (streamsWG) before the process exits (1e7cc393 → true; FIXED only sets shutdown)',
+  },
+  {
     key: 'reconnectCooldown',
     kind: 'duration',
     default: 0,
     min: 0,
     meaning:
-      'aggregator rejects a connect within this time of the last accepted one (HEAD 5s, ResourceExhausted)',
+      'aggregator rejects a connect within this time of the last accepted one of an address that already has state (HEAD 5s, ResourceExhausted); simultaneous first connects all pass',
   },
   {
     key: 'tickerCtx',
@@ -193,6 +200,7 @@ const presets: Readonly<Record<string, Readonly<Record<string, ConfigValue>>>> =
     staleCleanupDeletesStream: false,
     reassignDeadlock: false,
     unlockedFirstConnectCheck: false,
+    stopCancelsHandlers: true,
     operatorStopsOnEOF: false,
     cadence: 'immediate',
     tickerInterval: 15 * 60_000,
@@ -231,6 +239,7 @@ export interface AvaConfig {
   readonly operatorRetryDelayMs: number;
   readonly reconnectCooldownMs: number;
   readonly shutdownWindowMs: number;
+  readonly stopCancelsHandlers: boolean;
   readonly triggerIntervalMs: number;
   readonly tickerCtx: boolean;
   readonly clockReset: boolean;
@@ -268,6 +277,7 @@ export function resolveAvaConfig(raw: Readonly<Record<string, ConfigValue>>): Av
     operatorRetryDelayMs: num('operatorRetryDelay'),
     reconnectCooldownMs: num('reconnectCooldown'),
     shutdownWindowMs: num('shutdownWindow'),
+    stopCancelsHandlers: bool('stopCancelsHandlers'),
     triggerIntervalMs: num('triggerInterval'),
     tickerCtx: bool('tickerCtx'),
     clockReset: bool('clockReset'),

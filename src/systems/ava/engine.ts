@@ -1,14 +1,38 @@
 import type { Actor, ActorContext, ActorRef, Envelope, Rng } from '../../engine/index.js';
-import { msToUs } from '../../engine/index.js';
+import { assert, assertNever, msToUs } from '../../engine/index.js';
 import { canStreamCheck, supportsTaskTrigger } from './approval.js';
 import type { Capabilities, TaskSpec, Trigger } from './cluster.js';
 import type { AvaConfig } from './config.js';
+import type { ConnectionRecord } from './connection.js';
+import { recordSent } from './connection.js';
+import type { GroundTruth } from './ground-truth.js';
 import type { NotifyTriggersReq, SyncMessagesReq, TaskOperation } from './messages.js';
 import { monitorTaskTrigger, streamEnded, taskOperation } from './messages.js';
 import { ModelMutex } from './mutex.js';
 import type { TickerCtx } from './stream-handler.js';
 import { StreamCheckToOperator } from './stream-handler.js';
-import type { AvaWorld, DbTask } from './world.js';
+import type { AvaTransport } from './transport.js';
+
+/** A task row of the aggregator's durable store (BadgerDB): survives an aggregator restart. */
+export interface DbTask {
+  readonly id: string;
+  readonly trigger: Trigger;
+  status: 'active' | 'canceled' | 'deleted';
+}
+
+/** What the Engine's process has around it: its durable DB, the transport, the naming of goroutines. */
+export interface EngineDeps {
+  readonly db: Map<string, DbTask>;
+  readonly transport: AvaTransport;
+  readonly truth: GroundTruth;
+  /** Approved operator addresses (the config's `approved_operators`). */
+  readonly approved: readonly string[];
+  /** A fresh connection id: handler goroutines are named c1, c2, … over the whole run, restarts included. */
+  readonly nextConnId: () => number;
+}
+
+/** [inferred] From Stop()'s last handler returning to the process exit (DB close, flushes). */
+const STOP_TAIL_MS = 50;
 
 /** `operatorState` (E@fix:L111-122). */
 export interface OperatorState {
@@ -24,7 +48,7 @@ export interface StreamEntry {
   readonly streamId: number;
 }
 
-type EngineInbox = SyncMessagesReq | NotifyTriggersReq | { type: 'notify-batch' };
+export type EngineInbox = SyncMessagesReq | NotifyTriggersReq | { type: 'notify-batch' };
 
 type PendingNotification = { readonly taskId: string; readonly op: TaskOperation['type'] };
 
@@ -46,8 +70,17 @@ export class Engine implements Actor<EngineInbox> {
   assignmentRoundRobin = 0;
   readonly pendingNotifications = new Map<string, PendingNotification[]>();
   shutdown = false;
+  /** Every handler this engine spawned, by connection number (what HEAD's streamsWG counts). */
+  readonly handlers = new Map<number, StreamCheckToOperator>();
   readonly assignmentMutex = new ModelMutex('assignmentMutex');
-  /** HEAD cooldown: last accepted connect per address. */
+  /** The SyncMessages RPCs this process accepted, by connection id (its handlers' records). */
+  readonly connections = new Map<number, ConnectionRecord>();
+  readonly db: Map<string, DbTask>;
+  readonly transport: AvaTransport;
+  readonly truth: GroundTruth;
+  /** HEAD's `streamsWG.Wait()` in Stop(): what runs once every handler has returned. */
+  private afterHandlersReturn: (() => void) | null = null;
+  /** HEAD cooldown: last accepted connect per address (`operatorState.LastConnectTime`). */
   private readonly lastAcceptUs = new Map<string, number>();
   /** Go map iteration order and multi-ready `select`: the runtime's randomness [runtime]. */
   readonly goMapOrder: Rng;
@@ -55,15 +88,14 @@ export class Engine implements Actor<EngineInbox> {
 
   constructor(
     readonly ctx: ActorContext<EngineInbox>,
-    readonly world: AvaWorld,
+    private readonly deps: EngineDeps,
     readonly config: AvaConfig,
   ) {
     this.goMapOrder = ctx.random('go-map-order');
     this.goSelect = ctx.random('go-select');
-  }
-
-  get db(): Map<string, DbTask> {
-    return this.world.db;
+    this.db = deps.db;
+    this.transport = deps.transport;
+    this.truth = deps.truth;
   }
 
   /** `MustStart`: load every Active task from the DB (L277); start the 3 s batcher. */
@@ -71,8 +103,6 @@ export class Engine implements Actor<EngineInbox> {
     for (const row of this.db.values())
       if (row.status === 'active') this.tasks.set(row.id, { id: row.id, trigger: row.trigger });
     this.ctx.every(msToUs(this.config.notificationBatchMs), { type: 'notify-batch' });
-    this.world.aggregatorUp = true;
-    this.world.ownerOf = (taskId) => this.taskAssignments.get(taskId);
     this.ctx.note('aggregator', `aggregator started with ${this.tasks.size} active task(s) from the DB`, {});
   }
 
@@ -84,6 +114,8 @@ export class Engine implements Actor<EngineInbox> {
         return this.sendBatchedNotifications();
       case 'NotifyTriggers':
         return this.aggregateChecksResultWithState(message);
+      default:
+        return assertNever(message);
     }
   }
 
@@ -99,13 +131,13 @@ export class Engine implements Actor<EngineInbox> {
    */
   private aggregateChecksResultWithState(request: NotifyTriggersReq): void {
     const { address, taskId } = request;
-    this.world.metrics.notifyTriggers++;
+    this.truth.metrics.notifyTriggers++;
     this.trackSyncedTasks.get(address)?.TaskID.add(taskId);
     const row = this.db.get(taskId);
     if (row === undefined) return;
     if (!this.tasks.has(taskId)) {
       this.tasks.set(taskId, { id: taskId, trigger: row.trigger });
-      this.world.metrics.tasksReloaded++;
+      this.truth.metrics.tasksReloaded++;
       this.ctx.note(
         'task',
         `NotifyTriggers from operator ${address}: task ${taskId} is not in memory; reloaded from the DB (status ${row.status})`,
@@ -125,14 +157,8 @@ export class Engine implements Actor<EngineInbox> {
 
   /** `SyncMessages` (aggregator/rpc_server.go): no signature check; spawns the handler. */
   private accept(request: SyncMessagesReq, streamId: number, client: ActorRef): void {
-    const now = this.ctx.now();
-    const last = this.lastAcceptUs.get(request.address);
-    if (
-      this.config.reconnectCooldownMs > 0 &&
-      last !== undefined &&
-      now - last < msToUs(this.config.reconnectCooldownMs)
-    ) {
-      this.world.metrics.connectionsRejected++;
+    if (this.inCooldown(request.address)) {
+      this.truth.metrics.connectionsRejected++;
       this.ctx.note(
         'connect',
         `connect of operator ${request.address} rejected: ResourceExhausted (cooldown)`,
@@ -141,13 +167,32 @@ export class Engine implements Actor<EngineInbox> {
       this.ctx.sim.streamSend(streamId, this.ctx.ref, streamEnded('ResourceExhausted'));
       return;
     }
-    this.lastAcceptUs.set(request.address, now);
-    const connId = this.world.connections.length + 1;
+    this.lastAcceptUs.set(request.address, this.ctx.now());
+    const connId = this.deps.nextConnId();
+    assert(!this.connections.has(connId), 'a connection id is used once', { connId });
     const node = this.ctx.sim.nodeOf(client);
-    this.ctx.spawn(
-      `stream-${connId}`,
-      (handlerCtx) => new StreamCheckToOperator(handlerCtx, this, { connId, streamId, node, request }),
-    );
+    this.ctx.spawn(`stream-${connId}`, (handlerCtx) => {
+      const handler = new StreamCheckToOperator(handlerCtx, this, { connId, streamId, node, request });
+      this.handlers.set(connId, handler);
+      return handler;
+    });
+  }
+
+  /**
+   * HEAD's rate limit (E@head L1952-1971, ava errata 2): it runs only when the address already
+   * has an operatorState, and rejects a connect within the cooldown of the last accepted one.
+   * A first connect (no state) always passes, and so does one made in the same instant as the
+   * first connect that created the state: concurrent with it, it checked before the state
+   * existed (the E6 rule), so simultaneous first connects are all accepted, and each cancels
+   * the one before at its connect step. The check and the timestamp share one lock, so
+   * simultaneous reconnects of an address with state are not concurrent: the second waits.
+   */
+  private inCooldown(address: string): boolean {
+    if (this.config.reconnectCooldownMs <= 0 || !this.trackSyncedTasks.has(address)) return false;
+    const now = this.ctx.now();
+    if (this.firstConnectAtUs.get(address) === now) return false;
+    const last = this.lastAcceptUs.get(address);
+    return last !== undefined && now - last < msToUs(this.config.reconnectCooldownMs);
   }
 
   // ---------------------------------------------------------------- assignment (§4.1)
@@ -158,7 +203,7 @@ export class Engine implements Actor<EngineInbox> {
   }
 
   canStreamCheck(address: string): boolean {
-    return canStreamCheck(this.world.approvedAddresses, address);
+    return canStreamCheck(this.deps.approved, address);
   }
 
   supportsTaskTrigger(address: string, trigger: Trigger): boolean {
@@ -172,6 +217,9 @@ export class Engine implements Actor<EngineInbox> {
     );
     if (eligible.length === 0) return ''; // no lock taken; the map is untouched
     this.assignmentMutex.lock(goroutine);
+    assert(this.assignmentMutex.heldBy === goroutine, 'assignTaskToOperator holds assignmentMutex', {
+      goroutine,
+    });
     const current = this.taskAssignments.get(task.id);
     if (current !== undefined) {
       if (eligible.includes(current)) {
@@ -184,7 +232,11 @@ export class Engine implements Actor<EngineInbox> {
     this.assignmentRoundRobin++;
     this.setAssignment(task.id, selected);
     this.assignmentMutex.unlock(goroutine);
-    this.world.metrics.assignments++;
+    assert(this.taskAssignments.get(task.id) === selected, 'the selected operator owns the task', {
+      task: task.id,
+      selected,
+    });
+    this.truth.metrics.assignments++;
     this.ctx.note('assign', `Round-robin task assignment: task ${task.id} → operator ${selected}`, {
       task: task.id,
       operator: selected,
@@ -224,17 +276,16 @@ export class Engine implements Actor<EngineInbox> {
       if (task !== undefined) this.assignTaskToOperator(task, goroutine);
     }
     if (this.config.reassignDeadlock) this.assignmentMutex.unlock(goroutine);
+    assert(this.assignmentMutex.heldBy === null, 'reassignOrphanedTasks returns with assignmentMutex free', {
+      goroutine,
+    });
   }
 
-  /** Every write to taskAssignments goes through here (no-empty-assignment watches it). */
+  /** Every write to taskAssignments goes through here: only under assignmentMutex. */
   setAssignment(taskId: string, address: string): void {
+    if (this.assignmentMutex.heldBy === null)
+      assert(false, 'taskAssignments is written under assignmentMutex', { taskId, address });
     this.taskAssignments.set(taskId, address);
-    if (address === '')
-      this.world.emptyAssignment = {
-        message: `taskAssignments[${taskId}] was set to ""`,
-        entities: { task: taskId },
-      };
-    else if (this.world.emptyAssignment?.entities?.['task'] === taskId) this.world.emptyAssignment = null;
   }
 
   // ---------------------------------------------------------------- notifications (§4.5)
@@ -267,23 +318,24 @@ export class Engine implements Actor<EngineInbox> {
         let result =
           entry === undefined
             ? 'no-stream'
-            : this.world.send(entry.streamId, this.ctx.ref, taskOperation(op, taskId));
+            : this.transport.send(entry.streamId, this.ctx.ref, taskOperation(op, taskId));
         // A stalled stream: the Send completes when the stall ends, the message arrives then,
         // but if that is after the 500 ms timeout the notification already counted as failed (E11).
         if (result === 'stalled' && entry !== undefined)
           result =
-            this.world.stalledForUs(entry.streamId) < msToUs(this.config.notificationTimeoutMs)
+            this.transport.stalledForUs(entry.streamId) < msToUs(this.config.notificationTimeoutMs)
               ? 'ok'
               : 'blocked';
         if (result === 'ok') {
+          if (entry !== undefined) this.handlers.get(entry.connId)?.carried.push(`${op}(${taskId})`);
           this.trackSyncedTasks.get(address)?.TaskID.delete(taskId);
-          this.world.metrics.notificationsSent++;
+          this.truth.metrics.notificationsSent++;
           this.ctx.note('notify', `${op}(${taskId}) sent to operator ${address}`, {
             task: taskId,
             operator: address,
           });
         } else {
-          this.world.metrics.notificationsDropped++;
+          this.truth.metrics.notificationsDropped++;
           const why =
             result === 'no-stream'
               ? 'not in operatorStreams'
@@ -297,6 +349,50 @@ export class Engine implements Actor<EngineInbox> {
         }
       }
     }
+  }
+
+  /**
+   * `engine.Stop()`: sets `shutdown`. From 1e7cc393 (HEAD, E@head L675-704) it also cancels
+   * every operatorState's ticker ctx, collected under the lock and called after it, so every
+   * handler returns nil at its next select and its operator reads end-of-stream at once. Before
+   * (PRE, FIXED) a handler sees the flag only at its next tick. Returns the cancelled connections.
+   */
+  stop(): string[] {
+    this.shutdown = true;
+    if (!this.config.stopCancelsHandlers) return [];
+    const cancels: TickerCtx[] = [];
+    for (const address of this.goMapOrder.shuffle([...this.trackSyncedTasks.keys()].sort())) {
+      const ticker = this.trackSyncedTasks.get(address)?.TickerCtx ?? null;
+      if (ticker !== null && !ticker.cancelled) cancels.push(ticker);
+    }
+    for (const ticker of cancels) ticker.cancel();
+    return cancels.map((t) => `c${t.connId}`);
+  }
+
+  /** Handlers that have not returned yet (HEAD's streamsWG count): running, or parked for good. */
+  liveHandlers(): string[] {
+    return [...this.handlers.values()].filter((h) => h.status !== 'exited').map((h) => `c${h.connectionId}`);
+  }
+
+  /**
+   * HEAD's Stop() ends with `streamsWG.Wait()` (E@head L675-704): the process cannot go on to
+   * close the DB and exit while a handler still runs, including one accepted after the SIGTERM
+   * (nothing at connect reads `shutdown`; it returns at its first tick or immediate send).
+   * Runs `then` once no handler is live: now if none is.
+   */
+  whenHandlersReturn(then: () => void): void {
+    if (this.liveHandlers().length === 0) return then();
+    this.afterHandlersReturn = then;
+  }
+
+  /** Called by a handler as its deferred cleanup finishes (`streamsWG.Done()`). */
+  handlerReturned(): void {
+    const then = this.afterHandlersReturn;
+    if (then === null || this.liveHandlers().length > 0) return;
+    this.afterHandlersReturn = null;
+    // [inferred] Stop() returns, the batcher flushes and the DB closes before the process
+    // exits: the last RPC's trailers (its operator's end-of-stream) leave first.
+    this.ctx.sim.at(this.ctx.now() + msToUs(STOP_TAIL_MS), then);
   }
 
   // ---------------------------------------------------------------- task API
@@ -314,16 +410,17 @@ export class Engine implements Actor<EngineInbox> {
     for (const address of this.streamAddresses()) {
       if (!this.canStreamCheck(address) || !this.supportsTaskTrigger(address, task.trigger)) continue;
       const entry = this.operatorStreams.get(address) as StreamEntry;
-      const record = this.world.connections[entry.connId - 1];
+      const record = this.connections.get(entry.connId);
       // [inferred] a stalled broadcast Send is given up on (not marked synced) and arrives later.
-      const result = this.world.send(
+      const result = this.transport.send(
         entry.streamId,
         this.ctx.ref,
         monitorTaskTrigger(task.id, task.trigger, entry.connId),
       );
       if (result !== 'ok' || record === undefined) continue;
+      this.handlers.get(entry.connId)?.carried.push(`MonitorTaskTrigger(${task.id})`);
       this.trackSyncedTasks.get(address)?.TaskID.add(task.id);
-      this.world.onMonitorSent(record, task.id);
+      recordSent(record, task.id, this.truth);
       this.ctx.note(
         'send',
         `MonitorTaskTrigger(${task.id}) broadcast to operator ${address} on ${record.name}`,
@@ -340,7 +437,6 @@ export class Engine implements Actor<EngineInbox> {
     row.status = 'canceled';
     this.tasks.delete(taskId);
     this.ctx.note('task', `task ${taskId} cancelled`, { task: taskId });
-    this.world.onTaskStopped(taskId, 'CancelTask');
     this.notifyOperatorsTaskOperation(taskId, 'CancelTask');
   }
 
@@ -356,7 +452,6 @@ export class Engine implements Actor<EngineInbox> {
       `task ${taskId} deleted${this.config.deleteKeepsTaskInMemory ? ' (still in the in-memory tasks map)' : ''}`,
       { task: taskId },
     );
-    this.world.onTaskStopped(taskId, 'DeleteTask');
     this.notifyOperatorsTaskOperation(taskId, 'DeleteTask');
   }
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { parseDuration } from '../../util/duration.js';
 import { durationSchema } from '../../util/duration-schema.js';
 import type { Simulation } from '../../engine/index.js';
-import { msToUs } from '../../engine/index.js';
+import { AssertionError, msToUs } from '../../engine/index.js';
 import type {
   ActionSpec,
   FaultKind,
@@ -13,13 +13,20 @@ import type {
   SystemSetup,
 } from '../system-model.js';
 import type { AvaCluster } from './cluster.js';
+import { avaChecks, crossCheckAva } from './checks.js';
 import { avaClusterSchema, findOperator, triggerSchema } from './cluster.js';
 import { avaConfigKeys, avaPresetConfig, avaVariants, checkAvaVariant, resolveAvaConfig } from './config.js';
+import type { ClockChoice } from './clocks.js';
+import { DialClocks } from './clocks.js';
+import type { DbTask, EngineInbox } from './engine.js';
 import { Engine } from './engine.js';
-import { addAvaInvariants, avaInvariantSpecs } from './invariants.js';
+import { GroundTruth } from './ground-truth.js';
+import { avaInvariants, startAvaInvariants } from './invariants.js';
 import { OperatorProcess } from './operator.js';
-import type { ClockChoice, DbTask } from './world.js';
-import { AvaWorld } from './world.js';
+import { AvaStateReader } from './state-view.js';
+import type { HandlerInbox } from './stream-handler.js';
+import { AvaTransport } from './transport.js';
+import { AvaView } from './view.js';
 import { allowedList, didYouMean } from '../../util/names.js';
 
 const operatorName = z.string().min(1);
@@ -79,7 +86,7 @@ const avaActions: readonly ActionSpec[] = [
   {
     name: 'sigterm',
     meaning:
-      'SIGTERM to the aggregator (a deploy): engine.Stop() sets shutdown, a handler that ticks before the process exits (shutdownWindow later) returns nil, so its operator reads EOF; then the process exits like a crash (start it again with restart: aggregator)',
+      'SIGTERM to the aggregator (a deploy): engine.Stop() sets shutdown (with stopCancelsHandlers, HEAD, it also cancels every handler, so each operator reads EOF at once); a handler that ticks before the process exits (shutdownWindow later) returns nil, so its operator reads EOF; then the process exits like a crash (start it again with restart: aggregator)',
     schema: z.literal('aggregator'),
     example: 'sigterm: aggregator',
   },
@@ -95,16 +102,18 @@ const avaActions: readonly ActionSpec[] = [
 const ENGINE_ACTOR = 'engine';
 const WORKER_ACTOR = 'worker';
 
-export const avaModel: SystemModel<AvaCluster> = {
+export const avaModel: SystemModel<AvaCluster, AvaView> = {
   id: 'ava',
   meaning:
     'Ava Protocol AVS aggregator streaming tasks to operators (StreamCheckToOperator), with its reconnection fixes',
   controlPlaneNode: 'aggregator',
   defaultVariant: 'fixed',
   variants: avaVariants,
-  invariants: avaInvariantSpecs,
+  invariants: avaInvariants,
   config: avaConfigKeys,
   actions: avaActions,
+  checks: avaChecks,
+  crossCheck: (check, args, cluster, steps) => crossCheckAva(check, args, cluster, steps),
   clusterSchema: avaClusterSchema,
   checkVariant: checkAvaVariant,
   nodes: (cluster) => ['aggregator', ...cluster.operators.map((op) => op.node)],
@@ -141,56 +150,67 @@ export const avaModel: SystemModel<AvaCluster> = {
   build: (sim, setup) => buildAva(sim, setup),
 };
 
-function buildAva(sim: Simulation, setup: SystemSetup<AvaCluster>): SystemInstance {
+function buildAva(sim: Simulation, setup: SystemSetup<AvaCluster>): SystemInstance<AvaView> {
   const { cluster } = setup;
   const config = resolveAvaConfig(setup.config);
-  const world = new AvaWorld(sim, cluster, config);
-  const engineRef = sim.ref('aggregator', ENGINE_ACTOR);
+  const truth = new GroundTruth();
+  const transport = new AvaTransport(sim, truth);
+  const clocks = new DialClocks();
+  const engineRef = sim.ref<EngineInbox>('aggregator', ENGINE_ACTOR);
   const engine = (): Engine | undefined => sim.instance<Engine>(engineRef);
+  const approved = cluster.operators.filter((o) => o.approved).map((o) => o.address);
+  let connections = 0;
+  const nextConnId = (): number => ++connections;
+  const initialDb = (): Map<string, DbTask> =>
+    new Map(cluster.tasks.map((t) => [t.id, { id: t.id, trigger: t.trigger, status: 'active' }]));
 
+  let durableDb: ReadonlyMap<string, DbTask> = new Map();
   sim.defineNode('aggregator', (node) => {
     // The DB (BadgerDB) is the only aggregator state that survives a restart.
-    if (!node.durable.has('db'))
-      node.durable.set(
-        'db',
-        new Map<string, DbTask>(
-          cluster.tasks.map((t) => [t.id, { id: t.id, trigger: t.trigger, status: 'active' }]),
-        ),
-      );
-    world.db = node.durable.get('db') as Map<string, DbTask>;
-    node.spawn(ENGINE_ACTOR, (ctx) => new Engine(ctx, world, config));
+    if (!node.durable.has('db')) node.durable.set('db', initialDb());
+    const db = node.durable.get('db') as Map<string, DbTask>;
+    durableDb = db;
+    node.spawn(
+      ENGINE_ACTOR,
+      (ctx) => new Engine(ctx, { db, transport, truth, approved, nextConnId }, config),
+    );
   });
+  const operatorRefs = cluster.operators.map((spec) => ({ spec, ref: sim.ref(spec.node, WORKER_ACTOR) }));
   for (const spec of cluster.operators) {
     sim.defineNode(spec.node, (node) =>
-      node.spawn(WORKER_ACTOR, (ctx) => new OperatorProcess(ctx, spec, world, config, engineRef)),
+      node.spawn(WORKER_ACTOR, (ctx) => new OperatorProcess(ctx, spec, clocks, truth, config, engineRef)),
     );
   }
-  addAvaInvariants(sim, world, engine);
+  const view = new AvaView(sim, cluster, config, engineRef, operatorRefs, () => durableDb);
+  startAvaInvariants(view);
+  const reader = new AvaStateReader(sim, cluster, engineRef, (node) => sim.ref(node, WORKER_ACTOR));
 
   const process = (name: string): OperatorProcess | undefined => {
     const spec = findOperator(cluster, name);
     return spec === undefined ? undefined : sim.instance<OperatorProcess>(sim.ref(spec.node, WORKER_ACTOR));
   };
+  const running = (): OperatorProcess[] =>
+    operatorRefs.flatMap(({ ref }) => sim.instance<OperatorProcess>(ref) ?? []);
   /** The aggregator process ends (crash, restart, or the end of a SIGTERM): every socket is reset. */
   const aggregatorGoesDown = (): void => {
-    world.onAggregatorDown();
+    reader.aggregatorGoingDown();
     // The operators' sockets are reset: each sees an error and retries later.
-    for (const op of world.operators.values()) {
+    for (const op of running()) {
       const streamId = op.currentStream();
-      if (streamId !== null && sim.isUp(op.spec.node) && sim.streamState(streamId) === 'up')
-        op.transportLost(streamId);
+      if (streamId !== null && sim.streamState(streamId) === 'up') op.transportLost(streamId);
     }
   };
   /** srv.Context().Done() fires only when lazy detection is switched off. */
   const peerGone = (streamId: number): void => {
     if (config.lazyDisconnectDetection || !sim.isUp('aggregator')) return;
-    const record = world.connByStream.get(streamId);
+    const record = [...(engine()?.connections.values() ?? [])].find((r) => r.streamId === streamId);
     if (record === undefined || record.exited) return;
-    const handler = sim.ref('aggregator', `stream-${record.id}`);
+    const handler = sim.ref<HandlerInbox>('aggregator', `stream-${record.id}`);
     sim.send(handler, handler, { type: 'peer-gone' });
   };
 
   return {
+    view,
     applyAction(action, args) {
       switch (action) {
         case 'connect': {
@@ -198,7 +218,7 @@ function buildAva(sim: Simulation, setup: SystemSetup<AvaCluster>): SystemInstan
           const spec = findOperator(cluster, operator);
           if (spec === undefined) return;
           if (!sim.isUp(spec.node)) {
-            world.pendingClock.set(spec.node, clock);
+            clocks.askOnStart(spec.node, clock);
             return sim.restart(spec.node);
           }
           return process(operator)?.dial(clock);
@@ -226,12 +246,11 @@ function buildAva(sim: Simulation, setup: SystemSetup<AvaCluster>): SystemInstan
             `stream of ${operator} stalls for ${parsed.ms}ms: Sends on it block until then`,
             { operator },
           );
-          return world.stall(streamId, parsed.ms);
+          return transport.stall(streamId, parsed.ms);
         }
         case 'fire-trigger': {
           let fired = 0;
-          for (const op of world.operators.values())
-            if (sim.isUp(op.spec.node)) fired += process(op.spec.node)?.fire(args as string) ?? 0;
+          for (const op of running()) fired += op.fire(args as string);
           if (fired === 0)
             sim.note('operator', 'scenario', `trigger of ${String(args)} fired, but no process monitors it`, {
               task: String(args),
@@ -239,7 +258,8 @@ function buildAva(sim: Simulation, setup: SystemSetup<AvaCluster>): SystemInstan
           return;
         }
         case 'sigterm': {
-          // E12 (Aggregator.Start L295-302 @fix): Stop() only sets shutdown; the DB closes and the
+          // E12 (Aggregator.Start L295-302 @fix): Stop() sets shutdown (and at HEAD cancels every
+          // handler, ava errata 1, and waits for all of them to return); the DB closes and the
           // process exits shortly after.
           const e = engine();
           if (e === undefined || e.shutdown)
@@ -249,11 +269,14 @@ function buildAva(sim: Simulation, setup: SystemSetup<AvaCluster>): SystemInstan
               'sigterm ignored: the aggregator is down or already stopping',
               {},
             );
-          e.shutdown = true;
+          const cancelled = e.stop();
+          const handlers = config.stopCancelsHandlers
+            ? `, every handler's ticker ctx cancelled (${cancelled.length === 0 ? 'none live' : cancelled.join(', ')})`
+            : '';
           sim.note(
             'aggregator',
             'scenario',
-            `SIGTERM: engine.Stop() (shutdown set); the process exits in ${config.shutdownWindowMs}ms`,
+            `SIGTERM: engine.Stop() (shutdown set${handlers}); the process exits in ${config.shutdownWindowMs}ms`,
             {},
           );
           const incarnation = sim.incarnationOf('aggregator');
@@ -262,6 +285,20 @@ function buildAva(sim: Simulation, setup: SystemSetup<AvaCluster>): SystemInstan
             // A paused (stopped) process cannot finish shutting down: it exits once it runs again.
             if (sim.isPaused('aggregator'))
               return sim.at(sim.now() + msToUs(Math.max(1, config.shutdownWindowMs)), exit);
+            const live = e.liveHandlers();
+            if (config.stopCancelsHandlers && live.length > 0) {
+              sim.note(
+                'aggregator',
+                'scenario',
+                `SIGTERM: engine.Stop() still waits for ${live.join(', ')} to return (streamsWG.Wait)`,
+                {},
+              );
+              return e.whenHandlersReturn(exit);
+            }
+            goDown();
+          };
+          const goDown = (): void => {
+            if (!sim.isUp('aggregator') || sim.incarnationOf('aggregator') !== incarnation) return;
             sim.note(
               'aggregator',
               'scenario',
@@ -284,7 +321,8 @@ function buildAva(sim: Simulation, setup: SystemSetup<AvaCluster>): SystemInstan
           return action === 'cancel-task' ? e.cancelTask(args as string) : e.deleteTask(args as string);
         }
         default:
-          throw new Error(`ava has no action '${action}'`);
+          // The loader accepts only the actions listed above: anything else is a clustersim bug.
+          throw new AssertionError(`ava has no action '${action}'`);
       }
     },
     beforeGeneric(action: GenericActionName, node: string) {
@@ -293,11 +331,11 @@ function buildAva(sim: Simulation, setup: SystemSetup<AvaCluster>): SystemInstan
         if (sim.isUp('aggregator')) aggregatorGoesDown();
         return;
       }
-      if (!sim.isUp(node)) return;
-      world.onProcessDown(node);
-      const streamId = world.operators.get(node)?.currentStream() ?? null;
+      const streamId = sim.isUp(node) ? (process(node)?.currentStream() ?? null) : null;
       if (streamId !== null) peerGone(streamId);
     },
-    metrics: () => ({ ...world.metrics }),
+    metrics: () => ({ ...truth.metrics }),
+    evaluateCheck: (check, args) => reader.evaluate(check, args),
+    state: () => reader.view(),
   };
 }

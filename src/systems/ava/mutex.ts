@@ -1,3 +1,5 @@
+import { assert } from '../../engine/index.js';
+
 /**
  * A Go `sync.Mutex` as the model needs it. Every code block between lock operations is atomic
  * (specs/ava.md §1.1), so a lock is only ever held across events when its holder parked for
@@ -33,9 +35,10 @@ export class ModelMutex {
     throw new GoroutineParked(this.name, this.holder, this.holder === goroutine);
   }
 
+  /** Only its holder unlocks it (Go: unlocking an unlocked mutex is a fatal error). */
   unlock(goroutine: string): void {
     if (this.holder !== goroutine)
-      throw new Error(`${goroutine} unlocks ${this.name} held by ${this.holder ?? 'nobody'}`);
+      assert(false, `only the holder unlocks ${this.name}`, { goroutine, holder: this.holder });
     this.holder = null;
   }
 }

@@ -1,12 +1,14 @@
 import type { Actor, ActorContext, ActorRef, Envelope, Rng, TimerHandle } from '../../engine/index.js';
-import { msToUs, US_PER_S } from '../../engine/index.js';
+import { assert, assertNever, msToUs, US_PER_S } from '../../engine/index.js';
+import type { ClockChoice, DialClocks } from './clocks.js';
 import type { OperatorSpec, Trigger } from './cluster.js';
 import type { AvaConfig } from './config.js';
+import type { EngineInbox } from './engine.js';
+import type { GroundTruth } from './ground-truth.js';
 import type { OperatorInbound, StreamEndCode } from './messages.js';
 import { notifyTriggersReq, syncMessagesReq } from './messages.js';
-import type { AvaWorld, ClockChoice, OperatorView } from './world.js';
 
-type OperatorInbox = OperatorInbound | { type: 'dial' } | { type: 'fire-all' };
+export type OperatorInbox = OperatorInbound | { type: 'dial' } | { type: 'fire-all' };
 
 /**
  * The clock of a dial: a scripted `connect` says which (CONTRACT §5); the process's own dials
@@ -23,7 +25,7 @@ const BACKOFF_BASE_MS = 1000;
 const BACKOFF_CAP_MS = 60_000;
 const BACKOFF_RESET_AFTER_MS = 120_000;
 
-interface LocalCheck {
+export interface LocalCheck {
   readonly trigger: Trigger;
   /** gocron jobs scheduled for it: >1 after a duplicate MonitorTaskTrigger (time triggers). */
   jobs: number;
@@ -34,8 +36,11 @@ interface LocalCheck {
  * MonotonicClock, adds and removes local checks, and reconnects the way its era does. Local
  * checks survive reconnects and die with the process.
  */
-export class OperatorProcess implements Actor<OperatorInbox>, OperatorView {
+export class OperatorProcess implements Actor<OperatorInbox> {
   private readonly checks = new Map<string, LocalCheck>();
+  /** MonitorTaskTrigger messages this process took from its stream, and the task of the last one. */
+  private receipts = 0;
+  private lastReceipt = '';
   private stream: number | null = null;
   private dialedAtUs = 0;
   private retry: TimerHandle | null = null;
@@ -45,17 +50,16 @@ export class OperatorProcess implements Actor<OperatorInbox>, OperatorView {
   constructor(
     private readonly ctx: ActorContext<OperatorInbox>,
     readonly spec: OperatorSpec,
-    private readonly world: AvaWorld,
+    private readonly clocks: DialClocks,
+    private readonly truth: GroundTruth,
     private readonly config: AvaConfig,
-    private readonly aggregator: ActorRef,
+    private readonly aggregator: ActorRef<EngineInbox>,
   ) {
     this.jitter = ctx.random('backoff-jitter');
   }
 
   onStart(): void {
-    this.world.operators.set(this.spec.node, this);
-    const pending = this.world.pendingClock.get(this.spec.node);
-    this.world.pendingClock.delete(this.spec.node);
+    const pending = this.clocks.takeOnStart(this.spec.node);
     // [inferred] a process with local checks fires them every triggerInterval (0: only on `fire-trigger`).
     if (this.config.triggerIntervalMs > 0)
       this.ctx.every(msToUs(this.config.triggerIntervalMs), { type: 'fire-all' });
@@ -69,12 +73,22 @@ export class OperatorProcess implements Actor<OperatorInbox>, OperatorView {
     return this.stream;
   }
 
+  /** Its local checks, by task (what an invariant reads; the process's own map). */
+  get localChecks(): ReadonlyMap<string, Readonly<LocalCheck>> {
+    return this.checks;
+  }
+
+  /** How many MonitorTaskTrigger it took from its stream, and for which task the last time. */
+  get received(): { readonly count: number; readonly lastTask: string } {
+    return { count: this.receipts, lastTask: this.lastReceipt };
+  }
+
   /** CONNECTING (W@fix L433-451): a new SyncMessages stream with the clock of this attempt. */
   dial(choice: DialClock): void {
     if (this.retry !== null) this.ctx.cancel(this.retry);
     this.retry = null;
     const sim = this.ctx.sim;
-    if (!sim.isUp(this.world.sim.nodeOf(this.aggregator))) {
+    if (!sim.isUp(sim.nodeOf(this.aggregator))) {
       this.ctx.note(
         'operator',
         `operator ${this.spec.address} (${this.spec.node}) cannot reach the aggregator; retrying in ${this.config.operatorRetryDelayMs / 1000}s`,
@@ -84,8 +98,8 @@ export class OperatorProcess implements Actor<OperatorInbox>, OperatorView {
       return;
     }
     const clock = this.clockFor(choice);
-    this.world.lastClock.set(this.spec.node, clock);
-    this.world.metrics.dials++;
+    this.clocks.sent(this.spec.node, clock);
+    this.truth.metrics.dials++;
     // The old stream, if any, is abandoned as it is: a silently dead transport stays half-open.
     this.stream = sim.openStream(this.ctx.ref, this.aggregator);
     this.dialedAtUs = this.ctx.now();
@@ -103,7 +117,7 @@ export class OperatorProcess implements Actor<OperatorInbox>, OperatorView {
 
   private clockFor(choice: DialClock): number {
     const wall = EPOCH_S + Math.floor(this.ctx.now() / US_PER_S);
-    const last = this.world.lastClock.get(this.spec.node);
+    const last = this.clocks.lastSent(this.spec.node);
     if (typeof choice === 'number') return choice;
     if (choice === 'wall') return wall;
     if (choice === 'same') return last ?? wall;
@@ -112,25 +126,27 @@ export class OperatorProcess implements Actor<OperatorInbox>, OperatorView {
   }
 
   onMessage(message: OperatorInbox, envelope: Readonly<Envelope>): void {
-    if (message.type === 'dial') return this.dial('wall');
-    if (message.type === 'fire-all') {
-      for (const taskId of [...this.checks.keys()].sort()) this.fire(taskId);
-      return;
-    }
-    if (message.type === 'StreamEnded') {
-      this.ctx.sim.setStreamState(envelope.stream, 'closed');
-      if (envelope.stream === this.stream) this.onStreamEnded(message.code);
-      return;
-    }
-    if (envelope.stream !== this.stream) return; // nobody reads an abandoned stream
     switch (message.type) {
+      case 'dial':
+        return this.dial('wall');
+      case 'fire-all':
+        for (const taskId of [...this.checks.keys()].sort()) this.fire(taskId);
+        return;
+      case 'StreamEnded':
+        this.ctx.sim.setStreamState(envelope.stream, 'closed');
+        if (envelope.stream === this.stream) this.onStreamEnded(message.code);
+        return;
       case 'MonitorTaskTrigger':
-        this.world.onMonitorReceived(this.spec.node, this.spec.address, message.taskId);
+        if (envelope.stream !== this.stream) return; // nobody reads an abandoned stream
+        this.receipts++;
+        this.lastReceipt = message.taskId;
         return this.addCheck(message.taskId, message.trigger);
       case 'CancelTask':
       case 'DeleteTask':
-        this.world.onCancelReceived(message.taskId, this.spec.node);
+        if (envelope.stream !== this.stream) return;
         return this.removeCheck(message.taskId, message.type);
+      default:
+        return assertNever(message);
     }
   }
 
@@ -139,7 +155,6 @@ export class OperatorProcess implements Actor<OperatorInbox>, OperatorView {
     const existing = this.checks.get(taskId);
     if (existing === undefined) {
       this.checks.set(taskId, { trigger, jobs: 1 });
-      this.world.monitorAdded(taskId, this.spec.node);
       this.ctx.note(
         'operator',
         `operator ${this.spec.address} (${this.spec.node}) received MonitorTaskTrigger(${taskId}): Created new subscription`,
@@ -149,7 +164,7 @@ export class OperatorProcess implements Actor<OperatorInbox>, OperatorView {
     }
     if ((trigger === 'cron' || trigger === 'fixedTime') && this.config.timeTriggerDuplicateJobs) {
       existing.jobs++;
-      this.world.metrics.duplicateTimeJobs++;
+      this.truth.metrics.duplicateTimeJobs++;
       this.ctx.note(
         'operator',
         `operator ${this.spec.address} (${this.spec.node}) got MonitorTaskTrigger(${taskId}) again: ${existing.jobs} time jobs now fire for it`,
@@ -174,7 +189,7 @@ export class OperatorProcess implements Actor<OperatorInbox>, OperatorView {
     const check = this.checks.get(taskId);
     if (check === undefined) return 0;
     for (let job = 0; job < check.jobs; job++) {
-      this.world.metrics.triggerFirings++;
+      this.truth.metrics.triggerFirings++;
       this.ctx.send(this.aggregator, notifyTriggersReq(this.spec.address, taskId));
     }
     this.ctx.note(
@@ -187,7 +202,6 @@ export class OperatorProcess implements Actor<OperatorInbox>, OperatorView {
 
   private removeCheck(taskId: string, op: string): void {
     if (!this.checks.delete(taskId)) return;
-    this.world.monitorRemoved(taskId, this.spec.node);
     this.ctx.note(
       'operator',
       `operator ${this.spec.address} (${this.spec.node}) received ${op}(${taskId}): check removed`,
@@ -197,10 +211,11 @@ export class OperatorProcess implements Actor<OperatorInbox>, OperatorView {
 
   /** Recv returned: io.EOF or a status error (W@fix L520-566; W@head L783+). */
   private onStreamEnded(code: StreamEndCode): void {
+    assert(this.stream !== null, 'only the current stream ends the connection', { node: this.spec.node });
     this.stream = null;
     const headBackoff = !this.config.operatorStopsOnEOF;
     if (code === 'EOF' && !headBackoff) {
-      this.world.metrics.operatorStops++;
+      this.truth.metrics.operatorStops++;
       this.ctx.note(
         'operator',
         `operator ${this.spec.address} (${this.spec.node}) got io.EOF: its stream goroutine returns and never reconnects (it keeps ${this.checks.size} local check(s))`,

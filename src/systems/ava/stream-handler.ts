@@ -1,17 +1,12 @@
-import type {
-  Actor,
-  ActorContext,
-  StreamSendResult,
-  TimerHandle,
-  ViolationDetail,
-} from '../../engine/index.js';
-import { msToUs, US_PER_MS } from '../../engine/index.js';
+import type { Actor, ActorContext, StreamSendResult, TimerHandle } from '../../engine/index.js';
+import { assert, assertNever, msToUs, US_PER_MS } from '../../engine/index.js';
 import type { TaskSpec } from './cluster.js';
+import type { Busy, ConnectionRecord } from './connection.js';
+import { recordSent } from './connection.js';
 import type { Engine, OperatorState } from './engine.js';
 import type { StreamEndCode, SyncMessagesReq } from './messages.js';
 import { monitorTaskTrigger, streamEnded } from './messages.js';
 import { GoroutineParked } from './mutex.js';
-import type { ConnectionRecord } from './world.js';
 
 /** `tickerCtx` of one connection: cancelling it wakes the handler's `select`. */
 export interface TickerCtx {
@@ -20,7 +15,7 @@ export interface TickerCtx {
   cancel(): void;
 }
 
-type HandlerInbox =
+export type HandlerInbox =
   | { type: 'tick' } // ticker.C
   | { type: 'immediate-send' } // HEAD's one-shot immediateSendTimer
   | { type: 'ctx-done' } // tickerCtx.Done()
@@ -37,8 +32,17 @@ export interface HandlerParams {
 
 type Phase = 'select' | 'sending' | 'parked' | 'exited';
 
-/** In-memory steps of a tick body take no simulated time; this bounds them for tick-progress. */
-const STEP_BUDGET_MS = 1000;
+/**
+ * The goroutine's state machine: from `select` it runs a tick body (`sending`), returns
+ * (`exited`) or parks inside a body; a body goes back to `select` or parks on a blocking Send;
+ * a returning handler can still park in its deferred cleanup. A parked goroutine never runs again.
+ */
+const NEXT_PHASES: Readonly<Record<Phase, readonly Phase[]>> = {
+  select: ['sending', 'exited', 'parked'],
+  sending: ['select', 'parked'],
+  exited: ['parked'],
+  parked: [],
+};
 
 /**
  * One `StreamCheckToOperator` call (E@fix:L647-1061): the connect step, the ticker loop that
@@ -87,7 +91,8 @@ export class StreamCheckToOperator implements Actor<HandlerInbox> {
       cancelled: false,
       exited: false,
       parked: false,
-      sent: new Set(),
+      sent: [],
+      busy: null,
     };
   }
 
@@ -95,12 +100,56 @@ export class StreamCheckToOperator implements Actor<HandlerInbox> {
     return this.engine.config;
   }
 
-  private get world() {
-    return this.engine.world;
+  /** Read-only, for `check` steps and `state`: the connection's number (c<n>) and address. */
+  get connectionId(): number {
+    return this.params.connId;
+  }
+
+  get operatorAddress(): string {
+    return this.address;
+  }
+
+  /** What this connection's stream carried, in order (`MonitorTaskTrigger(T1)`, `DeleteTask(T1)`): a mock stream's record. */
+  readonly carried: string[] = [];
+
+  /** Read-only: running (in its select loop or a tick body), parked for good, or exited. */
+  get status(): 'running' | 'parked' | 'exited' {
+    return this.phase === 'exited' ? 'exited' : this.phase === 'parked' ? 'parked' : 'running';
+  }
+
+  /** Read-only: its loop still runs a ticker (not exited or parked, its ticker ctx not cancelled). */
+  get tickerLive(): boolean {
+    return this.status === 'running' && this.tickerCtx?.cancelled !== true;
+  }
+
+  private get metrics() {
+    return this.engine.truth.metrics;
+  }
+
+  /** Its process still runs it: a dead aggregator's goroutines do nothing (a late Send completion is dropped). */
+  private get alive(): boolean {
+    const sim = this.ctx.sim;
+    return sim.isUp(this.ctx.node) && sim.incarnationOf(this.ctx.node) === this.ctx.incarnation;
+  }
+
+  private moveTo(next: Phase): void {
+    if (!NEXT_PHASES[this.phase].includes(next))
+      assert(false, 'a handler goroutine moves along its state machine', {
+        connection: this.goroutine,
+        from: this.phase,
+        to: next,
+      });
+    this.phase = next;
+  }
+
+  /** The goroutine starts a part that tick-progress times (see Busy). */
+  private startBusy(part: Busy['part'], sends = 0): void {
+    this.record.busy = { part, sinceUs: this.ctx.now(), sends, parked: null };
   }
 
   onStart(): void {
-    this.world.onAccept(this.record);
+    this.engine.connections.set(this.record.id, this.record);
+    this.engine.truth.countAccept(this.address);
     const span = {
       span: `connection ${this.goroutine}`,
       track: `handler ${this.goroutine} (operator ${this.address})`,
@@ -121,7 +170,6 @@ export class StreamCheckToOperator implements Actor<HandlerInbox> {
     const engine = this.engine;
     // 1. operatorStreams[addr] = srv (L660): before any cancel, so an old cleanup can delete it (E1).
     engine.operatorStreams.set(this.address, { connId: this.params.connId, streamId: this.params.streamId });
-    this.world.streamsDirty = true;
     // 2. ctx_c
     if (this.config.tickerCtx) this.tickerCtx = this.makeTickerCtx();
     // 3. Create or reset the operator state. The existence check runs without the lock (L666)
@@ -203,8 +251,8 @@ export class StreamCheckToOperator implements Actor<HandlerInbox> {
   }
 
   private makeTickerCtx(): TickerCtx {
-    const handler = this.ctx.ref;
-    const world = this.world;
+    const handler = this.ctx.sim.ref<HandlerInbox>(this.ctx.node, this.ctx.name);
+    const metrics = this.metrics;
     const record = this.record;
     const ctx = this.ctx;
     return {
@@ -213,7 +261,10 @@ export class StreamCheckToOperator implements Actor<HandlerInbox> {
       cancel(): void {
         if (this.cancelled) return;
         this.cancelled = true;
-        world.onCancelled(record);
+        if (!record.cancelled) {
+          record.cancelled = true;
+          metrics.handlersCancelled++;
+        }
         // Done() becomes ready; the handler sees it at its next select, after the canceller's step.
         ctx.sim.send(handler, handler, { type: 'ctx-done' });
       },
@@ -224,7 +275,7 @@ export class StreamCheckToOperator implements Actor<HandlerInbox> {
     switch (message.type) {
       case 'tick':
       case 'immediate-send':
-        if (message.type === 'tick') this.world.metrics.ticks++;
+        if (message.type === 'tick') this.metrics.ticks++;
         if (this.phase === 'select') return this.runTickBody(message.type === 'immediate-send');
         // Go 1.22 ticker channel holds one tick; later ones are dropped [runtime].
         if (this.phase === 'sending') this.tickPending = true;
@@ -241,7 +292,7 @@ export class StreamCheckToOperator implements Actor<HandlerInbox> {
         if (this.phase !== 'sending' || this.awaiting?.seq !== message.seq) return;
         const task = this.awaiting.task;
         this.awaiting = null;
-        this.world.metrics.monitorSendTimeouts++;
+        this.metrics.monitorSendTimeouts++;
         // The Send goroutine keeps running: on a stalled (not dead) stream it still delivers later (E11).
         this.ctx.note(
           'send',
@@ -252,13 +303,15 @@ export class StreamCheckToOperator implements Actor<HandlerInbox> {
           return this.endBody('error', 'send timed out (any error ends the handler)');
         return this.sendNext();
       }
+      default:
+        return assertNever(message);
     }
   }
 
   // ---------------------------------------------------------------- tick body (§4.3)
 
   private runTickBody(immediate: boolean): void {
-    const world = this.world;
+    assert(this.phase === 'select', 'a tick body starts from select', { connection: this.goroutine });
     const engine = this.engine;
     if (engine.shutdown) return this.exit('nil', 'aggregator shutting down');
     const ageMs = (this.ctx.now() - this.startedUs) / US_PER_MS;
@@ -278,9 +331,8 @@ export class StreamCheckToOperator implements Actor<HandlerInbox> {
       );
       return;
     }
-    world.metrics.tickBodies++;
-    const key = `${this.goroutine} tick`;
-    world.bodyStarted(key, this.ctx.now() + msToUs(STEP_BUDGET_MS), this.stuckDetail('its tick body'));
+    this.metrics.tickBodies++;
+    this.startBusy('tick body');
     this.queue = [];
     try {
       engine.reassignOrphanedTasks(this.goroutine);
@@ -290,19 +342,17 @@ export class StreamCheckToOperator implements Actor<HandlerInbox> {
       if (error instanceof GoroutineParked) return this.park(error, 'tick body');
       throw error;
     }
+    assert(
+      engine.assignmentMutex.heldBy === null,
+      'a tick body ends its in-memory steps with assignmentMutex free',
+      {
+        connection: this.goroutine,
+      },
+    );
     this.sendIndex = 0;
-    this.phase = 'sending';
-    const sendMs =
-      this.config.sendTimeoutMs > 0
-        ? this.queue.length * this.config.sendTimeoutMs
-        : Number.POSITIVE_INFINITY;
-    world.bodyEnded(key);
-    if (this.queue.length > 0)
-      world.bodyStarted(
-        key,
-        this.ctx.now() + msToUs(sendMs) + msToUs(1),
-        this.stuckDetail(`its ${this.queue.length} send(s)`),
-      );
+    this.moveTo('sending');
+    this.record.busy = null;
+    if (this.queue.length > 0) this.startBusy('sends', this.queue.length);
     if (this.queue.length > 0)
       this.ctx.note(
         'assign',
@@ -325,7 +375,7 @@ export class StreamCheckToOperator implements Actor<HandlerInbox> {
         engine.setAssignment(task.id, this.address);
         engine.assignmentMutex.unlock(this.goroutine);
         reclaimed = true;
-        this.world.metrics.reclaims++;
+        this.metrics.reclaims++;
         const previous = current === undefined ? 'no_assignment' : 'empty';
         this.ctx.note(
           'reclaim',
@@ -352,11 +402,19 @@ export class StreamCheckToOperator implements Actor<HandlerInbox> {
 
   /** Step 6: one send after another, each in a goroutine raced against `time.After(sendTimeout)`. */
   private sendNext(): void {
+    assert(
+      this.phase === 'sending' && this.awaiting === null,
+      'a Send starts while sending and awaiting none',
+      {
+        connection: this.goroutine,
+        phase: this.phase,
+      },
+    );
     const engineRef = this.engine.ctx.ref;
     while (this.sendIndex < this.queue.length) {
       const task = this.queue[this.sendIndex++] as TaskSpec;
       const seq = ++this.sendSeq;
-      const result = this.world.send(
+      const result = this.engine.transport.send(
         this.params.streamId,
         engineRef,
         monitorTaskTrigger(task.id, task.trigger, this.params.connId),
@@ -382,9 +440,10 @@ export class StreamCheckToOperator implements Actor<HandlerInbox> {
   }
 
   private sendSucceeded(task: TaskSpec): void {
+    this.carried.push(`MonitorTaskTrigger(${task.id})`);
     // Looked up by address: it writes into whatever state is current, maybe a newer connection's (E7).
     this.engine.trackSyncedTasks.get(this.address)?.TaskID.add(task.id);
-    this.world.onMonitorSent(this.record, task.id);
+    recordSent(this.record, task.id, this.engine.truth);
     this.ctx.note(
       'send',
       `MonitorTaskTrigger(${task.id}) sent to operator ${this.address} on ${this.goroutine}`,
@@ -393,7 +452,7 @@ export class StreamCheckToOperator implements Actor<HandlerInbox> {
   }
 
   private sendFailed(task: TaskSpec): void {
-    this.world.metrics.monitorSendsFailed++;
+    this.metrics.monitorSendsFailed++;
     this.ctx.note(
       'send',
       `Connection-level error detected, operator needs to reconnect: Send of ${task.id} on ${this.goroutine} failed: Unavailable`,
@@ -408,6 +467,7 @@ export class StreamCheckToOperator implements Actor<HandlerInbox> {
    * delivered anyway but TaskID is not marked, so the next tick sends T again (E11).
    */
   private sendReturned(seq: number, task: TaskSpec, result: StreamSendResult): void {
+    if (!this.alive) return;
     const waiting =
       !this.record.exited && this.phase === 'sending' && this.awaiting?.seq === seq ? this.awaiting : null;
     if (waiting === null) {
@@ -427,7 +487,8 @@ export class StreamCheckToOperator implements Actor<HandlerInbox> {
   }
 
   private lateSend(task: TaskSpec): void {
-    this.world.onMonitorSent(this.record, task.id);
+    this.carried.push(`MonitorTaskTrigger(${task.id})`);
+    recordSent(this.record, task.id, this.engine.truth);
     this.ctx.note(
       'send',
       `MonitorTaskTrigger(${task.id}) on ${this.goroutine} to operator ${this.address} delivered after its Send timed out (not marked synced)`,
@@ -437,8 +498,8 @@ export class StreamCheckToOperator implements Actor<HandlerInbox> {
 
   /** The body is done (or ended the handler); back at `select`. */
   private endBody(exit: 'nil' | 'error' | null, reason: string): void {
-    this.world.bodyEnded(`${this.goroutine} tick`);
-    this.phase = 'select';
+    this.record.busy = null;
+    this.moveTo('select');
     if (exit !== null) return this.exit(exit, reason);
     const done = this.ctxDone || this.peerGone;
     if (done && this.tickPending) {
@@ -464,10 +525,11 @@ export class StreamCheckToOperator implements Actor<HandlerInbox> {
   // ---------------------------------------------------------------- exit and cleanup (§4.4)
 
   private exit(ret: 'nil' | 'error', reason: string): void {
-    this.phase = 'exited';
+    this.moveTo('exited');
     this.awaiting = null;
     this.stopTimers();
-    this.world.onExit(this.record);
+    this.record.exited = true;
+    this.metrics.handlerExits++;
     this.ctx.note(
       'handler',
       `handler ${this.goroutine} of operator ${this.address} exits (${ret === 'nil' ? 'returns nil' : 'returns an error'}): ${reason}`,
@@ -501,9 +563,8 @@ export class StreamCheckToOperator implements Actor<HandlerInbox> {
       (this.config.staleCleanupDeletesStream || entry.connId === this.params.connId)
     ) {
       engine.operatorStreams.delete(this.address);
-      this.world.streamsDirty = true;
       if (entry.connId !== this.params.connId) {
-        this.world.metrics.staleStreamDeletes++;
+        this.metrics.staleStreamDeletes++;
         this.ctx.note(
           'stream',
           `cleanup of ${this.goroutine} deleted operatorStreams[${this.address}], which was the newer connection c${entry.connId}`,
@@ -518,22 +579,18 @@ export class StreamCheckToOperator implements Actor<HandlerInbox> {
       }
     }
     // 3. reassignOrphanedTasks()
-    const key = `${this.goroutine} cleanup`;
-    this.world.bodyStarted(
-      key,
-      this.ctx.now() + msToUs(STEP_BUDGET_MS),
-      this.stuckDetail('its deferred cleanup'),
-    );
+    this.startBusy('deferred cleanup');
     try {
       engine.reassignOrphanedTasks(this.goroutine);
     } catch (error) {
       if (error instanceof GoroutineParked) return this.park(error, 'deferred cleanup');
       throw error;
     }
-    this.world.bodyEnded(key);
+    this.record.busy = null;
     // The RPC returns: nil → the client's Recv gets io.EOF; an error → a status error [runtime].
     const code: StreamEndCode = ret === 'nil' ? 'EOF' : 'Unavailable';
-    this.world.send(this.params.streamId, engine.ctx.ref, streamEnded(code)); // behind any stalled message
+    engine.transport.send(this.params.streamId, engine.ctx.ref, streamEnded(code)); // behind any stalled message
+    engine.handlerReturned();
     this.ctx.note('span-end', `connection ${this.goroutine} of operator ${this.address}`, {
       span: `connection ${this.goroutine}`,
       track: `handler ${this.goroutine} (operator ${this.address})`,
@@ -545,9 +602,10 @@ export class StreamCheckToOperator implements Actor<HandlerInbox> {
 
   /** The goroutine parks for good: it never reaches `select` again, never returns. */
   private park(error: GoroutineParked | null, where: string): void {
-    this.phase = 'parked';
+    this.moveTo('parked');
     this.stopTimers();
-    this.world.onParked(this.record);
+    this.record.parked = true;
+    this.metrics.deadlockedHandlers++;
     const holder = error?.holder ?? this.goroutine;
     const what =
       error === null
@@ -560,11 +618,8 @@ export class StreamCheckToOperator implements Actor<HandlerInbox> {
       `${this.goroutine} (operator ${this.address}) blocked for good in its ${where} on ${what}`,
       { ...this.entities(), holder },
     );
-    // Name the culprit in the tick-progress message, keeping the deadline already set.
-    this.world.describeStuck(`${this.goroutine} ${where === 'deferred cleanup' ? 'cleanup' : 'tick'}`, {
-      message: `${this.goroutine} of operator ${this.address} never finished its ${where}: it waits for ${what}`,
-      entities: { ...this.entities(), holder },
-    });
+    // What it waits for, on the part already being timed (its deadline stays).
+    if (this.record.busy !== null) this.record.busy.parked = { where, waitsFor: what, holder };
   }
 
   private stopTimers(): void {
@@ -572,13 +627,6 @@ export class StreamCheckToOperator implements Actor<HandlerInbox> {
     if (this.immediate !== null) this.ctx.cancel(this.immediate);
     this.ticker = null;
     this.immediate = null;
-  }
-
-  private stuckDetail(what: string): ViolationDetail {
-    return {
-      message: `${this.goroutine} of operator ${this.address} made no progress in ${what}`,
-      entities: this.entities(),
-    };
   }
 
   private entities(): Record<string, string> {

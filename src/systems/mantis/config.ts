@@ -1,6 +1,14 @@
 import type { ConfigKeySpec, ConfigValue } from '../system-model.js';
 
 /**
+ * mantis.worker.resubmission.interval.secs by era (mantis errata 2): the default of
+ * MasterConfiguration and WorkerResubmitRateLimiter at BUG (be1148fe) and FIX784 (bcfba90b), and
+ * HEAD's (25ff35c2).
+ */
+export const BUG_RESUBMIT_INTERVALS = '5:10:20';
+export const HEAD_RESUBMIT_INTERVALS = '5:10:30:60:120:600';
+
+/**
  * The timings of specs/mantis.md §c that the model's paths use, as `config` keys with their
  * upstream defaults. The names of CONTRACT §5 first; the rest are the spec's other constants and
  * the model's own knobs (marked "inferred" where the spec gives no number). Not keys, because no
@@ -95,6 +103,16 @@ export const mantisConfigKeys: readonly ConfigKeySpec[] = [
       'distinct failing workers per job per hour before the job is killed (mantis.worker.resubmissions.maximum)',
   },
   {
+    key: 'resubmitIntervals',
+    kind: 'text',
+    pattern: {
+      source: '^\\d+(:\\d+)*$',
+      help: 'seconds separated by colons, like 5:10:20',
+    },
+    default: BUG_RESUBMIT_INTERVALS,
+    meaning: `WorkerResubmitRateLimiter's delays in seconds for successive failures of one slot, after a first 0 and repeating the last (mantis.worker.resubmission.interval.secs): ${BUG_RESUBMIT_INTERVALS} at BUG and FIX784; head's preset ${HEAD_RESUBMIT_INTERVALS} (mantis errata 2)`,
+  },
+  {
     key: 'resubmitExpiry',
     kind: 'duration',
     default: 300_000,
@@ -151,6 +169,8 @@ export const mantisConfigKeys: readonly ConfigKeySpec[] = [
 
 /** The resolved config, typed; durations in ms. */
 export interface MantisConfig {
+  /** `resubmitIntervals` parsed: 0 first, then each interval, in ms. */
+  readonly resubmitDelaysMs: readonly number[];
   readonly teHeartbeatInterval: number;
   readonly rcHeartbeatTimeout: number;
   readonly workerHeartbeatInterval: number;
@@ -173,9 +193,13 @@ export interface MantisConfig {
 
 /** Defaults filled in for keys the plan does not carry (plans built in code may omit them). */
 export function resolveMantisConfig(values: Readonly<Record<string, ConfigValue>>): MantisConfig {
-  const out: Record<string, number> = {};
+  const out: Record<string, number | readonly number[]> = {};
   for (const spec of mantisConfigKeys) {
     const value = values[spec.key] ?? spec.default;
+    if (spec.key === 'resubmitIntervals') {
+      out.resubmitDelaysMs = resubmitDelaysMs(String(value));
+      continue;
+    }
     if (typeof value !== 'number')
       throw new Error(`mantis config '${spec.key}' must be a number, got ${String(value)}`);
     out[spec.key] = value;
@@ -183,8 +207,10 @@ export function resolveMantisConfig(values: Readonly<Record<string, ConfigValue>
   return out as unknown as MantisConfig;
 }
 
-/** Resubmit delays per slot (WorkerResubmitRateLimiter, "5:10:30:60:120:600" after a first 0). */
-export const RESUBMIT_DELAYS_MS: readonly number[] = [0, 5000, 10_000, 30_000, 60_000, 120_000, 600_000];
+/** WorkerResubmitRateLimiter's table: a first 0, then each interval (seconds) → ms. */
+export function resubmitDelaysMs(intervals: string): number[] {
+  return [0, ...intervals.split(':').map((s) => Number(s) * 1000)];
+}
 
 /** Window of the job-wide resubmit cap (recentErrorWorkersCache: one hour). */
 export const RESUBMIT_WINDOW_MS = 3_600_000;

@@ -1,11 +1,14 @@
 import type { ActorRef, Simulation } from '../../engine/index.js';
 import type { WorkerId } from './ids.js';
+import type { ConsumerInbox } from './messages.js';
 import { observableName, workerLabel } from './ids.js';
 
 /** An established consumer → TE connection; it delivers data while the TE's task binds the port. */
 export interface DataConnection {
   readonly consumer: WorkerId;
-  readonly consumerRef: ActorRef;
+  readonly consumerRef: ActorRef<ConsumerInbox>;
+  /** Where the consumer process runs (its sockets close when that process dies). */
+  readonly consumerNode: string;
   readonly host: string;
   /** The worker that accepted the subscription (the TE's current task then; a new task is a new server). */
   readonly served: WorkerId;
@@ -22,10 +25,12 @@ export type ConnectResult = 'established' | 'refused' | 'rejected';
  * so whoever binds the port serves A's consumers. Under fix-3 it rejects a foreign name.
  */
 export class DataPlane {
-  private readonly byConsumer = new Map<ActorRef, Map<string, DataConnection>>();
+  private readonly byConsumer = new Map<ActorRef<ConsumerInbox>, Map<string, DataConnection>>();
   private readonly byHost = new Map<string, Set<DataConnection>>();
   /** Established connections that deliver foreign data, oldest first (S1). */
   readonly foreign = new Set<DataConnection>();
+  /** Ground truth: which worker's process binds each TE host's sink port now. */
+  private readonly bound = new Map<string, WorkerId>();
   /** (consumer, host) pairs that have been connected before: a new connection is a reconnection. */
   private readonly seenPairs = new Set<string>();
   reconnections = 0;
@@ -33,12 +38,42 @@ export class DataPlane {
   constructor(
     private readonly sim: Simulation,
     private readonly nameCheck: boolean,
-    private readonly taskOf: (host: string) => WorkerId | null,
   ) {}
 
+  /** The worker whose process serves `host:sinkPort` now, if any. */
+  servedBy(host: string): WorkerId | null {
+    return this.bound.get(host) ?? null;
+  }
+
+  /**
+   * The TE process on `host` now runs `task` (or nothing): the previous task's server socket
+   * closes (every connection to it resets), the new one binds the port.
+   */
+  bind(host: string, task: WorkerId | null, teRef: ActorRef): void {
+    const before = this.bound.get(host) ?? null;
+    if (before === task) return;
+    if (before !== null) this.hostUnbound(host, teRef);
+    if (task === null) this.bound.delete(host);
+    else this.bound.set(host, task);
+  }
+
+  /** The process on `node` dies: its consumers' sockets close, then its task's server socket. */
+  processGone(node: string, teRef: ActorRef): void {
+    for (const [consumerRef, mine] of [...this.byConsumer]) {
+      const any = mine.values().next();
+      if (!any.done && any.value.consumerNode === node) this.consumerGone(consumerRef);
+    }
+    this.bind(node, null, teRef);
+  }
+
   /** A consumer dials `host:sinkPort` and subscribes with `"<jobId>_<stage-1>"`. */
-  connect(consumerRef: ActorRef, consumer: WorkerId, consumerNode: string, host: string): ConnectResult {
-    const served = this.taskOf(host);
+  connect(
+    consumerRef: ActorRef<ConsumerInbox>,
+    consumer: WorkerId,
+    consumerNode: string,
+    host: string,
+  ): ConnectResult {
+    const served = this.servedBy(host);
     if (served === null) return 'refused';
     if (this.sim.isPaused(host)) return 'refused';
     if (this.sim.partitions.cut(this.sim.nodeIndex(consumerNode), this.sim.nodeIndex(host))) return 'refused';
@@ -49,6 +84,7 @@ export class DataPlane {
     const connection: DataConnection = {
       consumer,
       consumerRef,
+      consumerNode,
       host,
       served,
       sinceUs: this.sim.now(),
@@ -67,12 +103,12 @@ export class DataPlane {
     return 'established';
   }
 
-  isConnected(consumerRef: ActorRef, host: string): boolean {
+  isConnected(consumerRef: ActorRef<ConsumerInbox>, host: string): boolean {
     return this.byConsumer.get(consumerRef)?.has(host) ?? false;
   }
 
   /** The consumer completes an endpoint (ToDeltaEndpointInjector `complete`). */
-  disconnect(consumerRef: ActorRef, host: string): void {
+  disconnect(consumerRef: ActorRef<ConsumerInbox>, host: string): void {
     const mine = this.byConsumer.get(consumerRef);
     const connection = mine?.get(host);
     if (connection === undefined) return;
@@ -82,7 +118,7 @@ export class DataPlane {
   }
 
   /** The consumer process is gone: its sockets close with it. */
-  consumerGone(consumerRef: ActorRef): void {
+  consumerGone(consumerRef: ActorRef<ConsumerInbox>): void {
     const mine = this.byConsumer.get(consumerRef);
     if (mine === undefined) return;
     for (const host of [...mine.keys()]) this.disconnect(consumerRef, host);

@@ -1,3 +1,4 @@
+import { assert, fail } from '../../engine/index.js';
 import type { WorkerId } from './ids.js';
 import { TaskExecutorState } from './task-executor-state.js';
 
@@ -44,6 +45,7 @@ export class ExecutorStateManager {
     const state = this.states.get(teId);
     if (state === undefined || !state.isAvailable || state.registration === null) return false;
     this.pool.add(teId);
+    assert(state.registered, 'a pooled TE is registered', { teId });
     return true;
   }
 
@@ -56,7 +58,9 @@ export class ExecutorStateManager {
     let best: string | null = null;
     for (const teId of this.pool) {
       const state = this.states.get(teId);
-      if (state === undefined || !state.isAvailable || state.registration === null) continue;
+      // The pool only holds tracked TEs: archive removes a TE from both.
+      if (state === undefined) fail('a pooled TE has a TaskExecutorState', { teId });
+      if (!state.isAvailable || state.registration === null) continue;
       if (pinnedNode !== null && state.registration.address !== pinnedNode) continue;
       if (best === null || compareTeIds(teId, best) < 0) best = teId;
     }

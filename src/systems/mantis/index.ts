@@ -6,6 +6,8 @@ import { durationSchema } from '../../util/duration-schema.js';
 import { unknownName } from '../../util/names.js';
 import type {
   ActionSpec,
+  CheckVerdict,
+  ConfigValue,
   FaultKind,
   GenericActionName,
   SystemInstance,
@@ -13,22 +15,32 @@ import type {
   SystemSetup,
 } from '../system-model.js';
 import type { JobSpec, MantisCluster } from './cluster.js';
+import { crossCheckMantis, mantisChecks } from './checks.js';
 import { checkPlacement, jobSchema, mantisClusterSchema, toJobSpec } from './cluster.js';
-import { mantisConfigKeys, resolveMantisConfig } from './config.js';
-import { installMantisInvariants, mantisInvariants } from './invariants.js';
+import { HEAD_RESUBMIT_INTERVALS, mantisConfigKeys, resolveMantisConfig } from './config.js';
+import type { MantisEnv } from './env.js';
+import { ScenarioFaults } from './env.js';
+import { MantisGroundTruth } from './ground-truth.js';
+import { mantisInvariants } from './invariants.js';
 import { JobActor, newJobMetadata } from './job-actor.js';
 import type { JobMetadata } from './job-metadata.js';
-import { durableMap, JCM_ACTOR, RC_ACTOR, ResourceClusterActor, TE_ACTOR } from './resource-cluster-actor.js';
+import {
+  durableMap,
+  JCM_ACTOR,
+  RC_ACTOR,
+  ResourceClusterActor,
+  STORE_JOBS,
+  TE_ACTOR,
+} from './resource-cluster-actor.js';
 import { JobClusterActor, jobActorName, jobClusterActorName, JobClustersManagerActor } from './router.js';
+import { MantisStateReader } from './state-view.js';
 import { TaskExecutorActor } from './task-executor.js';
 import { checkMantisVariant, mantisVariants, parseMantisVariant } from './variant.js';
-import { MantisWorld } from './world.js';
+import { CONTROL_PLANE, MantisView } from './view.js';
 
 export type { MantisCluster } from './cluster.js';
 
-export const CONTROL_PLANE = 'control-plane';
-/** Durable key of the job store on the control plane. */
-const STORE_JOBS = 'jobs';
+export type { MantisView } from './view.js';
 
 const nodeName = z.string().regex(/^[A-Za-z0-9_.-]+$/, 'expected a node name');
 
@@ -74,7 +86,7 @@ const ms = (value: unknown): number => {
   return parsed.ok ? parsed.ms : 0;
 };
 
-export const mantisModel: SystemModel<MantisCluster> = {
+export const mantisModel: SystemModel<MantisCluster, MantisView> = {
   id: 'mantis',
   meaning:
     'Mantis control plane: task executor reuse and stale scheduling info (Netflix/mantis discussion #781)',
@@ -84,8 +96,15 @@ export const mantisModel: SystemModel<MantisCluster> = {
   invariants: mantisInvariants,
   config: mantisConfigKeys,
   actions: mantisActions,
+  checks: mantisChecks,
+  crossCheck: crossCheckMantis,
   clusterSchema: mantisClusterSchema,
   checkVariant: checkMantisVariant,
+  // Mantis errata 2: HEAD's resubmit table; every other variant stands on BUG or FIX784 (the default).
+  variantConfig: (variant): Record<string, ConfigValue> =>
+    checkMantisVariant(variant) === null && parseMantisVariant(variant).reservationScheduler
+      ? { resubmitIntervals: HEAD_RESUBMIT_INTERVALS }
+      : {},
   nodes: (cluster) => [CONTROL_PLANE, ...cluster.executors.map((e) => e.node)],
   faultTargets: (cluster, kind: FaultKind) => (kind === 'drop' ? [] : cluster.executors.map((e) => e.node)),
   checkAction(action, args, cluster) {
@@ -128,38 +147,48 @@ function timelineChecks(cluster: MantisCluster): { nodes: Set<string>; submitted
   return checks;
 }
 
-/** Builds the Mantis world on a fresh simulation: nodes, actors, invariants, submissions. */
+/** Builds the Mantis world on a fresh simulation: nodes, actors, the view, submissions. */
 export function buildMantis(sim: Simulation, setup: SystemSetup<MantisCluster>): MantisInstance {
   const config = resolveMantisConfig(setup.config);
   const variant = parseMantisVariant(setup.variant);
-  const world = new MantisWorld(sim, setup.cluster, config, variant);
-  const instance = new MantisInstance(sim, world);
+  const truth = new MantisGroundTruth(sim, variant.dataPlaneNameCheck);
+  const env: MantisEnv = { config, variant, faults: new ScenarioFaults(), truth };
+  let controlPlaneDurable = new Map<string, unknown>();
+  const jobStore = (): Map<string, JobMetadata> =>
+    durableMap<string, JobMetadata>(controlPlaneDurable, STORE_JOBS);
+  const view = new MantisView(sim, setup.cluster.executors, config, variant, truth, jobStore);
+  const instance = new MantisInstance(sim, env, view, jobStore);
+  instance.reader = new MantisStateReader(sim, setup.cluster);
 
   sim.defineNode(CONTROL_PLANE, (node) => {
-    world.controlPlaneDurable = node.durable;
-    node.spawn(RC_ACTOR, (ctx) => new ResourceClusterActor(ctx, world));
-    node.spawn(JCM_ACTOR, (ctx) => new JobClustersManagerActor(ctx, world));
+    controlPlaneDurable = node.durable;
+    node.spawn(RC_ACTOR, (ctx) => new ResourceClusterActor(ctx, env));
+    node.spawn(JCM_ACTOR, (ctx) => new JobClustersManagerActor(ctx, env));
     // A failover re-reads the job store: every job cluster and JobActor comes back.
     const jobs = durableMap<string, JobMetadata>(node.durable, STORE_JOBS);
     for (const cluster of new Set([...jobs.values()].map((m) => m.spec.cluster)))
-      node.spawn(jobClusterActorName(cluster), (ctx) => new JobClusterActor(ctx, world, cluster));
+      node.spawn(jobClusterActorName(cluster), (ctx) => new JobClusterActor(ctx, env, cluster));
     for (const meta of jobs.values())
-      node.spawn(jobActorName(meta.spec.id), (ctx) => new JobActor(ctx, world, meta));
+      node.spawn(jobActorName(meta.spec.id), (ctx) => new JobActor(ctx, env, meta));
   });
   for (const executor of setup.cluster.executors) {
     sim.defineNode(executor.node, (node) => {
-      node.spawn(TE_ACTOR, (ctx) => new TaskExecutorActor(ctx, world, executor));
+      node.spawn(TE_ACTOR, (ctx) => new TaskExecutorActor(ctx, env, executor));
     });
   }
-  installMantisInvariants(sim, world);
   for (const job of setup.cluster.jobs) sim.at(msToUs(job.submitAtMs), () => instance.submit(job));
   return instance;
 }
 
-export class MantisInstance implements SystemInstance {
+export class MantisInstance implements SystemInstance<MantisView> {
+  /** Reads the actors' own state for `check` steps and `run --json` state. */
+  reader: MantisStateReader | null = null;
+
   constructor(
     private readonly sim: Simulation,
-    readonly world: MantisWorld,
+    readonly env: MantisEnv,
+    readonly view: MantisView,
+    private readonly jobStore: () => Map<string, JobMetadata>,
   ) {}
 
   applyAction(action: string, args: unknown): void {
@@ -172,14 +201,14 @@ export class MantisInstance implements SystemInstance {
         return this.failover();
       case 'delay': {
         const { node, for: forValue, by } = args as { node: string; for: unknown; by: unknown };
-        this.world.outboundDelay.set(node, {
+        this.env.faults.outboundDelay.set(node, {
           untilUs: this.sim.now() + msToUs(ms(forValue)),
           byUs: msToUs(ms(by)),
         });
         return;
       }
       case 'jcm-initializing':
-        this.world.jcmInitializingUntilUs = this.sim.now() + msToUs(ms(args));
+        this.env.faults.jcmInitializingUntilUs = this.sim.now() + msToUs(ms(args));
         return;
       default:
         throw new Error(`mantis: unknown action '${action}'`);
@@ -194,9 +223,10 @@ export class MantisInstance implements SystemInstance {
         node,
         'te',
         `${node} process dies${action === 'crash' ? ' (segfault: no TaskExecutorDisconnection)' : ''}`,
-        { te: this.world.executorByNode.get(node)?.teId ?? node },
+        { te: this.view.executorByNode.get(node)?.teId ?? node },
       );
-      this.world.processGone(node, this.sim.ref(node, TE_ACTOR));
+      // Its worker dies with it: the consumers' sockets there and its server socket close.
+      this.env.truth.dataPlane.processGone(node, this.sim.ref(node, TE_ACTOR));
     }
   }
 
@@ -207,32 +237,32 @@ export class MantisInstance implements SystemInstance {
       });
       return;
     }
-    if (this.world.jobs.has(job.id)) {
+    const store = this.jobStore();
+    if (store.has(job.id)) {
       this.sim.note(CONTROL_PLANE, 'job', `submit of job ${job.id} ignored: it exists`, { job: job.id });
       return;
     }
     const meta = newJobMetadata(job);
     // The store write (durable) comes first; the actors then read it, as after a failover.
-    durableMap<string, JobMetadata>(this.world.controlPlaneDurable, STORE_JOBS).set(job.id, meta);
-    this.world.jobs.set(job.id, meta);
+    store.set(job.id, meta);
     const clusterRef = this.sim.ref(CONTROL_PLANE, jobClusterActorName(job.cluster));
     if (this.sim.instance(clusterRef) === undefined)
       this.sim.spawnOn(
         CONTROL_PLANE,
         jobClusterActorName(job.cluster),
-        (ctx) => new JobClusterActor(ctx, this.world, job.cluster),
+        (ctx) => new JobClusterActor(ctx, this.env, job.cluster),
       );
-    this.sim.spawnOn(CONTROL_PLANE, jobActorName(job.id), (ctx) => new JobActor(ctx, this.world, meta));
+    this.sim.spawnOn(CONTROL_PLANE, jobActorName(job.id), (ctx) => new JobActor(ctx, this.env, meta));
   }
 
   private shutdown(node: string): void {
     const te = this.sim.instance<TaskExecutorActor>(this.sim.ref(node, TE_ACTOR));
     if (te === undefined) return;
     this.sim.note(node, 'te', `${node} shuts down gracefully`, {
-      te: this.world.executorByNode.get(node)?.teId ?? node,
+      te: this.view.executorByNode.get(node)?.teId ?? node,
     });
     te.shutDown();
-    this.world.processGone(node, this.sim.ref(node, TE_ACTOR));
+    this.env.truth.dataPlane.processGone(node, this.sim.ref(node, TE_ACTOR));
     this.sim.crash(node);
   }
 
@@ -246,29 +276,42 @@ export class MantisInstance implements SystemInstance {
     this.sim.restart(CONTROL_PLANE);
   }
 
+  evaluateCheck(check: string, args: unknown): CheckVerdict {
+    if (this.reader === null) throw new Error('mantis: no state reader');
+    return this.reader.evaluate(check, args);
+  }
+
+  state(): Record<string, unknown> {
+    return this.reader?.view() ?? {};
+  }
+
   metrics(): Record<string, unknown> {
-    const world = this.world;
-    const notifications = Object.fromEntries([...world.notifications].sort(([a], [b]) => (a < b ? -1 : 1)));
-    const sent = [...world.notifications.values()].reduce((a, b) => a + b, 0);
-    const delays = world.recyclingDelaysMs;
+    const view = this.view;
+    view.refresh();
+    const counters = this.env.truth.counters;
+    const notifications = Object.fromEntries(
+      [...counters.notifications].sort(([a], [b]) => (a < b ? -1 : 1)),
+    );
+    const sent = [...counters.notifications.values()].reduce((a, b) => a + b, 0);
+    const delays = view.recyclingDelaysMs;
     const recyclingDelayMs =
       delays.length === 0 ? null : Math.round(delays.reduce((a, b) => a + b, 0) / delays.length);
     return {
-      reconnections: world.teReconnections,
+      reconnections: counters.teReconnections,
       fixMessages: sent,
       recyclingDelayMs,
       mantis: {
-        teReconnections: world.teReconnections,
+        teReconnections: counters.teReconnections,
         notificationMessages: {
           total: sent,
           byType: notifications,
           perReconnection:
-            world.teReconnections === 0 ? 0 : Math.round((sent / world.teReconnections) * 100) / 100,
+            counters.teReconnections === 0 ? 0 : Math.round((sent / counters.teReconnections) * 100) / 100,
         },
-        deadEndpointSeconds: Math.round(world.deadEndpointSeconds() * 1000) / 1000,
+        deadEndpointSeconds: Math.round(view.deadEndpointSeconds() * 1000) / 1000,
         recyclingDelayMs: { perRestart: delays, mean: recyclingDelayMs },
-        consumerReconnections: world.dataPlane.reconnections,
-        jobsKilled: [...world.killedJobs.keys()],
+        consumerReconnections: this.env.truth.dataPlane.reconnections,
+        jobsKilled: [...view.killedJobs.keys()],
       },
     };
   }

@@ -1,7 +1,7 @@
-import type { Actor, ActorContext, ActorRef } from '../../engine/index.js';
-import { msToUs } from '../../engine/index.js';
+import type { Actor, ActorContext, ActorRef, Rng } from '../../engine/index.js';
+import { assert, assertNever, msToUs } from '../../engine/index.js';
 import type { JobSpec } from './cluster.js';
-import { missedHeartbeatToleranceMs, RESUBMIT_DELAYS_MS, RESUBMIT_WINDOW_MS } from './config.js';
+import { missedHeartbeatToleranceMs, RESUBMIT_WINDOW_MS } from './config.js';
 import type { WorkerId } from './ids.js';
 import { workerLabel } from './ids.js';
 import type { JobMetadata, WorkerRecord, WorkerState } from './job-metadata.js';
@@ -14,8 +14,8 @@ import type {
   TaskExecutorReconnected,
   WorkerHost,
 } from './messages.js';
-import { RC_ACTOR } from './resource-cluster-actor.js';
-import type { MantisWorld } from './world.js';
+import { hopDelayUs, RC_ACTOR } from './resource-cluster-actor.js';
+import type { MantisEnv } from './env.js';
 
 type JobTimer =
   | { readonly type: 'CheckHeartBeat' }
@@ -47,23 +47,31 @@ export function newJobMetadata(spec: JobSpec): JobMetadata {
 export class JobActor implements Actor<JobInbox> {
   private changed = false;
   private lastTransitionOrPushUs = 0;
-  private lastPushed: JobSchedulingInfo | null = null;
-  private readonly rc: ActorRef;
+  /** The last JobSchedulingInfo this actor pushed (what job J advertises). */
+  lastPushed: JobSchedulingInfo | null = null;
+  private readonly rc: ActorRef<JobToRc>;
   private readonly workerTimeoutMs: number;
+  /** Made on the first re-initialisation only, so other runs draw nothing from it. */
+  private schedulerHopRng: Rng | null = null;
 
   constructor(
     private readonly ctx: ActorContext<JobInbox>,
-    private readonly world: MantisWorld,
-    private readonly meta: JobMetadata,
+    private readonly env: MantisEnv,
+    readonly meta: JobMetadata,
   ) {
-    this.rc = ctx.sim.ref(ctx.node, RC_ACTOR);
-    this.workerTimeoutMs = meta.spec.workerTimeoutMs ?? world.config.workerTimeout;
+    this.rc = ctx.sim.ref<JobToRc>(ctx.node, RC_ACTOR);
+    this.workerTimeoutMs = meta.spec.workerTimeoutMs ?? env.config.workerTimeout;
+  }
+
+  /** Read-only, for `check` steps and `run --json` state: the last JobSchedulingInfo pushed. */
+  get lastSchedulingInfo(): JobSchedulingInfo | null {
+    return this.lastPushed;
   }
 
   onStart(): void {
     if (this.meta.state === 'Failed') return;
     this.ctx.every(msToUs(this.workerTimeoutMs), { type: 'CheckHeartBeat' });
-    this.ctx.every(msToUs(this.world.config.refreshInterval), { type: 'SendWorkerAssignementsIfChanged' });
+    this.ctx.every(msToUs(this.env.config.refreshInterval), { type: 'SendWorkerAssignementsIfChanged' });
     if (this.meta.all.size === 0) this.submit();
     else this.initializeRunningWorkers();
   }
@@ -92,8 +100,13 @@ export class JobActor implements Actor<JobInbox> {
         return this.onTaskExecutorReconnected(message);
       case 'TaskExecutorReconnectedEvent':
         return this.onTaskExecutorReconnectedEvent(message);
-      default:
+      case 'WorkerLaunched':
+      case 'WorkerHeartbeat':
+      case 'WorkerTerminate':
+      case 'WorkerLaunchFailed':
         return this.processEvent(message);
+      default:
+        return assertNever(message);
     }
   }
 
@@ -110,26 +123,40 @@ export class JobActor implements Actor<JobInbox> {
   }
 
   /**
-   * initializeRunningWorkers (:1726-1799): fake heartbeats at now, then a forced push.
-   * Deliberate simplification: no InitializeTaskExecutorRequest goes to the RC, as in reservation
-   * mode (ResourceClusterReservationAwareScheduler.initializeRunningWorker is a no-op), although the
-   * model's scheduler is otherwise the BUG-era legacy one. That is the spec's main statement of
-   * edge case 7 (the new leader never has Running(w)); the legacy order race is not modelled.
+   * initializeRunningWorkers (:1726-1799; JobActor.java@be1148fe:1493-1529): per running worker a
+   * fake heartbeat at now and, with the legacy scheduler, scheduler.initializeRunningWorker(w,
+   * slave, slaveID) (mantis errata 1); then a forced push. Under `head` the reservation
+   * scheduler's initializeRunningWorker is a no-op (:108-117), so the new leader never has
+   * Running(w) (edge case 7).
    */
   private initializeRunningWorkers(): void {
     for (const record of this.meta.active.values()) {
       if (isRunningState(record.state)) {
         record.lastHeartbeatAtUs = this.ctx.now();
         if (record.state !== 'Started') this.transition(record, 'Started');
+        if (!this.env.variant.reservationScheduler && record.slaveID !== null)
+          this.initializeRunningWorker(record.id, record.slaveID);
       } else if (record.state === 'Accepted') {
         this.queue(record.id, 0); // inferred: the new leader's scheduler has no queue yet
       }
     }
     this.note(
       'job',
-      `job ${this.meta.spec.id} re-initialised after failover: fake heartbeats for running workers`,
+      `job ${this.meta.spec.id} re-initialised after failover: fake heartbeats for running workers${this.env.variant.reservationScheduler ? '' : ", each worker's TE re-initialised in the RC"}`,
     );
     this.markStageAssignmentsChanged(true);
+  }
+
+  /**
+   * ResourceClusterAwareScheduler.initializeRunningWorker (:65-69) tells the scheduler actor,
+   * which asks the RC (ResourceClusterAwareSchedulerActor:203-207): two hops, each with a seeded
+   * delay up to `routerHopDelay`, so the order against a TE's heartbeat is the network's and the seed's.
+   */
+  private initializeRunningWorker(worker: WorkerId, teId: string): void {
+    this.schedulerHopRng ??= this.ctx.random('scheduler-hop');
+    const maxMs = this.env.config.routerHopDelay;
+    const delayUs = hopDelayUs(this.schedulerHopRng, maxMs) + hopDelayUs(this.schedulerHopRng, maxMs);
+    this.ctx.send(this.rc, { type: 'InitializeTaskExecutorRequest', teId, worker }, delayUs);
   }
 
   private createWorker(stage: number, index: number, attempt: number): WorkerRecord {
@@ -151,10 +178,14 @@ export class JobActor implements Actor<JobInbox> {
       lastHeartbeatAtUs: null,
       changedAtUs: this.ctx.now(),
     };
+    const previous = this.meta.active.get(slotOf(stage, index));
+    assert(previous === undefined || isTerminal(previous.state), 'one non-terminal worker per slot', {
+      job: this.meta.spec.id,
+      slot: slotOf(stage, index),
+    });
     this.meta.active.set(slotOf(stage, index), record);
     this.meta.byNumber.set(id.number, record);
     this.meta.all.set(id.number, record);
-    this.world.workerChanged(record);
     return record;
   }
 
@@ -218,11 +249,13 @@ export class JobActor implements Actor<JobInbox> {
         if (this.transition(record, 'Failed'))
           this.note('job', `WorkerLaunchFailed: ${workerLabel(record.id)} Failed`, record.id);
         break;
+      default:
+        return assertNever(event);
     }
     if (record.state === 'Failed') return this.resubmitWorker(record);
     if (event.type !== 'WorkerHeartbeat') {
       const immediate =
-        this.world.variant.immediatePushOnTerminate &&
+        this.env.variant.immediatePushOnTerminate &&
         event.type === 'WorkerTerminate' &&
         this.meta.state === 'Launched';
       this.markStageAssignmentsChanged(immediate);
@@ -291,7 +324,6 @@ export class JobActor implements Actor<JobInbox> {
     }
     record.state = to;
     record.changedAtUs = this.ctx.now();
-    this.world.workerChanged(record);
     return true;
   }
 
@@ -308,7 +340,7 @@ export class JobActor implements Actor<JobInbox> {
     const now = this.ctx.now();
     for (const [number, at] of this.meta.recentErrors)
       if (now - at > msToUs(RESUBMIT_WINDOW_MS)) this.meta.recentErrors.delete(number);
-    if (this.meta.recentErrors.size >= this.world.config.maxResubmits)
+    if (this.meta.recentErrors.size >= this.env.config.maxResubmits)
       return this.onTooManyWorkerResubmits(old);
     this.meta.recentErrors.set(old.id.number, now);
     // replaceWorkerMetaData: the old number leaves workerNumberToStageMap, archived as Failed.
@@ -327,21 +359,25 @@ export class JobActor implements Actor<JobInbox> {
     this.queue(replacement.id, delayMs);
   }
 
-  /** WorkerResubmitRateLimiter: 0, 5, 10, 30, 60, 120, 600 s per slot; forgotten after resubmitExpiry. */
+  /**
+   * WorkerResubmitRateLimiter: `resubmitIntervals` after a first 0, per slot (0, 5, 10, 20, 20 s at
+   * BUG and FIX784; 0, 5, 10, 30, 60, 120, 600 s at HEAD); forgotten after resubmitExpiry.
+   */
   private resubmitDelayMs(w: WorkerId): number {
     const slot = slotOf(w.stage, w.index);
     const now = this.ctx.now();
     const entry = this.meta.resubmits.get(slot);
     const count =
-      entry === undefined || now - entry.lastUs > msToUs(this.world.config.resubmitExpiry) ? 0 : entry.count;
+      entry === undefined || now - entry.lastUs > msToUs(this.env.config.resubmitExpiry) ? 0 : entry.count;
     this.meta.resubmits.set(slot, { count: count + 1, lastUs: now });
-    return RESUBMIT_DELAYS_MS[Math.min(count, RESUBMIT_DELAYS_MS.length - 1)] as number;
+    const delays = this.env.config.resubmitDelaysMs;
+    return delays[Math.min(count, delays.length - 1)] as number;
   }
 
   private onTooManyWorkerResubmits(old: WorkerRecord): void {
     this.note(
       'job',
-      `job ${this.meta.spec.id} killed: ${this.meta.recentErrors.size} distinct worker failures within an hour (maxResubmits ${this.world.config.maxResubmits})`,
+      `job ${this.meta.spec.id} killed: ${this.meta.recentErrors.size} distinct worker failures within an hour (maxResubmits ${this.env.config.maxResubmits})`,
       old.id,
     );
     this.meta.state = 'Failed';
@@ -349,15 +385,13 @@ export class JobActor implements Actor<JobInbox> {
       if (isTerminal(record.state)) continue;
       record.state = 'Failed';
       record.changedAtUs = this.ctx.now();
-      this.world.workerChanged(record);
       this.unscheduleAndTerminateWorker(record.id);
     }
-    this.world.jobKilled(this.meta.spec.id, this.meta.recentErrors.size);
   }
 
   /** Reservation-era TerminateWorkerRequest / legacy CancelRequestEvent: to the RC. */
   private unscheduleAndTerminateWorker(w: WorkerId): void {
-    this.world.terminateSent(w);
+    this.env.truth.terminateSent(w);
     this.ctx.send(this.rc, { type: 'TerminateWorkerRequest', worker: w });
   }
 
@@ -403,7 +437,7 @@ export class JobActor implements Actor<JobInbox> {
     if (!this.changed) return;
     if (
       this.hasPendingWorkers() &&
-      this.ctx.now() - this.lastTransitionOrPushUs < msToUs(this.world.config.refreshMaxWait)
+      this.ctx.now() - this.lastTransitionOrPushUs < msToUs(this.env.config.refreshMaxWait)
     )
       return;
     this.refreshStageAssignmentsAndPush();
@@ -428,7 +462,6 @@ export class JobActor implements Actor<JobInbox> {
     this.lastPushed = info;
     this.changed = this.hasPendingWorkers(); // stays set while any worker is pending
     this.lastTransitionOrPushUs = this.ctx.now();
-    this.world.pushed(this.meta.spec.id, stages);
     const summary = [...stages]
       .map(([s, hosts]) => `stage ${s}: [${hosts.map((h) => h.host).join(', ')}]`)
       .join('; ');

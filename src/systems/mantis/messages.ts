@@ -52,6 +52,12 @@ export type JobToRc =
       readonly pinnedTe: string | null;
     }
   | { readonly type: 'TerminateWorkerRequest'; readonly worker: WorkerId }
+  /**
+   * Legacy scheduler only (mantis errata 1): a new leader's JobActor re-initialises the RC with a
+   * running worker's TE (initializeRunningWorker → InitializeRunningWorkerRequestEvent →
+   * ResourceCluster.initializeTaskExecutor).
+   */
+  | { readonly type: 'InitializeTaskExecutorRequest'; readonly teId: string; readonly worker: WorkerId }
   /** fix-1a-correct: the job has applied (or ignored) a WorkerTerminate for `teId`; the RC may pool it. */
   | { readonly type: 'WorkerTerminateAck'; readonly teId: string; readonly worker: WorkerId };
 

@@ -1,16 +1,16 @@
 import type { Actor, ActorContext, ActorRef, Envelope, Rng, TimerHandle } from '../../engine/index.js';
-import { msToUs } from '../../engine/index.js';
+import { assert, assertNever, msToUs } from '../../engine/index.js';
 import { ExecutorStateManager } from './executor-state-manager.js';
 import type { WorkerId } from './ids.js';
 import { workerKey, workerLabel } from './ids.js';
-import type { JobToRc, Registration, RoutedEvent, TaskExecutorReport, TeToRc } from './messages.js';
+import type { JobToRc, RcToTe, Registration, RoutedEvent, TaskExecutorReport, TeToRc } from './messages.js';
 import type { Availability, QuarantineOption, TaskExecutorState } from './task-executor-state.js';
 import {
   describeAvailability,
   IllegalTaskExecutorTransition,
   TaskExecutorTaskCancelled,
 } from './task-executor-state.js';
-import type { MantisWorld } from './world.js';
+import type { MantisEnv } from './env.js';
 
 type RcTimer =
   | { readonly type: 'HeartbeatTimeout'; readonly teId: string; readonly lastActivityUs: number }
@@ -25,7 +25,9 @@ type RcTimer =
       readonly pinnedNode: string | null;
       readonly attempt: number;
     }
-  | { readonly type: 'QuarantineExpired'; readonly teId: string; readonly epoch: number };
+  | { readonly type: 'QuarantineExpired'; readonly teId: string; readonly epoch: number }
+  /** The registration an InitializeTaskExecutorRequest read from the store, told to itself. */
+  | { readonly type: 'InitializeTaskExecutorRegistration'; readonly registration: Registration };
 
 export type RcInbox = TeToRc | JobToRc | RcTimer;
 
@@ -36,6 +38,8 @@ export const JCM_ACTOR = 'job-clusters-manager';
 /** Durable keys of the control plane's stores (mantisJobStore), which survive a failover. */
 export const STORE_TASK_EXECUTORS = 'taskExecutors';
 export const STORE_REVERSE_INDEX = 'reverseIndex';
+/** Durable key of the job store (the JobMetadata of every submitted job). */
+export const STORE_JOBS = 'jobs';
 
 interface PendingSchedule {
   readonly worker: WorkerId;
@@ -58,7 +62,7 @@ export function hopDelayUs(rng: Rng, maxMs: number): number {
  * their BUG order). Variant deltas are marked `Δ fix-…`.
  */
 export class ResourceClusterActor implements Actor<RcInbox> {
-  private readonly esm = new ExecutorStateManager();
+  readonly esm = new ExecutorStateManager();
   private readonly heartbeatTimers = new Map<string, TimerHandle>();
   private readonly assignmentTimers = new Map<string, TimerHandle>();
   private readonly pending = new Map<string, PendingSchedule>();
@@ -79,33 +83,54 @@ export class ResourceClusterActor implements Actor<RcInbox> {
   private readonly awaitingAck = new Map<string, WorkerId>();
   /** Acks that came while the TE could not be pooled yet (quarantined): TE → worker key. */
   private readonly ackedEarly = new Map<string, string>();
+  /**
+   * S2 d's witness, the RC's own record: an assignment it tried on a TE it believed Running
+   * (findBestFitFor should make that impossible; it is judged, not assumed). Cleared at the end
+   * of that TE's next turn.
+   */
+  assignedWhileRunning: {
+    readonly teId: string;
+    readonly worker: WorkerId;
+    readonly running: WorkerId;
+    readonly atUs: number;
+  } | null = null;
   private readonly store: Map<string, Registration>;
   private readonly reverseIndex: Map<string, Map<string, WorkerId>>;
   private readonly hopRng: Rng;
-  private readonly jcm: ActorRef;
+  private readonly jcm: ActorRef<RoutedEvent>;
+  /** The RC's own ref, typed by what it takes (an initialisation tells itself). */
+  private readonly self: ActorRef<RcInbox>;
 
   constructor(
     private readonly ctx: ActorContext<RcInbox>,
-    private readonly world: MantisWorld,
+    private readonly env: MantisEnv,
   ) {
     this.store = durableMap(ctx.durable, STORE_TASK_EXECUTORS);
     this.reverseIndex = durableMap(ctx.durable, STORE_REVERSE_INDEX);
     this.hopRng = ctx.random('router-hop');
-    this.jcm = ctx.sim.ref(ctx.node, JCM_ACTOR);
+    this.jcm = ctx.sim.ref<RoutedEvent>(ctx.node, JCM_ACTOR);
+    this.self = ctx.ref as ActorRef<RcInbox>;
   }
 
-  onStart(): void {
-    this.world.rcReset();
+  /** Read-only, for `check` steps and `run --json` state: the TaskExecutorStates, archive and pool. */
+  get executorStates(): Readonly<ExecutorStateManager> {
+    return this.esm;
+  }
+
+  /** Read-only: workers the scheduler holds as pending (waiting for a TE or a retry). */
+  pendingWorkers(): WorkerId[] {
+    return [...this.pending.values()].map((p) => p.worker);
   }
 
   onMessage(message: RcInbox, envelope: Readonly<Envelope>): void {
     switch (message.type) {
       case 'TaskExecutorRegistration':
-        return this.onRegistration(message.registration, envelope.from);
+        return this.onRegistration(message.registration, teSender(envelope));
       case 'TaskExecutorHeartbeat':
-        return this.onHeartbeat(message.teId, message.report, envelope.from);
+        return this.onHeartbeat(message.teId, message.report, teSender(envelope));
       case 'TaskExecutorStatusChange':
-        return this.onStatusChange(message.teId, message.report);
+        // The RC's own tell (an initialisation) is not a sign of life from the TE.
+        return this.onStatusChange(message.teId, message.report, envelope.from !== this.ctx.ref);
       case 'TaskExecutorDisconnection':
         return this.onDisconnectionMessage(message.teId);
       case 'SubmitTaskReply':
@@ -128,7 +153,49 @@ export class ResourceClusterActor implements Actor<RcInbox> {
         return this.submitTask(message.teId, message.worker, message.pinnedNode, message.attempt);
       case 'QuarantineExpired':
         return this.onQuarantineExpired(message.teId, message.epoch);
+      case 'InitializeTaskExecutorRequest':
+        return this.onInitializeTaskExecutor(message.teId, message.worker);
+      case 'InitializeTaskExecutorRegistration':
+        return this.onRegistration(message.registration, null);
+      default:
+        return assertNever(message);
     }
+  }
+
+  /**
+   * Mantis errata 1, legacy scheduler (onTaskExecutorInitialization, ResourceClusterActor.java
+   * @bcfba90b:623-642): set up a state, then tell itself the registration read from the store and
+   * StatusChange(Occupied(w)). Both tells queue behind what is already in the mailbox, so a TE
+   * heartbeat (or a placement) that came first wins: lazily registered and pooled, then the init's
+   * registration is ignored and Occupied(w) turns Pending into Running(w), or Assigned(x) into
+   * Running(x) (the reported id is ignored).
+   */
+  private onInitializeTaskExecutor(teId: string, worker: WorkerId): void {
+    const registration = this.store.get(teId);
+    if (registration === undefined) {
+      // mantisJobStore.getTaskExecutor throws: the ask fails, nothing changes.
+      this.note(
+        'registration',
+        `InitializeTaskExecutorRequest(${teId}, ${workerLabel(worker)}) failed: ${teId} is not in the store`,
+        teId,
+        worker,
+      );
+      return;
+    }
+    this.esm.trackIfAbsent(teId); // setupTaskExecutorStateIfNecessary: the RC's own doing, not the TE heard from
+    this.note(
+      'registration',
+      `InitializeTaskExecutorRequest(${teId}, ${workerLabel(worker)}): registration from the store, then Occupied(${workerLabel(worker)})`,
+      teId,
+      worker,
+    );
+    this.ctx.send(this.self, { type: 'InitializeTaskExecutorRegistration', registration });
+    this.ctx.send(this.self, {
+      type: 'TaskExecutorStatusChange',
+      teId,
+      report: { kind: 'Occupied', worker },
+    });
+    this.sync(teId);
   }
 
   // ================================================================ TE messages
@@ -139,25 +206,25 @@ export class ResourceClusterActor implements Actor<RcInbox> {
     const firstForNewLeader =
       !this.seenThisLeader.has(teId) && this.ctx.incarnation > 0 && this.store.has(teId);
     this.seenThisLeader.add(teId);
-    this.world.rcHeardFrom(teId, firstForNewLeader);
+    this.env.truth.counters.rcHeardFrom(teId, firstForNewLeader);
     return tracked;
   }
 
-  /** handleTaskExecutorRegistration (:489-510). */
-  private onRegistration(registration: Registration, from: ActorRef): void {
+  /** handleTaskExecutorRegistration (:489-510); `from` null: the RC's own tell (an initialisation). */
+  private onRegistration(registration: Registration, from: ActorRef<RcToTe> | null): void {
     const teId = registration.teId;
-    const { state } = this.track(teId);
+    const { state } = from === null ? this.esm.trackIfAbsent(teId) : this.track(teId);
     const known = this.store.has(teId);
     const previous = state.previousWorkerId;
     const changed = state.onRegistration(registration, this.now());
     this.store.set(teId, registration); // storeNewTaskExecutor, whether or not the state adopted it
     if (changed) {
       this.note('registration', `${teId} registered (${registration.hostname})`, teId);
-      if (this.world.variant.quarantine && known) state.quarantineNextAvailable = true; // Δ fix-2
+      if (this.env.variant.quarantine && known) state.quarantineNextAvailable = true; // Δ fix-2
       this.esm.tryMarkAvailable(teId); // never: availability is null right after registration
       this.restartHeartbeatTimer(teId, state);
       // Δ fix-1a (eb0e8ad1): only on the registration path, only with a remembered previousWorkerId.
-      if (this.world.variant.reconnectedEventOnRegistration && previous !== null) {
+      if (this.env.variant.reconnectedEventOnRegistration && previous !== null) {
         this.route({ type: 'TaskExecutorReconnectedEvent', worker: previous, teId });
         state.previousWorkerId = null;
       }
@@ -168,12 +235,12 @@ export class ResourceClusterActor implements Actor<RcInbox> {
         teId,
       );
     }
-    this.ctx.send(from, { type: 'RegistrationAck' });
+    if (from !== null) this.ctx.send(from, { type: 'RegistrationAck' });
     this.sync(teId);
   }
 
   /** onHeartbeat (:512-549) with FIX784's mismatch detection as a variant. */
-  private onHeartbeat(teId: string, report: TaskExecutorReport, from: ActorRef): void {
+  private onHeartbeat(teId: string, report: TaskExecutorReport, from: ActorRef<RcToTe>): void {
     const { state, fresh } = this.track(teId);
     if (!state.registered) {
       const stored = this.store.get(teId);
@@ -186,7 +253,7 @@ export class ResourceClusterActor implements Actor<RcInbox> {
         return this.sync(teId);
       }
       state.onRegistration(stored, this.now()); // lazy re-registration from the store
-      if (this.world.variant.quarantine) state.quarantineNextAvailable = true; // Δ fix-2: a known id, fresh state
+      if (this.env.variant.quarantine) state.quarantineNextAvailable = true; // Δ fix-2: a known id, fresh state
       this.note(
         'registration',
         `${teId} re-registered lazily from the store (heartbeat${fresh ? ', fresh state' : ''})`,
@@ -197,7 +264,7 @@ export class ResourceClusterActor implements Actor<RcInbox> {
     // Δ fix-1a-merged (ii): mismatch detection; (i) previousWorkerId is always null here.
     let previous: WorkerId | null = null;
     // Under fix-1a-correct too, `pool` sends the WorkerTerminate (once, with its ack).
-    if (this.world.variant.heartbeatMismatchDetection && !this.world.variant.terminateBeforePooling)
+    if (this.env.variant.heartbeatMismatchDetection && !this.env.variant.terminateBeforePooling)
       previous =
         state.previousWorkerId ??
         (state.workerId !== null && report.kind === 'Available' ? state.workerId : null);
@@ -236,7 +303,7 @@ export class ResourceClusterActor implements Actor<RcInbox> {
     }
     // Δ fix-1a-correct with fix-2: a quarantine only delays the pooling; the job hears now and
     // its ack is waited for at the quarantine's end (see `pool`).
-    if (changed && quarantined && this.world.variant.terminateBeforePooling) {
+    if (changed && quarantined && this.env.variant.terminateBeforePooling) {
       const known = this.previousIdentity(teId, before);
       if (known !== null) this.askJobFirst(teId, known);
     }
@@ -257,8 +324,8 @@ export class ResourceClusterActor implements Actor<RcInbox> {
   }
 
   /** :551-570; no mismatch detection, no lazy registration. */
-  private onStatusChange(teId: string, report: TaskExecutorReport): void {
-    const { state } = this.track(teId);
+  private onStatusChange(teId: string, report: TaskExecutorReport, fromTe: boolean): void {
+    const { state } = fromTe ? this.track(teId) : this.esm.trackIfAbsent(teId);
     if (!state.registered) {
       this.note('status', `${teId} status change dropped: not registered`, teId);
       return this.sync(teId);
@@ -287,7 +354,7 @@ export class ResourceClusterActor implements Actor<RcInbox> {
     this.heartbeatTimers.delete(teId);
     const { state } = this.track(teId); // every handler tracks first: a stale timeout revives an entry (PR #874)
     if (state.lastActivityUs <= lastActivityUs)
-      this.disconnect(teId, `no heartbeat for ${this.world.config.rcHeartbeatTimeout / 1000}s`);
+      this.disconnect(teId, `no heartbeat for ${this.env.config.rcHeartbeatTimeout / 1000}s`);
     else this.sync(teId);
   }
 
@@ -324,7 +391,7 @@ export class ResourceClusterActor implements Actor<RcInbox> {
     before: Availability,
     report: TaskExecutorReport,
   ): void {
-    const variant = this.world.variant;
+    const variant = this.env.variant;
     const hostname = state.registration?.hostname ?? teId;
     const reported = report.kind === 'Occupied' ? report.worker : null;
     const previous = before !== null && before.kind === 'Running' ? before.worker : state.previousWorkerId;
@@ -382,14 +449,14 @@ export class ResourceClusterActor implements Actor<RcInbox> {
   }
 
   private indexLaunch(teId: string, w: WorkerId): void {
-    if (!this.world.variant.reverseLookupIndex) return;
+    if (!this.env.variant.reverseLookupIndex) return;
     let entry = this.reverseIndex.get(teId);
     if (entry === undefined) this.reverseIndex.set(teId, (entry = new Map()));
     entry.set(workerKey(w), w);
   }
 
   private forgetIndexed(teId: string | null, w: WorkerId): void {
-    if (!this.world.variant.reverseLookupIndex) return;
+    if (!this.env.variant.reverseLookupIndex) return;
     if (teId !== null) {
       this.reverseIndex.get(teId)?.delete(workerKey(w));
       return;
@@ -400,12 +467,12 @@ export class ResourceClusterActor implements Actor<RcInbox> {
   // ================================================================ fix-2 quarantine
 
   private quarantineOption(teId: string): QuarantineOption | null {
-    if (!this.world.variant.quarantine) return null;
+    if (!this.env.variant.quarantine) return null;
     return {
       make: (worker) => {
         const epoch = ++this.quarantineEpoch;
-        const untilUs = this.now() + msToUs(this.world.config.quarantine);
-        this.ctx.after(msToUs(this.world.config.quarantine), { type: 'QuarantineExpired', teId, epoch });
+        const untilUs = this.now() + msToUs(this.env.config.quarantine);
+        this.ctx.after(msToUs(this.env.config.quarantine), { type: 'QuarantineExpired', teId, epoch });
         return { kind: 'Quarantined', worker, untilUs, epoch };
       },
     };
@@ -430,7 +497,7 @@ export class ResourceClusterActor implements Actor<RcInbox> {
     if (existing?.timer != null) this.ctx.cancel(existing.timer);
     this.pending.set(key, { worker, pinnedNode, timer: null });
     // Δ head: the ReservationRegistryActor places pending requests on its 1 s tick.
-    if (this.world.variant.reservationScheduler)
+    if (this.env.variant.reservationScheduler)
       (this.pending.get(key) as PendingSchedule).timer = this.ctx.after(this.untilNextTickUs(), {
         type: 'ScheduleRetry',
         key,
@@ -440,7 +507,7 @@ export class ResourceClusterActor implements Actor<RcInbox> {
 
   /** Δ head: µs to the reservation registry's next tick (ticks at multiples of `reservationTick`). */
   private untilNextTickUs(): number {
-    const tickUs = msToUs(this.world.config.reservationTick);
+    const tickUs = msToUs(this.env.config.reservationTick);
     return tickUs - (this.now() % tickUs);
   }
 
@@ -450,10 +517,10 @@ export class ResourceClusterActor implements Actor<RcInbox> {
     request.timer = null;
     const teId = this.esm.findBestFitFor(request.pinnedNode);
     if (teId === null) {
-      const reservation = this.world.variant.reservationScheduler;
+      const reservation = this.env.variant.reservationScheduler;
       const retry = reservation
         ? 'at the next reservation tick'
-        : `retry in ${this.world.config.schedulerRetryInterval / 1000}s`;
+        : `retry in ${this.env.config.schedulerRetryInterval / 1000}s`;
       this.note(
         'scheduler',
         `no resource for ${workerLabel(request.worker)}${request.pinnedNode !== null ? ` (pinned to ${request.pinnedNode})` : ''}: NoResourceAvailable, ${retry}`,
@@ -461,7 +528,7 @@ export class ResourceClusterActor implements Actor<RcInbox> {
         request.worker,
       );
       request.timer = this.ctx.after(
-        reservation ? this.untilNextTickUs() : msToUs(this.world.config.schedulerRetryInterval),
+        reservation ? this.untilNextTickUs() : msToUs(this.env.config.schedulerRetryInterval),
         { type: 'ScheduleRetry', key },
       );
       return;
@@ -472,11 +539,12 @@ export class ResourceClusterActor implements Actor<RcInbox> {
 
   /** assignTaskExecutor (PRE826 :759-771) then the scheduler's submitTask. */
   private assign(teId: string, worker: WorkerId, pinnedNode: string | null): void {
-    const state = this.esm.states.get(teId) as TaskExecutorState;
+    const state = this.esm.states.get(teId);
+    assert(state !== undefined, 'the scheduler assigns a tracked TE', { teId });
     const running = state.availability;
     // S2 d is judged, not assumed: findBestFitFor should make this impossible.
     if (running !== null && running.kind === 'Running')
-      this.world.assignedWhileRunning = { teId, worker, running: running.worker, atUs: this.now() };
+      this.assignedWhileRunning = { teId, worker, running: running.worker, atUs: this.now() };
     try {
       state.onAssignment(worker);
     } catch (error) {
@@ -489,9 +557,13 @@ export class ResourceClusterActor implements Actor<RcInbox> {
       );
       return this.requeue(worker, pinnedNode);
     }
+    assert(state.isRunningOrAssigned(worker), 'an assignment leaves the TE Assigned(w)', {
+      teId,
+      worker: workerLabel(worker),
+    });
     this.esm.tryMarkUnavailable(teId);
     this.note('assignment', `${workerLabel(worker)} assigned to ${teId}`, teId, worker);
-    if (this.world.variant.reservationScheduler) {
+    if (this.env.variant.reservationScheduler) {
       // Δ head (:572-639): WorkerLaunched at assignment, before the TE has the task; no
       // Assigned → Pending timer (the AssignmentHandler's attempts are all there is).
       this.route({ type: 'WorkerLaunched', worker, teId, hostname: state.registration?.hostname ?? teId });
@@ -501,7 +573,7 @@ export class ResourceClusterActor implements Actor<RcInbox> {
       if (old !== undefined) this.ctx.cancel(old);
       this.assignmentTimers.set(
         teId,
-        this.ctx.after(msToUs(this.world.config.assignmentTimeout), {
+        this.ctx.after(msToUs(this.env.config.assignmentTimeout), {
           type: 'TaskExecutorAssignmentTimeout',
           teId,
         }),
@@ -515,7 +587,7 @@ export class ResourceClusterActor implements Actor<RcInbox> {
   private submitTask(teId: string, worker: WorkerId, pinnedNode: string | null, attempt: number): void {
     const state = this.esm.states.get(teId);
     const requestId = this.nextRequestId++;
-    const timer = this.ctx.after(msToUs(this.world.config.assignmentTimeout), {
+    const timer = this.ctx.after(msToUs(this.env.config.assignmentTimeout), {
       type: 'SubmitTimeout',
       requestId,
     });
@@ -528,7 +600,7 @@ export class ResourceClusterActor implements Actor<RcInbox> {
         teId,
         worker,
       );
-    this.ctx.send(this.ctx.sim.ref(address, TE_ACTOR), { type: 'SubmitTask', requestId, worker });
+    this.ctx.send(this.ctx.sim.ref<RcToTe>(address, TE_ACTOR), { type: 'SubmitTask', requestId, worker });
   }
 
   private onSubmitTaskReply(requestId: number, error: string | null): void {
@@ -537,7 +609,7 @@ export class ResourceClusterActor implements Actor<RcInbox> {
     this.submits.delete(requestId);
     this.ctx.cancel(submit.timer);
     if (error === null) {
-      if (this.world.variant.reservationScheduler) return; // WorkerLaunched went out at assignment
+      if (this.env.variant.reservationScheduler) return; // WorkerLaunched went out at assignment
       const hostname = this.esm.states.get(submit.teId)?.registration?.hostname ?? submit.teId;
       // BUG order: WorkerLaunched after the submit ack (ResourceClusterAwareSchedulerActor :285-313).
       this.route({ type: 'WorkerLaunched', worker: submit.worker, teId: submit.teId, hostname });
@@ -558,10 +630,10 @@ export class ResourceClusterActor implements Actor<RcInbox> {
     submit: { worker: WorkerId; teId: string; pinnedNode: string | null; attempt: number },
     what: string,
   ): void {
-    if (!this.world.variant.reservationScheduler) {
+    if (!this.env.variant.reservationScheduler) {
       this.note(
         'scheduler',
-        `${what}; retry in ${this.world.config.schedulerRetryInterval / 1000}s`,
+        `${what}; retry in ${this.env.config.schedulerRetryInterval / 1000}s`,
         submit.teId,
         submit.worker,
       );
@@ -571,11 +643,11 @@ export class ResourceClusterActor implements Actor<RcInbox> {
     if (submit.attempt < HEAD_ASSIGNMENT_ATTEMPTS) {
       this.note(
         'assignment',
-        `${what}; attempt ${submit.attempt + 1} in ${this.world.config.assignmentTimeout / 1000}s`,
+        `${what}; attempt ${submit.attempt + 1} in ${this.env.config.assignmentTimeout / 1000}s`,
         submit.teId,
         submit.worker,
       );
-      this.ctx.after(msToUs(this.world.config.assignmentTimeout), {
+      this.ctx.after(msToUs(this.env.config.assignmentTimeout), {
         type: 'SubmitRetry',
         worker: submit.worker,
         teId: submit.teId,
@@ -617,7 +689,7 @@ export class ResourceClusterActor implements Actor<RcInbox> {
    */
   private requeue(worker: WorkerId, pinnedNode: string | null): void {
     const key = workerKey(worker);
-    const timer = this.ctx.after(msToUs(this.world.config.schedulerRetryInterval), {
+    const timer = this.ctx.after(msToUs(this.env.config.schedulerRetryInterval), {
       type: 'ScheduleRetry',
       key,
     });
@@ -652,7 +724,7 @@ export class ResourceClusterActor implements Actor<RcInbox> {
     // The legacy CancelRequestEvent also drops an outstanding submit: no retry, no WorkerLaunched.
     // Δ head: TerminateWorkerRequest does not reach the AssignmentHandler, whose attempts go on
     // (edge case 1: a retry may resubmit w to the restarted TE).
-    if (!this.world.variant.reservationScheduler) {
+    if (!this.env.variant.reservationScheduler) {
       for (const [requestId, submit] of this.submits) {
         if (workerKey(submit.worker) !== key) continue;
         this.ctx.cancel(submit.timer);
@@ -669,14 +741,15 @@ export class ResourceClusterActor implements Actor<RcInbox> {
         worker,
       );
     } else {
-      const state = this.esm.states.get(teId) as TaskExecutorState;
+      const state = this.esm.states.get(teId);
+      assert(state !== undefined, 'findByWorker names a tracked TE', { teId });
       state.cancelledWorkerOnTask = worker;
       const address = state.registration?.address ?? teId;
-      this.ctx.send(this.ctx.sim.ref(address, TE_ACTOR), { type: 'CancelTask', worker });
+      this.ctx.send(this.ctx.sim.ref<RcToTe>(address, TE_ACTOR), { type: 'CancelTask', worker });
       this.note('terminate', `cancel ${workerLabel(worker)} on ${teId}`, teId, worker);
       this.sync(teId);
     }
-    this.world.terminateHandled(worker);
+    this.env.truth.terminateHandled(worker);
   }
 
   // ================================================================ helpers
@@ -690,7 +763,7 @@ export class ResourceClusterActor implements Actor<RcInbox> {
    * current and not terminal, so a normal completion costs one message and the ack's delay.
    */
   private pool(teId: string, before: Availability): void {
-    if (!this.world.variant.terminateBeforePooling) return this.markAvailable(teId);
+    if (!this.env.variant.terminateBeforePooling) return this.markAvailable(teId);
     const previous = this.previousIdentity(teId, before);
     if (previous === null) return this.markAvailable(teId);
     const key = workerKey(previous);
@@ -762,7 +835,7 @@ export class ResourceClusterActor implements Actor<RcInbox> {
     if (old !== undefined) this.ctx.cancel(old);
     this.heartbeatTimers.set(
       teId,
-      this.ctx.after(msToUs(this.world.config.rcHeartbeatTimeout), {
+      this.ctx.after(msToUs(this.env.config.rcHeartbeatTimeout), {
         type: 'HeartbeatTimeout',
         teId,
         lastActivityUs: state.lastActivityUs,
@@ -772,23 +845,26 @@ export class ResourceClusterActor implements Actor<RcInbox> {
 
   /** JobMessageRouter.routeWorkerEvent: tell, always "succeeds"; first of the three hops. */
   private route(event: RoutedEvent): void {
-    this.ctx.send(this.jcm, event, hopDelayUs(this.hopRng, this.world.config.routerHopDelay));
+    this.ctx.send(this.jcm, event, hopDelayUs(this.hopRng, this.env.config.routerHopDelay));
   }
 
+  /**
+   * The end of a turn that touched `teId`: the RC's own bookkeeping of what it just believed
+   * (Δ fix-1a-correct's lastWorkerByTe; S2 d's record of that TE closes). Not a checker hook: the
+   * invariants read the TaskExecutorStates themselves.
+   */
   private sync(teId: string): void {
+    if (this.assignedWhileRunning?.teId === teId) this.assignedWhileRunning = null;
     const state = this.esm.states.get(teId);
-    if (state === undefined) return this.world.syncRc(teId, null, false, null);
+    if (state === undefined) return;
     const availability = state.availability;
     if (
-      this.world.variant.terminateBeforePooling &&
+      this.env.variant.terminateBeforePooling &&
       availability !== null &&
       (availability.kind === 'Running' || availability.kind === 'Assigned')
     ) {
       this.lastWorkerByTe.set(teId, availability.worker);
     }
-    // "In the pool" as S2 states it: executorsByGroup ∧ isAvailable.
-    const inPool = this.esm.pool.has(teId) && state.isAvailable;
-    this.world.syncRc(teId, state.workerId, inPool, state.cancelledWorkerOnTask);
   }
 
   private noteTransition(
@@ -824,6 +900,11 @@ export class ResourceClusterActor implements Actor<RcInbox> {
   private now(): number {
     return this.ctx.now();
   }
+}
+
+/** Registrations and heartbeats come from a TE process (the protocol says so: only TEs send them). */
+function teSender(envelope: Readonly<Envelope>): ActorRef<RcToTe> {
+  return envelope.from as ActorRef<RcToTe>;
 }
 
 /** A Map kept in the node's durable store under `key` (created on first use). */

@@ -1,13 +1,46 @@
 import type { Actor, ActorContext, ActorRef, Rng } from '../../engine/index.js';
-import { msToUs } from '../../engine/index.js';
+import { assertNever, msToUs } from '../../engine/index.js';
 import type { WorkerId } from './ids.js';
 import { workerLabel } from './ids.js';
-import type { RoutedEvent } from './messages.js';
-import { hopDelayUs, RC_ACTOR } from './resource-cluster-actor.js';
-import type { MantisWorld } from './world.js';
+import type { JobMetadata } from './job-metadata.js';
+import type { JobToRc, RoutedEvent, TaskExecutorReconnected } from './messages.js';
+import { durableMap, hopDelayUs, RC_ACTOR, STORE_JOBS } from './resource-cluster-actor.js';
+import type { MantisEnv } from './env.js';
 
 export const jobClusterActorName = (cluster: string): string => `job-cluster-${cluster}`;
 export const jobActorName = (jobId: string): string => `job-${jobId}`;
+
+/**
+ * The routers' own view of the jobs: the control plane's job store (durable, so a failover
+ * re-reads it), which the JobClustersManager and the JobClusterActors load their job lists from.
+ */
+function jobStore(ctx: ActorContext<RoutedEvent>): ReadonlyMap<string, JobMetadata> {
+  return durableMap<string, JobMetadata>(ctx.durable, STORE_JOBS);
+}
+
+function clusterNames(jobs: ReadonlyMap<string, JobMetadata>): ReadonlySet<string> {
+  const names = new Set<string>();
+  for (const meta of jobs.values()) names.add(meta.spec.cluster);
+  return names;
+}
+
+function hasCluster(jobs: ReadonlyMap<string, JobMetadata>, cluster: string): boolean {
+  for (const meta of jobs.values()) if (meta.spec.cluster === cluster) return true;
+  return false;
+}
+
+/** Submitted and not killed. */
+function isJobActive(jobs: ReadonlyMap<string, JobMetadata>, jobId: string): boolean {
+  const meta = jobs.get(jobId);
+  return meta !== undefined && meta.state !== 'Failed';
+}
+
+function activeJobsOf(jobs: ReadonlyMap<string, JobMetadata>, cluster: string): string[] {
+  const out: string[] = [];
+  for (const meta of jobs.values())
+    if (meta.spec.cluster === cluster && meta.state !== 'Failed') out.push(meta.spec.id);
+  return out;
+}
 
 /** Non-terminal events of an unknown worker make the router terminate it (JobHelper:78-94). */
 function isNonTerminal(event: RoutedEvent): boolean {
@@ -27,15 +60,27 @@ function isNonTerminal(event: RoutedEvent): boolean {
  */
 function ackGone(ctx: ActorContext<RoutedEvent>, event: RoutedEvent): void {
   if (event.type !== 'WorkerTerminate' || event.ackFor === undefined) return;
-  ctx.send(ctx.sim.ref(ctx.node, RC_ACTOR), {
+  ctx.send(ctx.sim.ref<JobToRc>(ctx.node, RC_ACTOR), {
     type: 'WorkerTerminateAck',
     teId: event.ackFor,
     worker: event.worker,
   });
 }
 
+/** The worker an event is about (null for a TE-wide one); fails on a message no router takes. */
 function eventWorker(event: RoutedEvent): WorkerId | null {
-  return event.type === 'TaskExecutorReconnected' ? null : event.worker;
+  switch (event.type) {
+    case 'TaskExecutorReconnected':
+      return null;
+    case 'WorkerLaunched':
+    case 'WorkerLaunchFailed':
+    case 'WorkerTerminate':
+    case 'WorkerHeartbeat':
+    case 'TaskExecutorReconnectedEvent':
+      return event.worker;
+    default:
+      return assertNever(event);
+  }
 }
 
 /**
@@ -49,20 +94,20 @@ export class JobClustersManagerActor implements Actor<RoutedEvent> {
 
   constructor(
     private readonly ctx: ActorContext<RoutedEvent>,
-    private readonly world: MantisWorld,
+    private readonly env: MantisEnv,
   ) {
     this.hopRng = ctx.random('router-hop');
   }
 
   onStart(): void {
     if (this.ctx.incarnation > 0)
-      this.initialisedAtUs = this.ctx.now() + msToUs(this.world.config.jcmInitDuration);
+      this.initialisedAtUs = this.ctx.now() + msToUs(this.env.config.jcmInitDuration);
   }
 
   onMessage(event: RoutedEvent): void {
     const now = this.ctx.now();
-    if (now < this.initialisedAtUs || now < this.world.jcmInitializingUntilUs) {
-      const w = eventWorker(event);
+    const w = eventWorker(event);
+    if (now < this.initialisedAtUs || now < this.env.faults.jcmInitializingUntilUs) {
       this.ctx.note(
         'router',
         `JobClustersManager initialising: ${event.type}${w !== null ? `(${workerLabel(w)})` : ''} dropped`,
@@ -71,19 +116,19 @@ export class JobClustersManagerActor implements Actor<RoutedEvent> {
       return;
     }
     if (event.type === 'TaskExecutorReconnected' && event.cluster === null) {
-      for (const cluster of this.world.clusterNames()) this.forward(cluster, event);
+      for (const cluster of clusterNames(jobStore(this.ctx))) this.forward(cluster, event);
       return;
     }
-    const cluster = event.type === 'TaskExecutorReconnected' ? event.cluster : event.worker.cluster;
-    if (cluster === null || !this.world.hasCluster(cluster)) return this.unknown(event);
+    const cluster = w === null ? (event as TaskExecutorReconnected).cluster : w.cluster;
+    if (cluster === null || !hasCluster(jobStore(this.ctx), cluster)) return this.unknown(event);
     this.forward(cluster, event);
   }
 
   private forward(cluster: string, event: RoutedEvent): void {
     this.ctx.send(
-      this.ctx.sim.ref(this.ctx.node, jobClusterActorName(cluster)),
+      this.ctx.sim.ref<RoutedEvent>(this.ctx.node, jobClusterActorName(cluster)),
       event,
-      hopDelayUs(this.hopRng, this.world.config.routerHopDelay),
+      hopDelayUs(this.hopRng, this.env.config.routerHopDelay),
     );
   }
 
@@ -91,8 +136,11 @@ export class JobClustersManagerActor implements Actor<RoutedEvent> {
     ackGone(this.ctx, event);
     const w = eventWorker(event);
     if (w === null || !isNonTerminal(event)) return;
-    this.world.terminateSent(w);
-    this.ctx.send(this.ctx.sim.ref(this.ctx.node, RC_ACTOR), { type: 'TerminateWorkerRequest', worker: w });
+    this.env.truth.terminateSent(w);
+    this.ctx.send(this.ctx.sim.ref<JobToRc>(this.ctx.node, RC_ACTOR), {
+      type: 'TerminateWorkerRequest',
+      worker: w,
+    });
   }
 }
 
@@ -102,27 +150,29 @@ export class JobClusterActor implements Actor<RoutedEvent> {
 
   constructor(
     private readonly ctx: ActorContext<RoutedEvent>,
-    private readonly world: MantisWorld,
+    private readonly env: MantisEnv,
     private readonly cluster: string,
   ) {
     this.hopRng = ctx.random('router-hop');
   }
 
   onMessage(event: RoutedEvent): void {
+    eventWorker(event); // fails on a message no router takes
     if (event.type === 'TaskExecutorReconnected') {
-      const targets = event.jobId !== null ? [event.jobId] : this.world.activeJobsOf(this.cluster);
+      const jobs = jobStore(this.ctx);
+      const targets = event.jobId !== null ? [event.jobId] : activeJobsOf(jobs, this.cluster);
       for (const jobId of targets) {
-        if (!this.world.isJobActive(jobId)) continue;
+        if (!isJobActive(jobs, jobId)) continue;
         this.send(jobId, event);
       }
       return;
     }
     const jobId = event.worker.jobId;
-    if (!this.world.isJobActive(jobId)) {
+    if (!isJobActive(jobStore(this.ctx), jobId)) {
       ackGone(this.ctx, event);
       if (!isNonTerminal(event)) return;
-      this.world.terminateSent(event.worker);
-      this.ctx.send(this.ctx.sim.ref(this.ctx.node, RC_ACTOR), {
+      this.env.truth.terminateSent(event.worker);
+      this.ctx.send(this.ctx.sim.ref<JobToRc>(this.ctx.node, RC_ACTOR), {
         type: 'TerminateWorkerRequest',
         worker: event.worker,
       });
@@ -142,8 +192,8 @@ export class JobClusterActor implements Actor<RoutedEvent> {
       event.type === 'TaskExecutorReconnectedEvent' ||
       event.type === 'TaskExecutorReconnected'
     )
-      this.world.countNotification(event.type);
-    const to: ActorRef = this.ctx.sim.ref(this.ctx.node, `job-${jobId}`);
-    this.ctx.send(to, event, hopDelayUs(this.hopRng, this.world.config.routerHopDelay));
+      this.env.truth.counters.countNotification(event.type);
+    const to: ActorRef<RoutedEvent> = this.ctx.sim.ref(this.ctx.node, jobActorName(jobId));
+    this.ctx.send(to, event, hopDelayUs(this.hopRng, this.env.config.routerHopDelay));
   }
 }

@@ -1,3 +1,4 @@
+import { fail } from '../../engine/index.js';
 import type { WorkerId } from './ids.js';
 import { sameWorker, workerLabel } from './ids.js';
 import type { Registration, TaskExecutorReport } from './messages.js';
@@ -183,6 +184,12 @@ export class TaskExecutorState {
   }
 
   private set(next: Availability): boolean {
+    // Availability moves only while registered (a disconnection clears it without `set`).
+    if (this.state !== 'Registered')
+      fail('a TaskExecutorState changes availability only while registered', {
+        from: describeAvailability(this.availability),
+        to: describeAvailability(next),
+      });
     this.availability = next;
     if (next !== null && next.kind !== 'Quarantined') this.quarantineNextAvailable = false;
     return true;

@@ -1,14 +1,21 @@
-import type { Actor, ActorContext, ActorRef, Envelope, Message } from '../../engine/index.js';
-import { msToUs } from '../../engine/index.js';
+import type { Actor, ActorContext, ActorRef, Envelope } from '../../engine/index.js';
+import { assert, assertNever, msToUs } from '../../engine/index.js';
 import type { ExecutorSpec } from './cluster.js';
 import type { WorkerId } from './ids.js';
 import { sameWorker, workerLabel } from './ids.js';
-import type { RcToTe, TaskExecutorReport, TeToRc } from './messages.js';
+import type {
+  ConsumerInbox,
+  RcToTe,
+  RoutedEvent,
+  SubscribeSchedulingInfo,
+  TaskExecutorReport,
+  TeToRc,
+} from './messages.js';
 import { AVAILABLE } from './messages.js';
 import { JCM_ACTOR, RC_ACTOR } from './resource-cluster-actor.js';
 import { jobActorName } from './router.js';
 import { WorkerProcess } from './worker.js';
-import type { MantisWorld } from './world.js';
+import type { MantisEnv } from './env.js';
 
 type TeTimer =
   { readonly type: 'HeartbeatLoop' } | { readonly type: 'PrepareDone'; readonly worker: WorkerId };
@@ -24,22 +31,44 @@ const ALREADY_REGISTERED = 'alreadyRegistered';
  */
 export class TaskExecutorActor implements Actor<TeInbox> {
   private registered = false;
-  private currentTask: WorkerId | null = null;
-  private preparing: WorkerId | null = null;
-  private workerRef: ActorRef | null = null;
+  /** The task this process runs (binds host:sinkPort), null when idle. */
+  currentTask: WorkerId | null = null;
+  /** A task acked and being prepared (busy, not yet running). */
+  preparing: WorkerId | null = null;
+  /** The running task's worker process. */
+  workerRef: ActorRef<ConsumerInbox> | null = null;
+  /** When this process last sent a heartbeat (-1: never). */
+  heartbeatSentAtUs = -1;
   private consecutiveFailures = 0;
-  private readonly rc: ActorRef;
+  private readonly rc: ActorRef<TeToRc>;
 
   constructor(
     private readonly ctx: ActorContext<TeInbox>,
-    private readonly world: MantisWorld,
+    private readonly env: MantisEnv,
     private readonly spec: ExecutorSpec,
   ) {
-    this.rc = ctx.sim.ref('control-plane', RC_ACTOR);
+    this.rc = ctx.sim.ref<TeToRc>('control-plane', RC_ACTOR);
+  }
+
+  /** Read-only, for `check` steps and `run --json` state: what the process runs and believes. */
+  get processView(): {
+    readonly teId: string;
+    readonly registered: boolean;
+    readonly currentTask: WorkerId | null;
+    readonly preparing: WorkerId | null;
+    readonly workerRef: ActorRef | null;
+  } {
+    return {
+      teId: this.spec.teId,
+      registered: this.registered,
+      currentTask: this.currentTask,
+      preparing: this.preparing,
+      workerRef: this.workerRef,
+    };
   }
 
   onStart(): void {
-    this.world.teStarted(this.ctx.node, this.ctx.incarnation);
+    if (this.ctx.incarnation > 0) this.env.truth.counters.teRestarted(this.spec.teId);
     this.ctx.note('span-begin', `${this.spec.teId} process up`, {
       track: 'task executor',
       span: `${this.spec.teId} #${this.ctx.incarnation}`,
@@ -49,7 +78,7 @@ export class TaskExecutorActor implements Actor<TeInbox> {
         'te',
         `${this.spec.teId} restarted (${this.ctx.durable.has(ALREADY_REGISTERED) ? 'already registered: heartbeats only, no registration' : 'will register'})`,
       );
-    this.ctx.every(msToUs(this.world.config.teHeartbeatInterval), { type: 'HeartbeatLoop' }, 0);
+    this.ctx.every(msToUs(this.env.config.teHeartbeatInterval), { type: 'HeartbeatLoop' }, 0);
   }
 
   onMessage(message: TeInbox, _envelope: Readonly<Envelope>): void {
@@ -66,7 +95,7 @@ export class TaskExecutorActor implements Actor<TeInbox> {
       case 'HeartbeatFailure':
         if (message.reason === 'TaskExecutorTaskCancelledException' && message.worker !== null)
           return this.cancelTask(message.worker);
-        if (++this.consecutiveFailures >= this.world.config.tolerableHeartbeatFailures) {
+        if (++this.consecutiveFailures >= this.env.config.tolerableHeartbeatFailures) {
           this.registered = false;
           this.consecutiveFailures = 0;
         }
@@ -79,6 +108,8 @@ export class TaskExecutorActor implements Actor<TeInbox> {
         if (!sameWorker(this.preparing, message.worker)) return;
         this.preparing = null;
         return this.setCurrentTask(message.worker);
+      default:
+        return assertNever(message);
     }
   }
 
@@ -100,7 +131,7 @@ export class TaskExecutorActor implements Actor<TeInbox> {
   }
 
   private sendHeartbeat(): void {
-    this.world.teHeartbeatSent(this.ctx.node);
+    this.heartbeatSentAtUs = this.ctx.now();
     this.toRc({ type: 'TaskExecutorHeartbeat', teId: this.spec.teId, report: this.report() });
   }
 
@@ -128,15 +159,17 @@ export class TaskExecutorActor implements Actor<TeInbox> {
     this.toRc({ type: 'SubmitTaskReply', requestId, teId: this.spec.teId, worker, error: null });
     if (busyWith !== null) return;
     this.preparing = worker;
-    this.world.setBusy(this.ctx.node, true);
-    this.ctx.after(msToUs(this.world.config.workerStartLatency), { type: 'PrepareDone', worker });
+    this.ctx.after(msToUs(this.env.config.workerStartLatency), { type: 'PrepareDone', worker });
   }
 
   /** setCurrentTask: the worker runs and binds host:sinkPort; StatusChange is fire-and-forget. */
   private setCurrentTask(worker: WorkerId | null): void {
+    assert(worker === null || this.currentTask === null, 'a TE process runs one task at a time', {
+      te: this.spec.teId,
+    });
     this.stopWorkerProcess();
     this.currentTask = worker;
-    this.world.setCurrentTask(this.ctx.node, worker, this.ctx.ref);
+    this.env.truth.dataPlane.bind(this.ctx.node, worker, this.ctx.ref);
     if (worker !== null) {
       this.note(
         'te',
@@ -148,14 +181,12 @@ export class TaskExecutorActor implements Actor<TeInbox> {
         span: workerLabel(worker),
         job: worker.jobId,
       });
-      const jcm = this.ctx.sim.ref('control-plane', JCM_ACTOR);
-      const job = this.ctx.sim.ref('control-plane', jobActorName(worker.jobId));
+      const jcm = this.ctx.sim.ref<RoutedEvent>('control-plane', JCM_ACTOR);
+      const job = this.ctx.sim.ref<SubscribeSchedulingInfo>('control-plane', jobActorName(worker.jobId));
       this.workerRef = this.ctx.spawn(
         `worker-${worker.jobId}-${worker.number}`,
-        (wctx) => new WorkerProcess(wctx, this.world, worker, jcm, job),
+        (wctx) => new WorkerProcess(wctx, this.env, worker, jcm, job),
       );
-    } else {
-      this.world.setBusy(this.ctx.node, false);
     }
     this.toRc({ type: 'TaskExecutorStatusChange', teId: this.spec.teId, report: this.report() });
   }
@@ -171,13 +202,13 @@ export class TaskExecutorActor implements Actor<TeInbox> {
     if (this.workerRef === null) return;
     const ref = this.workerRef;
     this.workerRef = null;
-    this.world.consumerGone(ref);
+    this.env.truth.dataPlane.consumerGone(ref);
     this.ctx.sim.stopActor(ref);
     this.ctx.note('span-end', 'worker stopped', { track: `worker ${this.ctx.node}` });
   }
 
   private toRc(message: TeToRc): void {
-    this.ctx.send(this.rc, message as Message, this.world.outboundExtraDelayUs(this.ctx.node));
+    this.ctx.send(this.rc, message, this.env.faults.outboundExtraDelayUs(this.ctx.node, this.ctx.now()));
   }
 
   private note(category: string, text: string, worker?: WorkerId): void {

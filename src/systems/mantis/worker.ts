@@ -1,9 +1,9 @@
 import type { Actor, ActorContext, ActorRef, Envelope } from '../../engine/index.js';
-import { msToUs } from '../../engine/index.js';
+import { assertNever, msToUs } from '../../engine/index.js';
 import type { WorkerId } from './ids.js';
 import { workerLabel } from './ids.js';
-import type { ConsumerInbox, JobSchedulingInfo } from './messages.js';
-import type { MantisWorld } from './world.js';
+import type { ConsumerInbox, JobSchedulingInfo, RoutedEvent, SubscribeSchedulingInfo } from './messages.js';
+import type { MantisEnv } from './env.js';
 
 interface Endpoint {
   connected: boolean;
@@ -22,27 +22,30 @@ export class WorkerProcess implements Actor<ConsumerInbox> {
   /** Endpoint set of the upstream stage, keyed by host (one slot per consumer). */
   readonly endpoints = new Map<string, Endpoint>();
   private lastSeq = 0;
+  /** This process's own ref, typed by what it takes. */
+  private readonly self: ActorRef<ConsumerInbox>;
 
   constructor(
     private readonly ctx: ActorContext<ConsumerInbox>,
-    private readonly world: MantisWorld,
+    private readonly env: MantisEnv,
     readonly worker: WorkerId,
-    private readonly jcm: ActorRef,
-    private readonly jobActor: ActorRef,
-  ) {}
+    private readonly jcm: ActorRef<RoutedEvent>,
+    private readonly jobActor: ActorRef<SubscribeSchedulingInfo>,
+  ) {
+    this.self = ctx.ref as ActorRef<ConsumerInbox>;
+  }
 
   get isConsumer(): boolean {
     return this.worker.stage > 1;
   }
 
   onStart(): void {
-    this.ctx.every(msToUs(this.world.config.workerHeartbeatInterval), { type: 'WorkerHeartbeatDue' }, 0);
+    this.ctx.every(msToUs(this.env.config.workerHeartbeatInterval), { type: 'WorkerHeartbeatDue' }, 0);
     if (!this.isConsumer) return;
-    this.world.consumerStarted(this.ctx.ref, this.worker, this.ctx.node);
     this.ctx.send(this.jobActor, {
       type: 'SubscribeSchedulingInfo',
       worker: this.worker,
-      subscriber: this.ctx.ref,
+      subscriber: this.self,
     });
   }
 
@@ -52,7 +55,7 @@ export class WorkerProcess implements Actor<ConsumerInbox> {
         this.ctx.send(
           this.jcm,
           { type: 'WorkerHeartbeat', worker: this.worker },
-          this.world.outboundExtraDelayUs(this.ctx.node),
+          this.env.faults.outboundExtraDelayUs(this.ctx.node, this.ctx.now()),
         );
         return;
       case 'JobSchedulingInfo':
@@ -66,7 +69,7 @@ export class WorkerProcess implements Actor<ConsumerInbox> {
           `${workerLabel(this.worker)} lost its connection to ${message.host}; retrying`,
           message.host,
         );
-        endpoint.backoffMs = this.world.config.consumerReconnectBackoff;
+        endpoint.backoffMs = this.env.config.consumerReconnectBackoff;
         return this.scheduleRetry(message.host, endpoint);
       }
       case 'ReconnectDue': {
@@ -74,6 +77,8 @@ export class WorkerProcess implements Actor<ConsumerInbox> {
         if (endpoint === undefined || endpoint.epoch !== message.epoch || endpoint.connected) return;
         return this.tryConnect(message.host, endpoint);
       }
+      default:
+        return assertNever(message);
     }
   }
 
@@ -94,14 +99,14 @@ export class WorkerProcess implements Actor<ConsumerInbox> {
     for (const host of [...this.endpoints.keys()]) {
       if (wanted.has(host)) continue;
       this.endpoints.delete(host);
-      this.world.dataPlane.disconnect(this.ctx.ref, host);
+      this.env.truth.dataPlane.disconnect(this.self, host);
       this.note('consumer', `${workerLabel(this.worker)} completes endpoint ${host}`, host);
     }
     for (const host of wanted) {
       if (this.endpoints.has(host)) continue;
       const endpoint: Endpoint = {
         connected: false,
-        backoffMs: this.world.config.consumerReconnectBackoff,
+        backoffMs: this.env.config.consumerReconnectBackoff,
         epoch: 0,
       };
       this.endpoints.set(host, endpoint);
@@ -110,11 +115,11 @@ export class WorkerProcess implements Actor<ConsumerInbox> {
   }
 
   private tryConnect(host: string, endpoint: Endpoint): void {
-    const result = this.world.dataPlane.connect(this.ctx.ref, this.worker, this.ctx.node, host);
+    const result = this.env.truth.dataPlane.connect(this.self, this.worker, this.ctx.node, host);
     if (result === 'established') {
       endpoint.connected = true;
-      endpoint.backoffMs = this.world.config.consumerReconnectBackoff;
-      const served = this.world.taskOn(host);
+      endpoint.backoffMs = this.env.config.consumerReconnectBackoff;
+      const served = this.env.truth.dataPlane.servedBy(host);
       this.note(
         'consumer',
         `${workerLabel(this.worker)} connected to ${host}${served !== null ? `, served by ${workerLabel(served)}` : ''}`,
@@ -134,7 +139,7 @@ export class WorkerProcess implements Actor<ConsumerInbox> {
   private scheduleRetry(host: string, endpoint: Endpoint): void {
     endpoint.epoch++;
     this.ctx.after(msToUs(endpoint.backoffMs), { type: 'ReconnectDue', host, epoch: endpoint.epoch });
-    endpoint.backoffMs = Math.min(endpoint.backoffMs * 2, this.world.config.consumerReconnectBackoffMax);
+    endpoint.backoffMs = Math.min(endpoint.backoffMs * 2, this.env.config.consumerReconnectBackoffMax);
   }
 
   private note(category: string, text: string, host?: string): void {
