@@ -11,10 +11,15 @@ export interface Interrupted<T> {
   readonly signal: StopSignal | null;
 }
 
+/** How often a campaign looks whether its launcher is still there (see withInterrupt). */
+const PARENT_POLL_MS = 500;
+
 /**
  * Runs a long job with Ctrl-C, SIGTERM and SIGHUP turned into a polite request: the first one
  * sets a flag the job polls (it then stops, prints what it has and keeps what it wrote); a second
- * one exits at once with 128 + its number.
+ * one exits at once with 128 + its number. A launcher that dies without passing the signal on
+ * (`npx`, whose `npm exec` does not forward SIGTERM to the shell it started) counts as a SIGHUP,
+ * so the campaign never runs on as an orphan.
  */
 export async function withInterrupt<T>(
   job: (interrupted: () => boolean) => Promise<T>,
@@ -31,10 +36,16 @@ export async function withInterrupt<T>(
     process.on(name, handler);
     return [name, handler] as const;
   });
+  const parent = process.ppid;
+  const hangUp = handlers.find(([name]) => name === 'SIGHUP')?.[1];
+  const orphanWatch = setInterval(() => {
+    if (process.ppid !== parent && signal === null) hangUp?.();
+  }, PARENT_POLL_MS).unref();
   try {
     const result = await job(() => signal !== null);
     return { result, signal };
   } finally {
+    clearInterval(orphanWatch);
     for (const [name, handler] of handlers) process.off(name, handler);
   }
 }

@@ -410,6 +410,37 @@ describe('clustersim fuzz / shrink / merge / compare (CLI)', () => {
     },
   );
 
+  it('should stop a campaign whose launcher died without passing a signal on (npx on SIGTERM), keeping its report', async () => {
+    // Arrange: a launcher that starts the CLI as `npm exec` does (through a shell) and is then
+    // killed outright, so the CLI never gets a signal: it must notice it is orphaned.
+    const reportFile = join(dir, 'orphan.json');
+    const script = `const { spawn } = require('node:child_process');
+const child = spawn('sh', ['-c', 'exec node bin/clustersim.js fuzz scenarios/ava/fuzz.yaml --variant pre --seeds 100000 --workers 1 --no-shrink --out ${join(dir, 'orphan')} --report ${reportFile}'], { stdio: 'ignore' });
+console.log(child.pid);
+setInterval(() => {}, 1000);`;
+    const launcher = spawn(process.execPath, ['-e', script]);
+    const childPid = await new Promise<number>((resolve) =>
+      launcher.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    // Act
+    launcher.kill('SIGKILL');
+    // Assert: the orphan stops within seconds and writes its report.
+    const alive = (): boolean => {
+      try {
+        process.kill(childPid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (let i = 0; i < 100 && alive(); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    if (alive()) process.kill(childPid, 'SIGKILL');
+    expect(alive()).toBe(false);
+    const report = JSON.parse(readFileSync(reportFile, 'utf8')) as { stopped: string };
+    expect(report.stopped).toBe('interrupted');
+  });
+
   it('should stop `shrink` on SIGTERM, write the smaller failing scenario it has and exit 143', async () => {
     // Arrange: a long fuzz profile (150 fault steps at seed 4), shrunk from the scenario at a seed.
     const scenario = join(dir, 'long-shrink.yaml');
