@@ -159,6 +159,8 @@ const tickProgress = remembering(
         readonly record: ConnectionView;
         readonly busy: Readonly<Busy>;
         readonly deadlineUs: Micros;
+        /** Made once per look: an overdue connection stays overdue for many checks. */
+        detail?: ViolationDetail;
       }[] = [];
       for (const record of view.engine()?.connections.values() ?? []) {
         if (record.busy === null) continue;
@@ -172,7 +174,8 @@ const tickProgress = remembering(
       }
       return found;
     });
-    for (const entry of busy) if (entry.deadlineUs <= nowUs) return stuckDetail(entry.record, entry.busy);
+    for (const entry of busy)
+      if (entry.deadlineUs <= nowUs) return (entry.detail ??= stuckDetail(entry.record, entry.busy));
     return null;
   },
 );
