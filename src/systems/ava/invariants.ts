@@ -198,8 +198,12 @@ const resyncAfterReconnect = remembering(
       c.cadence === 'immediate'
         ? c.stabilizationMs
         : Math.max(1, Math.ceil(c.stabilizationMs / c.tickerIntervalMs)) * c.tickerIntervalMs;
-    /** Judged connections (in judgement order) and the tasks each was owed and had not got. */
-    const missing = new Map<ConnectionView, readonly string[]>();
+    /**
+     * Judged connections (in judgement order), the tasks each was owed and had not got, and the
+     * detail as of `sentSeen` sends: a connection's log of sends only grows, so while its length
+     * stays the detail stays (made once, not at every check).
+     */
+    const missing = new Map<ConnectionView, Owed>();
     view.seen.onNew.push((record) => {
       const opportunityUs = record.acceptedAtUs + msToUs(firstMs);
       view.wakeAt(opportunityUs + 1, () => {
@@ -220,7 +224,7 @@ const resyncAfterReconnect = remembering(
           const owed = due.filter(
             (id) => view.db().get(id)?.status === 'active' && !record.sent.includes(id),
           );
-          if (owed.length > 0) missing.set(record, owed);
+          if (owed.length > 0) missing.set(record, { owed, sentSeen: -1, detail: null });
         });
       });
     });
@@ -229,22 +233,38 @@ const resyncAfterReconnect = remembering(
   (view, missing) => {
     if (missing.size === 0) return null;
     const engine = view.engine();
-    for (const [record, owed] of missing) {
+    for (const [record, entry] of missing) {
       if (!owes(engine, record)) {
         missing.delete(record);
         continue;
       }
-      const left = owed.filter((id) => !record.sent.includes(id));
-      if (left.length === 0) continue;
-      const tasks = [...left].sort().join(', ');
-      return {
-        message: `operator ${record.address} reconnected as ${record.name} at ${(record.acceptedAtUs / 1e6).toFixed(3)}s, but ${left.length === 1 ? `task ${tasks} was` : `tasks ${tasks} were`} not sent on it by its first send opportunity`,
-        entities: { operator: record.address, connection: record.name, task: tasks },
-      };
+      if (entry.sentSeen !== record.sent.length) {
+        entry.sentSeen = record.sent.length;
+        entry.detail = missingDetail(record, entry.owed);
+      }
+      if (entry.detail !== null) return entry.detail;
     }
     return null;
   },
 );
+
+/** What a judged connection was owed (I5), and its detail as of `sentSeen` entries of its log. */
+interface Owed {
+  readonly owed: readonly string[];
+  sentSeen: number;
+  detail: ViolationDetail | null;
+}
+
+/** I5 broken on `record`: the owed tasks it still has not got; null when it got them all. */
+function missingDetail(record: ConnectionView, owed: readonly string[]): ViolationDetail | null {
+  const left = owed.filter((id) => !record.sent.includes(id));
+  if (left.length === 0) return null;
+  const tasks = [...left].sort().join(', ');
+  return {
+    message: `operator ${record.address} reconnected as ${record.name} at ${(record.acceptedAtUs / 1e6).toFixed(3)}s, but ${left.length === 1 ? `task ${tasks} was` : `tasks ${tasks} were`} not sent on it by its first send opportunity`,
+    entities: { operator: record.address, connection: record.name, task: tasks },
+  };
+}
 
 /** "unless A reconnects again": a superseded or ended connection owes nothing. */
 function owes(engine: EngineView | undefined, record: ConnectionView): engine is EngineView {
