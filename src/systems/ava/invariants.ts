@@ -299,18 +299,18 @@ function judgeLiveOwner(view: AvaView, badSince: Map<string, number>): Violation
     const record = newest.get(address);
     if (record !== undefined && view.isApproved(record.address) && view.isLive(record)) live.push(record);
   }
+  // The same for every task: only the capability test depends on the task.
+  const stabilized = live.filter((r) => now - r.acceptedAtUs >= stabilizedUs);
   let worst: ViolationDetail | null = null;
   // "every T ∈ tasks": the aggregator's in-memory task map, which keeps a deleted task (E9) and
   // takes back a cancelled one that an operator reported (E10), not the DB's active rows.
   for (const task of engine.tasks.values()) {
-    const candidates = live.filter(
-      (r) => now - r.acceptedAtUs >= stabilizedUs && supportsTaskTrigger(r.capabilities, task.trigger),
-    );
+    const hasCandidate = stabilized.some((r) => supportsTaskTrigger(r.capabilities, task.trigger));
     const owner = engine.taskAssignments.get(task.id);
     const ownerOk =
       owner !== undefined &&
       live.some((r) => r.address === owner && supportsTaskTrigger(r.capabilities, task.trigger));
-    if (candidates.length === 0 || ownerOk) {
+    if (!hasCandidate || ownerOk) {
       badSince.delete(task.id);
       continue;
     }
@@ -318,6 +318,7 @@ function judgeLiveOwner(view: AvaView, badSince: Map<string, number>): Violation
     badSince.set(task.id, since);
     if (worst === null && now - since >= msToUs(LIVE_OWNER_GRACE_MS)) {
       const who = owner === undefined ? 'no operator' : `operator ${owner}, which is not live`;
+      const candidates = stabilized.filter((r) => supportsTaskTrigger(r.capabilities, task.trigger));
       worst = {
         message: `task ${task.id} has been assigned to ${who} for ${((now - since) / 1e6).toFixed(0)}s while live operator ${candidates.map((c) => c.address).join(', ')} could run it`,
         entities: { task: task.id, ...(owner !== undefined ? { owner } : {}) },
