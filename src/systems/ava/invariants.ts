@@ -138,6 +138,12 @@ function busyDeadlineUs(busy: Readonly<Busy>, sendTimeoutMs: number): Micros {
   return busy.sinceUs + msToUs(busy.sends * sendTimeoutMs) + msToUs(1);
 }
 
+/** The detail given for a busy part, and whether it was parked then (a part parks at most once). */
+interface StuckSaid {
+  readonly parked: Busy['parked'];
+  readonly detail: ViolationDetail;
+}
+
 function stuckDetail(record: ConnectionView, busy: Readonly<Busy>): ViolationDetail {
   const entities = { operator: record.address, connection: record.name };
   if (busy.parked !== null)
@@ -152,15 +158,13 @@ function stuckDetail(record: ConnectionView, busy: Readonly<Busy>): ViolationDet
 const tickProgress = remembering(
   'tick-progress',
   'I4: every tick body (and cleanup) finishes within its sends x sendTimeout (no deadlock)',
-  () => ({ woken: new WeakSet<Readonly<Busy>>() }),
-  (view, { woken }, nowUs) => {
+  () => ({ woken: new WeakSet<Readonly<Busy>>(), details: new WeakMap<Readonly<Busy>, StuckSaid>() }),
+  (view, { woken, details }, nowUs) => {
     const busy = view.derive('busy', 'aggregator', () => {
       const found: {
         readonly record: ConnectionView;
         readonly busy: Readonly<Busy>;
         readonly deadlineUs: Micros;
-        /** Made once per look: an overdue connection stays overdue for many checks. */
-        detail?: ViolationDetail;
       }[] = [];
       for (const record of view.engine()?.connections.values() ?? []) {
         if (record.busy === null) continue;
@@ -174,8 +178,15 @@ const tickProgress = remembering(
       }
       return found;
     });
-    for (const entry of busy)
-      if (entry.deadlineUs <= nowUs) return (entry.detail ??= stuckDetail(entry.record, entry.busy));
+    for (const entry of busy) {
+      if (entry.deadlineUs > nowUs) continue;
+      // An overdue part stays overdue for many checks: its detail is made once (again if it parks).
+      const said = details.get(entry.busy);
+      if (said !== undefined && said.parked === entry.busy.parked) return said.detail;
+      const detail = stuckDetail(entry.record, entry.busy);
+      details.set(entry.busy, { parked: entry.busy.parked, detail });
+      return detail;
+    }
     return null;
   },
 );
