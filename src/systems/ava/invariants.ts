@@ -138,6 +138,12 @@ function busyDeadlineUs(busy: Readonly<Busy>, sendTimeoutMs: number): Micros {
   return busy.sinceUs + msToUs(busy.sends * sendTimeoutMs) + msToUs(1);
 }
 
+/** The detail given for a busy part, and whether it was parked then (a part parks at most once). */
+interface StuckSaid {
+  readonly parked: Busy['parked'];
+  readonly detail: ViolationDetail;
+}
+
 function stuckDetail(record: ConnectionView, busy: Readonly<Busy>): ViolationDetail {
   const entities = { operator: record.address, connection: record.name };
   if (busy.parked !== null)
@@ -152,8 +158,8 @@ function stuckDetail(record: ConnectionView, busy: Readonly<Busy>): ViolationDet
 const tickProgress = remembering(
   'tick-progress',
   'I4: every tick body (and cleanup) finishes within its sends x sendTimeout (no deadlock)',
-  () => ({ woken: new WeakSet<Readonly<Busy>>() }),
-  (view, { woken }, nowUs) => {
+  () => ({ woken: new WeakSet<Readonly<Busy>>(), details: new WeakMap<Readonly<Busy>, StuckSaid>() }),
+  (view, { woken, details }, nowUs) => {
     const busy = view.derive('busy', 'aggregator', () => {
       const found: {
         readonly record: ConnectionView;
@@ -172,7 +178,15 @@ const tickProgress = remembering(
       }
       return found;
     });
-    for (const entry of busy) if (entry.deadlineUs <= nowUs) return stuckDetail(entry.record, entry.busy);
+    for (const entry of busy) {
+      if (entry.deadlineUs > nowUs) continue;
+      // An overdue part stays overdue for many checks: its detail is made once (again if it parks).
+      const said = details.get(entry.busy);
+      if (said !== undefined && said.parked === entry.busy.parked) return said.detail;
+      const detail = stuckDetail(entry.record, entry.busy);
+      details.set(entry.busy, { parked: entry.busy.parked, detail });
+      return detail;
+    }
     return null;
   },
 );
@@ -195,8 +209,12 @@ const resyncAfterReconnect = remembering(
       c.cadence === 'immediate'
         ? c.stabilizationMs
         : Math.max(1, Math.ceil(c.stabilizationMs / c.tickerIntervalMs)) * c.tickerIntervalMs;
-    /** Judged connections (in judgement order) and the tasks each was owed and had not got. */
-    const missing = new Map<ConnectionView, readonly string[]>();
+    /**
+     * Judged connections (in judgement order), the tasks each was owed and had not got, and the
+     * detail as of `sentSeen` sends: a connection's log of sends only grows, so while its length
+     * stays the detail stays (made once, not at every check).
+     */
+    const missing = new Map<ConnectionView, Owed>();
     view.seen.onNew.push((record) => {
       const opportunityUs = record.acceptedAtUs + msToUs(firstMs);
       view.wakeAt(opportunityUs + 1, () => {
@@ -217,7 +235,7 @@ const resyncAfterReconnect = remembering(
           const owed = due.filter(
             (id) => view.db().get(id)?.status === 'active' && !record.sent.includes(id),
           );
-          if (owed.length > 0) missing.set(record, owed);
+          if (owed.length > 0) missing.set(record, { owed, sentSeen: -1, detail: null });
         });
       });
     });
@@ -226,22 +244,38 @@ const resyncAfterReconnect = remembering(
   (view, missing) => {
     if (missing.size === 0) return null;
     const engine = view.engine();
-    for (const [record, owed] of missing) {
+    for (const [record, entry] of missing) {
       if (!owes(engine, record)) {
         missing.delete(record);
         continue;
       }
-      const left = owed.filter((id) => !record.sent.includes(id));
-      if (left.length === 0) continue;
-      const tasks = [...left].sort().join(', ');
-      return {
-        message: `operator ${record.address} reconnected as ${record.name} at ${(record.acceptedAtUs / 1e6).toFixed(3)}s, but ${left.length === 1 ? `task ${tasks} was` : `tasks ${tasks} were`} not sent on it by its first send opportunity`,
-        entities: { operator: record.address, connection: record.name, task: tasks },
-      };
+      if (entry.sentSeen !== record.sent.length) {
+        entry.sentSeen = record.sent.length;
+        entry.detail = missingDetail(record, entry.owed);
+      }
+      if (entry.detail !== null) return entry.detail;
     }
     return null;
   },
 );
+
+/** What a judged connection was owed (I5), and its detail as of `sentSeen` entries of its log. */
+interface Owed {
+  readonly owed: readonly string[];
+  sentSeen: number;
+  detail: ViolationDetail | null;
+}
+
+/** I5 broken on `record`: the owed tasks it still has not got; null when it got them all. */
+function missingDetail(record: ConnectionView, owed: readonly string[]): ViolationDetail | null {
+  const left = owed.filter((id) => !record.sent.includes(id));
+  if (left.length === 0) return null;
+  const tasks = [...left].sort().join(', ');
+  return {
+    message: `operator ${record.address} reconnected as ${record.name} at ${(record.acceptedAtUs / 1e6).toFixed(3)}s, but ${left.length === 1 ? `task ${tasks} was` : `tasks ${tasks} were`} not sent on it by its first send opportunity`,
+    entities: { operator: record.address, connection: record.name, task: tasks },
+  };
+}
 
 /** "unless A reconnects again": a superseded or ended connection owes nothing. */
 function owes(engine: EngineView | undefined, record: ConnectionView): engine is EngineView {
@@ -276,18 +310,18 @@ function judgeLiveOwner(view: AvaView, badSince: Map<string, number>): Violation
     const record = newest.get(address);
     if (record !== undefined && view.isApproved(record.address) && view.isLive(record)) live.push(record);
   }
+  // The same for every task: only the capability test depends on the task.
+  const stabilized = live.filter((r) => now - r.acceptedAtUs >= stabilizedUs);
   let worst: ViolationDetail | null = null;
   // "every T ∈ tasks": the aggregator's in-memory task map, which keeps a deleted task (E9) and
   // takes back a cancelled one that an operator reported (E10), not the DB's active rows.
   for (const task of engine.tasks.values()) {
-    const candidates = live.filter(
-      (r) => now - r.acceptedAtUs >= stabilizedUs && supportsTaskTrigger(r.capabilities, task.trigger),
-    );
+    const hasCandidate = stabilized.some((r) => supportsTaskTrigger(r.capabilities, task.trigger));
     const owner = engine.taskAssignments.get(task.id);
     const ownerOk =
       owner !== undefined &&
       live.some((r) => r.address === owner && supportsTaskTrigger(r.capabilities, task.trigger));
-    if (candidates.length === 0 || ownerOk) {
+    if (!hasCandidate || ownerOk) {
       badSince.delete(task.id);
       continue;
     }
@@ -295,6 +329,7 @@ function judgeLiveOwner(view: AvaView, badSince: Map<string, number>): Violation
     badSince.set(task.id, since);
     if (worst === null && now - since >= msToUs(LIVE_OWNER_GRACE_MS)) {
       const who = owner === undefined ? 'no operator' : `operator ${owner}, which is not live`;
+      const candidates = stabilized.filter((r) => supportsTaskTrigger(r.capabilities, task.trigger));
       worst = {
         message: `task ${task.id} has been assigned to ${who} for ${((now - since) / 1e6).toFixed(0)}s while live operator ${candidates.map((c) => c.address).join(', ')} could run it`,
         entities: { task: task.id, ...(owner !== undefined ? { owner } : {}) },
