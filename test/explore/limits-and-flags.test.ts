@@ -5,8 +5,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareVariants } from '../../src/explore/compare.js';
 import { fuzzCampaign } from '../../src/explore/fuzz.js';
 import { makeRepro } from '../../src/explore/repro.js';
@@ -16,33 +15,13 @@ import { shrinkScenario } from '../../src/explore/shrink.js';
 import { runPlan } from '../../src/run/run-plan.js';
 import { compilePlan } from '../../src/scenario/compile.js';
 import { loadScenario, parseScenario } from '../../src/scenario/load.js';
+import { cli } from '../helpers/cli-capture.js';
 
 let dir = '';
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'clustersim-limits-'));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    const code = await main(['node', 'clustersim', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = undefined;
-  }
-}
 
 /** A few bytes that run for ever: 20 executors heartbeating every 10 ms for a week. */
 const RUNAWAY = `name: runaway

@@ -3,8 +3,7 @@
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareVariants } from '../../src/explore/compare.js';
 import { fuzzCampaign } from '../../src/explore/fuzz.js';
 import type { CampaignSpec } from '../../src/explore/seed-run.js';
@@ -14,6 +13,7 @@ import { loadScenario, parseScenario } from '../../src/scenario/load.js';
 import { registerSystemForTests } from '../../src/systems/registry.js';
 import { FAULTY_FUZZ, FAULTY_REPRO, faultyModel } from './faulty-model.js';
 import { PAIR_FUZZ, pairModel } from './pair-model.js';
+import { cli } from '../helpers/cli-capture.js';
 
 let unregister: (() => void)[] = [];
 let dir = '';
@@ -35,27 +35,6 @@ const campaign = {
   timeLimitMs: null,
   maxRepros: 0,
 };
-
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    const code = await main(['node', 'clustersim', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = undefined;
-  }
-}
 
 describe('a run that hits an internal error is never a pass', () => {
   it('compare marks the column invalid, shows no rate over it and exits 70', async () => {

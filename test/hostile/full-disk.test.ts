@@ -60,7 +60,7 @@ describe('a short write (injected)', () => {
     const out = join(dir, 'merged.json');
     writeFileSync(out, 'previous');
     const report = join(dir, 'r.json');
-    const { cli } = await import('./capture.js');
+    const { cli } = await import('../helpers/cli-capture.js');
     const { validReport } = await import('./reports.js');
     writeFileSync(report, JSON.stringify(validReport()));
     disk.full = true;

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expandScenarioPaths } from '../../src/cli/paths.js';
-import { cli } from './capture.js';
+import { cli } from '../helpers/cli-capture.js';
 import { validReport } from './reports.js';
 
 const STACK = /\n\s+at /;

@@ -87,7 +87,7 @@ describe('output to a FIFO', () => {
     const fifo = join(dir, 'trace.fifo');
     mkfifo(fifo);
     const { main } = await import('../../src/cli/main.js');
-    const { captured } = await import('./capture.js');
+    const { captured } = await import('../helpers/cli-capture.js');
     const { code, stderr } = await captured(() =>
       main([
         'node',

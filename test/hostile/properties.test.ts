@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli } from './capture.js';
+import { cli } from '../helpers/cli-capture.js';
 import { validReport } from './reports.js';
 
 // A stack frame ends in file:line:col (help text may well say "stopped at a limit: …").

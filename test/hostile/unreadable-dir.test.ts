@@ -18,7 +18,7 @@ vi.mock('node:fs', async (importOriginal) => {
   return { ...real, default: { ...real, readdirSync }, readdirSync };
 });
 
-const { cli } = await import('./capture.js');
+const { cli } = await import('../helpers/cli-capture.js');
 
 describe('an unreadable subdirectory', () => {
   it('validate exits 2 naming the directory, no stack', async () => {
