@@ -47,7 +47,7 @@ export function newJobMetadata(spec: JobSpec): JobMetadata {
 export class JobActor implements Actor<JobInbox> {
   private changed = false;
   private lastTransitionOrPushUs = 0;
-  /** The last JobSchedulingInfo this actor pushed (what job J advertises). */
+  /** The last JobSchedulingInfo this actor pushed (what job J advertises; the view and check steps read it). */
   lastPushed: JobSchedulingInfo | null = null;
   private readonly rc: ActorRef<JobToRc>;
   private readonly workerTimeoutMs: number;
@@ -61,11 +61,6 @@ export class JobActor implements Actor<JobInbox> {
   ) {
     this.rc = ctx.sim.ref<JobToRc>(ctx.node, RC_ACTOR);
     this.workerTimeoutMs = meta.spec.workerTimeoutMs ?? env.config.workerTimeout;
-  }
-
-  /** Read-only, for `check` steps and `run --json` state: the last JobSchedulingInfo pushed. */
-  get lastSchedulingInfo(): JobSchedulingInfo | null {
-    return this.lastPushed;
   }
 
   onStart(): void {

@@ -160,7 +160,7 @@ export class MantisStateReader {
         const expected = `job ${c.pushed}'s last push lists [${[...c.is].sort().join(', ')}] for stage ${c.stage}`;
         const actor = this.jobActor(c.pushed);
         if (actor === undefined) return { holds: false, expected, actual: `job ${c.pushed} has no JobActor` };
-        const info = actor.lastSchedulingInfo;
+        const info = actor.lastPushed;
         if (info === null)
           return { holds: false, expected, actual: `job ${c.pushed} has pushed nothing yet` };
         const hosts = (info.stages.get(c.stage) ?? []).map((h) => h.host).sort();
@@ -202,7 +202,7 @@ export class MantisStateReader {
           };
     const jobs: Record<string, unknown> = {};
     for (const [jobId, meta] of this.jobs()) {
-      const info = this.jobActor(jobId)?.lastSchedulingInfo ?? null;
+      const info = this.jobActor(jobId)?.lastPushed ?? null;
       jobs[jobId] = {
         state: meta.state,
         workers: Object.fromEntries(
