@@ -10,8 +10,9 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { captured } from '../helpers/cli-capture.js';
 import { parseScenario } from '../../src/scenario/load.js';
 
 // fuzz, run and shrink spawn the built CLI once, as a user runs it, and so do the Ctrl-C tests;
@@ -30,24 +31,8 @@ function spawned(...args: string[]): { status: number | null; stdout: string; st
 
 /** The CLI's main() in this process: the same commands without a node start-up each. */
 async function cli(...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    const status = await main(['node', 'clustersim', '--no-color', ...args]);
-    return { status, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = undefined;
-  }
+  const { code, stdout, stderr } = await captured(() => main(['node', 'clustersim', '--no-color', ...args]));
+  return { status: code, stdout, stderr };
 }
 
 /** Runs the CLI as users do (bin/clustersim.js) and sends it `signal` once `trigger` appears on its stderr. */
