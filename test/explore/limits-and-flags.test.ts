@@ -163,7 +163,9 @@ describe('numeric flags are bounded', () => {
       fc.asyncProperty(
         fc
           .string({ maxLength: 12 })
-          .filter((s) => !/^\s*\d{1,8}\s*$/.test(s) || Number(s) < 1 || Number(s) > 10_000_000),
+          .filter((s) => !/^\s*\d{1,8}\s*$/.test(s) || Number(s) < 1 || Number(s) > 10_000_000)
+          // A text that starts with '-' is an option to commander, not --seeds' value (`-V` prints the version).
+          .filter((s) => !s.startsWith('-')),
         async (text) => {
           const { code, stderr } = await cli(
             'compare',
@@ -177,7 +179,7 @@ describe('numeric flags are bounded', () => {
           expect(stderr).toMatch(/--seeds: .*allowed: an integer from 1 to 10000000/);
         },
       ),
-      { numRuns: 60 },
+      { numRuns: 60, seed: 19 },
     );
   });
 });
