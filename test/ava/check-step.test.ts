@@ -2,7 +2,8 @@
 // processes; bad references rejected with positions; a check never changes the run.
 import { describe, expect, it } from 'vitest';
 import { simulate } from '../../src/run/simulate.js';
-import { parseScenario, ScenarioError } from '../../src/scenario/load.js';
+import { parseScenario } from '../../src/scenario/load.js';
+import { problemsOf } from '../helpers/scenario-problems.js';
 
 /** One approved operator 0xA1 with task T1; c1 at 0, a silent drop at 12s, c2 at 20s (spec S1). */
 function scenario(steps: string, variant = 'fixed'): string {
@@ -21,16 +22,6 @@ timeline:
   - at: 20s
     connect: { operator: "0xA1", clock: next }
 ${steps}`;
-}
-
-function problemsOf(text: string): string[] {
-  try {
-    parseScenario(text, 'c.yaml');
-  } catch (error) {
-    if (error instanceof ScenarioError) return error.message.split('\n');
-    throw error;
-  }
-  return [];
 }
 
 describe('ava check steps', () => {

@@ -7,7 +7,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { runResultToJson } from '../../src/report/run-json.js';
 import { simulate } from '../../src/run/simulate.js';
-import { parseScenario, ScenarioError } from '../../src/scenario/load.js';
+import { parseScenario } from '../../src/scenario/load.js';
+import { problemsOf } from '../helpers/scenario-problems.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'clustersim-check-'));
 
@@ -23,16 +24,6 @@ timeline:
   - at: 70s
     restart: TE-1
 ${steps}`;
-}
-
-function problemsOf(text: string): string[] {
-  try {
-    parseScenario(text, 'c.yaml');
-  } catch (error) {
-    if (error instanceof ScenarioError) return error.message.split('\n');
-    throw error;
-  }
-  return [];
 }
 
 async function cli(...args: string[]): Promise<{ code: number; stdout: string }> {
