@@ -36,6 +36,10 @@ export interface TraceRecord {
   readonly fromIncarnation?: number;
   readonly sentAtUs?: Micros;
   readonly detail?: string;
+  /** This event's id: the order it ran in (fault steps and notes get one too). */
+  readonly seq?: number;
+  /** The id of the event whose handler caused this one (sent the message, set the timer); absent for a root (a fault step, the start). */
+  readonly cause?: number;
 }
 
 function fnv1a(text: string): number {

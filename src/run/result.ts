@@ -29,6 +29,28 @@ export interface RunResult {
   readonly checks: readonly CheckResult[];
   /** The system's view at the end of the run (`{}` for a system that exposes none). */
   readonly state: StateView;
+  /** The causal explanation of each violation (issue #16), when the run has any. */
+  readonly why?: readonly Explanation[];
+}
+
+/** Why one violation happened: its causal chain from the roots (faults) to the violating event, pruned. */
+export interface Explanation {
+  readonly invariant: string;
+  readonly atMs: number;
+  readonly steps: readonly WhyStep[];
+}
+
+/** One notable step of a causal chain (or a fold of unremarkable ones). */
+export interface WhyStep {
+  readonly atUs: number;
+  readonly node: string;
+  readonly actor?: string;
+  /** What happened, in words: `crash TE-1`, `RC pools TE-1 (as-is: no mismatch check)`. */
+  readonly text: string;
+  /** The trace event id (TraceRecord.seq) of this step, to highlight it in Perfetto/HTML. */
+  readonly seq?: number;
+  /** A fold of this many unremarkable steps (`… 6 heartbeats …`) instead of one step. */
+  readonly folded?: number;
 }
 
 /** The system's view at one moment, read from its actors. */
