@@ -41,9 +41,8 @@ export class ChangeWatch {
   clear(): void {
     this.all = false;
     const changed = this.changed;
-    if (changed.length === 0) return;
-    for (let i = 0; i < changed.length; i++) this.flagged[changed[i] as number] = false;
-    changed.length = 0;
+    // pop, not `length = 0`: truncating an array is a runtime call, and this runs after most events.
+    while (changed.length > 0) this.flagged[changed.pop() as number] = false;
   }
 }
 

@@ -310,7 +310,7 @@ type Callback = () => void;
 interface Sampler {
   nextUs: Micros;
   readonly periodUs: Micros;
-  readonly fn: (nowUs: Micros) => void;
+  readonly fn: (nowUs: Micros) => boolean;
 }
 
 /** Called at the start of each violation episode (and for each liveness violation at the end). */
@@ -371,7 +371,7 @@ export class Simulation {
   private readonly streams: StreamLink[] = [];
   private readonly periodic = new Map<number, { handle: number; periodUs: Micros }>();
   private nextPeriodicId = 1;
-  private readonly safety: SafetyInvariant[] = [];
+  private safety: SafetyInvariant[] = [];
   private readonly liveness: LivenessInvariant[] = [];
   private readonly watches: { readonly watch: ChangeWatch; readonly match: WatchMatch }[] = [];
   private readonly samplers: Sampler[] = [];
@@ -521,11 +521,12 @@ export class Simulation {
 
   /**
    * Calls `fn` every `periodUs` of simulated time (first at `firstAtUs`), after every event at
-   * or before that time, then checks the safety invariants: a periodic check (a grace period, a
-   * sampled condition) that is not an event. Outside the trace: no hash, no event count, no
-   * budget; a run's trace is the same with or without samplers. Set up before `startAll`.
+   * or before that time, then checks the safety invariants if `fn` says it changed what a check
+   * reads: a periodic check (a grace period, a sampled condition) that is not an event. Outside
+   * the trace: no hash, no event count, no budget; a run's trace is the same with or without
+   * samplers. Set up before `startAll`.
    */
-  sample(periodUs: Micros, fn: (nowUs: Micros) => void, firstAtUs: Micros = periodUs): void {
+  sample(periodUs: Micros, fn: (nowUs: Micros) => boolean, firstAtUs: Micros = periodUs): void {
     if (!(periodUs > 0)) fail('sample period > 0', { periodUs });
     if (!(firstAtUs >= this.nowUs)) fail('samples are not scheduled in the past', { firstAtUs });
     this.samplers.push({ nextUs: firstAtUs, periodUs, fn });
@@ -538,20 +539,31 @@ export class Simulation {
       const atUs = this.nextSampleUs;
       this.nowUs = atUs;
       let next = Infinity;
+      let changed = false;
       for (const sampler of this.samplers) {
         if (sampler.nextUs === atUs) {
-          sampler.fn(atUs);
+          if (sampler.fn(atUs)) changed = true;
           sampler.nextUs = atUs + sampler.periodUs;
         }
         if (sampler.nextUs < next) next = sampler.nextUs;
       }
       this.nextSampleUs = next;
-      this.checkSafety();
+      // No event ran since the last check: only what a sampler changed can make a new verdict.
+      if (changed) this.checkSafety();
     }
   }
 
   addSafety(invariant: SafetyInvariant): void {
     this.safety.push(invariant);
+  }
+
+  /**
+   * Stops checking a safety invariant for the rest of the run (a campaign that only needs its
+   * first violation). Its open episode stays open until `finish`; later episodes go unseen.
+   */
+  stopChecking(id: string): void {
+    // A new array: a check loop running now keeps iterating the old one.
+    this.safety = this.safety.filter((invariant) => invariant.id !== id);
   }
 
   addLiveness(invariant: LivenessInvariant): void {

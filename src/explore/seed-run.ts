@@ -81,7 +81,7 @@ export function fuzzSeed(spec: CampaignSpec, seed: number): FuzzOutcome {
     const counted = countedInvariants(spec);
     const result = runPlan(
       compileSeed(spec, seed),
-      strategyRunOptions(spec, { stopOnceViolated: counted, keepNotes: false }),
+      strategyRunOptions(spec, { stopOnceViolated: counted, keepNotes: false, keepState: false }),
     );
     const violations = result.violations
       .filter((v) => counted.includes(v.invariant))

@@ -15,13 +15,17 @@ export interface RunOptions {
   /**
    * Stop as soon as every one of these invariants has been violated: nothing the run could still
    * do would change which of them it violates (fuzz counts each invariant a seed violates). A
-   * liveness invariant is judged at the end, so a list holding one stops only there.
+   * liveness invariant is judged at the end, so a list holding one stops only there. Each
+   * safety invariant is checked only until its first violation, and one not in the list not at
+   * all: the result has first violations only, and its trace hash is not a full run's.
    */
   readonly stopOnceViolated?: readonly string[];
   /** Where the run stops without a verdict (see RunLimits). @defaultValue DEFAULT_LIMITS */
   readonly limits?: Partial<RunLimits>;
   /** Keep the timeline's notes in the result (they are hashed either way). @defaultValue true */
   readonly keepNotes?: boolean;
+  /** Read the system's state at the end into `state` (a campaign that drops it skips it). @defaultValue true */
+  readonly keepState?: boolean;
   /**
    * Called on the fresh simulation after the system is built, before it starts. Exploration
    * hooks in here (PCT delivery priorities, stop at one invariant while shrinking); it must be
@@ -84,8 +88,13 @@ export function runPlan(plan: RunPlan, options: RunOptions = {}): RunResult {
   let limit: LimitHit | undefined;
   if (options.stopOnceViolated !== undefined) {
     const waiting = new Set(options.stopOnceViolated);
+    for (const invariant of model.invariants)
+      if (invariant.kind === 'safety' && !waiting.has(invariant.id)) sim.stopChecking(invariant.id);
     sim.addViolationListener((id) => {
-      if (waiting.delete(id) && waiting.size === 0) throw new StopRun(id);
+      if (!waiting.delete(id)) return;
+      if (waiting.size === 0) throw new StopRun(id);
+      // Its first violation is all this run is for: checking it again is wasted work.
+      sim.stopChecking(id);
     });
   }
   sim.startAll();
@@ -138,7 +147,7 @@ export function runPlan(plan: RunPlan, options: RunOptions = {}): RunResult {
     ...(stoppedEarly !== undefined ? { stoppedEarly } : {}),
     ...(limit !== undefined ? { limit } : {}),
     checks,
-    state: view(),
+    state: options.keepState === false ? { atMs: sim.now() / US_PER_MS, view: {} } : view(),
   };
 }
 

@@ -286,22 +286,76 @@ const liveOwner = remembering(
   'live-owner',
   'I6: within 15s of a live, stabilized, approved, capable operator existing, every task is assigned to a live, approved, capable operator',
   (view) => {
-    const memory = { badSince: new Map<string, number>(), detail: null as ViolationDetail | null };
+    const memory: LiveOwnerMemory = { badSince: new Map(), detail: null, judged: null };
     view.sample(msToUs(LIVE_OWNER_SAMPLE_MS), () => {
-      memory.detail = judgeLiveOwner(view, memory.badSince);
+      const before = memory.detail;
+      memory.detail = judgeLiveOwner(view, memory);
+      // The checks need to run again only when this sample can change live-owner's verdict.
+      return before !== null || memory.detail !== null;
     });
     return memory;
   },
   (_view, memory) => memory.detail,
 );
 
-/** I6, sampled every second: a task without a live owner while a live candidate exists. */
-function judgeLiveOwner(view: AvaView, badSince: Map<string, number>): ViolationDetail | null {
+interface LiveOwnerMemory {
+  /** Since when each task lacks a live owner while a candidate exists. */
+  readonly badSince: Map<string, number>;
+  detail: ViolationDetail | null;
+  /** The last judgement of which tasks lack an owner, while its inputs stay the same. */
+  judged: OwnerJudgement | null;
+}
+
+/** Which tasks lack a live owner, as of both sides' generations, valid until a connection stabilizes. */
+interface OwnerJudgement {
+  readonly aggregator: number;
+  readonly operators: number;
+  readonly validUntilUs: Micros;
+  readonly bad: readonly {
+    readonly task: string;
+    readonly owner: string | undefined;
+    readonly candidates: string;
+  }[];
+}
+
+/**
+ * I6, sampled every second: a task without a live owner while a live candidate exists. Which
+ * tasks those are is a function of the actors' state (both sides' generations: a crash, a
+ * partition or a transport fault is a scenario step, which changes both) and of which live
+ * connections have stabilized; between such changes only the time since each went bad moves.
+ */
+function judgeLiveOwner(view: AvaView, memory: LiveOwnerMemory): ViolationDetail | null {
+  const { badSince } = memory;
   const engine = view.engine();
   if (engine === undefined) {
     badSince.clear();
+    memory.judged = null;
     return null;
   }
+  const now = view.now();
+  let judged = memory.judged;
+  if (
+    judged === null ||
+    judged.aggregator !== view.generation('aggregator') ||
+    judged.operators !== view.generation('operators') ||
+    now >= judged.validUntilUs
+  )
+    memory.judged = judged = judgeOwners(view, engine, badSince);
+  for (const { task, owner, candidates } of judged.bad) {
+    const since = badSince.get(task) as number;
+    if (now - since >= msToUs(LIVE_OWNER_GRACE_MS)) {
+      const who = owner === undefined ? 'no operator' : `operator ${owner}, which is not live`;
+      return {
+        message: `task ${task} has been assigned to ${who} for ${((now - since) / 1e6).toFixed(0)}s while live operator ${candidates} could run it`,
+        entities: { task, ...(owner !== undefined ? { owner } : {}) },
+      };
+    }
+  }
+  return null;
+}
+
+/** The tasks that lack a live owner now (oldest first in task order), starting their clocks in `badSince`. */
+function judgeOwners(view: AvaView, engine: EngineView, badSince: Map<string, number>): OwnerJudgement {
   const now = view.now();
   const stabilizedUs = msToUs(view.config.stabilizationMs);
   const newest = newestOf(view, engine);
@@ -312,33 +366,34 @@ function judgeLiveOwner(view: AvaView, badSince: Map<string, number>): Violation
   }
   // The same for every task: only the capability test depends on the task.
   const stabilized = live.filter((r) => now - r.acceptedAtUs >= stabilizedUs);
-  let worst: ViolationDetail | null = null;
+  let validUntilUs = Infinity;
+  for (const r of live)
+    if (now - r.acceptedAtUs < stabilizedUs)
+      validUntilUs = Math.min(validUntilUs, r.acceptedAtUs + stabilizedUs);
+  const bad: OwnerJudgement['bad'][number][] = [];
   // "every T ∈ tasks": the aggregator's in-memory task map, which keeps a deleted task (E9) and
   // takes back a cancelled one that an operator reported (E10), not the DB's active rows.
   for (const task of engine.tasks.values()) {
-    const hasCandidate = stabilized.some((r) => supportsTaskTrigger(r.capabilities, task.trigger));
+    const candidates = stabilized.filter((r) => supportsTaskTrigger(r.capabilities, task.trigger));
     const owner = engine.taskAssignments.get(task.id);
     const ownerOk =
       owner !== undefined &&
       live.some((r) => r.address === owner && supportsTaskTrigger(r.capabilities, task.trigger));
-    if (!hasCandidate || ownerOk) {
+    if (candidates.length === 0 || ownerOk) {
       badSince.delete(task.id);
       continue;
     }
-    const since = badSince.get(task.id) ?? now;
-    badSince.set(task.id, since);
-    if (worst === null && now - since >= msToUs(LIVE_OWNER_GRACE_MS)) {
-      const who = owner === undefined ? 'no operator' : `operator ${owner}, which is not live`;
-      const candidates = stabilized.filter((r) => supportsTaskTrigger(r.capabilities, task.trigger));
-      worst = {
-        message: `task ${task.id} has been assigned to ${who} for ${((now - since) / 1e6).toFixed(0)}s while live operator ${candidates.map((c) => c.address).join(', ')} could run it`,
-        entities: { task: task.id, ...(owner !== undefined ? { owner } : {}) },
-      };
-    }
+    if (!badSince.has(task.id)) badSince.set(task.id, now);
+    bad.push({ task: task.id, owner, candidates: candidates.map((c) => c.address).join(', ') });
   }
   // A task that left memory (cancelled) starts afresh if it comes back (E10's reload).
   for (const id of badSince.keys()) if (!engine.tasks.has(id)) badSince.delete(id);
-  return worst;
+  return {
+    aggregator: view.generation('aggregator'),
+    operators: view.generation('operators'),
+    validUntilUs,
+    bad,
+  };
 }
 
 /** How far a check has read each connection's log of sends, and at which generation of the view. */

@@ -7,14 +7,22 @@ import { assert } from '../../engine/index.js';
  * holds. Such a goroutine never runs again, so `lock` throws GoroutineParked and the caller's
  * entry point stops that goroutine.
  */
-export class GoroutineParked extends Error {
-  override name = 'GoroutineParked';
+export class GoroutineParked {
+  readonly name = 'GoroutineParked';
+  // Not an Error: a park is the model's control flow (thrown at every self-deadlock of PRE and
+  // FIXED), so it skips the stack capture an Error costs. It never escapes an entry point.
   constructor(
     readonly mutex: string,
     readonly holder: string,
     readonly selfDeadlock: boolean,
-  ) {
-    super(`${mutex} held by ${holder}`);
+  ) {}
+
+  get message(): string {
+    return `${this.mutex} held by ${this.holder}`;
+  }
+
+  toString(): string {
+    return `${this.name}: ${this.message}`;
   }
 }
 

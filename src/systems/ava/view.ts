@@ -144,8 +144,8 @@ export class AvaView {
     this.sim.at(Math.max(atUs, this.sim.now()), fn ?? noop);
   }
 
-  /** `fn` every `periodUs`, outside the trace, then the checks (Simulation.sample). */
-  sample(periodUs: Micros, fn: () => void): void {
+  /** `fn` every `periodUs`, outside the trace, then the checks if it says it changed a verdict (Simulation.sample). */
+  sample(periodUs: Micros, fn: () => boolean): void {
     this.sim.sample(periodUs, fn);
   }
 

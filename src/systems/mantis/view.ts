@@ -99,6 +99,10 @@ export class MantisView {
   /** TE id → since when it is in the pool while its process runs a task (S2 c). */
   readonly busyInPool = new Map<string, number>();
   readonly consistencyBroken = new Map<string, { worker: WorkerId; teId: string; sinceUs: number }>();
+  /** Worker key → how many TaskExecutorStates hold it as their cancelledWorkerOnTask. */
+  private readonly cancelledOn = new Map<string, number>();
+  /** Worker keys whose RC beliefs changed in this refresh (S4 judges only those after an RC turn). */
+  private readonly touchedKeys = new Set<string>();
   // ---- S3 index
   private readonly slotCopies = new Map<string, Set<string>>();
   /** Slot key → the worker whose start made it two copies, and when (S3). */
@@ -241,7 +245,7 @@ export class MantisView {
     const all = watch.all;
     let rcRan = all;
     const jobsThatRan = this.jobsThatRan;
-    if (jobsThatRan.length > 0) jobsThatRan.length = 0;
+    while (jobsThatRan.length > 0) jobsThatRan.pop();
     if (all) {
       for (const e of this.executors) this.readTe(e.node);
       for (const jobId of this.jobs().keys()) jobsThatRan.push(jobId);
@@ -262,8 +266,9 @@ export class MantisView {
     watch.clear();
     for (let i = 0; i < jobsThatRan.length; i++) this.readJob(jobsThatRan[i] as string);
     if (rcRan) this.readRc();
-    if (rcRan || truthChanged) this.judgeConsistency(null);
-    else if (jobsThatRan.length > 0) this.judgeConsistency(jobsThatRan);
+    if (truthChanged || all) this.judgeConsistency(null);
+    else if (jobsThatRan.length > 0 || this.touchedKeys.size > 0) this.judgeConsistency(jobsThatRan);
+    this.touchedKeys.clear();
   }
 
   private readTe(node: string): void {
@@ -392,6 +397,10 @@ export class MantisView {
       if (before.held !== null) this.unhold(before.held, teId);
       if (next.held !== null) this.hold(next.held, teId);
     }
+    if (!sameId(before.cancelled, next.cancelled)) {
+      if (before.cancelled !== null) this.countCancelled(workerKey(before.cancelled), -1);
+      if (next.cancelled !== null) this.countCancelled(workerKey(next.cancelled), +1);
+    }
     this.beliefs.set(teId, next);
     if (before.inPool !== next.inPool) {
       this.recomputeBusyInPool(teId);
@@ -405,25 +414,36 @@ export class MantisView {
     }
   }
 
+  private countCancelled(key: string, delta: number): void {
+    const count = (this.cancelledOn.get(key) ?? 0) + delta;
+    if (count === 0) this.cancelledOn.delete(key);
+    else this.cancelledOn.set(key, count);
+    this.touchedKeys.add(key);
+  }
+
   /**
-   * S4 over every worker the RC holds (and every one broken so far); only those of `jobs` when
-   * nothing but those JobActors ran (the RC's beliefs and the wire are as they were).
+   * S4 over every worker the RC holds (and every one broken so far) when anything may have
+   * changed (`null`); else only over the workers of `jobs` (their JobActors ran: a record may
+   * have turned terminal) and those whose RC beliefs changed (`touchedKeys`). Nothing else
+   * S4 reads can change without one of those (the wire is ground truth: a change judges all).
    */
   private judgeConsistency(jobs: readonly string[] | null): void {
     const now = this.now();
+    const touched = this.touchedKeys;
     if (this.consistencyBroken.size > 0)
       for (const [key, broken] of this.consistencyBroken) {
-        if (jobs !== null && !jobs.includes(broken.worker.jobId)) continue;
+        if (jobs !== null && !jobs.includes(broken.worker.jobId) && !touched.has(key)) continue;
         if (!this.inconsistent(key, broken.worker)) this.consistencyBroken.delete(key);
       }
-    if (jobs !== null) {
-      for (let i = 0; i < jobs.length; i++) {
-        const keys = this.heldByJob.get(jobs[i] as string);
-        if (keys !== undefined) for (const key of keys) this.judgeHeld(key, now);
-      }
+    if (jobs === null) {
+      for (const key of this.rcHolders.keys()) this.judgeHeld(key, now);
       return;
     }
-    for (const key of this.rcHolders.keys()) this.judgeHeld(key, now);
+    for (let i = 0; i < jobs.length; i++) {
+      const keys = this.heldByJob.get(jobs[i] as string);
+      if (keys !== undefined) for (const key of keys) this.judgeHeld(key, now);
+    }
+    for (const key of touched) this.judgeHeld(key, now);
   }
 
   private judgeHeld(key: string, now: number): void {
@@ -443,15 +463,14 @@ export class MantisView {
     const record = this.jobs().get(w.jobId)?.all.get(w.number);
     const jobTerminal = record === undefined || isTerminal(record.state);
     if (!jobTerminal || this.truth.terminateInFlight(key)) return false;
-    for (const belief of this.beliefs.values())
-      if (belief.cancelled !== null && workerKey(belief.cancelled) === key) return false;
-    return true;
+    return !this.cancelledOn.has(key);
   }
 
   // ================================================================ indexes
 
   private hold(w: WorkerId, teId: string): void {
     const key = workerKey(w);
+    this.touchedKeys.add(key);
     let entry = this.rcHolders.get(key);
     if (entry === undefined) {
       this.rcHolders.set(key, (entry = { worker: w, tes: new Set() }));
@@ -465,6 +484,7 @@ export class MantisView {
 
   private unhold(w: WorkerId, teId: string): void {
     const key = workerKey(w);
+    this.touchedKeys.add(key);
     const entry = this.rcHolders.get(key);
     if (entry === undefined) return;
     entry.tes.delete(teId);
