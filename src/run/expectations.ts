@@ -4,6 +4,7 @@ import { isCheckStep } from '../scenario/check-step.js';
 import { compilePlan } from '../scenario/compile.js';
 import type { Scenario } from '../scenario/types.js';
 import { systemById } from '../systems/registry.js';
+import type { RunLimits } from './limits.js';
 import type { CheckResult } from './result.js';
 import { runPlan } from './run-plan.js';
 
@@ -24,6 +25,8 @@ export interface TestOutcome {
   readonly judgesInvariants: boolean;
   readonly traceHash: string;
   readonly stoppedEarly?: string;
+  /** The run reached a limit (events, simulated time, pending events): no verdict, neither pass nor fail. */
+  readonly limited?: string;
 }
 
 export interface ExpectationOptions {
@@ -33,6 +36,8 @@ export interface ExpectationOptions {
   readonly set: Readonly<Record<string, string>>;
   /** No invariant outside the list may be violated either. */
   readonly exact: boolean;
+  /** Per-run limits (`--max-events`, …). @defaultValue DEFAULT_LIMITS */
+  readonly limits?: Partial<RunLimits>;
 }
 
 /** A checked variant, with the run's violations for the report of a mismatch. */
@@ -74,7 +79,7 @@ export function checkExpectations(
       ...(seed !== undefined ? { seed } : {}),
       set: options.set,
     });
-    const result = runPlan(plan);
+    const result = runPlan(plan, options.limits !== undefined ? { limits: options.limits } : {});
     const violated = [...new Set(result.violations.map((v) => v.invariant))].sort();
     const expected = [...new Set(expectedList ?? [])].sort();
     const failedChecks = result.checks
@@ -86,6 +91,7 @@ export function checkExpectations(
     const pass =
       (expectedList === null || expectationMet(expected, violated, options.exact)) &&
       failedChecks.length === 0;
+    const limited = result.limit?.message;
     const outcome: TestOutcome = {
       file,
       scenario: scenario.name,
@@ -93,7 +99,9 @@ export function checkExpectations(
       seed: plan.seed,
       expected,
       violated,
+      // A limited run judged nothing; a failed check before the limit still fails.
       pass: pass && result.stoppedEarly === undefined,
+      ...(limited !== undefined ? { limited } : {}),
       failedChecks,
       judgesInvariants: expectedList !== null,
       traceHash: result.traceHash,

@@ -82,6 +82,20 @@ describe('runaway runs are never a pass', () => {
     expect(raised.code).toBe(0);
   });
 
+  it('reports a scenario test stopped at a limit as LIMITED (exit 3), never FAIL or PASS', async () => {
+    // Arrange: the bug report's expectations, and a limit it reaches long before its end.
+    const file = 'scenarios/mantis/report.yaml';
+    // Act
+    const limited = await cli('test', file, '--variant', 'as-is', '--max-events', '100', '--json');
+    const full = await cli('test', file, '--variant', 'as-is', '--json');
+    // Assert
+    expect(limited.code).toBe(3);
+    expect(JSON.parse(limited.stdout)).toMatchObject({ passed: 0, failed: 0, limited: 1 });
+    expect(JSON.parse(limited.stdout).outcomes[0].limited).toMatch(/--max-events/);
+    expect(full.code).toBe(0);
+    expect(JSON.parse(full.stdout)).toMatchObject({ passed: 1, failed: 0, limited: 0 });
+  });
+
   it('stops a message storm at the pending-event limit', () => {
     // Arrange: every message delivered twice, and a low bound on pending events.
     const scenario = parseScenario(RUNAWAY, 'runaway.yaml');

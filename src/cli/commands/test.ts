@@ -5,6 +5,8 @@ import { checkExpectations } from '../../run/expectations.js';
 import { parseSetFlags } from '../../scenario/compile.js';
 import { formatProblem, loadScenario, ScenarioError } from '../../scenario/load.js';
 import type { RunFlags } from '../options.js';
+import type { LimitFlags } from '../limit-flags.js';
+import { addLimitFlags, EXIT_LIMIT, parseLimitFlags } from '../limit-flags.js';
 import { addOutputFlags, addSeedVariantSet, chalkFor, parseSeedFlag } from '../options.js';
 import { expandScenarioPaths } from '../paths.js';
 
@@ -12,11 +14,12 @@ export function register(program: Command): void {
   const command = program
     .command('test')
     .description(
-      'runs each scenario under every variant named in its expect and checks the outcome (exit 0: all met, 1: a mismatch, 2: bad input)',
+      'runs each scenario under every variant named in its expect and checks the outcome (exit 0: all met, 1: a mismatch, 2: bad input, 3: a run reached a limit)',
     )
     .argument('<paths...>', 'scenario files or directories (searched for *.yaml / *.yml)');
   addSeedVariantSet(command);
   addOutputFlags(command);
+  addLimitFlags(command);
   command
     .option('--exact', 'the run must violate exactly the listed invariants, no others (regression suites)')
     .addHelpText(
@@ -33,11 +36,14 @@ Examples:
   $ clustersim test scenarios/
   $ clustersim test scenarios/mantis/report.yaml --seed 7 --json`,
     )
-    .action((paths: string[], flags: RunFlags & { exact?: boolean }) => testCommand(paths, flags));
+    .action((paths: string[], flags: TestFlags) => testCommand(paths, flags));
 }
 
-function testCommand(paths: string[], flags: RunFlags & { exact?: boolean }): void {
+type TestFlags = RunFlags & LimitFlags & { exact?: boolean };
+
+function testCommand(paths: string[], flags: TestFlags): void {
   const files = expandScenarioPaths(paths);
+  const limits = parseLimitFlags(flags);
   const set = parseSetFlags(flags.set ?? []);
   const seed = parseSeedFlag(flags.seed);
   const c = chalkFor(flags);
@@ -62,6 +68,7 @@ function testCommand(paths: string[], flags: RunFlags & { exact?: boolean }): vo
       ...(seed !== undefined ? { seed } : {}),
       set,
       exact: flags.exact === true,
+      limits,
     });
     if (check.skipped !== undefined) {
       skipped.push(file);
@@ -74,7 +81,11 @@ function testCommand(paths: string[], flags: RunFlags & { exact?: boolean }): vo
       const label = `${file} [${variant}, seed ${outcome.seed}]`;
       const checksText =
         checks.length === 0 ? '' : `${checks.length - failedChecks.length}/${checks.length} checks held`;
-      if (outcome.pass) {
+      if (outcome.limited !== undefined && failedChecks.length === 0) {
+        // No verdict: neither a pass nor a mismatch (a check that failed before the limit still fails).
+        say(`${c.yellow('LIMITED')} ${label}: ${outcome.limited}`);
+        say(c.dim(`       re-run: clustersim run ${file} --seed ${outcome.seed} --variant ${variant}`));
+      } else if (outcome.pass) {
         const extra = violated.filter((id) => !expected.includes(id));
         const also =
           extra.length === 0
@@ -108,18 +119,20 @@ function testCommand(paths: string[], flags: RunFlags & { exact?: boolean }): vo
       }
     }
   }
-  const failed = outcomes.filter((o) => !o.pass).length;
+  const limited = outcomes.filter((o) => o.limited !== undefined && o.failedChecks.length === 0).length;
+  const passed = outcomes.filter((o) => o.pass).length;
+  const failed = outcomes.length - passed - limited;
   if (flags.json === true) {
-    process.stdout.write(
-      `${JSON.stringify({ passed: outcomes.length - failed, failed, invalid, skipped, outcomes })}\n`,
-    );
+    process.stdout.write(`${JSON.stringify({ passed, failed, limited, invalid, skipped, outcomes })}\n`);
   } else {
-    const parts = [`${outcomes.length - failed} passed`, `${failed} failed`];
+    const parts = [`${passed} passed`, `${failed} failed`];
+    if (limited > 0) parts.push(`${limited} limited (no verdict)`);
     if (invalid.length > 0) parts.push(`${invalid.length} invalid file(s)`);
     if (skipped.length > 0) parts.push(`${skipped.length} skipped`);
-    say((failed > 0 || invalid.length > 0 ? c.red : c.green)(parts.join(', ')));
+    const colour = failed > 0 || invalid.length > 0 ? c.red : limited > 0 ? c.yellow : c.green;
+    say(colour(parts.join(', ')));
   }
-  process.exitCode = invalid.length > 0 ? 2 : failed > 0 ? 1 : 0;
+  process.exitCode = invalid.length > 0 ? 2 : failed > 0 ? 1 : limited > 0 ? EXIT_LIMIT : 0;
 }
 
 function listText(ids: readonly string[]): string {
