@@ -14,7 +14,8 @@ import type { LimitFlags } from '../limit-flags.js';
 import { addLimitFlags, parseLimitFlags } from '../limit-flags.js';
 import { TRACE_CAPTURE_LIMIT, writeTraceFile } from '../trace-file.js';
 import { UsageError } from '../../util/errors.js';
-import { chalkFor, parseInvariantIds, parseSeedFlag, setOption } from '../options.js';
+import { addHtmlFlag, chalkFor, parseInvariantIds, parseSeedFlag, setOption } from '../options.js';
+import { writeRunHtml } from '../html-file.js';
 
 interface ShrinkFlags extends LimitFlags {
   readonly invariant?: string;
@@ -23,6 +24,7 @@ interface ShrinkFlags extends LimitFlags {
   readonly set: string[];
   readonly out?: string;
   readonly trace?: string;
+  readonly html?: string;
   readonly runsMax: string;
   readonly json?: boolean;
   readonly quiet?: boolean;
@@ -55,6 +57,7 @@ export function register(program: Command): void {
     .option('--json', 'machine output on stdout: { status, invariant, out, before, after, runs, wallMs }')
     .option('--quiet', 'print only the path written')
     .option('--no-color', 'no colours (also when NO_COLOR is set)');
+  addHtmlFlag(command, "the shrunk scenario's run");
   addLimitFlags(command)
     .addHelpText(
       'after',
@@ -91,6 +94,7 @@ async function shrinkCommand(file: string, flags: ShrinkFlags): Promise<void> {
   // Before the shrink, which can take a while: a path that cannot be written is bad input.
   checkOutputFile(out);
   if (flags.trace !== undefined) checkOutputFile(flags.trace);
+  if (flags.html !== undefined) checkOutputFile(flags.html);
   // Bad --variant / --set / --seed show up here as ScenarioError (exit 2), before the thread starts.
   compilePlan(scenario, {
     ...(flags.variant !== undefined ? { variant: flags.variant } : {}),
@@ -133,10 +137,12 @@ async function shrinkCommand(file: string, flags: ShrinkFlags): Promise<void> {
     return;
   }
   writeFileAtomic(out, result.yaml);
-  if (flags.trace !== undefined) {
+  if (flags.trace !== undefined || flags.html !== undefined) {
     // The shrunk file as `clustersim run OUT` replays it.
     const shrunk = parseScenario(result.yaml, out);
-    writeTraceFile(flags.trace, runPlan(compilePlan(shrunk), { captureLimit: TRACE_CAPTURE_LIMIT }), shrunk);
+    const replay = runPlan(compilePlan(shrunk), { captureLimit: TRACE_CAPTURE_LIMIT });
+    if (flags.trace !== undefined) writeTraceFile(flags.trace, replay, shrunk);
+    if (flags.html !== undefined) writeRunHtml(flags.html, replay, shrunk, `${shrunk.name} (shrunk)`);
   }
   if (flags.json === true) {
     const { before, after, runs, wallMs, invariant, variant, traceHash, oneMinimal, changes, cut } = result;
@@ -154,7 +160,8 @@ async function shrinkCommand(file: string, flags: ShrinkFlags): Promise<void> {
         `written to ${out}; replay: clustersim run ${out}\n` +
         (flags.trace !== undefined
           ? `trace of its run written to ${flags.trace} (open it in https://ui.perfetto.dev)\n`
-          : ''),
+          : '') +
+        (flags.html !== undefined ? `HTML report of its run written to ${flags.html}\n` : ''),
     );
   }
   if (signal !== null) reportInterrupted(signal, out, flags.json === true);
