@@ -14,6 +14,7 @@ import { campaignStamp } from '../../explore/stamp.js';
 import { addHtmlFlag, chalkFor, parseInvariantIds, setOption } from '../options.js';
 import { writeFuzzHtml } from '../html-file.js';
 import { shellQuote } from '../../util/shell-quote.js';
+import { commandName } from '../../util/command-name.js';
 import type { StopSignal } from '../../explore/interrupt.js';
 import type { Shard } from '../../explore/shard.js';
 import { SIGNAL_EXIT, withInterrupt } from '../../explore/interrupt.js';
@@ -209,14 +210,6 @@ function resumeCommand(fromSeed: number, seeds: number, report: FuzzReport): str
     if (arg.startsWith('--seeds=') || arg.startsWith('--from-seed=')) continue;
     kept.push(arg);
   }
-  return [
-    'clustersim',
-    ...kept,
-    '--from-seed',
-    String(nextFrom),
-    '--seeds',
-    String(fromSeed + seeds - nextFrom),
-  ]
-    .map(shellQuote)
-    .join(' ');
+  const rest = [...kept, '--from-seed', String(nextFrom), '--seeds', String(fromSeed + seeds - nextFrom)];
+  return `${commandName()} ${rest.map(shellQuote).join(' ')}`;
 }

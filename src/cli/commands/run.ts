@@ -14,6 +14,7 @@ import type { RunFlags } from '../options.js';
 import { addHtmlFlag, addOutputFlags, addSeedVariantSet, chalkFor, parseSeedFlag } from '../options.js';
 import { writeRunHtml } from '../html-file.js';
 import { shellQuote } from '../../util/shell-quote.js';
+import { commandName } from '../../util/command-name.js';
 
 interface RunCommandFlags extends RunFlags, LimitFlags {
   readonly trace?: string;
@@ -68,7 +69,6 @@ function runCommand(file: string, flags: RunCommandFlags): void {
   if (flags.trace !== undefined) writeTraceFile(flags.trace, result, scenario);
   if (flags.html !== undefined) writeRunHtml(flags.html, result, scenario);
   const rerun = [
-    'clustersim',
     'run',
     file,
     '--seed',
@@ -79,12 +79,13 @@ function runCommand(file: string, flags: RunCommandFlags): void {
   ]
     .map(shellQuote)
     .join(' ');
+  const rerunLine = `${commandName()} ${rerun}`;
   if (flags.json === true) process.stdout.write(`${JSON.stringify(runResultToJson(result))}\n`);
   else
     process.stdout.write(
       renderRunText(result, {
         chalk: chalkFor(flags),
-        rerun,
+        rerun: rerunLine,
         ...(flags.quiet === true ? { quiet: true } : {}),
         ...(flags.verbose === true ? { verbose: true } : {}),
       }),

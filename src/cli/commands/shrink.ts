@@ -14,6 +14,8 @@ import type { LimitFlags } from '../limit-flags.js';
 import { addLimitFlags, parseLimitFlags } from '../limit-flags.js';
 import { TRACE_CAPTURE_LIMIT, writeTraceFile } from '../trace-file.js';
 import { UsageError } from '../../util/errors.js';
+import { commandName } from '../../util/command-name.js';
+import { shellQuote } from '../../util/shell-quote.js';
 import { addHtmlFlag, chalkFor, parseInvariantIds, parseSeedFlag, setOption } from '../options.js';
 import { writeRunHtml } from '../html-file.js';
 
@@ -62,8 +64,10 @@ export function register(program: Command): void {
     .addHelpText(
       'after',
       `
-Delta debugging over the timeline steps, then the cluster, then the duration, then step times
-rounded; the result is 1-minimal for single-step removal and says in its header what was removed.
+Delta debugging over the timeline steps, then the cluster; then time: steps moved earlier, the
+duration cut (for a safety invariant) so the run lasts at most about twice its last step, step
+times rounded. The result is 1-minimal for single-step removal and says in its header what was
+removed, and that a restart of a running node implies its crash.
 
 Examples:
   $ clustersim shrink clustersim-findings/mantis-fuzz-as-is-seed12-no-foreign-read.yaml
@@ -157,7 +161,7 @@ async function shrinkCommand(file: string, flags: ShrinkFlags): Promise<void> {
         `${before.steps} → ${after.steps} steps, ${formatDuration(before.durationMs)} → ${formatDuration(after.durationMs)}, ` +
         `cluster ${before.clusterItems} → ${after.clusterItems} items; ${result.runs} runs in ${(result.wallMs / 1000).toFixed(1)}s\n` +
         result.changes.map((line) => `  - ${line}\n`).join('') +
-        `written to ${out}; replay: clustersim run ${out}\n` +
+        `written to ${out}; replay: ${commandName()} run ${shellQuote(out)}\n` +
         (flags.trace !== undefined
           ? `trace of its run written to ${flags.trace} (open it in https://ui.perfetto.dev)\n`
           : '') +
@@ -172,6 +176,6 @@ async function shrinkCommand(file: string, flags: ShrinkFlags): Promise<void> {
 function reportInterrupted(signal: StopSignal, out: string, json: boolean): void {
   if (json) return;
   process.stderr.write(
-    `clustersim: ${signal === 'SIGINT' ? 'interrupted' : `stopped by ${signal}`}: the file written still fails but may not be minimal; go on with: clustersim shrink ${out}\n`,
+    `clustersim: ${signal === 'SIGINT' ? 'interrupted' : `stopped by ${signal}`}: the file written still fails but may not be minimal; go on with: ${commandName()} shrink ${shellQuote(out)}\n`,
   );
 }

@@ -6,6 +6,8 @@ import { parseSetFlags } from '../../scenario/compile.js';
 import { formatProblem, loadScenario, ScenarioError } from '../../scenario/load.js';
 import type { RunFlags } from '../options.js';
 import { addOutputFlags, addSeedVariantSet, chalkFor, parseSeedFlag } from '../options.js';
+import { commandName } from '../../util/command-name.js';
+import { shellQuote } from '../../util/shell-quote.js';
 import { expandScenarioPaths } from '../paths.js';
 
 export function register(program: Command): void {
@@ -104,7 +106,11 @@ function testCommand(paths: string[], flags: RunFlags & { exact?: boolean }): vo
         for (const v of violations.filter((x) => !expected.includes(x.invariant))) {
           say(`       ${v.invariant} at t=${formatSimTime(msToUs(v.atMs))}: ${v.message}`);
         }
-        say(c.dim(`       re-run: clustersim run ${file} --seed ${outcome.seed} --variant ${variant}`));
+        say(
+          c.dim(
+            `       re-run: ${commandName()} run ${shellQuote(file)} --seed ${outcome.seed} --variant ${variant}`,
+          ),
+        );
       }
     }
   }
