@@ -93,6 +93,10 @@ describe.skipIf(chromium === null)('HTML report in headless Chromium', () => {
     const zoomed = await x1();
     await page.click('button[data-action="chain"]');
     await page.screenshot({ path: join(dir, 'chain.png') });
+    await page.click('button[data-action="fit"]');
+    const fitted = await x1();
+    await page.click('button[data-action="order"]');
+    const ordered = await x1();
 
     // Assert
     expect(errors).toEqual([]);
@@ -102,5 +106,8 @@ describe.skipIf(chromium === null)('HTML report in headless Chromium', () => {
     expect(await count(page, 'ol.why li')).toBe(6);
     expect(focused).toEqual(['4', '4']);
     expect(zoomed).not.toBe(before);
+    expect(fitted).toBe(before);
+    // Event order spreads the 20 pings and the chain evenly: the chain's first arrow moves.
+    expect(ordered).not.toBe(fitted);
   });
 });
