@@ -56,7 +56,7 @@ export function renderFlagship(options: FlagshipOptions): string {
   const scenario = loadScenario(path);
   const runs = VARIANTS.map((variant) => simulate(scenario, { variant }));
   const headers = VARIANTS.map((v, i) => `${v}  ${verdict(runs[i] as RunResult)}`);
-  const rendered = runs.map((run) => keyEvents(run).flatMap((e) => render(e, c, side)));
+  const rendered = runs.map((run) => keyEvents(run).flatMap((e) => render(e, c, side, sideBySide)));
   const lines: string[] = [];
   lines.push(c.bold('clustersim — the Mantis report (Netflix/mantis #781), reproduced'));
   lines.push(...wrap(intro(sideBySide), width).map((line) => c.dim(line)));
@@ -71,7 +71,7 @@ export function renderFlagship(options: FlagshipOptions): string {
     for (const [i, header] of headers.entries()) {
       if (i > 0) lines.push('');
       lines.push(c.bold(header), '─'.repeat(Math.min(side, header.length + 8)));
-      lines.push(...(rendered[i] ?? []).map((line) => line.trimEnd()));
+      lines.push(...(rendered[i] ?? []));
     }
   lines.push('');
   for (const [i, run] of runs.entries())
@@ -198,7 +198,8 @@ function pick(
   }
 }
 
-function render(event: KeyEvent, c: ChalkInstance, width: number): string[] {
+/** One event as lines of `width` columns, padded to it when a column stands to its right. */
+function render(event: KeyEvent, c: ChalkInstance, width: number, padded: boolean): string[] {
   const time = formatSimTime(event.atUs)
     .replace(/\.\d+s$/, 's')
     .padStart(7);
@@ -210,7 +211,7 @@ function render(event: KeyEvent, c: ChalkInstance, width: number): string[] {
     good: c.green.bold,
   }[event.kind];
   return wrap(event.text, width - 8).map(
-    (line, i) => `${i === 0 ? c.dim(time) : ' '.repeat(7)} ${paint(pad(line, width - 8))}`,
+    (line, i) => `${i === 0 ? c.dim(time) : ' '.repeat(7)} ${paint(padded ? pad(line, width - 8) : line)}`,
   );
 }
 
