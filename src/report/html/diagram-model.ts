@@ -241,15 +241,25 @@ export function buildDiagram(
           });
         pausedSince.delete(r.node);
       }
-      marks.push({
-        lane: laneOf(r.node),
-        atUs: r.atUs,
-        kind: 'fault',
-        label: r.type,
-        title: `${r.type} ${r.node} at ${t(r.atUs)}${r.detail !== undefined ? ` (${r.detail})` : ''}${seqPart(r)}`,
-        chain: inChain(r),
-        ...(r.seq !== undefined ? { seq: r.seq } : {}),
-      });
+      // A restart of a running node is a crash and a restart at one instant: one mark, both named.
+      const previous = marks.at(-1);
+      if (previous !== undefined && previous.lane === laneOf(r.node) && previous.atUs === r.atUs)
+        marks[marks.length - 1] = {
+          ...previous,
+          label: `${previous.label ?? ''} + ${r.type}`,
+          title: `${previous.title}\n${r.type} ${r.node}${seqPart(r)}`,
+          chain: previous.chain || inChain(r),
+        };
+      else
+        marks.push({
+          lane: laneOf(r.node),
+          atUs: r.atUs,
+          kind: 'fault',
+          label: r.type,
+          title: `${r.type} ${r.node} at ${t(r.atUs)}${r.detail !== undefined ? ` (${r.detail})` : ''}${seqPart(r)}`,
+          chain: inChain(r),
+          ...(r.seq !== undefined ? { seq: r.seq } : {}),
+        });
     } else if (r.kind === TraceKind.Deliver || r.kind === TraceKind.Drop) {
       const dropped = r.kind === TraceKind.Drop;
       const to = laneOf(r.node, r.actor);

@@ -46,13 +46,13 @@ export const PAGE_SCRIPT = String.raw`
       return times[k] + (p - k) * (next - times[k]);
     }
     function x(t) { return ((unit(t) - view[0]) / (view[1] - view[0])) * width; }
-    function fmt(us) {
-      var ms = us / 1000;
-      if (ms < 1000) return ms.toFixed(ms < 10 ? 2 : 0) + 'ms';
-      var s = ms / 1000;
-      if (s < 60) return s.toFixed(s < 10 ? 2 : 1) + 's';
+    // Decimals of seconds enough to tell apart ticks step µs apart: 1m06s, 1m06.25s, 1m06.0125s.
+    function fmt(us, step) {
+      var d = step >= 1e6 ? 0 : step >= 1e5 ? 1 : step >= 1e4 ? 2 : step >= 1e3 ? 3 : 4;
+      var s = us / 1e6;
       var m = Math.floor(s / 60);
-      return m + 'm' + (s - m * 60).toFixed(0).padStart(2, '0') + 's';
+      var rest = (s - m * 60).toFixed(d);
+      return m > 0 ? m + 'm' + rest.padStart(d > 0 ? 3 + d : 2, '0') + 's' : rest + 's';
     }
     function draw() {
       view[0] = Math.max(0, view[0]);
@@ -62,15 +62,25 @@ export const PAGE_SCRIPT = String.raw`
         var tag = el.tagName.toLowerCase();
         if (tag === 'g') el.setAttribute('transform', 'translate(' + a.toFixed(2) + ',0)');
         else if (tag === 'line') { el.setAttribute('x1', a.toFixed(2)); el.setAttribute('x2', x(Number(el.dataset.b)).toFixed(2)); }
-        else if (tag === 'rect') { el.setAttribute('x', a.toFixed(2)); el.setAttribute('width', Math.max(1, x(Number(el.dataset.b)) - a).toFixed(2)); }
-        else if (tag === 'text') el.setAttribute('x', a.toFixed(2));
+        else if (tag === 'rect') {
+          // At least 2 px, and never past the right edge: a violation judged at the end stays visible.
+          var w = Math.max(2, x(Number(el.dataset.b)) - a);
+          el.setAttribute('x', Math.min(a, width - 2).toFixed(2));
+          el.setAttribute('width', w.toFixed(2));
+        } else if (tag === 'text') {
+          var right = a > width * 0.8;
+          el.setAttribute('x', Math.min(a, width).toFixed(2));
+          el.setAttribute('text-anchor', right ? 'end' : 'start');
+          el.setAttribute('dx', right ? '-3' : '3');
+        }
       });
       var ticks = '';
+      var step = (timeAt(view[1]) - timeAt(view[0])) / 8;
       for (var k = 0; k <= 8; k++) {
         var px = (k / 8) * width;
         var t = timeAt(view[0] + (k / 8) * (view[1] - view[0]));
         ticks += '<line class="tick" x1="' + px + '" x2="' + px + '" y1="' + (top - 2) + '" y2="' + height + '"/>' +
-          '<text class="tick-label" x="' + (px + 2) + '" y="10">' + fmt(t) + '</text>';
+          '<text class="tick-label" x="' + (px + 2) + '" y="10">' + fmt(t, step) + '</text>';
       }
       axis.innerHTML = ticks;
     }
@@ -84,7 +94,8 @@ export const PAGE_SCRIPT = String.raw`
     }
     function show(fromUs, toUs) {
       var a = unit(fromUs), b = unit(toUs);
-      var pad = Math.max((b - a) * 0.08, 1e-6);
+      // At least 2% of the run around a short range (an episode judged at the very end).
+      var pad = Math.max((b - a) * 0.08, 0.01);
       view = [a - pad, b + pad];
       draw();
     }

@@ -18,7 +18,7 @@ p.omitted { color: #8a5a00; }
 .toolbar button { font: inherit; margin-right: 4px; padding: 1px 8px; cursor: pointer; }
 .toolbar button.on { background: #1d232b; color: #fff; }
 .scroll { overflow-x: auto; border: 1px solid #ddd; }
-svg.diagram { display: block; user-select: none; }
+svg.diagram { display: block; user-select: none; width: 100%; min-width: 900px; height: auto; }
 svg text { font: 11px system-ui, sans-serif; }
 .stripe { fill: #fff; }
 .lane:nth-child(even) .stripe { fill: #f6f8fa; }

@@ -26,7 +26,7 @@ export function renderRunSvg(diagram: Diagram, id: string): string {
   const seqAttr = (seq: number | undefined): string => (seq !== undefined ? ` data-seq="${seq}"` : '');
   const out: string[] = [];
   out.push(
-    `<svg class="diagram" id="${id}" xmlns="http://www.w3.org/2000/svg" width="${LABEL_W + PLOT_W}" height="${height}"` +
+    `<svg class="diagram" id="${id}" xmlns="http://www.w3.org/2000/svg" width="${LABEL_W + PLOT_W}" height="${height}" viewBox="0 0 ${LABEL_W + PLOT_W} ${height}"` +
       ` data-end="${diagram.endUs}" data-label="${LABEL_W}" data-width="${PLOT_W}" data-top="${TOP}">`,
     '<defs>',
     `<marker id="${id}-head" class="head" viewBox="0 0 8 8" refX="8" refY="4" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0,0 L8,4 L0,8 z"/></marker>`,
