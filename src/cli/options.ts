@@ -86,3 +86,8 @@ export function chalkFor(
   const wanted = options.color !== false && !noColorEnv && (stream.isTTY === true || forced);
   return new Chalk({ level: wanted ? 1 : 0 });
 }
+
+/** `--html FILE`: a self-contained offline HTML report (issue #16); `what` says what it shows. */
+export function addHtmlFlag(command: Command, what: string): Command {
+  return command.option('--html <file>', `also write an offline HTML report (one file, no network): ${what}`);
+}

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { isAbsolute, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Chalk } from 'chalk';
 import type { ChalkInstance } from 'chalk';
@@ -7,13 +8,25 @@ import type { Note } from '../engine/index.js';
 import type { RunResult } from '../run/result.js';
 import { simulate } from '../run/simulate.js';
 import { loadScenario } from '../scenario/load.js';
+import { commandName } from '../util/command-name.js';
+import { shellQuote } from '../util/shell-quote.js';
 
 export interface FlagshipOptions {
   readonly color: boolean;
+  /** Terminal columns. @defaultValue wide enough for both sides at full width (127) */
+  readonly width?: number;
+  /** Working directory the printed commands are relative to. @defaultValue process.cwd() */
+  readonly cwd?: string;
 }
 
 const VARIANTS = ['as-is', 'fix-1a-merged'] as const;
-const COLUMN_WIDTH = 62;
+/** Widest a side gets; below SIDE_MIN the two sides stack instead of standing side by side. */
+const SIDE_MAX = 62;
+const SIDE_MIN = 44;
+const SEPARATOR = ' │ ';
+const WIDE = SIDE_MAX * 2 + SEPARATOR.length;
+/** Narrowest layout drawn: below it lines wrap in the terminal, but words are not cut. */
+const NARROWEST = 40;
 
 /** scenarios/mantis/report.yaml from src/report (tests) or dist/src/report (the built CLI). */
 function reportScenarioPath(): string {
@@ -30,33 +43,78 @@ interface KeyEvent {
   readonly kind: 'fault' | 'control' | 'data' | 'bad' | 'good';
 }
 
-/** `npm start`: report.yaml under as-is and fix-1a-merged, side by side, as text. */
+/**
+ * `npm start`: report.yaml under as-is and fix-1a-merged, as text that fits the terminal: side by
+ * side when both sides get SIDE_MIN columns, one above the other below that (80 columns).
+ */
 export function renderFlagship(options: FlagshipOptions): string {
   const c = new Chalk({ level: options.color ? 1 : 0 });
-  const scenario = loadScenario(reportScenarioPath());
+  const width = Math.max(NARROWEST, Math.min(options.width ?? WIDE, WIDE));
+  const sideBySide = width >= SIDE_MIN * 2 + SEPARATOR.length;
+  const side = sideBySide ? Math.min(SIDE_MAX, Math.floor((width - SEPARATOR.length) / 2)) : width;
+  const path = reportScenarioPath();
+  const scenario = loadScenario(path);
   const runs = VARIANTS.map((variant) => simulate(scenario, { variant }));
-  const columns = runs.map((run) => keyEvents(run));
+  const headers = VARIANTS.map((v, i) => `${v}  ${verdict(runs[i] as RunResult)}`);
+  const rendered = runs.map((run) => keyEvents(run).flatMap((e) => render(e, c, side, sideBySide)));
   const lines: string[] = [];
   lines.push(c.bold('clustersim — the Mantis report (Netflix/mantis #781), reproduced'));
-  lines.push(c.dim(wrap(scenario.description ?? '', COLUMN_WIDTH * 2 + 3).join('\n')));
+  lines.push(...wrap(intro(sideBySide), width).map((line) => c.dim(line)));
   lines.push('');
-  lines.push(
-    VARIANTS.map((v, i) => c.bold(pad(`${v}  ${verdict(runs[i] as RunResult)}`, COLUMN_WIDTH))).join(' │ '),
-  );
-  lines.push(`${'─'.repeat(COLUMN_WIDTH)}─┼─${'─'.repeat(COLUMN_WIDTH)}`);
-  const rendered = columns.map((events) => events.flatMap((e) => render(e, c)));
-  const height = Math.max(...rendered.map((r) => r.length));
-  for (let i = 0; i < height; i++)
-    lines.push(rendered.map((r) => r[i] ?? ' '.repeat(COLUMN_WIDTH)).join(' │ '));
+  if (sideBySide) {
+    lines.push(headers.map((h) => c.bold(pad(h, side))).join(SEPARATOR));
+    lines.push(`${'─'.repeat(side)}─┼─${'─'.repeat(side)}`);
+    const height = Math.max(...rendered.map((r) => r.length));
+    for (let i = 0; i < height; i++)
+      lines.push(rendered.map((r) => r[i] ?? ' '.repeat(side)).join(SEPARATOR));
+  } else
+    for (const [i, header] of headers.entries()) {
+      if (i > 0) lines.push('');
+      lines.push(c.bold(header), '─'.repeat(Math.min(side, header.length + 8)));
+      lines.push(...(rendered[i] ?? []));
+    }
   lines.push('');
   for (const [i, run] of runs.entries())
-    lines.push(`${c.bold(pad(VARIANTS[i] as string, 14))} ${summary(run)}`);
+    lines.push(
+      ...wrap(summary(run), width - 15).map(
+        (line, k) => `${k === 0 ? c.bold(pad(VARIANTS[i] as string, 14)) : ' '.repeat(14)} ${line}`,
+      ),
+    );
+  const cli = commandName();
+  const file = shellQuote(shown(path, options.cwd ?? process.cwd()));
   lines.push(
-    c.dim(
-      'Replay either side: clustersim run scenarios/mantis/report.yaml --variant <name>; all variants: clustersim test scenarios/mantis',
-    ),
+    ...hanging('Replay either side, or see it drawn in a browser (one offline file):', width, 2, c.dim),
+    ...VARIANTS.map((v) => `  ${cli} run ${file} --variant ${v}`),
+    `  ${cli} run ${file} --html report.html`,
+    ...hanging('Every variant of every shipped Mantis scenario:', width, 2, c.dim),
+    `  ${cli} test ${shellQuote(shown(path.replace(/report\.yaml$/, ''), options.cwd ?? process.cwd()) || '.')}`,
   );
   return `${lines.join('\n')}\n`;
+}
+
+/** What the reader is looking at, in two sentences. */
+function intro(sideBySide: boolean): string {
+  const [first, second] = sideBySide ? ['Left', 'right'] : ['Above', 'below'];
+  return (
+    "You are looking at Netflix Mantis's bug report #781 replayed twice in a deterministic simulator: task " +
+    'executor TE-1 segfaults and comes back under the same id, and the control plane hands it to job B while ' +
+    `job A's stage 2 still reads from it. ${first} is the code as it was (as-is), ${second} the merged fix ` +
+    "(fix-1a-merged); each line is a notable event at its simulated time, and the header says how long A read B's data."
+  );
+}
+
+/** A path as the reader can type it from `cwd`: relative when below it, else absolute. */
+function shown(path: string, cwd: string): string {
+  const rel = relative(cwd, path);
+  return rel.startsWith('..') || isAbsolute(rel) ? path : rel;
+}
+
+/** `text` wrapped to `width`, lines after the first indented by `indent`. */
+function hanging(text: string, width: number, indent: number, paint: (s: string) => string): string[] {
+  const [first = '', ...rest] = wrap(text, width);
+  const more =
+    rest.length === 0 ? [] : wrap(rest.join(' '), width - indent).map((l) => ' '.repeat(indent) + l);
+  return [first, ...more].map((line) => paint(line));
 }
 
 function verdict(run: RunResult): string {
@@ -140,7 +198,8 @@ function pick(
   }
 }
 
-function render(event: KeyEvent, c: ChalkInstance): string[] {
+/** One event as lines of `width` columns, padded to it when a column stands to its right. */
+function render(event: KeyEvent, c: ChalkInstance, width: number, padded: boolean): string[] {
   const time = formatSimTime(event.atUs)
     .replace(/\.\d+s$/, 's')
     .padStart(7);
@@ -151,8 +210,8 @@ function render(event: KeyEvent, c: ChalkInstance): string[] {
     bad: c.red.bold,
     good: c.green.bold,
   }[event.kind];
-  return wrap(event.text, COLUMN_WIDTH - 8).map(
-    (line, i) => `${i === 0 ? c.dim(time) : ' '.repeat(7)} ${paint(pad(line, COLUMN_WIDTH - 8))}`,
+  return wrap(event.text, width - 8).map(
+    (line, i) => `${i === 0 ? c.dim(time) : ' '.repeat(7)} ${paint(padded ? pad(line, width - 8) : line)}`,
   );
 }
 

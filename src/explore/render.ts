@@ -1,6 +1,8 @@
 import { formatSimTime, msToUs } from '../engine/index.js';
 import type { ChalkInstance } from 'chalk';
 import type { CompareReport, VariantSummary } from './compare.js';
+import { commandName } from '../util/command-name.js';
+import { shellQuote } from '../util/shell-quote.js';
 import type { FuzzReport } from './report.js';
 
 /** What the summaries show besides the default. */
@@ -63,9 +65,14 @@ export function renderFuzzReport(report: FuzzReport, c: ChalkInstance, options: 
       }
     }
     const where = merged ? 'written by the shards' : 'written';
+    const first = report.findings.find((f) => f.repro !== null);
+    const example = first?.shrunk ?? first?.repro;
     out.push(
       c.dim(
-        `${written} repro file${written === 1 ? '' : 's'} ${where}; replay one with: clustersim run <repro.yaml>`,
+        `${written} repro file${written === 1 ? '' : 's'} ${where}` +
+          (example !== null && example !== undefined
+            ? `; replay one with: ${commandName()} run ${shellQuote(example)}`
+            : ''),
       ),
     );
   }

@@ -11,6 +11,8 @@ import { systemById } from '../systems/registry.js';
 import type { PlanStep } from '../systems/system-model.js';
 import { shrinkClusterCandidates } from './cluster-candidates.js';
 import { ddmin } from './ddmin.js';
+import { impliedCrashes, moveStepsEarlier, moveStepsLater, tailIsShort } from './shrink-time.js';
+import type { RunResult } from '../run/result.js';
 
 export interface ShrinkOptions {
   /** The invariant to keep violated. @defaultValue the first of `expect[variant]`, else the first violation of a full run */
@@ -28,6 +30,14 @@ export interface ShrinkOptions {
   readonly shouldStop?: () => boolean;
   /** Per-run limits; a candidate stopped by one does not count as failing. */
   readonly limits?: RunLimits;
+  /**
+   * Whether a candidate that violates the invariant fails the same way (issue #16: the same
+   * signature, its explanation's shape), judged on its whole run. Without it, any violation of
+   * the invariant counts and each candidate run stops at it.
+   */
+  readonly sameFailure?: (result: RunResult) => boolean;
+  /** Run options a `sameFailure` judgement needs (trace capture for the causal explanation). */
+  readonly sameFailureRun?: Pick<RunOptions, 'captureLimit'>;
 }
 
 export interface ShrinkSize {
@@ -127,6 +137,11 @@ export function shrinkScenario(input: Scenario, options: ShrinkOptions = {}): Sh
       if (isInvalidCandidate(error)) return false;
       throw error;
     }
+    const sameFailure = options.sameFailure;
+    if (sameFailure !== undefined) {
+      const result = runPlan(plan, { ...limits, ...options.sameFailureRun });
+      return result.violations.some((v) => v.invariant === invariant) && sameFailure(result);
+    }
     try {
       // A candidate stopped by a limit did not show the violation: it does not fail.
       runPlan(plan, {
@@ -163,17 +178,19 @@ export function shrinkScenario(input: Scenario, options: ShrinkOptions = {}): Sh
       `cluster reduced from ${before.clusterItems} to ${sizeOf(current).clusterItems} items (list entries and counts)`,
     );
 
-  // 3. Duration. A liveness invariant is judged at the end, so cutting the run short would
-  //    only manufacture a trivial violation: keep the duration then.
-  if (!isLiveness) {
-    const durationBefore = current.durationMs;
-    current = shrinkDuration(current, fails);
-    if (current.durationMs < durationBefore)
-      changes.push(`duration ${formatDuration(durationBefore)} → ${formatDuration(current.durationMs)}`);
-  }
+  // 3. Time: steps earlier (the whole timeline, then each step towards the one before), so the
+  //    repro does not wait minutes for its fault; then the duration.
+  const earlier = moveStepsEarlier(current, fails);
+  current = earlier.scenario;
+  if (earlier.movedMs > 0)
+    changes.push(`steps moved earlier (the last by ${formatDuration(earlier.movedMs)})`);
+  // A liveness invariant is judged at the end: a shorter run may break it only for want of time,
+  // so its duration is cut only when `sameFailure` tells such a failure from the original one.
+  const keepDuration = isLiveness && options.sameFailure === undefined;
+  current = shortenRun(current, keepDuration, fails, changes);
 
-  // 4. Step times snapped to round values.
-  const snapped = snapTimes(current, fails);
+  // 4. Step times snapped to round values (never undoing the short tail).
+  const snapped = snapTimes(current, fails, (c) => !tailIsShort(current) || tailIsShort(c));
   if (snapped.moved > 0) changes.push(`${snapped.moved} step times rounded`);
   current = snapped.scenario;
 
@@ -183,8 +200,11 @@ export function shrinkScenario(input: Scenario, options: ShrinkOptions = {}): Sh
     testsMax: Math.max(0, runsMax - runs),
   });
   current = { ...current, timeline: again.items };
-  if (current.timeline.length < lengthBefore)
+  if (current.timeline.length < lengthBefore) {
     changes.push(`removed ${lengthBefore - current.timeline.length} more steps after the other reductions`);
+    current = shortenRun(current, keepDuration, fails, changes);
+  }
+  changes.push(...impliedCrashes(current.timeline, formatDuration));
 
   // The result as a file, re-read and run in full as `clustersim run` would: store that hash.
   const full = finalRun(current, input.file ?? input.name, variant, invariant, set, limits);
@@ -280,6 +300,31 @@ function withCluster(scenario: Scenario, clusterSource: unknown): Scenario | nul
   }
 }
 
+/**
+ * The duration cut to the shortest run that still fails; then, when the run still lasts more than
+ * twice its last step's time (the violation waits for a periodic event), the steps moved later
+ * towards it.
+ */
+function shortenRun(
+  scenario: Scenario,
+  keepDuration: boolean,
+  fails: (s: Scenario) => boolean,
+  changes: string[],
+): Scenario {
+  if (keepDuration) return scenario;
+  const durationBefore = scenario.durationMs;
+  let current = shrinkDuration(scenario, fails);
+  if (current.durationMs < durationBefore)
+    changes.push(`duration ${formatDuration(durationBefore)} → ${formatDuration(current.durationMs)}`);
+  if (!tailIsShort(current)) {
+    const later = moveStepsLater(current, fails);
+    current = later.scenario;
+    if (later.movedMs > 0)
+      changes.push(`steps moved ${formatDuration(later.movedMs)} later, next to the violation they cause`);
+  }
+  return current;
+}
+
 function shrinkDuration(scenario: Scenario, fails: (s: Scenario) => boolean): Scenario {
   const lastStepMs = scenario.timeline.reduce((m, s) => Math.max(m, s.atMs), 0);
   const withDuration = (ms: number): Scenario => ({ ...scenario, durationMs: ms });
@@ -297,9 +342,12 @@ function shrinkDuration(scenario: Scenario, fails: (s: Scenario) => boolean): Sc
       highS = midS - 1;
     } else lowS = midS + 1;
   }
-  // A round duration a little above the minimum reads better than 2m17s.
+  // A round duration a little above the minimum reads better than 2m17s, unless it would make
+  // the run last more than twice its last step's time.
+  const roundMaxMs = Math.max(bestMs, 2 * lastStepMs);
   for (const round of ROUND_DURATIONS_MS) {
     if (round < bestMs || round >= scenario.durationMs) continue;
+    if (round > roundMaxMs) break;
     if (round === bestMs || fails(withDuration(round))) return withDuration(round);
     break;
   }
@@ -309,6 +357,7 @@ function shrinkDuration(scenario: Scenario, fails: (s: Scenario) => boolean): Sc
 function snapTimes(
   scenario: Scenario,
   fails: (s: Scenario) => boolean,
+  allowed: (s: Scenario) => boolean,
 ): { scenario: Scenario; moved: number } {
   let current = scenario;
   let moved = 0;
@@ -324,7 +373,7 @@ function snapTimes(
       if (atMs < previousMs || atMs > nextMs) continue;
       const timeline = current.timeline.map((s, k) => (k === i ? { ...s, atMs } : s));
       const candidate = { ...current, timeline };
-      if (fails(candidate)) {
+      if (allowed(candidate) && fails(candidate)) {
         current = candidate;
         moved++;
         break;

@@ -385,7 +385,7 @@ describe('clustersim fuzz / shrink / merge / compare (CLI)', () => {
       expect(stdout).toMatch(/stopped early: interrupted/);
       const report = JSON.parse(readFileSync(reportFile, 'utf8')) as { stopped: string; seedsRun: number };
       expect(report.stopped).toBe('interrupted');
-      const resume = /resume with: clustersim fuzz (.*)$/m.exec(stderr)?.[1] ?? '';
+      const resume = /resume with: (?:npx )?clustersim fuzz (.*)$/m.exec(stderr)?.[1] ?? '';
       expect(resume).toContain(`--from-seed ${1 + report.seedsRun} --seeds ${100000 - report.seedsRun}`);
       const files = readdirSync(out).filter((f) => f.endsWith('.yaml'));
       expect(files.length).toBeGreaterThan(0);
@@ -450,7 +450,7 @@ setInterval(() => {}, 1000);`;
     );
     // Assert
     expect(status).toBe(143);
-    expect(stderr).toMatch(/may not be minimal; go on with: clustersim shrink /);
+    expect(stderr).toMatch(/may not be minimal; go on with: (?:npx )?clustersim shrink /);
     const written = parseScenario(readFileSync(out, 'utf8'), out);
     expect(written.expect?.['as-is']?.length).toBeGreaterThan(0);
   });

@@ -12,7 +12,9 @@ import { compilePlan, parseSetFlags } from '../../scenario/compile.js';
 import { loadScenario } from '../../scenario/load.js';
 import { systemById } from '../../systems/registry.js';
 import { UsageError } from '../../util/errors.js';
-import { chalkFor, collect, setOption } from '../options.js';
+import { addHtmlFlag, chalkFor, collect, setOption } from '../options.js';
+import { writeCompareHtml } from '../html-file.js';
+import { checkOutputFile } from '../../report/write-file.js';
 
 interface CompareFlags extends LimitFlags {
   readonly variants?: string;
@@ -22,6 +24,7 @@ interface CompareFlags extends LimitFlags {
   readonly workers?: string;
   readonly set: string[];
   readonly json?: boolean;
+  readonly html?: string;
   readonly quiet?: boolean;
   readonly verbose?: boolean;
   readonly progress: boolean;
@@ -52,6 +55,7 @@ export function register(program: Command): void {
     .option('--verbose', 'also the mean of every metric the model reports')
     .option('--no-progress', 'no progress bar (it is shown on a terminal only anyway)')
     .option('--no-color', 'no colours (also when NO_COLOR is set)');
+  addHtmlFlag(command, 'the violating rates of each variant with their 95% intervals, as a chart');
   addLimitFlags(command)
     .addHelpText(
       'after',
@@ -83,6 +87,7 @@ async function compareCommand(file: string, flags: CompareFlags): Promise<void> 
     throw new UsageError('--variants: name at least one variant, e.g. --variants as-is,fix-1a-merged');
   // Every variant and --set checked before any run (ScenarioError → exit 2).
   for (const variant of variants) compilePlan(scenario, { variant, seed: fromSeed, set });
+  if (flags.html !== undefined) checkOutputFile(flags.html);
   const { result: report, signal } = await withInterrupt((interrupted) =>
     compareVariants({
       spec: { scenario, set, strategy: randomStrategy, limits },
@@ -99,6 +104,7 @@ async function compareCommand(file: string, flags: CompareFlags): Promise<void> 
       interrupted,
     }),
   );
+  if (flags.html !== undefined) writeCompareHtml(flags.html, report);
   if (flags.json === true) process.stdout.write(`${JSON.stringify(report)}\n`);
   else
     process.stdout.write(renderCompareReport(report, chalkFor(flags), { verbose: flags.verbose === true }));

@@ -11,8 +11,10 @@ import { parseStrategy } from '../../explore/strategy.js';
 import { compilePlan, parseSetFlags } from '../../scenario/compile.js';
 import { loadScenario } from '../../scenario/load.js';
 import { campaignStamp } from '../../explore/stamp.js';
-import { chalkFor, parseInvariantIds, setOption } from '../options.js';
+import { addHtmlFlag, chalkFor, parseInvariantIds, setOption } from '../options.js';
+import { writeFuzzHtml } from '../html-file.js';
 import { shellQuote } from '../../util/shell-quote.js';
+import { commandName } from '../../util/command-name.js';
 import type { StopSignal } from '../../explore/interrupt.js';
 import type { Shard } from '../../explore/shard.js';
 import { SIGNAL_EXIT, withInterrupt } from '../../explore/interrupt.js';
@@ -38,6 +40,7 @@ interface FuzzFlags extends LimitFlags {
   readonly variant?: string;
   readonly set: string[];
   readonly report?: string;
+  readonly html?: string;
   readonly json?: boolean;
   readonly quiet?: boolean;
   readonly verbose?: boolean;
@@ -83,6 +86,7 @@ export function register(program: Command): void {
     .option('--verbose', 'the summary lists every finding, not the first of each invariant')
     .option('--no-progress', 'no progress bar (it is shown on a terminal only anyway)')
     .option('--no-color', 'no colours (also when NO_COLOR is set)');
+  addHtmlFlag(command, 'the run of the first repro of each violated invariant');
   addLimitFlags(command)
     .addHelpText(
       'after',
@@ -134,6 +138,7 @@ async function fuzzCommand(file: string, flags: FuzzFlags): Promise<void> {
   // Before the campaign: an output that cannot be written would otherwise fail at its end.
   checkOutputDir(flags.out);
   if (flags.report !== undefined) checkOutputFile(flags.report);
+  if (flags.html !== undefined) checkOutputFile(flags.html);
   if (scenario.faults === undefined && strategy.kind === 'random') {
     process.stderr.write(
       `clustersim: warning: ${file} has no faults block, so every seed differs only in message latencies\n`,
@@ -162,6 +167,7 @@ async function fuzzCommand(file: string, flags: FuzzFlags): Promise<void> {
   );
   const report: FuzzReport = { ...campaign, ...campaignStamp(scenario) };
   if (flags.report !== undefined) writeFileAtomic(flags.report, `${JSON.stringify(report, null, 2)}\n`);
+  if (flags.html !== undefined) writeFuzzHtml(flags.html, report);
   if (flags.json === true) process.stdout.write(`${JSON.stringify(report)}\n`);
   else process.stdout.write(renderFuzzReport(report, chalkFor(flags), { verbose: flags.verbose === true }));
   if (signal !== null && report.seedsRun < seedsOfShard(seeds, shard))
@@ -204,14 +210,6 @@ function resumeCommand(fromSeed: number, seeds: number, report: FuzzReport): str
     if (arg.startsWith('--seeds=') || arg.startsWith('--from-seed=')) continue;
     kept.push(arg);
   }
-  return [
-    'clustersim',
-    ...kept,
-    '--from-seed',
-    String(nextFrom),
-    '--seeds',
-    String(fromSeed + seeds - nextFrom),
-  ]
-    .map(shellQuote)
-    .join(' ');
+  const rest = [...kept, '--from-seed', String(nextFrom), '--seeds', String(fromSeed + seeds - nextFrom)];
+  return `${commandName()} ${rest.map(shellQuote).join(' ')}`;
 }

@@ -11,11 +11,14 @@ import type { LimitFlags } from '../limit-flags.js';
 import { addLimitFlags, EXIT_LIMIT, parseLimitFlags } from '../limit-flags.js';
 import { TRACE_CAPTURE_LIMIT, writeTraceFile } from '../trace-file.js';
 import type { RunFlags } from '../options.js';
-import { addOutputFlags, addSeedVariantSet, chalkFor, parseSeedFlag } from '../options.js';
+import { addHtmlFlag, addOutputFlags, addSeedVariantSet, chalkFor, parseSeedFlag } from '../options.js';
+import { writeRunHtml } from '../html-file.js';
 import { shellQuote } from '../../util/shell-quote.js';
+import { commandName } from '../../util/command-name.js';
 
 interface RunCommandFlags extends RunFlags, LimitFlags {
   readonly trace?: string;
+  readonly html?: string;
 }
 
 export function register(program: Command): void {
@@ -28,6 +31,7 @@ export function register(program: Command): void {
   addSeedVariantSet(command);
   addOutputFlags(command);
   addLimitFlags(command);
+  addHtmlFlag(command, 'lanes, messages, violations and the causal chain');
   command
     .option('--trace <file>', 'also write a Perfetto / Chrome trace (open it in ui.perfetto.dev)')
     .addHelpText(
@@ -37,6 +41,7 @@ Examples:
   $ clustersim run scenarios/mantis/report.yaml
   $ clustersim run scenarios/mantis/report.yaml --variant fix-1a-merged --seed 3 --set workerTimeout=120s
   $ clustersim run scenarios/mantis/report.yaml --json --trace run.trace.json
+  $ clustersim run scenarios/mantis/report.yaml --html report.html
 
 A file with a traceHash (repro files) is checked: when the same seed and variant replay to a
 different hash, a NON-DETERMINISM warning goes to stderr and the exit code is 1.`,
@@ -55,13 +60,15 @@ function runCommand(file: string, flags: RunCommandFlags): void {
     set,
   });
   if (flags.trace !== undefined) checkOutputFile(flags.trace);
+  if (flags.html !== undefined) checkOutputFile(flags.html);
+  const capture = flags.trace !== undefined || flags.html !== undefined;
   const result = runPlan(plan, {
     limits,
-    ...(flags.trace !== undefined ? { captureLimit: TRACE_CAPTURE_LIMIT } : {}),
+    ...(capture ? { captureLimit: TRACE_CAPTURE_LIMIT } : {}),
   });
   if (flags.trace !== undefined) writeTraceFile(flags.trace, result, scenario);
+  if (flags.html !== undefined) writeRunHtml(flags.html, result, scenario);
   const rerun = [
-    'clustersim',
     'run',
     file,
     '--seed',
@@ -72,18 +79,21 @@ function runCommand(file: string, flags: RunCommandFlags): void {
   ]
     .map(shellQuote)
     .join(' ');
+  const rerunLine = `${commandName()} ${rerun}`;
   if (flags.json === true) process.stdout.write(`${JSON.stringify(runResultToJson(result))}\n`);
   else
     process.stdout.write(
       renderRunText(result, {
         chalk: chalkFor(flags),
-        rerun,
+        rerun: rerunLine,
         ...(flags.quiet === true ? { quiet: true } : {}),
         ...(flags.verbose === true ? { verbose: true } : {}),
       }),
     );
   if (flags.trace !== undefined && flags.json !== true && flags.quiet !== true)
     process.stdout.write(`trace written to ${flags.trace} (open it in https://ui.perfetto.dev)\n`);
+  if (flags.html !== undefined && flags.json !== true && flags.quiet !== true)
+    process.stdout.write(`HTML report written to ${flags.html} (open it in any browser, offline)\n`);
   if (result.limit !== undefined)
     process.stderr.write(
       `clustersim: the run stopped at a limit, so it has no verdict (exit ${EXIT_LIMIT}): ${result.limit.message}\n`,

@@ -14,7 +14,10 @@ import type { LimitFlags } from '../limit-flags.js';
 import { addLimitFlags, parseLimitFlags } from '../limit-flags.js';
 import { TRACE_CAPTURE_LIMIT, writeTraceFile } from '../trace-file.js';
 import { UsageError } from '../../util/errors.js';
-import { chalkFor, parseInvariantIds, parseSeedFlag, setOption } from '../options.js';
+import { commandName } from '../../util/command-name.js';
+import { shellQuote } from '../../util/shell-quote.js';
+import { addHtmlFlag, chalkFor, parseInvariantIds, parseSeedFlag, setOption } from '../options.js';
+import { writeRunHtml } from '../html-file.js';
 
 interface ShrinkFlags extends LimitFlags {
   readonly invariant?: string;
@@ -23,6 +26,7 @@ interface ShrinkFlags extends LimitFlags {
   readonly set: string[];
   readonly out?: string;
   readonly trace?: string;
+  readonly html?: string;
   readonly runsMax: string;
   readonly json?: boolean;
   readonly quiet?: boolean;
@@ -55,12 +59,15 @@ export function register(program: Command): void {
     .option('--json', 'machine output on stdout: { status, invariant, out, before, after, runs, wallMs }')
     .option('--quiet', 'print only the path written')
     .option('--no-color', 'no colours (also when NO_COLOR is set)');
+  addHtmlFlag(command, "the shrunk scenario's run");
   addLimitFlags(command)
     .addHelpText(
       'after',
       `
-Delta debugging over the timeline steps, then the cluster, then the duration, then step times
-rounded; the result is 1-minimal for single-step removal and says in its header what was removed.
+Delta debugging over the timeline steps, then the cluster; then time: steps moved earlier, the
+duration cut (for a safety invariant) so the run lasts at most about twice its last step, step
+times rounded. The result is 1-minimal for single-step removal and says in its header what was
+removed, and that a restart of a running node implies its crash.
 
 Examples:
   $ clustersim shrink clustersim-findings/mantis-fuzz-as-is-seed12-no-foreign-read.yaml
@@ -91,6 +98,7 @@ async function shrinkCommand(file: string, flags: ShrinkFlags): Promise<void> {
   // Before the shrink, which can take a while: a path that cannot be written is bad input.
   checkOutputFile(out);
   if (flags.trace !== undefined) checkOutputFile(flags.trace);
+  if (flags.html !== undefined) checkOutputFile(flags.html);
   // Bad --variant / --set / --seed show up here as ScenarioError (exit 2), before the thread starts.
   compilePlan(scenario, {
     ...(flags.variant !== undefined ? { variant: flags.variant } : {}),
@@ -133,10 +141,12 @@ async function shrinkCommand(file: string, flags: ShrinkFlags): Promise<void> {
     return;
   }
   writeFileAtomic(out, result.yaml);
-  if (flags.trace !== undefined) {
+  if (flags.trace !== undefined || flags.html !== undefined) {
     // The shrunk file as `clustersim run OUT` replays it.
     const shrunk = parseScenario(result.yaml, out);
-    writeTraceFile(flags.trace, runPlan(compilePlan(shrunk), { captureLimit: TRACE_CAPTURE_LIMIT }), shrunk);
+    const replay = runPlan(compilePlan(shrunk), { captureLimit: TRACE_CAPTURE_LIMIT });
+    if (flags.trace !== undefined) writeTraceFile(flags.trace, replay, shrunk);
+    if (flags.html !== undefined) writeRunHtml(flags.html, replay, shrunk, `${shrunk.name} (shrunk)`);
   }
   if (flags.json === true) {
     const { before, after, runs, wallMs, invariant, variant, traceHash, oneMinimal, changes, cut } = result;
@@ -151,10 +161,11 @@ async function shrinkCommand(file: string, flags: ShrinkFlags): Promise<void> {
         `${before.steps} → ${after.steps} steps, ${formatDuration(before.durationMs)} → ${formatDuration(after.durationMs)}, ` +
         `cluster ${before.clusterItems} → ${after.clusterItems} items; ${result.runs} runs in ${(result.wallMs / 1000).toFixed(1)}s\n` +
         result.changes.map((line) => `  - ${line}\n`).join('') +
-        `written to ${out}; replay: clustersim run ${out}\n` +
+        `written to ${out}; replay: ${commandName()} run ${shellQuote(out)}\n` +
         (flags.trace !== undefined
           ? `trace of its run written to ${flags.trace} (open it in https://ui.perfetto.dev)\n`
-          : ''),
+          : '') +
+        (flags.html !== undefined ? `HTML report of its run written to ${flags.html}\n` : ''),
     );
   }
   if (signal !== null) reportInterrupted(signal, out, flags.json === true);
@@ -165,6 +176,6 @@ async function shrinkCommand(file: string, flags: ShrinkFlags): Promise<void> {
 function reportInterrupted(signal: StopSignal, out: string, json: boolean): void {
   if (json) return;
   process.stderr.write(
-    `clustersim: ${signal === 'SIGINT' ? 'interrupted' : `stopped by ${signal}`}: the file written still fails but may not be minimal; go on with: clustersim shrink ${out}\n`,
+    `clustersim: ${signal === 'SIGINT' ? 'interrupted' : `stopped by ${signal}`}: the file written still fails but may not be minimal; go on with: ${commandName()} shrink ${shellQuote(out)}\n`,
   );
 }

@@ -8,6 +8,8 @@ import type { RunFlags } from '../options.js';
 import type { LimitFlags } from '../limit-flags.js';
 import { addLimitFlags, EXIT_LIMIT, parseLimitFlags } from '../limit-flags.js';
 import { addOutputFlags, addSeedVariantSet, chalkFor, parseSeedFlag } from '../options.js';
+import { commandName } from '../../util/command-name.js';
+import { shellQuote } from '../../util/shell-quote.js';
 import { expandScenarioPaths } from '../paths.js';
 
 export function register(program: Command): void {
@@ -115,7 +117,11 @@ function testCommand(paths: string[], flags: TestFlags): void {
         for (const v of violations.filter((x) => !expected.includes(x.invariant))) {
           say(`       ${v.invariant} at t=${formatSimTime(msToUs(v.atMs))}: ${v.message}`);
         }
-        say(c.dim(`       re-run: clustersim run ${file} --seed ${outcome.seed} --variant ${variant}`));
+        say(
+          c.dim(
+            `       re-run: ${commandName()} run ${shellQuote(file)} --seed ${outcome.seed} --variant ${variant}`,
+          ),
+        );
       }
     }
   }
