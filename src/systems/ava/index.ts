@@ -21,6 +21,7 @@ import { DialClocks } from './clocks.js';
 import type { DbTask, EngineInbox } from './engine.js';
 import { Engine } from './engine.js';
 import { GroundTruth } from './ground-truth.js';
+import { avaFaults } from './faults.js';
 import { avaInvariants, startAvaInvariants } from './invariants.js';
 import { OperatorProcess } from './operator.js';
 import { AvaStateReader } from './state-view.js';
@@ -112,6 +113,7 @@ export const avaModel: SystemModel<AvaCluster, AvaView> = {
   invariants: avaInvariants,
   config: avaConfigKeys,
   actions: avaActions,
+  faults: avaFaults,
   checks: avaChecks,
   crossCheck: (check, args, cluster, steps) => crossCheckAva(check, args, cluster, steps),
   clusterSchema: avaClusterSchema,
