@@ -1,6 +1,8 @@
 import { formatSimTime, msToUs } from '../engine/index.js';
 import type { ChalkInstance } from 'chalk';
 import type { CompareReport, VariantSummary } from './compare.js';
+import { renderCoverage } from './coverage-render.js';
+import { findabilityByInvariant, renderFindability } from './findability.js';
 import type { FuzzReport } from './report.js';
 
 /** What the summaries show besides the default. */
@@ -28,6 +30,7 @@ export function renderFuzzReport(report: FuzzReport, c: ChalkInstance, options: 
       speed,
   );
   if (report.stopped !== null) out.push(c.yellow(`stopped early: ${report.stopped}`));
+  if (report.coverage !== undefined) out.push(...renderCoverage(report.coverage).map((l) => c.dim(l)));
   const limited = report.limited ?? [];
   const seedsWithFindings = new Set(report.findings.map((f) => f.seed)).size;
   if (report.findings.length === 0) {
@@ -62,6 +65,8 @@ export function renderFuzzReport(report: FuzzReport, c: ChalkInstance, options: 
         );
       }
     }
+    for (const line of renderFindability(report.findability ?? findabilityByInvariant(report)))
+      out.push(c.dim(line));
     const where = merged ? 'written by the shards' : 'written';
     out.push(
       c.dim(

@@ -6,6 +6,7 @@ import { runPlan } from '../run/run-plan.js';
 import { compilePlan } from '../scenario/compile.js';
 import type { RunPlan, Scenario } from '../scenario/types.js';
 import { systemById } from '../systems/registry.js';
+import { installCoverage } from './coverage.js';
 import { installPct } from './pct.js';
 import type { Strategy } from './strategy.js';
 
@@ -21,6 +22,8 @@ export interface CampaignSpec {
   readonly pctMessagesExpected?: number;
   /** Per-run limits (`--max-events`, …). @defaultValue DEFAULT_LIMITS */
   readonly limits?: RunLimits;
+  /** Record each seed's domain coverage (the system's CoverageSpec), when it has one. */
+  readonly coverage?: boolean;
 }
 
 /** One invariant a seed violated, at its first violation. */
@@ -41,6 +44,8 @@ export interface FuzzOutcome {
   readonly limit?: LimitHit;
   /** An exception from the engine or a model: a bug in clustersim, not a finding. */
   readonly error?: string;
+  /** Coverage points the run reached (CampaignSpec.coverage), sorted. */
+  readonly coverage?: readonly string[];
 }
 
 export function compileSeed(spec: CampaignSpec, seed: number): RunPlan {
@@ -60,9 +65,9 @@ export function strategyRunOptions(spec: CampaignSpec, extra: RunOptions = {}): 
   const outer = extra.instrument;
   return {
     ...withLimits,
-    instrument: (sim: Simulation) => {
+    instrument: (sim: Simulation, view: unknown) => {
       installPct(sim, { depth, messagesExpected });
-      outer?.(sim);
+      outer?.(sim, view);
     },
   };
 }
@@ -79,9 +84,20 @@ export function countedInvariants(spec: CampaignSpec): readonly string[] {
 export function fuzzSeed(spec: CampaignSpec, seed: number): FuzzOutcome {
   try {
     const counted = countedInvariants(spec);
+    const model = systemById(spec.scenario.system);
+    let points: (() => string[]) | null = null;
+    const coverage = spec.coverage === true ? model.coverage : undefined;
     const result = runPlan(
       compileSeed(spec, seed),
-      strategyRunOptions(spec, { stopOnceViolated: counted, keepNotes: false }),
+      strategyRunOptions(spec, {
+        stopOnceViolated: counted,
+        keepNotes: false,
+        ...(coverage !== undefined
+          ? {
+              instrument: (sim: Simulation, view: unknown) => (points = installCoverage(sim, view, coverage)),
+            }
+          : {}),
+      }),
     );
     const violations = result.violations
       .filter((v) => counted.includes(v.invariant))
@@ -92,6 +108,7 @@ export function fuzzSeed(spec: CampaignSpec, seed: number): FuzzOutcome {
       violations,
       events: result.events,
       ...(result.limit !== undefined ? { limit: result.limit } : {}),
+      ...(points !== null ? { coverage: (points as () => string[])() } : {}),
     };
   } catch (error) {
     return { seed, violations: [], events: 0, error: describeError(error) };

@@ -68,6 +68,11 @@ export interface SystemModel<Cluster = unknown, View = unknown> {
    */
   readonly faults?: readonly SystemFaultSpec<Cluster>[];
   /**
+   * Domain coverage for exploration: abstract states per entity, read from the view only (never
+   * from a model hook), sampled after events. Optional.
+   */
+  readonly coverage?: CoverageSpec<View>;
+  /**
    * Optional, for `clustersim shrink`: smaller variants of a `cluster:` mapping as written in a
    * file (one executor, job, stage worker, operator or task fewer), each valid input, smallest
    * first. Without it, shrink falls back to a structural guess (drop one list item, lower one
@@ -185,6 +190,18 @@ export interface VariantSpec {
 }
 
 export type FaultKind = 'crash' | 'drop' | 'partition' | 'pause';
+
+/**
+ * A system's abstract states for coverage-guided exploration. Each entity (a TE, a worker, an
+ * operator) has a small abstract state; a run records which states and which state-to-state
+ * transitions of each entity kind it reached (entity names are abstracted away).
+ */
+export interface CoverageSpec<View = unknown> {
+  /** Every abstract state of each entity kind, so a report can name the ones never reached. */
+  readonly states: Readonly<Record<string, readonly string[]>>;
+  /** Each entity's abstract state now: [kind, entity id, state]; the state is one of `states[kind]`. */
+  observe(view: View): Iterable<readonly [kind: string, id: string, state: string]>;
+}
 
 /** The ranges a system fault may take besides `every` (drawn per fault, uniform, whole ms). */
 export type SystemFaultRange = 'for' | 'by';

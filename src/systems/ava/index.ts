@@ -21,6 +21,7 @@ import { DialClocks } from './clocks.js';
 import type { DbTask, EngineInbox } from './engine.js';
 import { Engine } from './engine.js';
 import { GroundTruth } from './ground-truth.js';
+import { avaCoverage } from './coverage.js';
 import { avaFaults } from './faults.js';
 import { avaInvariants, startAvaInvariants } from './invariants.js';
 import { OperatorProcess } from './operator.js';
@@ -114,6 +115,7 @@ export const avaModel: SystemModel<AvaCluster, AvaView> = {
   config: avaConfigKeys,
   actions: avaActions,
   faults: avaFaults,
+  coverage: avaCoverage,
   checks: avaChecks,
   crossCheck: (check, args, cluster, steps) => crossCheckAva(check, args, cluster, steps),
   clusterSchema: avaClusterSchema,

@@ -21,6 +21,7 @@ import { HEAD_RESUBMIT_INTERVALS, mantisConfigKeys, resolveMantisConfig } from '
 import type { MantisEnv } from './env.js';
 import { ScenarioFaults } from './env.js';
 import { MantisGroundTruth } from './ground-truth.js';
+import { mantisCoverage } from './coverage.js';
 import { mantisFaults } from './faults.js';
 import { mantisInvariants } from './invariants.js';
 import { JobActor, newJobMetadata } from './job-actor.js';
@@ -98,6 +99,7 @@ export const mantisModel: SystemModel<MantisCluster, MantisView> = {
   config: mantisConfigKeys,
   actions: mantisActions,
   faults: mantisFaults,
+  coverage: mantisCoverage,
   checks: mantisChecks,
   crossCheck: crossCheckMantis,
   clusterSchema: mantisClusterSchema,
