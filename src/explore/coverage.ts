@@ -10,19 +10,24 @@ const LOOK_EVERY_MS = 100;
  * was seen in, `kind from > to` for each transition. Looks after events (as a safety check
  * that never fails, so the trace and the verdicts are those of a run without it).
  */
-export function installCoverage(sim: Simulation, view: unknown, spec: CoverageSpec): () => string[] {
+export function installCoverage(sim: Simulation, view: unknown, spec: CoverageSpec): () => RunCoverage {
   const last = new Map<string, string>();
   const points = new Set<string>();
+  const changesMs: number[] = [];
   let nextUs = 0;
   const look = (): void => {
+    let fresh = false;
     for (const [kind, id, state] of spec.observe(view)) {
       const key = `${kind}\u0000${id}`;
       const before = last.get(key);
       if (before === state) continue;
       last.set(key, state);
+      const size = points.size;
       points.add(`${kind} ${state}`);
       if (before !== undefined) points.add(`${kind} ${before} > ${state}`);
+      fresh ||= points.size > size;
     }
+    if (fresh && changesMs.length < CHANGES_KEPT) changesMs.push(Math.floor(sim.now() / 1000));
   };
   sim.addSafety({
     id: 'coverage-observer',
@@ -36,8 +41,17 @@ export function installCoverage(sim: Simulation, view: unknown, spec: CoverageSp
   });
   return () => {
     look();
-    return [...points].sort();
+    return { points: [...points].sort(), changesMs };
   };
+}
+
+/** Moments kept per run where it first reached a point (where coverage search aims new faults). */
+const CHANGES_KEPT = 64;
+
+export interface RunCoverage {
+  readonly points: readonly string[];
+  /** Sim ms at which the run first reached a point of its own, in time order (at most 64). */
+  readonly changesMs: readonly number[];
 }
 
 /** A campaign's coverage: every point with the seed that reached it first, and the plateau curve. */

@@ -15,6 +15,7 @@ import type { Finding, FuzzReport, SeedError, SeedLimit } from './report.js';
 import { countByInvariant } from './report.js';
 import { findabilityOf } from './findability.js';
 import { CoverageTally } from './coverage.js';
+import { coverageCampaign } from './coverage-search.js';
 import { systemById } from '../systems/registry.js';
 import type { CampaignSpec, FuzzOutcome } from './seed-run.js';
 import { compileSeed, pctProbeMessages } from './seed-run.js';
@@ -50,6 +51,7 @@ export interface FuzzOptions {
  * any number of workers; a repro file per finding (capped), then each repro shrunk.
  */
 export async function fuzzCampaign(options: FuzzOptions): Promise<FuzzReport> {
+  if (options.spec.strategy.kind === 'coverage') return coverageCampaign(options);
   const startedMs = Date.now();
   const progress = options.progress ?? silentProgress;
   const log = (line: string): void => progress.log(line);

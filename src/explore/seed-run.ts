@@ -6,6 +6,7 @@ import { runPlan } from '../run/run-plan.js';
 import { compilePlan } from '../scenario/compile.js';
 import type { RunPlan, Scenario } from '../scenario/types.js';
 import { systemById } from '../systems/registry.js';
+import type { RunCoverage } from './coverage.js';
 import { installCoverage } from './coverage.js';
 import { installPct } from './pct.js';
 import type { Strategy } from './strategy.js';
@@ -46,6 +47,8 @@ export interface FuzzOutcome {
   readonly error?: string;
   /** Coverage points the run reached (CampaignSpec.coverage), sorted. */
   readonly coverage?: readonly string[];
+  /** When the run first reached each of its points (ms, at most 64), for coverage search. */
+  readonly changesMs?: readonly number[];
 }
 
 export function compileSeed(spec: CampaignSpec, seed: number): RunPlan {
@@ -81,14 +84,14 @@ export function countedInvariants(spec: CampaignSpec): readonly string[] {
  * Runs one seed and reports every counted invariant it violates: the same set a full run gives
  * (what `compare` counts), stopping early only once all of them are violated.
  */
-export function fuzzSeed(spec: CampaignSpec, seed: number): FuzzOutcome {
+export function fuzzSeed(spec: CampaignSpec, seed: number, plan?: RunPlan): FuzzOutcome {
   try {
     const counted = countedInvariants(spec);
     const model = systemById(spec.scenario.system);
-    let points: (() => string[]) | null = null;
+    let points: (() => RunCoverage) | null = null;
     const coverage = spec.coverage === true ? model.coverage : undefined;
     const result = runPlan(
-      compileSeed(spec, seed),
+      plan ?? compileSeed(spec, seed),
       strategyRunOptions(spec, {
         stopOnceViolated: counted,
         keepNotes: false,
@@ -108,11 +111,15 @@ export function fuzzSeed(spec: CampaignSpec, seed: number): FuzzOutcome {
       violations,
       events: result.events,
       ...(result.limit !== undefined ? { limit: result.limit } : {}),
-      ...(points !== null ? { coverage: (points as () => string[])() } : {}),
+      ...(points !== null ? coverageFields((points as () => RunCoverage)()) : {}),
     };
   } catch (error) {
     return { seed, violations: [], events: 0, error: describeError(error) };
   }
+}
+
+function coverageFields(run: RunCoverage): Pick<FuzzOutcome, 'coverage' | 'changesMs'> {
+  return { coverage: run.points, changesMs: run.changesMs };
 }
 
 /** A full run of one seed (no early stop), for repro hashes and compare. */

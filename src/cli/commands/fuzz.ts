@@ -71,7 +71,7 @@ export function register(program: Command): void {
     )
     .addOption(
       new Option('--strategy <name>', 'message-order exploration')
-        .choices(['random', 'pct'])
+        .choices(['random', 'pct', 'coverage'])
         .default('random'),
     )
     .option('--pct-depth <d>', 'PCT bug depth d (d - 1 priority change points)', '3')
