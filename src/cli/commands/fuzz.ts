@@ -70,7 +70,10 @@ export function register(program: Command): void {
       'only these invariants (comma-separated) make findings; a run stops at the first of them',
     )
     .addOption(
-      new Option('--strategy <name>', 'message-order exploration')
+      new Option(
+        '--strategy <name>',
+        'random (each seed its own draws), pct (message-order priorities) or coverage (fault schedules mutated from a corpus that reached new domain coverage)',
+      )
         .choices(['random', 'pct', 'coverage'])
         .default('random'),
     )
