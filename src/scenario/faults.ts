@@ -33,6 +33,9 @@ const DRAWS_MAX = 1_000_000;
  * - pause: skipped on a node still paused by this fault kind.
  * A repair step (restart, heal, reconnect) that would fall at or after the end is left out: the
  * node stays faulty to the end.
+ *
+ * Then the system's own kinds (SystemModel.faults, stream `faults/<name>`, skipped while the
+ * target is still in a fault of that kind) and the `config` ranges (stream `faults/config/<key>`).
  */
 export function drawFaults(
   faults: FaultsSpec | undefined,
