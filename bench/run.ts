@@ -1,4 +1,5 @@
 import type { BenchOptions, BenchOutcome, BenchRow } from './bench-result.js';
+import { exploreBench } from './explore.js';
 import { fuzzBench } from './fuzz.js';
 import { heartbeatStormBench } from './heartbeat-storm.js';
 import { modelSpeedBench } from './model-speed.js';
@@ -18,6 +19,7 @@ const BENCHMARKS: readonly {
   { name: 'fuzz', run: fuzzBench },
   { name: 'time-to-find', run: timeToFindBench },
   { name: 'model-speed', run: modelSpeedBench },
+  { name: 'explore', run: exploreBench },
 ];
 
 interface Args {

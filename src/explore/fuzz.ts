@@ -13,6 +13,10 @@ import { makeRepro } from './repro.js';
 import { shellQuote } from '../util/shell-quote.js';
 import type { Finding, FuzzReport, SeedError, SeedLimit } from './report.js';
 import { countByInvariant } from './report.js';
+import { findabilityOf } from './findability.js';
+import { CoverageTally } from './coverage.js';
+import { coverageCampaign } from './coverage-search.js';
+import { systemById } from '../systems/registry.js';
 import type { CampaignSpec, FuzzOutcome } from './seed-run.js';
 import { compileSeed, pctProbeMessages } from './seed-run.js';
 import type { Shard } from './shard.js';
@@ -47,14 +51,19 @@ export interface FuzzOptions {
  * any number of workers; a repro file per finding (capped), then each repro shrunk.
  */
 export async function fuzzCampaign(options: FuzzOptions): Promise<FuzzReport> {
+  if (options.spec.strategy.kind === 'coverage') return coverageCampaign(options);
   const startedMs = Date.now();
   const progress = options.progress ?? silentProgress;
   const log = (line: string): void => progress.log(line);
   // PCT's k is measured on the campaign's first seed, never the shard's: all shards agree.
-  const spec: CampaignSpec =
+  const withPct: CampaignSpec =
     options.spec.strategy.kind === 'pct' && options.spec.pctMessagesExpected === undefined
       ? { ...options.spec, pctMessagesExpected: pctProbeMessages(options.spec, options.fromSeed) }
       : options.spec;
+  // Domain coverage is recorded whenever the system declares it (the runs and verdicts are the same).
+  const coverageSpec = systemById(withPct.scenario.system).coverage;
+  const spec: CampaignSpec = { ...withPct, coverage: withPct.coverage ?? coverageSpec !== undefined };
+  const tally = spec.coverage === true && coverageSpec !== undefined ? new CoverageTally(coverageSpec) : null;
   const variant = compileSeed(spec, options.fromSeed).variant;
   const seeds = shardSeeds(options.fromSeed, options.seeds, options.shard);
   const findings: Finding[] = [];
@@ -112,6 +121,8 @@ export async function fuzzCampaign(options: FuzzOptions): Promise<FuzzReport> {
           // Counted as they come: recounting every finding per seed was quadratic.
           findingsByInvariant[finding.invariant] = (findingsByInvariant[finding.invariant] ?? 0) + 1;
         }
+        if (tally !== null && outcome.coverage !== undefined)
+          tally.add(countDone(outcome.seed, seeds) - 1, outcome.coverage);
         progress.update(countDone(outcome.seed, seeds), { findings: findingsByInvariant });
         return options.stopOnFirst && outcome.violations.length > 0;
       },
@@ -137,6 +148,10 @@ export async function fuzzCampaign(options: FuzzOptions): Promise<FuzzReport> {
       if (cut !== null && stopped === null) stopped = cut;
     }
     const wallS = (Date.now() - startedMs) / 1000;
+    const findability = findabilityOf(
+      { fromSeed: options.fromSeed, shards: [options.shard], seedsRun: drive.done },
+      findings.map((f) => ({ seed: f.seed, key: f.invariant })),
+    );
     return {
       scenario: spec.scenario.name,
       file: spec.scenario.file ?? null,
@@ -154,6 +169,8 @@ export async function fuzzCampaign(options: FuzzOptions): Promise<FuzzReport> {
       stopped,
       findings,
       byInvariant: countByInvariant(findings),
+      findability,
+      ...(tally !== null ? { coverage: tally.summary() } : {}),
       errors,
       limited,
     };

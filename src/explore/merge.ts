@@ -1,5 +1,6 @@
 import { UsageError } from '../util/errors.js';
 import type { FuzzReport } from './report.js';
+import { findabilityOf } from './findability.js';
 import { countByInvariant } from './report.js';
 import type { Shard } from './shard.js';
 
@@ -75,6 +76,14 @@ export function mergeReports(
     stopped: stops[0] ?? null,
     findings,
     byInvariant: countByInvariant(findings),
+    findability: findabilityOf(
+      {
+        fromSeed: first.report.fromSeed,
+        shards,
+        seedsRun: reports.reduce((n, { report }) => n + report.seedsRun, 0),
+      },
+      findings.map((f) => ({ seed: f.seed, key: f.invariant })),
+    ),
     errors,
     limited,
     missingShards,

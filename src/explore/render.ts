@@ -3,6 +3,8 @@ import type { ChalkInstance } from 'chalk';
 import type { CompareReport, VariantSummary } from './compare.js';
 import { commandName } from '../util/command-name.js';
 import { shellQuote } from '../util/shell-quote.js';
+import { renderCoverage } from './coverage-render.js';
+import { findabilityByInvariant, renderFindability } from './findability.js';
 import type { FuzzReport } from './report.js';
 
 /** What the summaries show besides the default. */
@@ -30,6 +32,7 @@ export function renderFuzzReport(report: FuzzReport, c: ChalkInstance, options: 
       speed,
   );
   if (report.stopped !== null) out.push(c.yellow(`stopped early: ${report.stopped}`));
+  if (report.coverage !== undefined) out.push(...renderCoverage(report.coverage).map((l) => c.dim(l)));
   const limited = report.limited ?? [];
   const seedsWithFindings = new Set(report.findings.map((f) => f.seed)).size;
   if (report.findings.length === 0) {
@@ -64,6 +67,8 @@ export function renderFuzzReport(report: FuzzReport, c: ChalkInstance, options: 
         );
       }
     }
+    for (const line of renderFindability(report.findability ?? findabilityByInvariant(report)))
+      out.push(c.dim(line));
     const where = merged ? 'written by the shards' : 'written';
     const first = report.findings.find((f) => f.repro !== null);
     const example = first?.shrunk ?? first?.repro;

@@ -1,3 +1,5 @@
+import type { CoverageSummary } from './coverage.js';
+import type { Findability } from './findability.js';
 import type { LimitKind } from '../run/limits.js';
 import type { Shard } from './shard.js';
 
@@ -50,6 +52,10 @@ export interface FuzzReport {
   /** Seeds violating each invariant (every invariant a seed violates counts, as in `compare`). */
   readonly byInvariant: Readonly<Record<string, number>>;
   readonly errors: readonly SeedError[];
+  /** Per invariant (later: per cause group): seeds to first hit and hit rate (findability.ts). */
+  readonly findability?: readonly Findability[];
+  /** Domain coverage of the campaign (the system's abstract states), when the system declares it. */
+  readonly coverage?: CoverageSummary;
   /** Seeds stopped at a limit (counted apart: never a pass). */
   readonly limited?: readonly SeedLimit[];
   /** clustersim's version, set by the CLI (`CampaignStamp`); merge refuses another one. */

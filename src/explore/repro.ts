@@ -7,6 +7,7 @@ import { planToScenario, scenarioToYaml } from '../scenario/write.js';
 import type { CampaignSpec } from './seed-run.js';
 import { compileSeed } from './seed-run.js';
 import { describeStrategy } from './strategy.js';
+import type { RunPlan } from '../scenario/types.js';
 
 export interface Repro {
   readonly fileName: string;
@@ -28,8 +29,10 @@ export interface Repro {
 export function makeRepro(
   spec: CampaignSpec,
   finding: { readonly seed: number; readonly invariant: string; readonly atMs: number },
+  /** The seed's plan when a strategy made it (coverage search's mutated schedules). */
+  seedPlan?: RunPlan,
 ): Repro {
-  const plan = compileSeed(spec, finding.seed);
+  const plan = seedPlan ?? compileSeed(spec, finding.seed);
   const fileName = `${campaignSlug(spec, plan.variant)}-seed${finding.seed}-${finding.invariant}.yaml`;
   const description = `Found by clustersim fuzz (seed ${finding.seed}, ${describeStrategy(spec.strategy)}): ${finding.invariant} at t=${formatSimTime(msToUs(finding.atMs))}.`;
   const draft = scenarioToYaml(planToScenario(plan, { description }));
@@ -69,6 +72,7 @@ export function makeRepro(
  */
 export function campaignSlug(spec: CampaignSpec, variant: string): string {
   const parts = [spec.scenario.name, variant.replace(/[^A-Za-z0-9+._-]/g, '_')];
+  if (spec.strategy.kind === 'coverage') parts.push('cov');
   if (spec.strategy.kind === 'pct')
     parts.push(`pct${spec.strategy.depth}k${spec.pctMessagesExpected ?? 1000}`);
   const set = Object.entries(spec.set ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));

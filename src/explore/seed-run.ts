@@ -6,6 +6,8 @@ import { runPlan } from '../run/run-plan.js';
 import { compilePlan } from '../scenario/compile.js';
 import type { RunPlan, Scenario } from '../scenario/types.js';
 import { systemById } from '../systems/registry.js';
+import type { RunCoverage } from './coverage.js';
+import { installCoverage } from './coverage.js';
 import { installPct } from './pct.js';
 import type { Strategy } from './strategy.js';
 
@@ -21,6 +23,8 @@ export interface CampaignSpec {
   readonly pctMessagesExpected?: number;
   /** Per-run limits (`--max-events`, …). @defaultValue DEFAULT_LIMITS */
   readonly limits?: RunLimits;
+  /** Record each seed's domain coverage (the system's CoverageSpec), when it has one. */
+  readonly coverage?: boolean;
 }
 
 /** One invariant a seed violated, at its first violation. */
@@ -41,6 +45,10 @@ export interface FuzzOutcome {
   readonly limit?: LimitHit;
   /** An exception from the engine or a model: a bug in clustersim, not a finding. */
   readonly error?: string;
+  /** Coverage points the run reached (CampaignSpec.coverage), sorted. */
+  readonly coverage?: readonly string[];
+  /** When the run first reached each of its points (ms, at most 64), for coverage search. */
+  readonly changesMs?: readonly number[];
 }
 
 export function compileSeed(spec: CampaignSpec, seed: number): RunPlan {
@@ -60,9 +68,9 @@ export function strategyRunOptions(spec: CampaignSpec, extra: RunOptions = {}): 
   const outer = extra.instrument;
   return {
     ...withLimits,
-    instrument: (sim: Simulation) => {
+    instrument: (sim: Simulation, view: unknown) => {
       installPct(sim, { depth, messagesExpected });
-      outer?.(sim);
+      outer?.(sim, view);
     },
   };
 }
@@ -76,12 +84,24 @@ export function countedInvariants(spec: CampaignSpec): readonly string[] {
  * Runs one seed and reports every counted invariant it violates: the same set a full run gives
  * (what `compare` counts), stopping early only once all of them are violated.
  */
-export function fuzzSeed(spec: CampaignSpec, seed: number): FuzzOutcome {
+export function fuzzSeed(spec: CampaignSpec, seed: number, plan?: RunPlan): FuzzOutcome {
   try {
     const counted = countedInvariants(spec);
+    const model = systemById(spec.scenario.system);
+    let points: (() => RunCoverage) | null = null;
+    const coverage = spec.coverage === true ? model.coverage : undefined;
     const result = runPlan(
-      compileSeed(spec, seed),
-      strategyRunOptions(spec, { stopOnceViolated: counted, keepNotes: false, keepState: false }),
+      plan ?? compileSeed(spec, seed),
+      strategyRunOptions(spec, {
+        stopOnceViolated: counted,
+        keepNotes: false,
+        keepState: false,
+        ...(coverage !== undefined
+          ? {
+              instrument: (sim: Simulation, view: unknown) => (points = installCoverage(sim, view, coverage)),
+            }
+          : {}),
+      }),
     );
     const violations = result.violations
       .filter((v) => counted.includes(v.invariant))
@@ -92,10 +112,15 @@ export function fuzzSeed(spec: CampaignSpec, seed: number): FuzzOutcome {
       violations,
       events: result.events,
       ...(result.limit !== undefined ? { limit: result.limit } : {}),
+      ...(points !== null ? coverageFields((points as () => RunCoverage)()) : {}),
     };
   } catch (error) {
     return { seed, violations: [], events: 0, error: describeError(error) };
   }
+}
+
+function coverageFields(run: RunCoverage): Pick<FuzzOutcome, 'coverage' | 'changesMs'> {
+  return { coverage: run.points, changesMs: run.changesMs };
 }
 
 /** A full run of one seed (no early stop), for repro hashes and compare. */

@@ -31,7 +31,7 @@ export interface RunOptions {
    * hooks in here (PCT delivery priorities, stop at one invariant while shrinking); it must be
    * deterministic, like everything else in a run.
    */
-  readonly instrument?: (sim: Simulation) => void;
+  readonly instrument?: (sim: Simulation, view: unknown) => void;
 }
 
 const GENERIC: ReadonlySet<string> = new Set<GenericActionName>([
@@ -83,7 +83,7 @@ export function runPlan(plan: RunPlan, options: RunOptions = {}): RunResult {
     }
     sim.at(msToUs(step.atMs), () => applyStep(sim, instance, step));
   }
-  options.instrument?.(sim);
+  options.instrument?.(sim, instance.view);
   let stoppedEarly: string | undefined;
   let limit: LimitHit | undefined;
   if (options.stopOnceViolated !== undefined) {

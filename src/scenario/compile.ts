@@ -64,6 +64,9 @@ export function compilePlan(scenario: Scenario, options: CompileOptions = {}): R
     seed,
     durationMs: scenario.durationMs,
   });
+  // Drawn config values sit over the file's; `--set` still pins a key.
+  for (const [key, value] of Object.entries(drawn.config))
+    if (options.set?.[key] === undefined) config[key] = value;
   const faultSteps = drawn.steps.map((step) => normaliseStep(model, step));
   // Stable: file order on ties, and fault steps after file steps at equal times.
   const steps = [...scenario.timeline, ...faultSteps]

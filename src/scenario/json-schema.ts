@@ -1,11 +1,12 @@
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { allSystems } from '../systems/registry.js';
+import { faultKeysOf } from './faults-check.js';
 import type { ConfigKeySpec, SystemModel } from '../systems/system-model.js';
 import { checksOf } from './check-step.js';
 import { DURATION_HELP, DURATION_PATTERN, formatDuration } from '../util/duration.js';
 import { DURATION_DESCRIPTION } from '../util/duration-schema.js';
-import { GENERIC_ACTIONS, scenarioFileSchema } from './schema.js';
+import { GENERIC_ACTIONS, scenarioFileSchema, systemFaultSchema } from './schema.js';
 import { writeFileAtomic } from '../report/write-file.js';
 
 type JsonSchema = Record<string, unknown>;
@@ -152,6 +153,26 @@ export function buildScenarioJsonSchema(systems: readonly SystemModel[] = allSys
           type: ['object', 'null'],
           properties: Object.fromEntries(model.config.map((c) => [c.key, configJson(c)])),
           additionalProperties: false,
+        },
+        faults: {
+          type: ['object', 'null'],
+          propertyNames: { enum: faultKeysOf(model) },
+          properties: {
+            ...Object.fromEntries(
+              (model.faults ?? []).map((f) => [
+                f.name,
+                { ...toJson(systemFaultSchema), description: f.meaning },
+              ]),
+            ),
+            config: {
+              type: 'object',
+              propertyNames: {
+                enum: model.config
+                  .filter((c) => c.kind === 'duration' || c.kind === 'integer' || c.kind === 'number')
+                  .map((c) => c.key),
+              },
+            },
+          },
         },
         cluster: toJson(model.clusterSchema),
         timeline: { type: ['array', 'null'], items: stepJson(model) },

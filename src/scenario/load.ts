@@ -8,6 +8,7 @@ import { formatDuration, parseDuration, validatedDurationMs } from '../util/dura
 import type { DataPath } from './positions.js';
 import { ProblemList, PROBLEMS_MAX } from './positions.js';
 import { printable } from './printable.js';
+import { checkSystemFaults, configRangesOf, faultKeysOf, systemFaultsOf } from './faults-check.js';
 import { FAULTS_PER_KIND_MAX, scenarioFileSchema } from './schema.js';
 import { parseTimeline } from './timeline.js';
 import type { FaultsSpec, NetworkSpec, Scenario } from './types.js';
@@ -227,7 +228,7 @@ function validate(data: Record<string, unknown>, file: string, problems: Problem
     cluster: cluster.value,
     clusterSource: data.cluster ?? {},
     timeline,
-    ...(input.faults != null ? { faults: faultsOf(input.faults) } : {}),
+    ...(input.faults != null ? { faults: faultsOf(model, input.faults) } : {}),
     ...(input.expect != null ? { expect: input.expect } : {}),
     ...(input.traceHash !== undefined ? { traceHash: input.traceHash } : {}),
   };
@@ -350,7 +351,7 @@ function checkFaults(
     if (kind === 'drop' && model.dropSteps === undefined) {
       problems.atPath(
         path,
-        `system ${model.id} has no drop fault (allowed: crash, partition, pause, messageDelay, swarm, quiet)`,
+        `system ${model.id} has no drop fault (allowed: ${faultKeysOf(model).join(', ')})`,
         'key',
       );
       continue;
@@ -367,6 +368,7 @@ function checkFaults(
       problems.atPath(path, `no node of this cluster can get a ${kind} fault`, 'key');
     }
   }
+  checkSystemFaults(model, faults, durationMs, cluster, problems);
 }
 
 function checkExpect(model: SystemModel, raw: unknown, problems: ProblemList): void {
@@ -418,10 +420,15 @@ interface FaultsInput {
   messageDelay?: readonly unknown[] | undefined;
   swarm?: boolean | undefined;
   quiet?: unknown;
+  config?: unknown;
 }
 
-function faultsOf(input: FaultsInput): FaultsSpec {
+function faultsOf(model: SystemModel, input: FaultsInput): FaultsSpec {
+  const system = systemFaultsOf(model, input as Record<string, unknown>);
+  const config = configRangesOf(model, input.config);
   return {
+    ...(system !== undefined ? { system } : {}),
+    ...(config !== undefined ? { config } : {}),
     ...(input.crash
       ? {
           crash: {

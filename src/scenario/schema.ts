@@ -51,23 +51,58 @@ const everySchema = durationSchema.meta({
   description: 'Mean gap between faults of this kind over the whole cluster.',
 });
 
-export const faultsSchema = z.strictObject({
-  crash: z.strictObject({ every: everySchema, restartAfter: durationRangeSchema.optional() }).optional(),
-  drop: z.strictObject({ every: everySchema, reconnectAfter: durationRangeSchema.optional() }).optional(),
-  partition: z.strictObject({ every: everySchema, for: durationRangeSchema }).optional(),
-  pause: z.strictObject({ every: everySchema, for: durationRangeSchema }).optional(),
-  messageDelay: durationRangeSchema
+/** A system's own fault kind (SystemModel.faults): which ranges it takes is checked by the loader. */
+export const systemFaultSchema = z.strictObject({
+  every: everySchema,
+  for: durationRangeSchema
     .optional()
-    .meta({ description: `Extra delay per message, ${HALF_OPEN}.` }),
-  swarm: z
-    .boolean()
-    .optional()
-    .meta({ description: 'Each seed switches a random subset of these fault kinds off.' }),
-  quiet: durationSchema.optional().meta({
-    description:
-      'No fault starts in this last stretch of the run, so liveness invariants are judged after the faults stop. Default: a quarter of the duration.',
-  }),
+    .meta({ description: 'How long the fault lasts (its meaning: `clustersim list faults`).' }),
+  by: durationRangeSchema.optional().meta({ description: 'How much later messages arrive (delay faults).' }),
 });
+
+/** Keys of `faults:` that are not system fault kinds. */
+export const GENERIC_FAULT_KEYS = [
+  'crash',
+  'drop',
+  'partition',
+  'pause',
+  'messageDelay',
+  'config',
+  'swarm',
+  'quiet',
+] as const;
+
+export const faultsSchema = z
+  .object({
+    crash: z.strictObject({ every: everySchema, restartAfter: durationRangeSchema.optional() }).optional(),
+    drop: z.strictObject({ every: everySchema, reconnectAfter: durationRangeSchema.optional() }).optional(),
+    partition: z.strictObject({ every: everySchema, for: durationRangeSchema }).optional(),
+    pause: z.strictObject({ every: everySchema, for: durationRangeSchema }).optional(),
+    messageDelay: durationRangeSchema
+      .optional()
+      .meta({ description: `Extra delay per message, ${HALF_OPEN}.` }),
+    config: z
+      .record(
+        z.string(),
+        z.tuple([z.union([z.string(), z.number()]), z.union([z.string(), z.number()])], {
+          error: 'expected [min, max], two values of the config key',
+        }),
+      )
+      .optional()
+      .meta({
+        description:
+          'Timing config keys drawn per seed: key: [min, max] (durations or numbers), uniform; written into a repro as plain config; swarm may leave a key at its configured value.',
+      }),
+    swarm: z.boolean().optional().meta({
+      description: 'Each seed switches a random subset of these fault kinds (and config ranges) off.',
+    }),
+    quiet: durationSchema.optional().meta({
+      description:
+        'No fault starts in this last stretch of the run, so liveness invariants are judged after the faults stop. Default: a quarter of the duration.',
+    }),
+  })
+  // A system's own kinds: checked against the model, with systemFaultSchema, by faults-check.ts.
+  .catchall(z.unknown());
 
 /** Top level of a scenario file. Sections that belong to a system are checked by hand. */
 export const scenarioFileSchema = z.strictObject({

@@ -50,12 +50,26 @@ export interface FaultsSpec {
   readonly partition?: { readonly everyMs: number; readonly forMs: readonly [number, number] };
   readonly pause?: { readonly everyMs: number; readonly forMs: readonly [number, number] };
   readonly messageDelayMs?: readonly [number, number];
+  /** The system's own fault kinds (SystemModel.faults), by name. */
+  readonly system?: Readonly<Record<string, SystemFaultRate>>;
+  /**
+   * Timing config keys drawn per seed, uniform in [min, max] (durations in ms), each from its own
+   * stream `faults/config/<key>`; the drawn values go into the plan's (and a repro's) config.
+   */
+  readonly config?: Readonly<Record<string, readonly [number, number]>>;
   readonly swarm?: boolean;
   /**
    * No fault starts in this last stretch (repairs may still land in it), so liveness invariants
    * are judged after the faults stop, as TigerBeetle's VOPR does. @defaultValue duration / 4
    */
   readonly quietMs?: number;
+}
+
+/** `faults.<system fault>`: mean gap, and the ranges the fault takes. */
+export interface SystemFaultRate {
+  readonly everyMs: number;
+  readonly forMs?: readonly [number, number];
+  readonly byMs?: readonly [number, number];
 }
 
 /** Everything one run needs, fully concrete: the same plan always runs to the same traceHash. */
@@ -70,6 +84,6 @@ export interface RunPlan {
   readonly messageDelayMs: readonly [number, number];
   /** Timeline steps and materialised fault steps, stably sorted by time (file order on ties). */
   readonly steps: readonly PlanStep[];
-  /** Fault kinds this seed switched off (swarm), for reports. */
+  /** Fault kinds this seed switched off (swarm), for reports; `config.<key>` for a range left at its value. */
   readonly faultsOff: readonly string[];
 }

@@ -1,7 +1,7 @@
 import type { Node } from 'yaml';
 import { Document, isMap, isSeq, visit } from 'yaml';
 import { systemById } from '../systems/registry.js';
-import type { ConfigValue, PlanStep } from '../systems/system-model.js';
+import type { ConfigValue, PlanStep, SystemModel } from '../systems/system-model.js';
 import { isCheckStep } from './check-step.js';
 import { baseConfig } from './compile.js';
 import { configValueForFile } from './config.js';
@@ -73,7 +73,7 @@ export function scenarioToYaml(scenario: Scenario, headerComment?: string): stri
   if (network !== null) data.network = network;
   data.cluster = scenario.clusterSource ?? scenario.cluster;
   if (scenario.timeline.length > 0) data.timeline = scenario.timeline.map(stepForFile);
-  if (scenario.faults !== undefined) data.faults = faultsForFile(scenario.faults);
+  if (scenario.faults !== undefined) data.faults = faultsForFile(model, scenario.faults);
   if (scenario.expect !== undefined) data.expect = scenario.expect;
   if (scenario.traceHash !== undefined) data.traceHash = scenario.traceHash;
 
@@ -112,7 +112,7 @@ function stepForFile(step: PlanStep): Record<string, unknown> {
   return { at, [step.action]: step.args };
 }
 
-function faultsForFile(faults: FaultsSpec): Record<string, unknown> {
+function faultsForFile(model: SystemModel, faults: FaultsSpec): Record<string, unknown> {
   const range = (r: readonly [number, number]): string[] => r.map(formatDuration);
   const out: Record<string, unknown> = {};
   if (faults.crash)
@@ -130,8 +130,27 @@ function faultsForFile(faults: FaultsSpec): Record<string, unknown> {
   if (faults.pause)
     out.pause = { every: formatDuration(faults.pause.everyMs), for: range(faults.pause.forMs) };
   if (faults.messageDelayMs) out.messageDelay = range(faults.messageDelayMs);
+  for (const [name, rate] of Object.entries(faults.system ?? {}))
+    out[name] = {
+      every: formatDuration(rate.everyMs),
+      ...(rate.forMs ? { for: range(rate.forMs) } : {}),
+      ...(rate.byMs ? { by: range(rate.byMs) } : {}),
+    };
+  if (faults.config !== undefined) out.config = faultsConfigForFile(model, faults.config);
   if (faults.swarm !== undefined) out.swarm = faults.swarm;
   if (faults.quietMs !== undefined) out.quiet = formatDuration(faults.quietMs);
+  return out;
+}
+
+function faultsConfigForFile(
+  model: SystemModel,
+  ranges: Readonly<Record<string, readonly [number, number]>>,
+): Record<string, ConfigValue[]> {
+  const out: Record<string, ConfigValue[]> = {};
+  for (const [key, range] of Object.entries(ranges)) {
+    const spec = model.config.find((c) => c.key === key);
+    out[key] = range.map((v) => (spec !== undefined ? configValueForFile(spec, v) : v));
+  }
   return out;
 }
 

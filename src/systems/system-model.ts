@@ -62,6 +62,17 @@ export interface SystemModel<Cluster = unknown, View = unknown> {
    */
   dropSteps?(target: string, atMs: number, reconnectAfterMs: number | null): PlanStep[];
   /**
+   * Fault kinds of this system that `faults:` can draw at a rate, beyond the generic ones
+   * (failover, a duplicate process under a live id, the loss of one message kind, …). Each draw
+   * becomes plain timeline steps of the system's own actions, so a repro replays it. Optional.
+   */
+  readonly faults?: readonly SystemFaultSpec<Cluster>[];
+  /**
+   * Domain coverage for exploration: abstract states per entity, read from the view only (never
+   * from a model hook), sampled after events. Optional.
+   */
+  readonly coverage?: CoverageSpec<View>;
+  /**
    * Optional, for `clustersim shrink`: smaller variants of a `cluster:` mapping as written in a
    * file (one executor, job, stage worker, operator or task fewer), each valid input, smallest
    * first. Without it, shrink falls back to a structural guess (drop one list item, lower one
@@ -179,6 +190,53 @@ export interface VariantSpec {
 }
 
 export type FaultKind = 'crash' | 'drop' | 'partition' | 'pause';
+
+/**
+ * A system's abstract states for coverage-guided exploration. Each entity (a TE, a worker, an
+ * operator) has a small abstract state; a run records which states and which state-to-state
+ * transitions of each entity kind it reached (entity names are abstracted away).
+ */
+export interface CoverageSpec<View = unknown> {
+  /** Every abstract state of each entity kind, so a report can name the ones never reached. */
+  readonly states: Readonly<Record<string, readonly string[]>>;
+  /** Each entity's abstract state now: [kind, entity id, state]; the state is one of `states[kind]`. */
+  observe(view: View): Iterable<readonly [kind: string, id: string, state: string]>;
+}
+
+/** The ranges a system fault may take besides `every` (drawn per fault, uniform, whole ms). */
+export type SystemFaultRange = 'for' | 'by';
+
+/**
+ * One system fault kind for `faults:` (`faults: { failover: { every: 5m } }`). Its stream is
+ * `faults/<name>`; the target and each range are drawn even when the fault is then skipped.
+ */
+export interface SystemFaultSpec<Cluster = unknown> {
+  /** Its key under `faults:`; distinct from the generic kinds. */
+  readonly name: string;
+  readonly meaning: string;
+  /** A one-line YAML example for `list faults`. */
+  readonly example: string;
+  /** Ranges it takes (`for: [min, max]`), and which of them must be given. */
+  readonly ranges: readonly SystemFaultRange[];
+  readonly required?: readonly SystemFaultRange[];
+  /** What the draw may hit (nodes, tasks, …); empty: the loader rejects the key for this cluster. */
+  targets(cluster: Cluster): readonly string[];
+  /**
+   * The steps of one draw (the first at `atMs`), as the system's actions with input-shaped args.
+   * `serial` counts this kind's draws from 1, for fresh ids (a submitted job, a created task).
+   * While a draw's `until` (default: its last step) is not past, the same target is skipped.
+   */
+  steps(draw: SystemFaultDraw): { readonly steps: PlanStep[]; readonly untilMs?: number };
+}
+
+export interface SystemFaultDraw {
+  readonly atMs: number;
+  readonly target: string;
+  /** The drawn `for` / `by`, or null when the file gives no such range. */
+  readonly forMs: number | null;
+  readonly byMs: number | null;
+  readonly serial: number;
+}
 export type GenericActionName = 'crash' | 'restart' | 'pause' | 'partition' | 'heal';
 
 /** One concrete step of a run plan: at a time, one action with its (validated) value. */

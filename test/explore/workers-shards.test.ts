@@ -43,6 +43,10 @@ describe('fuzz across workers and shards', () => {
     expect(replies.length).toBeGreaterThan(0);
     expect(one.findings.length).toBeGreaterThan(0);
     expect(outcomes(two)).toEqual(outcomes(one));
+    // Domain coverage and findability are the same too (ava declares coverage).
+    expect(one.coverage?.points).toBeGreaterThan(10);
+    expect(two.coverage).toEqual(one.coverage);
+    expect(two.findability).toEqual(one.findability);
     expect(two.seedsRun).toBe(48);
     expect(two.workers).toBe(2);
   });

@@ -150,7 +150,7 @@ describe('scenario loader error messages', () => {
     expect(lines).toEqual([
       'bad.yaml:5:19: faults.crash.every: must be longer than 0',
       'bad.yaml:6:19: faults.pause.every: about 60000 faults in 10m (allowed: at most 10000; raise every)',
-      "bad.yaml:7:3: faults.flood: unknown key 'flood' (allowed: crash, drop, partition, pause, messageDelay, swarm, quiet)",
+      "bad.yaml:7:3: faults.flood: unknown fault kind 'flood' (allowed: crash, drop, partition, pause, messageDelay, config, swarm, quiet)",
       "bad.yaml:9:27: expect.plain[1]: unknown invariant 'nope' (allowed: all-workers-up, hub-heard-everyone)",
       "bad.yaml:10:3: expect.fancy: unknown variant 'fancy' (allowed: plain, strict)",
       "bad.yaml:11:1: '__proto__' is not allowed as a key",

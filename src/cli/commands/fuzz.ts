@@ -73,8 +73,11 @@ export function register(program: Command): void {
       'only these invariants (comma-separated) make findings; a run stops at the first of them',
     )
     .addOption(
-      new Option('--strategy <name>', 'message-order exploration')
-        .choices(['random', 'pct'])
+      new Option(
+        '--strategy <name>',
+        'random (each seed its own draws), pct (message-order priorities) or coverage (fault schedules mutated from a corpus that reached new domain coverage)',
+      )
+        .choices(['random', 'pct', 'coverage'])
         .default('random'),
     )
     .option('--pct-depth <d>', 'PCT bug depth d (d - 1 priority change points)', '3')

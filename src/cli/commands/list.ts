@@ -7,14 +7,14 @@ import type { ConfigKeySpec } from '../../systems/system-model.js';
 import { UsageError } from '../../util/errors.js';
 import { chalkFor } from '../options.js';
 
-const SECTIONS = ['systems', 'variants', 'invariants', 'actions', 'checks', 'config'] as const;
+const SECTIONS = ['systems', 'variants', 'invariants', 'actions', 'checks', 'faults', 'config'] as const;
 type Section = (typeof SECTIONS)[number];
 
 export function register(program: Command): void {
   program
     .command('list')
     .description(
-      'what exists, with one line of meaning each: systems, variants, invariants, actions, checks, config',
+      'what exists, with one line of meaning each: systems, variants, invariants, actions, checks, faults, config',
     )
     .argument('[what]', `one of ${SECTIONS.join(', ')} (default: all)`)
     .option('--system <id>', 'only this system')
@@ -112,12 +112,49 @@ function sectionItems(
       ];
     case 'checks':
       return checksOf(system).map((k) => ({ id: k.name, meaning: `${k.meaning} — e.g. ${k.example}` }));
+    case 'faults':
+      return faultItems(system);
     case 'config':
       return system.config.map((k) => ({
         id: k.key,
         meaning: `${k.meaning} (${configKindText(k)}, default ${defaultText(k)})`,
       }));
   }
+}
+
+/** The generic kinds of `faults:`, then the system's own (SystemModel.faults). */
+function faultItems(system: ReturnType<typeof allSystems>[number]): Item[] {
+  const generic: Item[] = [
+    {
+      id: 'crash',
+      meaning:
+        'a node crashes, restarted after restartAfter — e.g. crash: { every: 3m, restartAfter: [10s, 4m] }',
+    },
+    ...(system.dropSteps !== undefined
+      ? [
+          {
+            id: 'drop',
+            meaning:
+              'a silent transport drop, reconnected after reconnectAfter — e.g. drop: { every: 60s, reconnectAfter: [1s, 60s] }',
+          },
+        ]
+      : []),
+    {
+      id: 'partition',
+      meaning: 'a node is cut off for a while — e.g. partition: { every: 10m, for: [1s, 60s] }',
+    },
+    { id: 'pause', meaning: 'a node freezes for a while — e.g. pause: { every: 10m, for: [1s, 30s] }' },
+    { id: 'messageDelay', meaning: 'extra delay per message — e.g. messageDelay: [0ms, 200ms]' },
+    {
+      id: 'config',
+      meaning:
+        'timing config keys drawn per seed, written into repros — e.g. config: { workerTimeout: [30s, 3m] }',
+    },
+  ];
+  return [
+    ...generic,
+    ...(system.faults ?? []).map((f) => ({ id: f.name, meaning: `${f.meaning} — e.g. ${f.example}` })),
+  ];
 }
 
 function configKindText(spec: ConfigKeySpec): string {

@@ -21,6 +21,8 @@ import { DialClocks } from './clocks.js';
 import type { DbTask, EngineInbox } from './engine.js';
 import { Engine } from './engine.js';
 import { GroundTruth } from './ground-truth.js';
+import { avaCoverage } from './coverage.js';
+import { avaFaults } from './faults.js';
 import { avaInvariants, startAvaInvariants } from './invariants.js';
 import { OperatorProcess } from './operator.js';
 import { AvaStateReader } from './state-view.js';
@@ -112,6 +114,8 @@ export const avaModel: SystemModel<AvaCluster, AvaView> = {
   invariants: avaInvariants,
   config: avaConfigKeys,
   actions: avaActions,
+  faults: avaFaults,
+  coverage: avaCoverage,
   checks: avaChecks,
   crossCheck: (check, args, cluster, steps) => crossCheckAva(check, args, cluster, steps),
   clusterSchema: avaClusterSchema,

@@ -9,6 +9,11 @@ export interface ExecutorSpec {
   readonly node: string;
   /** Configured, stable TaskExecutorID (mantis.taskexecutor.id); default: the node name. */
   readonly teId: string;
+  /**
+   * A replacement container kept ready: its process is down until a `restart` (the drawn
+   * `replacement` fault) starts it, usually under the id of a live executor.
+   */
+  readonly standby: boolean;
 }
 
 export interface JobSpec {
@@ -65,7 +70,14 @@ export function toJobSpec(job: z.output<typeof jobSchema>): JobSpec {
 
 const executorSchema = z.union([
   name,
-  z.strictObject({ name, id: name.optional().meta({ description: 'TaskExecutorID; default: the name.' }) }),
+  z.strictObject({
+    name,
+    id: name.optional().meta({ description: 'TaskExecutorID; default: the name.' }),
+    standby: z.boolean().optional().meta({
+      description:
+        'A replacement container: down from the start, started by `restart` (e.g. the drawn replacement fault).',
+    }),
+  }),
 ]);
 
 /** Model size limits (README: Limits): beyond them a file is refused with the limit named. */
@@ -118,7 +130,8 @@ export const mantisClusterSchema: z.ZodType<MantisCluster> = z
     executors: executorNodes(cluster.executors).map((node, i) => {
       const raw = Array.isArray(cluster.executors) ? cluster.executors[i] : undefined;
       const teId = typeof raw === 'object' && raw !== undefined && raw.id !== undefined ? raw.id : node;
-      return { node, teId };
+      const standby = typeof raw === 'object' && raw !== undefined && raw.standby === true;
+      return { node, teId, standby };
     }),
     jobs: cluster.jobs.map(toJobSpec),
   })) as unknown as z.ZodType<MantisCluster>;
@@ -135,7 +148,10 @@ const REPORT_JOBS: readonly z.output<typeof jobSchema>[] = [
 ];
 
 function withDefaults(cluster: {
-  executors?: number | (string | { name: string; id?: string | undefined })[] | undefined;
+  executors?:
+    | number
+    | (string | { name: string; id?: string | undefined; standby?: boolean | undefined })[]
+    | undefined;
   jobs?: z.output<typeof jobSchema>[] | undefined;
 }) {
   const empty = cluster.executors === undefined && cluster.jobs === undefined;

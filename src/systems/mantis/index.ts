@@ -21,6 +21,8 @@ import { HEAD_RESUBMIT_INTERVALS, mantisConfigKeys, resolveMantisConfig } from '
 import type { MantisEnv } from './env.js';
 import { ScenarioFaults } from './env.js';
 import { MantisGroundTruth } from './ground-truth.js';
+import { mantisCoverage } from './coverage.js';
+import { mantisFaults } from './faults.js';
 import { mantisInvariants } from './invariants.js';
 import { JobActor, newJobMetadata } from './job-actor.js';
 import type { JobMetadata } from './job-metadata.js';
@@ -96,6 +98,8 @@ export const mantisModel: SystemModel<MantisCluster, MantisView> = {
   invariants: mantisInvariants,
   config: mantisConfigKeys,
   actions: mantisActions,
+  faults: mantisFaults,
+  coverage: mantisCoverage,
   checks: mantisChecks,
   crossCheck: crossCheckMantis,
   clusterSchema: mantisClusterSchema,
@@ -106,7 +110,9 @@ export const mantisModel: SystemModel<MantisCluster, MantisView> = {
       ? { resubmitIntervals: HEAD_RESUBMIT_INTERVALS }
       : {},
   nodes: (cluster) => [CONTROL_PLANE, ...cluster.executors.map((e) => e.node)],
-  faultTargets: (cluster, kind: FaultKind) => (kind === 'drop' ? [] : cluster.executors.map((e) => e.node)),
+  // A standby container is started only by the `replacement` fault (a crash's restart would start it).
+  faultTargets: (cluster, kind: FaultKind) =>
+    kind === 'drop' ? [] : cluster.executors.filter((e) => !e.standby).map((e) => e.node),
   checkAction(action, args, cluster) {
     const { nodes, submitted } = timelineChecks(cluster);
     if (action === 'shutdown' && !nodes.has(args as string))
@@ -172,9 +178,18 @@ export function buildMantis(sim: Simulation, setup: SystemSetup<MantisCluster>):
       node.spawn(jobActorName(meta.spec.id), (ctx) => new JobActor(ctx, env, meta));
   });
   for (const executor of setup.cluster.executors) {
+    // A standby container has no process until it is restarted: its first start spawns nothing
+    // and the node goes down at once.
+    let idle = executor.standby;
     sim.defineNode(executor.node, (node) => {
+      if (idle) return;
       node.spawn(TE_ACTOR, (ctx) => new TaskExecutorActor(ctx, env, executor));
     });
+    if (idle)
+      sim.at(0, () => {
+        idle = false;
+        sim.crash(executor.node);
+      });
   }
   for (const job of setup.cluster.jobs) sim.at(msToUs(job.submitAtMs), () => instance.submit(job));
   return instance;
