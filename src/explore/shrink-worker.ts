@@ -1,4 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
+// The package root hands itself to plug-ins as `clustersim` (see src/index.ts).
+import '../index.js';
+import { loadSystemModules } from '../systems/plugin-loader.js';
 import { shrinkScenario } from './shrink.js';
 import type { ShrinkThreadInput, ShrinkThreadReply } from './shrink-thread.js';
 
@@ -7,6 +10,7 @@ const input = workerData as ShrinkThreadInput;
 const flag = new Int32Array(input.stop);
 let reply: ShrinkThreadReply;
 try {
+  loadSystemModules(input.plugins);
   const result = shrinkScenario(input.scenario, {
     ...input.options,
     shouldStop: () => Atomics.load(flag, 0) === 1,
