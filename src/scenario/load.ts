@@ -251,7 +251,7 @@ function resolveSystem(system: unknown, file: string, problems: ProblemList): Sy
     } catch (error) {
       if (!(error instanceof PluginError)) throw error;
       if (namesModule(system) || !/cannot find the system module/.test(error.reason)) {
-        problems.atPath(['system'], `system '${system}': ${error.message}`);
+        problems.atPath(['system'], `cannot load ${error.message}`);
         return null;
       }
     }
