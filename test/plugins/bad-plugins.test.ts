@@ -43,7 +43,7 @@ describe('plug-in modules', () => {
       /invalid system: 'id' must be a lower-case name/,
     ],
     [
-      'calls defineSystem with a default variant it does not list',
+      'calls defineSystem without an invariant',
       `import { defineSystem, z } from 'clustersim';
 export default defineSystem({ id: 'toy', meaning: 'x', controlPlaneNode: 'hub', defaultVariant: 'fixed',
   variants: [{ id: 'bug', meaning: 'x' }], invariants: [], clusterSchema: z.strictObject({}),
