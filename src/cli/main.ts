@@ -77,8 +77,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   exitQuietlyOnClosedPipe();
   setInvocation(argv.slice(2));
   try {
-    if (commandsFor(argv.slice(2)).length === 1) await loadPlugins();
-    await (await buildProgram(argv.slice(2))).parseAsync([...argv]);
+    const args = argv.slice(2);
+    if (commandsFor(args).length === 1 && !args.includes('--help') && !args.includes('-h'))
+      await loadPlugins();
+    await (await buildProgram(args)).parseAsync([...argv]);
   } catch (error) {
     return await handleError(error);
   }
