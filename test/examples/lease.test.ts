@@ -31,8 +31,11 @@ function fuzz(workers: number): { json: FuzzJson; files: Record<string, string>;
     'scenarios/crashes.yaml',
     '--variant',
     'reuse',
+    // Seeds 17 and 20 of these find the bug (see the compare table's rate).
+    '--from-seed',
+    '11',
     '--seeds',
-    '100',
+    '10',
     '--max-repros',
     '2',
     '--workers',

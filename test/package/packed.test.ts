@@ -78,7 +78,17 @@ describe('the packed package in a fresh project', () => {
     const fuzz = (workers: string): { seed: number; invariant: string; atMs: number; repro: string }[] => {
       const out = join(project, `found-${workers}`);
       const found = clustersim(
-        ...['fuzz', 'scenarios/crashes.yaml', '--variant', 'reuse', '--seeds', '20', '--no-shrink'],
+        ...[
+          'fuzz',
+          'scenarios/crashes.yaml',
+          '--variant',
+          'reuse',
+          '--from-seed',
+          '15',
+          '--seeds',
+          '6',
+          '--no-shrink',
+        ],
         ...['--workers', workers, '--out', out, '--json'],
       );
       expect(found.stderr).toBe('');
@@ -102,7 +112,7 @@ describe('the packed package in a fresh project', () => {
     expect(clustersim('run', min).stdout).toContain('no-zombie-write');
 
     const compare = (workers: string): string => {
-      const table = clustersim('compare', 'scenarios/crashes.yaml', '--seeds', '10', '--workers', workers);
+      const table = clustersim('compare', 'scenarios/crashes.yaml', '--seeds', '6', '--workers', workers);
       expect(table.code).toBe(0);
       return table.stdout;
     };
