@@ -112,8 +112,9 @@ export function namesModule(system: string): boolean {
  */
 export function loadSystemModule(file: string): SystemModel[] {
   const exported = importFile(file) as Record<string, unknown>;
-  const candidates =
-    exported.default !== undefined
+  const candidates = isDefinedSystem(exported) // CommonJS: `module.exports = defineSystem(...)`
+    ? [exported]
+    : exported.default !== undefined
       ? [exported.default]
       : Object.values(exported).filter((value) => isDefinedSystem(value));
   if (candidates.length === 0)
