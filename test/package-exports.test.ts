@@ -68,4 +68,19 @@ describe('package exports', () => {
     // Assert
     expect(JSON.parse(out) as string[]).toContain('no-foreign-read');
   });
+
+  it("keeps 'clustersim/engine' to what a model needs (no queue, hasher or recorder) and offers defineSystem at the root", () => {
+    // Act
+    const out = runModule(`
+      const engine = await import('clustersim/engine');
+      const root = await import('clustersim');
+      console.log(JSON.stringify({ engine: Object.keys(engine), root: Object.keys(root) }));
+    `);
+    const { engine, root } = JSON.parse(out) as { engine: string[]; root: string[] };
+    // Assert
+    expect(engine).toEqual(expect.arrayContaining(['Simulation', 'msToUs', 'RandomStreams']));
+    for (const internal of ['EventQueue', 'TraceHasher', 'TraceCapture', 'ViolationRecorder'])
+      expect(engine).not.toContain(internal);
+    expect(root).toEqual(expect.arrayContaining(['defineSystem', 'defineConfig', 'parseDuration', 'z']));
+  });
 });

@@ -9,6 +9,7 @@ import type { FindingsTable } from '../src/run/findings.js';
 import { findingsTable } from '../src/run/findings.js';
 import { runPlan } from '../src/run/run-plan.js';
 import { compilePlan } from '../src/scenario/compile.js';
+import { builtInSystemIds } from '../src/systems/registry.js';
 import { loadScenario } from '../src/scenario/load.js';
 
 /** Invariants a cell violated, sorted, or why it is no verdict. */
@@ -24,7 +25,7 @@ function violatedIn(table: FindingsTable, file: string, variant: string): string
   return cell.stoppedEarly ?? [...new Set(cell.violated.map((v) => v.invariant))].sort();
 }
 
-for (const system of ['mantis', 'ava']) {
+for (const system of builtInSystemIds()) {
   describe(`shipped ${system} scenarios`, () => {
     const table = findingsTable(system, `scenarios/${system}`);
 

@@ -77,12 +77,25 @@ export async function main(argv: readonly string[]): Promise<number> {
   exitQuietlyOnClosedPipe();
   setInvocation(argv.slice(2));
   try {
-    await (await buildProgram(argv.slice(2))).parseAsync([...argv]);
+    const args = argv.slice(2);
+    if (commandsFor(args).length === 1 && !args.includes('--help') && !args.includes('-h'))
+      await loadPlugins();
+    await (await buildProgram(args)).parseAsync([...argv]);
   } catch (error) {
     return await handleError(error);
   }
   const code = process.exitCode;
   return typeof code === 'number' ? code : Number(code ?? 0);
+}
+
+/**
+ * The project's plug-in systems (`clustersim.config.ts` here or in a parent folder), before any
+ * command reads a scenario or lists systems. A scenario may also name its own (the loader's job).
+ */
+async function loadPlugins(): Promise<void> {
+  await import('../index.js'); // hands the package to plug-ins as `clustersim`
+  const { loadProjectConfig } = await import('../systems/plugin-loader.js');
+  loadProjectConfig(process.cwd());
 }
 
 async function handleError(error: unknown): Promise<number> {

@@ -1,4 +1,7 @@
-/** The engine's public API: everything models and benchmarks use. Knows nothing of any system. */
+/**
+ * The engine's public API: what models and benchmarks use (the simulation, actors, streams,
+ * time). The queue, hasher and recorder behind it are internal. Knows nothing of any system.
+ */
 export { assert, assertNever, AssertionError, fail, LimitError } from './assert.js';
 export type {
   LivenessInvariant,
@@ -7,10 +10,8 @@ export type {
   ViolationDetail,
   ViolationEpisode,
 } from './checks.js';
-export { ViolationRecorder } from './checks.js';
 export type { WatchMatch } from './changes.js';
 export { ChangeWatch } from './changes.js';
-export { EventQueue } from './event-queue.js';
 export type { LinkState, NetworkOptions, StreamSendResult } from './network.js';
 export { defaultNetworkOptions } from './network.js';
 export { RandomStreams, Rng } from './random.js';
@@ -31,4 +32,5 @@ export { Simulation } from './simulation.js';
 export type { Micros } from './time.js';
 export { formatSimTime, msToUs, US_PER_MS, US_PER_S, usToMs } from './time.js';
 export type { DropReason, TraceRecord } from './trace.js';
-export { TraceCapture, TraceHasher, TraceKind } from './trace.js';
+export { TraceKind } from './trace.js';
+export type { ModelActorContext, ModelNodeHandle, ModelSimulation } from './model-api.js';

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
+import { pluginFiles } from '../systems/registry.js';
 import type { CampaignSpec } from './seed-run.js';
 import type { WorkerReply, WorkerTask } from './worker-task.js';
 import { runWorkerTask } from './worker-task.js';
@@ -28,6 +29,15 @@ export interface ExecutorOptions {
    * @defaultValue 2
    */
   readonly poolAfterS?: number;
+}
+
+/**
+ * What each pool thread gets once: the campaign, and the plug-in modules this thread loaded, in
+ * order, so the thread knows exactly the systems this one does (results never depend on `--workers`).
+ */
+export interface PoolWorkerData {
+  readonly spec: CampaignSpec;
+  readonly plugins: readonly string[];
 }
 
 /** Tasks handed to each pool thread at once: the next one waits in its port, not behind us. */
@@ -64,7 +74,7 @@ export function openExecutor(
     decided = true;
     pool = new Piscina({
       filename,
-      workerData: spec,
+      workerData: { spec, plugins: pluginFiles() } satisfies PoolWorkerData,
       minThreads: threads,
       maxThreads: threads,
       concurrentTasksPerWorker: TASKS_PER_THREAD,

@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Scenario } from '../scenario/types.js';
-import { isShippedSystem } from '../systems/registry.js';
+import { isLoadableSystem, pluginFiles } from '../systems/registry.js';
 import type { ShrinkOptions, ShrinkResult } from './shrink.js';
 import { shrinkScenario } from './shrink.js';
 
@@ -13,6 +13,8 @@ export interface ShrinkThreadInput {
   readonly options: Omit<ShrinkOptions, 'shouldStop'>;
   /** Int32 flag: 1 once the main thread asks the shrink to stop (a signal came). */
   readonly stop: SharedArrayBuffer;
+  /** The plug-in modules this thread loaded, in order: the shrink thread loads the same. */
+  readonly plugins: readonly string[];
 }
 
 export type ShrinkThreadReply =
@@ -33,11 +35,11 @@ export async function shrinkOffThread(
   stopRequested: () => boolean,
 ): Promise<ShrinkResult> {
   // A model a test registered exists in this thread only.
-  const entry = isShippedSystem(scenario.system) ? shrinkWorkerUrl() : null;
+  const entry = isLoadableSystem(scenario.system) ? shrinkWorkerUrl() : null;
   if (entry === null) return shrinkScenario(scenario, options);
   const stop = new SharedArrayBuffer(4);
   const flag = new Int32Array(stop);
-  const input: ShrinkThreadInput = { scenario, options, stop };
+  const input: ShrinkThreadInput = { scenario, options, stop, plugins: pluginFiles() };
   const worker = new Worker(new URL(entry), { workerData: input });
   const poll = setInterval(() => {
     if (stopRequested()) Atomics.store(flag, 0, 1);

@@ -1,7 +1,9 @@
 import type { Document } from 'yaml';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
 import { readInputFile } from '../util/read-file.js';
-import { systemById, systemIds } from '../systems/registry.js';
+import { dirname, resolve } from 'node:path';
+import { loadSystemModule, namesModule, PluginError, resolveModule } from '../systems/plugin-loader.js';
+import { pluginFileOf, systemById, systemIds } from '../systems/registry.js';
 import type { SystemModel } from '../systems/system-model.js';
 import { parseConfigValue } from './config.js';
 import { formatDuration, parseDuration, validatedDurationMs } from '../util/duration.js';
@@ -186,7 +188,7 @@ function removeForbiddenKeys(doc: Document, problems: ProblemList): void {
 function validate(data: Record<string, unknown>, file: string, problems: ProblemList): Scenario | null {
   const parsed = scenarioFileSchema.safeParse(data);
   if (!parsed.success) reportIssues(problems, parsed.error.issues, [], scenarioFileSchema, data);
-  const model = resolveSystem(data.system, problems);
+  const model = resolveSystem(data.system, file, problems);
   const durationMs = durationOf(data.duration);
   const duration = parseDuration(data.duration);
   if (duration.ok && duration.ms === 0) problems.atPath(['duration'], 'must be longer than 0');
@@ -220,6 +222,9 @@ function validate(data: Record<string, unknown>, file: string, problems: Problem
     name: input.name,
     ...(input.description !== undefined ? { description: input.description } : {}),
     system: model.id,
+    ...(pluginFileOf(model.id) !== undefined && typeof data.system === 'string' && data.system !== model.id
+      ? { systemModule: pluginFileOf(model.id) }
+      : {}),
     ...(input.variant !== undefined ? { variant: input.variant } : {}),
     ...(input.seed !== undefined ? { seed: input.seed } : {}),
     durationMs,
@@ -234,8 +239,23 @@ function validate(data: Record<string, unknown>, file: string, problems: Problem
   };
 }
 
-function resolveSystem(system: unknown, problems: ProblemList): SystemModel | null {
+function resolveSystem(system: unknown, file: string, problems: ProblemList): SystemModel | null {
   if (typeof system !== 'string') return null; // zod already said what is wrong
+  if (
+    namesModule(system) ||
+    (!systemIds().includes(system) && /^(@[a-z0-9-]+\/)?[a-z0-9][a-z0-9._-]*$/.test(system))
+  )
+    try {
+      // A plug-in named by the file: a path relative to it, or a package it can import.
+      const [model] = loadSystemModule(resolveModule(system, dirname(resolve(file)), file));
+      return model ?? null;
+    } catch (error) {
+      if (!(error instanceof PluginError)) throw error;
+      if (namesModule(system) || !/cannot find the system module/.test(error.reason)) {
+        problems.atPath(['system'], `cannot load ${error.message}`);
+        return null;
+      }
+    }
   if (!systemIds().includes(system)) {
     problems.atPath(['system'], unknownName('system', system, systemIds()));
     // A near miss (`mantsi`) is checked as the system it names, so one pass finds the rest.

@@ -7,6 +7,11 @@ export interface Scenario {
   readonly name: string;
   readonly description?: string;
   readonly system: string;
+  /**
+   * The plug-in module (absolute path) when the file named one as `system: ./my-system.ts`;
+   * written files name it again, so they load wherever they are replayed from.
+   */
+  readonly systemModule?: string;
   readonly variant?: string;
   readonly seed?: number;
   readonly durationMs: number;

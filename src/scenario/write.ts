@@ -38,6 +38,7 @@ export function planToScenario(plan: RunPlan, options: PlanToScenarioOptions = {
     name: options.name ?? plan.scenario.name,
     ...(description !== undefined ? { description } : {}),
     system: plan.scenario.system,
+    ...(plan.scenario.systemModule !== undefined ? { systemModule: plan.scenario.systemModule } : {}),
     variant: plan.variant,
     seed: plan.seed,
     durationMs: plan.durationMs,
@@ -59,7 +60,7 @@ export function scenarioToYaml(scenario: Scenario, headerComment?: string): stri
   const model = systemById(scenario.system);
   const data: Record<string, unknown> = { name: scenario.name };
   if (scenario.description !== undefined) data.description = scenario.description;
-  data.system = scenario.system;
+  data.system = scenario.systemModule ?? scenario.system;
   if (scenario.variant !== undefined) data.variant = scenario.variant;
   if (scenario.seed !== undefined) data.seed = scenario.seed;
   data.duration = formatDuration(scenario.durationMs);

@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { findingsMarkdown } from '../report/findings-table.js';
 import { findingsTable } from '../run/findings.js';
+import { builtInSystemIds } from '../systems/registry.js';
 
 /** The compare campaigns the README shows: name → CLI arguments. */
 const COMPARES: Readonly<Record<string, readonly string[]>> = {
@@ -37,7 +38,7 @@ function replaceBetween(text: string, start: string, end: string, body: string):
 
 const readmePath = process.argv[2] ?? 'README.md';
 let readme = readFileSync(readmePath, 'utf8');
-for (const system of ['mantis', 'ava']) {
+for (const system of builtInSystemIds()) {
   const table = findingsMarkdown(findingsTable(system, `scenarios/${system}`));
   readme = replaceBetween(
     readme,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EventQueue } from '../../src/engine/index.js';
+import { EventQueue } from '../../src/engine/event-queue.js';
 
 /** The naive model: a list of live events, popped by smallest (time, insertion order). */
 interface ModelEvent {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { checksOf } from '../../scenario/check-step.js';
+import { buildScenarioJsonSchema } from '../../scenario/json-schema.js';
 import { GENERIC_ACTIONS } from '../../scenario/schema.js';
 import { formatDuration } from '../../util/duration.js';
 import { allSystems } from '../../systems/registry.js';
@@ -16,7 +17,7 @@ export function register(program: Command): void {
     .description(
       'what exists, with one line of meaning each: systems, variants, invariants, actions, checks, faults, config',
     )
-    .argument('[what]', `one of ${SECTIONS.join(', ')} (default: all)`)
+    .argument('[what]', `one of ${SECTIONS.join(', ')} (default: all), or schema (the scenario JSON Schema)`)
     .option('--system <id>', 'only this system')
     .option('--json', 'one JSON object')
     .option('--no-color', 'no colours (also when NO_COLOR is set)')
@@ -33,8 +34,15 @@ function listCommand(
   what: string | undefined,
   flags: { system?: string; json?: boolean; color: boolean },
 ): void {
+  if (what === 'schema') {
+    // The JSON Schema of scenario files for every system known here, plug-ins included.
+    const systems = allSystems().filter((s) => flags.system === undefined || s.id === flags.system);
+    process.stdout.write(`${JSON.stringify(buildScenarioJsonSchema(systems), null, 2)}\n`);
+    process.exitCode = 0;
+    return;
+  }
   if (what !== undefined && !(SECTIONS as readonly string[]).includes(what))
-    throw new UsageError(`list: unknown section '${what}' (allowed: ${SECTIONS.join(', ')})`);
+    throw new UsageError(`list: unknown section '${what}' (allowed: ${SECTIONS.join(', ')}, schema)`);
   const sections: readonly Section[] = what === undefined ? SECTIONS : [what as Section];
   const systems = allSystems().filter((s) => flags.system === undefined || s.id === flags.system);
   if (systems.length === 0)
