@@ -834,6 +834,9 @@ export class Simulation {
     this.hasher.foldText(text);
     const seq = ++this.lastSeq;
     const cause = this.queue.cause;
+    // A note a scenario step writes (`crash TE-1`, `submit A`) names the step: it is the root of
+    // what the step does next (the system's reaction, the fault itself).
+    if (cause === 0 && this.current === null) this.queue.cause = seq;
     if (this.notes.length < this.notesLimit)
       this.notes.push({
         atUs: this.nowUs,

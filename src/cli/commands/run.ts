@@ -57,6 +57,7 @@ function runCommand(file: string, flags: RunCommandFlags): void {
   if (flags.trace !== undefined) checkOutputFile(flags.trace);
   const result = runPlan(plan, {
     limits,
+    explain: true,
     ...(flags.trace !== undefined ? { captureLimit: TRACE_CAPTURE_LIMIT } : {}),
   });
   if (flags.trace !== undefined) writeTraceFile(flags.trace, result, scenario);
