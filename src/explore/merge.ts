@@ -1,6 +1,6 @@
 import { UsageError } from '../util/errors.js';
 import type { FuzzReport } from './report.js';
-import { countByInvariant } from './report.js';
+import { countByInvariant, groupFindings } from './report.js';
 import type { Shard } from './shard.js';
 
 export interface MergedReport extends FuzzReport {
@@ -75,6 +75,7 @@ export function mergeReports(
     stopped: stops[0] ?? null,
     findings,
     byInvariant: countByInvariant(findings),
+    groups: groupFindings(findings),
     errors,
     limited,
     missingShards,

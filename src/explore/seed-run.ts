@@ -7,6 +7,7 @@ import { compilePlan } from '../scenario/compile.js';
 import type { RunPlan, Scenario } from '../scenario/types.js';
 import { systemById } from '../systems/registry.js';
 import { installPct } from './pct.js';
+import { signatureOf } from './signature.js';
 import type { Strategy } from './strategy.js';
 
 /** What every seed of a campaign shares: the scenario, the variant, `--set`, the strategy. */
@@ -23,10 +24,15 @@ export interface CampaignSpec {
   readonly limits?: RunLimits;
 }
 
+/** Records a fuzz run keeps for its why; a longer run is run again to explain it (see runPlan). */
+const FUZZ_CAPTURE_LIMIT = 200_000;
+
 /** One invariant a seed violated, at its first violation. */
 export interface SeedViolation {
   readonly invariant: string;
   readonly atMs: number;
+  /** How it broke (see signature.ts): findings are grouped by it. */
+  readonly signature?: string;
 }
 
 /**
@@ -81,11 +87,21 @@ export function fuzzSeed(spec: CampaignSpec, seed: number): FuzzOutcome {
     const counted = countedInvariants(spec);
     const result = runPlan(
       compileSeed(spec, seed),
-      strategyRunOptions(spec, { stopOnceViolated: counted, keepNotes: false }),
+      // Captured as it runs (a fuzz run is small): the why of a violating seed, which
+      // signs its finding, then needs no second run.
+      strategyRunOptions(spec, {
+        stopOnceViolated: counted,
+        explain: true,
+        captureLimit: FUZZ_CAPTURE_LIMIT,
+      }),
     );
+    const signatures = new Map((result.why ?? []).map((e) => [e.invariant, signatureOf(e)]));
     const violations = result.violations
       .filter((v) => counted.includes(v.invariant))
-      .map((v) => ({ invariant: v.invariant, atMs: v.atMs }))
+      .map((v) => {
+        const signature = signatures.get(v.invariant);
+        return { invariant: v.invariant, atMs: v.atMs, ...(signature !== undefined ? { signature } : {}) };
+      })
       .sort((a, b) => a.atMs - b.atMs);
     return {
       seed,

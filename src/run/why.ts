@@ -192,6 +192,7 @@ function stepsOf(
         node: note.node,
         ...worded(input.model.say?.(note, input.variant), note.text, key.has(seq)),
         seq,
+        kind: note.node === SCENARIO_NODE ? (note.text.split(' ')[0] ?? note.category) : note.category,
       });
       continue;
     }
@@ -199,7 +200,13 @@ function stepsOf(
     if (event === undefined) continue;
     if (shown.has(seq)) {
       flush();
-      steps.push({ atUs: event.atUs, node: event.node, text: `${event.type} ${event.node}`, seq });
+      steps.push({
+        atUs: event.atUs,
+        node: event.node,
+        text: `${event.type} ${event.node}`,
+        seq,
+        kind: event.type,
+      });
       continue;
     }
     const word = routine[event.type];

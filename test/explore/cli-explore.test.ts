@@ -250,12 +250,12 @@ describe('clustersim fuzz / shrink / merge / compare (CLI)', () => {
     );
     // Assert
     const report = JSON.parse(fuzz.stdout) as {
-      findings: { invariant: string; repro: string | null; shrunk?: string | null }[];
+      findings: { invariant: string; signature?: string; repro: string | null; shrunk?: string | null }[];
     };
     const withRepro = report.findings.filter((f) => f.repro !== null);
-    // --max-repros 4 in all, but the first finding of each invariant always gets one.
-    const invariants = new Set(report.findings.map((f) => f.invariant));
-    expect(withRepro.length).toBe(Math.max(4, invariants.size));
+    // --max-repros 4 in all, but the first finding of each cause (signature) always gets one.
+    const causes = new Set(report.findings.map((f) => f.signature));
+    expect(withRepro.length).toBe(Math.max(4, causes.size));
     for (const f of withRepro) {
       expect(f.shrunk).toBe((f.repro as string).replace(/\.yaml$/, '.min.yaml'));
       expect(existsSync(f.shrunk as string)).toBe(true);

@@ -43,6 +43,9 @@ describe('fuzz across workers and shards', () => {
     expect(replies.length).toBeGreaterThan(0);
     expect(one.findings.length).toBeGreaterThan(0);
     expect(outcomes(two)).toEqual(outcomes(one));
+    // Grouped by cause alike: a thread's outcome carries each finding's signature.
+    expect(one.groups?.length).toBeGreaterThan(0);
+    expect(two.groups).toEqual(one.groups);
     expect(two.seedsRun).toBe(48);
     expect(two.workers).toBe(2);
   });
@@ -58,6 +61,7 @@ describe('fuzz across workers and shards', () => {
     expect(shards.map((s) => s.seedsRun)).toEqual([16, 16, 16]);
     expect(outcomes(merged)).toEqual(outcomes(whole));
     expect(merged.byInvariant).toEqual(whole.byInvariant);
+    expect(merged.groups).toEqual(whole.groups);
     expect(merged.seedsRun).toBe(whole.seedsRun);
     expect(merged.missingShards).toEqual([]);
   });
