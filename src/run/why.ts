@@ -37,25 +37,46 @@ export function explainViolations(violations: readonly Violation[], input: WhyIn
   return violations.map((v) => explainOne(v, index, input));
 }
 
+/**
+ * Lookups by event id over a run's records and notes. Both are in id order (ids are handed out
+ * as events run), so a lookup is a binary search: a fuzz campaign explains every violating seed,
+ * and maps over every record of each run cost more than the walk itself.
+ */
 class WhyIndex {
-  readonly events = new Map<number, TraceRecord>();
-  readonly notesBySeq = new Map<number, Note>();
-  readonly notesByCause = new Map<number, Note[]>();
-  /** Every entity value any note names (the ids a message may mention). */
-  readonly entityValues = new Set<string>();
+  private values: Set<string> | null = null;
 
-  constructor(readonly input: WhyInput) {
-    for (const r of input.records)
-      if (r.seq !== undefined && r.kind !== TraceKind.Note) this.events.set(r.seq, r);
-    for (const n of input.notes) {
-      if (n.seq === undefined) continue;
-      this.notesBySeq.set(n.seq, n);
-      for (const value of Object.values(n.entities)) this.entityValues.add(value);
-      if (n.cause === undefined) continue;
-      const list = this.notesByCause.get(n.cause);
-      if (list === undefined) this.notesByCause.set(n.cause, [n]);
-      else list.push(n);
+  constructor(readonly input: WhyInput) {}
+
+  /** The delivery, timer firing, drop or fault with this id. */
+  event(seq: number): TraceRecord | undefined {
+    const records = this.input.records;
+    const at = firstAtOrAfter(records, seq);
+    const r = records[at];
+    return r !== undefined && r.seq === seq && r.kind !== TraceKind.Note ? r : undefined;
+  }
+
+  note(seq: number): Note | undefined {
+    const notes = this.input.notes;
+    const n = notes[firstAtOrAfter(notes, seq)];
+    return n !== undefined && n.seq === seq ? n : undefined;
+  }
+
+  /** The notes event `seq`'s handler wrote: they follow it directly in id order. */
+  notesOf(seq: number): Note[] {
+    const notes = this.input.notes;
+    const found: Note[] = [];
+    for (let i = firstAtOrAfter(notes, seq + 1); i < notes.length && notes[i]!.cause === seq; i++)
+      found.push(notes[i]!);
+    return found;
+  }
+
+  /** Every entity value any note names (the ids a message may mention). */
+  get entityValues(): ReadonlySet<string> {
+    if (this.values === null) {
+      this.values = new Set();
+      for (const n of this.input.notes) for (const v of Object.values(n.entities)) this.values.add(v);
     }
+    return this.values;
   }
 
   /** The latest note of `category` before `seq` whose `entity` is `value`. */
@@ -68,6 +89,18 @@ class WhyIndex {
     }
     return undefined;
   }
+}
+
+/** The index of the first item whose seq is at least `seq` (items without one sort first). */
+function firstAtOrAfter(items: readonly { readonly seq?: number }[], seq: number): number {
+  let low = 0;
+  let high = items.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if ((items[mid]!.seq ?? -1) < seq) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }
 
 function explainOne(violation: Violation, index: WhyIndex, input: WhyInput): Explanation {
@@ -101,7 +134,7 @@ function explainOne(violation: Violation, index: WhyIndex, input: WhyInput): Exp
     const seq = work.pop()!;
     if (onChain.has(seq)) continue;
     onChain.add(seq);
-    const note = index.notesBySeq.get(seq);
+    const note = index.note(seq);
     if (note !== undefined) {
       if (!quiet.has(note.category)) shown.add(seq);
       if (note.cause !== undefined) work.push(note.cause);
@@ -121,13 +154,12 @@ function explainOne(violation: Violation, index: WhyIndex, input: WhyInput): Exp
       }
       continue;
     }
-    const event = index.events.get(seq);
+    const event = index.event(seq);
     if (event === undefined) continue;
     // A fault a scenario step made is told by the step's own note, its cause.
-    if (FAULT_KINDS.has(event.kind) && (event.cause === undefined || !index.notesBySeq.has(event.cause)))
+    if (FAULT_KINDS.has(event.kind) && (event.cause === undefined || index.note(event.cause) === undefined))
       shown.add(seq);
-    for (const n of index.notesByCause.get(seq) ?? [])
-      if (relevant(n) && n.seq !== undefined) work.push(n.seq);
+    for (const n of index.notesOf(seq)) if (relevant(n) && n.seq !== undefined) work.push(n.seq);
     if (event.cause !== undefined) work.push(event.cause);
   }
   const steps = capped(stepsOf(onChain, shown, key, index, input));
@@ -183,7 +215,7 @@ function stepsOf(
     fold = null;
   };
   for (const seq of [...onChain].sort((a, b) => a - b)) {
-    const note = index.notesBySeq.get(seq);
+    const note = index.note(seq);
     if (note !== undefined) {
       if (!shown.has(seq)) continue;
       flush();
@@ -196,7 +228,7 @@ function stepsOf(
       });
       continue;
     }
-    const event = index.events.get(seq);
+    const event = index.event(seq);
     if (event === undefined) continue;
     if (shown.has(seq)) {
       flush();
