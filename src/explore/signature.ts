@@ -5,9 +5,9 @@ const SCENARIO_NODE = 'scenario';
 
 /**
  * A finding's signature (issue #16): its invariant plus the shape of its explanation, entity
- * names and times left out — the kinds of fault or action that started it (a set: how often a
- * node crashed does not make another cause) and the kinds of the system's steps in the order
- * they first happen (a note's category), folds left out. Two seeds with one signature broke the
+ * names and times left out — the kinds of fault or action that started it and the kinds of the
+ * system's steps (a note's category), each as a set (how often a node crashed, or in which order
+ * two handlers interleaved, does not make another cause), folds and debug notes left out. Two seeds with one signature broke the
  * invariant the same way; a campaign groups its findings by it.
  */
 export function signatureOf(explanation: Explanation): string {
@@ -16,7 +16,7 @@ export function signatureOf(explanation: Explanation): string {
   for (const step of explanation.steps) {
     if (step.folded !== undefined || step.kind === undefined) continue;
     if (step.node === SCENARIO_NODE) faults.add(step.kind);
-    else if (!kinds.includes(step.kind)) kinds.push(step.kind);
+    else if (!kinds.includes(step.kind) && !step.kind.startsWith('debug')) kinds.push(step.kind);
   }
-  return `${explanation.invariant}: [${[...faults].sort().join(', ')}] ${kinds.join(' → ')}`;
+  return `${explanation.invariant}: [${[...faults].sort().join(', ')}] ${kinds.sort().join(', ')}`;
 }
