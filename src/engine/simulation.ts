@@ -845,7 +845,7 @@ export class Simulation {
         text,
         entities,
         seq,
-        ...(cause !== 0 ? { cause } : {}),
+        cause: cause !== 0 ? cause : undefined,
       });
   }
 
@@ -1127,7 +1127,8 @@ export class Simulation {
       if (this.capture !== null) {
         this.capture.add({
           seq,
-          ...(queue.poppedCause !== 0 ? { cause: queue.poppedCause } : {}),
+          // Not a spread: a fuzz run captures every event, and a spread is the slow path.
+          cause: queue.poppedCause !== 0 ? queue.poppedCause : undefined,
           atUs: this.nowUs,
           kind: TraceKind.Timer,
           node: this.nodes[ctx.nodeIndex]!.name,
@@ -1183,7 +1184,7 @@ export class Simulation {
     if (this.capture !== null) {
       this.capture.add({
         seq,
-        ...(queue.poppedCause !== 0 ? { cause: queue.poppedCause } : {}),
+        cause: queue.poppedCause !== 0 ? queue.poppedCause : undefined,
         atUs: this.nowUs,
         kind: TraceKind.Deliver,
         node: this.nodes[ctx.nodeIndex]!.name,
