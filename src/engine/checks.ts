@@ -38,6 +38,8 @@ export interface Violation {
   /** Total simulated seconds spent broken (safety); 0 for liveness. */
   violationSeconds: number;
   readonly episodes: ViolationEpisode[];
+  /** The id (TraceRecord.seq) of the event after which it first broke; absent when no event did (a sampled or liveness check). */
+  readonly seq?: number;
 }
 
 const EPISODES_KEPT = 200;
@@ -50,7 +52,7 @@ export class ViolationRecorder {
   private readonly brokenUs = new Map<string, Micros>();
 
   /** Called after each event with the invariant's current verdict. Returns true on a new episode. */
-  observe(id: string, detail: ViolationDetail | null, nowUs: Micros): boolean {
+  observe(id: string, detail: ViolationDetail | null, nowUs: Micros, seq = 0): boolean {
     const since = this.activeSinceUs.get(id);
     if (detail === null) {
       if (since !== undefined) this.close(id, since, nowUs);
@@ -70,6 +72,7 @@ export class ViolationRecorder {
         entities,
         violationSeconds: 0,
         episodes: [],
+        ...(seq !== 0 ? { seq } : {}),
       };
       this.byId.set(id, violation);
     }

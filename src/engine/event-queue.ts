@@ -81,6 +81,8 @@ const F_B = 3;
 const F_C = 4;
 const F_GENERATION = 5;
 const F_LIVE = 6;
+/** The record's eighth (spare) word: the id of the event that scheduled this one (see `cause`). */
+const F_CAUSE = 7;
 
 /**
  * What the queue's user knows about an event's memory, for cache warming (`warmBucket`). Both
@@ -202,6 +204,7 @@ export class EventQueue<P, O = unknown> {
     slots[base + F_B] = b;
     slots[base + F_C] = c;
     slots[base + F_LIVE] = 1;
+    slots[base + F_CAUSE] = this.cause;
     this.objects[2 * slot] = payload;
     this.objects[2 * slot + 1] = owner;
     this.liveCount++;
@@ -292,6 +295,7 @@ export class EventQueue<P, O = unknown> {
     this.poppedA = slots[base + F_A] as number;
     this.poppedB = slots[base + F_B] as number;
     this.poppedC = slots[base + F_C] as number;
+    this.poppedCause = slots[base + F_CAUSE] as number;
     this.poppedPayload = this.objects[2 * slot] as P | undefined;
     this.poppedOwner = this.objects[2 * slot + 1] as O | undefined;
     // Dead from now on (a cancel of its handle fails), but the slot is kept until the next pop
@@ -309,6 +313,12 @@ export class EventQueue<P, O = unknown> {
   poppedB = 0;
   poppedC = 0;
   poppedSeq = 0;
+  poppedCause = 0;
+  /**
+   * Stamped on every event pushed from now on (the caller's id of the event running, 0 for
+   * none): causality in the record's spare word, so no push signature changes and no record grows.
+   */
+  cause = 0;
   poppedPayload: P | undefined = undefined;
   poppedOwner: O | undefined = undefined;
   /** Owner of the event now at the top (see `pop`), for the caller to touch ahead of time. */

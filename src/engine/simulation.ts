@@ -98,6 +98,10 @@ export interface Note {
   readonly category: string;
   readonly text: string;
   readonly entities: Readonly<Record<string, string>>;
+  /** This note's event id (see TraceRecord.seq). */
+  readonly seq?: number;
+  /** The event whose handler wrote it (see TraceRecord.cause); absent when a scenario step did. */
+  readonly cause?: number;
 }
 
 export interface SimulationOptions {
@@ -396,6 +400,12 @@ export class Simulation {
   private eventsPopped = 0;
   /** Deliveries and timer firings (what benchmarks count as events). */
   eventsRun = 0;
+  /**
+   * The last event id handed out (TraceRecord.seq): every delivery or timer that runs, fault,
+   * drop and note takes the next one. The id of the event running sits in `queue.cause`, which
+   * stamps everything it schedules; none of it is hashed.
+   */
+  private lastSeq = 0;
   messagesSent = 0;
   messagesDropped = 0;
 
@@ -538,6 +548,8 @@ export class Simulation {
     while (this.nextSampleUs <= untilUs) {
       const atUs = this.nextSampleUs;
       this.nowUs = atUs;
+      // No event runs here: a violation a sample finds has no event to point at.
+      this.queue.cause = 0;
       let next = Infinity;
       let changed = false;
       for (const sampler of this.samplers) {
@@ -698,7 +710,7 @@ export class Simulation {
     for (let i = 0; i < safety.length; i++) {
       const invariant = safety[i] as SafetyInvariant;
       const detail = invariant.check(this.nowUs);
-      if (this.violations.observe(invariant.id, detail, this.nowUs) && detail !== null) {
+      if (this.violations.observe(invariant.id, detail, this.nowUs, this.queue.cause) && detail !== null) {
         this.hasher.fold(TraceKind.Violation, this.nowUs, 0, 0, invariant.id);
         this.violated(invariant.id, detail, this.nowUs);
       }
@@ -737,9 +749,9 @@ export class Simulation {
       return;
     }
     if (this.partitions.active > 0 && this.partitions.cut(fromNode, toNode))
-      return this.drop(message, this.nodes[fromNode]!, this.nodes[toNode]!, 'cut');
+      return this.drop(message, this.nodes[fromNode]!, this.nodes[toNode]!, 'cut', this.queue.cause);
     if (this.latency.dropped())
-      return this.drop(message, this.nodes[fromNode]!, this.nodes[toNode]!, 'random');
+      return this.drop(message, this.nodes[fromNode]!, this.nodes[toNode]!, 'random', this.queue.cause);
     const delay = this.latency.delayUs() + extraDelayUs;
     this.queue.post(nowUs + delay, EV_DELIVER, to, packedFrom, nowUs, toIncarnation, message);
     if (this.latency.duplicated()) {
@@ -762,11 +774,21 @@ export class Simulation {
     else counter.sent++;
   }
 
-  private drop(message: Message, fromNode: NodeState, toNode: NodeState, reason: DropReason): void {
+  /** `cause`: the event that sent the message (0 for none). */
+  private drop(
+    message: Message,
+    fromNode: NodeState,
+    toNode: NodeState,
+    reason: DropReason,
+    cause: number,
+  ): void {
     this.messagesDropped++;
+    const seq = ++this.lastSeq;
     this.hasher.fold(TraceKind.Drop, this.nowUs, fromNode.index, toNode.index, message.type);
     if (this.capture !== null) {
       this.capture.add({
+        seq,
+        ...(cause !== 0 ? { cause } : {}),
         atUs: this.nowUs,
         kind: TraceKind.Drop,
         node: toNode.name,
@@ -822,8 +844,21 @@ export class Simulation {
   note(node: string, category: string, text: string, entities: Record<string, string> = {}): void {
     this.hasher.fold(TraceKind.Note, this.nowUs, 0, 0, category);
     this.hasher.foldText(text);
+    const seq = ++this.lastSeq;
+    const cause = this.queue.cause;
+    // A note a scenario step writes (`crash TE-1`, `submit A`) names the step: it is the root of
+    // what the step does next (the system's reaction, the fault itself).
+    if (cause === 0 && this.current === null) this.queue.cause = seq;
     if (this.notes.length < this.notesLimit)
-      this.notes.push({ atUs: this.nowUs, node, category, text, entities });
+      this.notes.push({
+        atUs: this.nowUs,
+        node,
+        category,
+        text,
+        entities,
+        seq,
+        cause: cause !== 0 ? cause : undefined,
+      });
   }
 
   // ---------------------------------------------------------------- stream links
@@ -868,7 +903,7 @@ export class Simulation {
     if (link.state === 'half-open' || this.partitions.cut(fromSlot.node, toSlot.node)) {
       if (link.buffered >= this.latency.current.halfOpenBufferMessages) return 'blocked';
       link.buffered++;
-      this.drop(message, fromNode, toNode, 'half-open');
+      this.drop(message, fromNode, toNode, 'half-open', this.queue.cause);
       return 'ok';
     }
     const direction = from === link.client ? 0 : 1;
@@ -907,7 +942,10 @@ export class Simulation {
   /** A new incarnation: the factory runs again; only `durable` state carried over. */
   restart(name: string): void {
     const node = this.nodes[this.nodeIndex(name)]!;
+    // The implied crash does not cause the restart: both have the step's cause.
+    const cause = this.queue.cause;
     if (node.up) this.crash(name);
+    this.queue.cause = cause;
     assert(node.incarnation + 1 < INCARNATION_LIMIT, 'incarnations fit their packing', { name });
     node.incarnation++;
     this.fault(TraceKind.Restart, node, 'restart');
@@ -977,10 +1015,25 @@ export class Simulation {
     for (const n of names) this.fault(TraceKind.Heal, this.nodes[this.nodeIndex(n)]!, 'heal');
   }
 
+  /**
+   * A fault: a root when a scenario step made it (callbacks run with no cause), else caused by
+   * the handler that did. What follows in the same step (a restart's spawns) is caused by it.
+   */
   private fault(kind: number, node: NodeState, type: string): void {
     this.hasher.fold(kind, this.nowUs, node.index, node.incarnation, type);
-    if (this.capture !== null)
-      this.capture.add({ atUs: this.nowUs, kind: kind as TraceRecord['kind'], node: node.name, type });
+    const seq = ++this.lastSeq;
+    const cause = this.queue.cause;
+    if (this.capture !== null) {
+      this.capture.add({
+        atUs: this.nowUs,
+        kind: kind as TraceRecord['kind'],
+        node: node.name,
+        type,
+        seq,
+        ...(cause !== 0 ? { cause } : {}),
+      });
+    }
+    this.queue.cause = seq;
   }
 
   /** `createActor` for StartingNode: one closure per simulation, not one per node start. */
@@ -1045,6 +1098,8 @@ export class Simulation {
     const queue = this.queue;
     const kind = queue.poppedKind;
     if (kind === EV_CALLBACK) {
+      // A scenario step is a root: what it does has no cause but the faults it makes.
+      queue.cause = 0;
       (queue.poppedPayload as Callback)();
       // A scenario step may touch any actor's state from outside its handlers.
       for (const { watch } of this.watches) watch.markAll();
@@ -1065,6 +1120,8 @@ export class Simulation {
       if (periodicId !== 0) {
         const entry = this.periodic.get(periodicId);
         if (entry === undefined) return; // cancelled
+        // Every firing of a periodic timer is caused by the event that armed it.
+        queue.cause = queue.poppedCause;
         entry.handle = queue.push(
           this.nowUs + entry.periodUs,
           EV_TIMER,
@@ -1077,9 +1134,13 @@ export class Simulation {
         );
       }
       this.eventsRun++;
+      const seq = ++this.lastSeq;
       this.hasher.fold(TraceKind.Timer, this.nowUs, target, 0, message.type);
       if (this.capture !== null) {
         this.capture.add({
+          seq,
+          // Not a spread: a fuzz run captures every event, and a spread is the slow path.
+          cause: queue.poppedCause !== 0 ? queue.poppedCause : undefined,
           atUs: this.nowUs,
           kind: TraceKind.Timer,
           node: this.nodes[ctx.nodeIndex]!.name,
@@ -1092,6 +1153,7 @@ export class Simulation {
       env.fromIncarnation = ctx.incarnation;
       env.sentAtUs = this.nowUs;
       env.stream = -1;
+      queue.cause = seq;
       this.call(ctx, ctx.instance, message);
       return;
     }
@@ -1129,9 +1191,12 @@ export class Simulation {
       return this.dropDelivery(message, fromRef, target, 'no-actor');
     const sentAtUs = queue.poppedB;
     this.eventsRun++;
+    const seq = ++this.lastSeq;
     this.hasher.foldDeliver(this.nowUs, target, fromRef, fromIncarnation, message.type);
     if (this.capture !== null) {
       this.capture.add({
+        seq,
+        cause: queue.poppedCause !== 0 ? queue.poppedCause : undefined,
         atUs: this.nowUs,
         kind: TraceKind.Deliver,
         node: this.nodes[ctx.nodeIndex]!.name,
@@ -1148,6 +1213,7 @@ export class Simulation {
     env.fromIncarnation = fromIncarnation;
     env.sentAtUs = sentAtUs;
     env.stream = kind === EV_STREAM ? c : -1;
+    queue.cause = seq;
     this.call(ctx, ctx.instance, message);
   }
 
@@ -1168,7 +1234,13 @@ export class Simulation {
   }
 
   private dropDelivery(message: Message, fromRef: number, toRef: number, reason: DropReason): void {
-    this.drop(message, this.nodes[this.actorNode(fromRef)]!, this.nodes[this.actorNode(toRef)]!, reason);
+    this.drop(
+      message,
+      this.nodes[this.actorNode(fromRef)]!,
+      this.nodes[this.actorNode(toRef)]!,
+      reason,
+      this.queue.poppedCause,
+    );
   }
 
   /** Parks the event just popped until its node resumes. */

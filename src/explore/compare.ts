@@ -36,6 +36,8 @@ export interface VariantSummary {
   readonly limitedSeeds: number;
   /** Seeds on which each invariant was violated at least once. */
   readonly violatingSeeds: Readonly<Record<string, number>>;
+  /** The seeds on which each invariant was violated, ascending (`compare --verbose` lists them). */
+  readonly seedsByInvariant: Readonly<Record<string, readonly number[]>>;
   /** The same as a rate with a 95% Wilson interval. */
   readonly violatingRate: Readonly<Record<string, RateInterval>>;
   /** Seeds with any violation. */
@@ -134,6 +136,7 @@ function columnsOf(variants: readonly string[]): [string, string][] {
 export function summarise(outcomes: readonly MeasureOutcome[]): VariantSummary {
   const n = outcomes.filter((o) => o.error === undefined).length;
   const violatingSeeds: Record<string, number> = {};
+  const seedsOf = new Map<string, number[]>();
   let any = 0;
   let violationSeconds = 0;
   let episodes = 0;
@@ -151,6 +154,9 @@ export function summarise(outcomes: readonly MeasureOutcome[]): VariantSummary {
     if (outcome.violations.length > 0) any++;
     for (const v of outcome.violations) {
       violatingSeeds[v.invariant] = (violatingSeeds[v.invariant] ?? 0) + 1;
+      const seeds = seedsOf.get(v.invariant);
+      if (seeds === undefined) seedsOf.set(v.invariant, [outcome.seed]);
+      else if (seeds[seeds.length - 1] !== outcome.seed) seeds.push(outcome.seed);
       violationSeconds += v.violationSeconds;
       if (v.violationSeconds > 0) episodes += v.count;
     }
@@ -178,6 +184,9 @@ export function summarise(outcomes: readonly MeasureOutcome[]): VariantSummary {
     seedsRun: n,
     limitedSeeds,
     violatingSeeds: Object.fromEntries(sortedKeys.map((k) => [k, violatingSeeds[k] as number])),
+    seedsByInvariant: Object.fromEntries(
+      sortedKeys.map((k) => [k, [...(seedsOf.get(k) ?? [])].sort((a, b) => a - b)]),
+    ),
     violatingRate: Object.fromEntries(
       sortedKeys.map((k) => [k, roundInterval(wilsonInterval(violatingSeeds[k] as number, n))]),
     ),

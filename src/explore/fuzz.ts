@@ -12,11 +12,11 @@ import { silentProgress } from './progress.js';
 import { makeRepro } from './repro.js';
 import { shellQuote } from '../util/shell-quote.js';
 import type { Finding, FuzzReport, SeedError, SeedLimit } from './report.js';
-import { countByInvariant } from './report.js';
 import { findabilityOf } from './findability.js';
 import { CoverageTally } from './coverage.js';
 import { coverageCampaign } from './coverage-search.js';
 import { systemById } from '../systems/registry.js';
+import { countByInvariant, groupFindings, groupKey } from './report.js';
 import type { CampaignSpec, FuzzOutcome } from './seed-run.js';
 import { compileSeed, pctProbeMessages } from './seed-run.js';
 import type { Shard } from './shard.js';
@@ -36,7 +36,7 @@ export interface FuzzOptions {
   readonly shrink: boolean;
   readonly stopOnFirst: boolean;
   readonly timeLimitMs: number | null;
-  /** Repro files in all, beyond the first finding of each invariant (which always gets one). */
+  /** Repro files in all, beyond the first finding of each group (signature), which always gets one. */
   readonly maxRepros: number;
   readonly progress?: ProgressSink;
   /** Polled between batches: true after Ctrl-C. */
@@ -109,12 +109,18 @@ export async function fuzzCampaign(options: FuzzOptions): Promise<FuzzReport> {
             log(`seed ${outcome.seed}: stopped at a limit, no verdict: ${outcome.limit.message}`);
         }
         for (const violation of outcome.violations) {
-          const finding = { seed: outcome.seed, invariant: violation.invariant, atMs: violation.atMs };
-          const wanted = !reproFor.has(finding.invariant) || reprosWritten < options.maxRepros;
+          const finding = {
+            seed: outcome.seed,
+            invariant: violation.invariant,
+            atMs: violation.atMs,
+            ...(violation.signature !== undefined ? { signature: violation.signature } : {}),
+          };
+          // The first finding of each cause (signature) always gets a repro.
+          const wanted = !reproFor.has(groupKey(finding)) || reprosWritten < options.maxRepros;
           let repro: string | null = null;
           if (wanted && options.outDir !== null) {
             repro = writeRepro(spec, finding, options.outDir, log);
-            reproFor.add(finding.invariant);
+            reproFor.add(groupKey(finding));
             reprosWritten++;
           }
           findings.push({ ...finding, repro });
@@ -171,6 +177,7 @@ export async function fuzzCampaign(options: FuzzOptions): Promise<FuzzReport> {
       byInvariant: countByInvariant(findings),
       findability,
       ...(tally !== null ? { coverage: tally.summary() } : {}),
+      groups: groupFindings(findings),
       errors,
       limited,
     };
@@ -244,8 +251,8 @@ async function shrinkFindings(
   const seen = new Set<string>();
   for (const f of findings) {
     if (f.repro === null) continue;
-    (seen.has(f.invariant) ? rest : firsts).push(f);
-    seen.add(f.invariant);
+    (seen.has(groupKey(f)) ? rest : firsts).push(f);
+    seen.add(groupKey(f));
   }
   const queue = [...firsts, ...rest];
   const shrinkOne = async (finding: Finding): Promise<void> => {

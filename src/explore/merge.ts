@@ -1,7 +1,7 @@
 import { UsageError } from '../util/errors.js';
 import type { FuzzReport } from './report.js';
 import { findabilityOf } from './findability.js';
-import { countByInvariant } from './report.js';
+import { countByInvariant, groupFindings } from './report.js';
 import type { Shard } from './shard.js';
 
 export interface MergedReport extends FuzzReport {
@@ -84,6 +84,7 @@ export function mergeReports(
       },
       findings.map((f) => ({ seed: f.seed, key: f.invariant })),
     ),
+    groups: groupFindings(findings),
     errors,
     limited,
     missingShards,

@@ -54,6 +54,7 @@ export function renderFuzzReport(report: FuzzReport, c: ChalkInstance, options: 
       if (first.repro !== null)
         out.push(`  ${''.padEnd(28)} repro ${first.repro}${first.shrunk ? `  shrunk ${first.shrunk}` : ''}`);
     }
+    out.push(...groupLines(report, c));
     const written = report.findings.filter((f) => f.repro !== null).length;
     if (options.verbose === true) {
       out.push(c.bold('every finding, in seed order:'));
@@ -101,6 +102,25 @@ export function renderFuzzReport(report: FuzzReport, c: ChalkInstance, options: 
     if (first?.replay !== undefined) out.push(`  replay: ${first.replay}`);
   }
   return `${out.join('\n')}\n`;
+}
+
+/** Findings by cause (signature): how many seeds, the first, and the group's repro. */
+function groupLines(report: FuzzReport, c: ChalkInstance): string[] {
+  const groups = report.groups ?? [];
+  if (groups.length === 0) return [];
+  const lines = [
+    c.bold(
+      `by cause: ${groups.length} group${groups.length === 1 ? '' : 's'} (invariant: the kinds of steps of its why)`,
+    ),
+  ];
+  for (const g of groups) {
+    lines.push(`  ${String(g.count).padStart(6)} seed${g.count === 1 ? ' ' : 's'}  ${c.red(g.signature)}`);
+    const files = g.repro === null ? '' : `  repro ${g.repro}${g.shrunk ? `  shrunk ${g.shrunk}` : ''}`;
+    lines.push(
+      `  ${''.padEnd(12)} first: seed ${g.firstSeed} at t=${formatSimTime(msToUs(g.firstAtMs))}${files}`,
+    );
+  }
+  return lines;
 }
 
 /** `compare`: one column per variant, one row per measure. */
@@ -169,6 +189,7 @@ export function renderCompareReport(
     c.bold(line('', names)),
     ...rows.map(([label, cells]) => line(label, cells)),
   ];
+  if (options.verbose === true) out.push(...violatingSeedLines(report, c));
   if (report.stopped !== null) out.push(c.yellow(`stopped early: ${report.stopped} (partial columns)`));
   for (const [i, s] of summaries.entries()) {
     if (!s.invalid) continue;
@@ -187,6 +208,22 @@ export function renderCompareReport(
       ),
     );
   return `${out.join('\n')}\n`;
+}
+
+/** `compare --verbose`: the seeds each invariant was violated on, per variant (replay with `run --seed`). */
+function violatingSeedLines(report: CompareReport, c: ChalkInstance): string[] {
+  const lines = [c.bold('violating seeds, per variant and invariant:')];
+  for (const [name, s] of Object.entries(report.variants)) {
+    const entries = Object.entries(s.seedsByInvariant ?? {});
+    if (entries.length === 0) {
+      lines.push(`  ${name}: ${c.green('none')}`);
+      continue;
+    }
+    lines.push(`  ${name}:`);
+    for (const [invariant, seeds] of entries)
+      lines.push(`    ${c.red(invariant)} (${seeds.length}): ${seeds.join(' ')}`);
+  }
+  return lines;
 }
 
 function formatMean(value: number | undefined): string {

@@ -26,9 +26,23 @@ export const fuzzReportSchema = z.object({
       atMs: z.number().min(0),
       repro: z.string().nullable(),
       shrunk: z.string().nullable().optional(),
+      signature: z.string().optional(),
     }),
   ),
   byInvariant: z.record(z.string(), count),
+  groups: z
+    .array(
+      z.object({
+        invariant: z.string(),
+        signature: z.string(),
+        count,
+        firstSeed: count,
+        firstAtMs: z.number().min(0),
+        repro: z.string().nullable(),
+        shrunk: z.string().nullable().optional(),
+      }),
+    )
+    .optional(),
   errors: z.array(z.object({ seed: count, message: z.string(), replay: z.string().optional() })),
   limited: z
     .array(

@@ -12,6 +12,21 @@ export interface Finding {
   readonly repro: string | null;
   /** Shrunk repro, when shrinking ran and succeeded. */
   shrunk?: string | null;
+  /** How it broke: its invariant and the shape of its causal explanation (see signature.ts). */
+  readonly signature?: string;
+}
+
+/** Findings of one signature: one cause, however many seeds show it. */
+export interface FindingGroup {
+  readonly invariant: string;
+  readonly signature: string;
+  /** Seeds in the group. */
+  readonly count: number;
+  readonly firstSeed: number;
+  readonly firstAtMs: number;
+  /** The group's repro (its first finding that has one), or null. */
+  readonly repro: string | null;
+  readonly shrunk?: string | null;
 }
 
 /** A clustersim bug met while fuzzing (an exception from the engine or a model), not a finding. */
@@ -56,6 +71,8 @@ export interface FuzzReport {
   readonly findability?: readonly Findability[];
   /** Domain coverage of the campaign (the system's abstract states), when the system declares it. */
   readonly coverage?: CoverageSummary;
+  /** Findings grouped by cause (signature), largest first; absent in reports of older versions. */
+  readonly groups?: readonly FindingGroup[];
   /** Seeds stopped at a limit (counted apart: never a pass). */
   readonly limited?: readonly SeedLimit[];
   /** clustersim's version, set by the CLI (`CampaignStamp`); merge refuses another one. */
@@ -68,4 +85,34 @@ export function countByInvariant(findings: readonly Finding[]): Record<string, n
   const counts: Record<string, number> = {};
   for (const f of findings) counts[f.invariant] = (counts[f.invariant] ?? 0) + 1;
   return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** The key a finding is grouped by: its signature, or its invariant when it has none. */
+export function groupKey(finding: Pick<Finding, 'invariant' | 'signature'>): string {
+  return finding.signature ?? `${finding.invariant}: ?`;
+}
+
+/** Findings grouped by signature: largest group first, then by first seed (the same for any workers). */
+export function groupFindings(findings: readonly Finding[]): FindingGroup[] {
+  const groups = new Map<string, { first: Finding; count: number; repro: Finding | undefined }>();
+  for (const f of findings) {
+    const key = groupKey(f);
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, { first: f, count: 1, repro: f.repro !== null ? f : undefined });
+    else {
+      group.count++;
+      if (group.repro === undefined && f.repro !== null) group.repro = f;
+    }
+  }
+  return [...groups.entries()]
+    .map(([signature, g]) => ({
+      invariant: g.first.invariant,
+      signature,
+      count: g.count,
+      firstSeed: g.first.seed,
+      firstAtMs: g.first.atMs,
+      repro: g.repro?.repro ?? null,
+      ...(g.repro?.shrunk !== undefined ? { shrunk: g.repro.shrunk } : {}),
+    }))
+    .sort((a, b) => b.count - a.count || a.firstSeed - b.firstSeed || (a.signature < b.signature ? -1 : 1));
 }

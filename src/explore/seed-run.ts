@@ -9,6 +9,7 @@ import { systemById } from '../systems/registry.js';
 import type { RunCoverage } from './coverage.js';
 import { installCoverage } from './coverage.js';
 import { installPct } from './pct.js';
+import { signatureOf } from './signature.js';
 import type { Strategy } from './strategy.js';
 
 /** What every seed of a campaign shares: the scenario, the variant, `--set`, the strategy. */
@@ -27,10 +28,15 @@ export interface CampaignSpec {
   readonly coverage?: boolean;
 }
 
+/** Records a fuzz run keeps for its why; a longer run is run again to explain it (see runPlan). */
+const FUZZ_CAPTURE_LIMIT = 200_000;
+
 /** One invariant a seed violated, at its first violation. */
 export interface SeedViolation {
   readonly invariant: string;
   readonly atMs: number;
+  /** How it broke (see signature.ts): findings are grouped by it. */
+  readonly signature?: string;
 }
 
 /**
@@ -96,6 +102,10 @@ export function fuzzSeed(spec: CampaignSpec, seed: number, plan?: RunPlan): Fuzz
         stopOnceViolated: counted,
         keepNotes: false,
         keepState: false,
+        // Captured as it runs (a fuzz run is small): the why of a violating seed, which
+        // signs its finding, then needs no second run.
+        explain: true,
+        captureLimit: FUZZ_CAPTURE_LIMIT,
         ...(coverage !== undefined
           ? {
               instrument: (sim: Simulation, view: unknown) => (points = installCoverage(sim, view, coverage)),
@@ -103,9 +113,13 @@ export function fuzzSeed(spec: CampaignSpec, seed: number, plan?: RunPlan): Fuzz
           : {}),
       }),
     );
+    const signatures = new Map((result.why ?? []).map((e) => [e.invariant, signatureOf(e)]));
     const violations = result.violations
       .filter((v) => counted.includes(v.invariant))
-      .map((v) => ({ invariant: v.invariant, atMs: v.atMs }))
+      .map((v) => {
+        const signature = signatures.get(v.invariant);
+        return { invariant: v.invariant, atMs: v.atMs, ...(signature !== undefined ? { signature } : {}) };
+      })
       .sort((a, b) => a.atMs - b.atMs);
     return {
       seed,

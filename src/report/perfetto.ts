@@ -97,6 +97,7 @@ export function toChromeTrace(result: RunResult, options: PerfettoOptions): Chro
   for (const node of options.nodes) tracks.pid(node);
   const endUs = msToUs(result.simulatedMs);
   const records = result.trace?.records ?? [];
+  const chain = chainEvents(result);
 
   // Process lifetimes and span stacks are replayed in time order: records first at equal times
   // (a crash at t closes spans before notes of the restart at t open new ones).
@@ -233,16 +234,18 @@ export function toChromeTrace(result: RunResult, options: PerfettoOptions): Chro
         dur: 1,
         args: { to: `${record.node}/${record.actor ?? '?'}` },
       });
+      // A message on a violation's causal chain (`why`) is marked, so it can be found and highlighted.
+      const cat = record.seq !== undefined && chain.has(record.seq) ? 'message,why' : 'message';
       timed.push({
         name: record.type,
         ph: 's',
-        cat: 'message',
+        cat,
         id,
         pid: fromPid,
         tid: fromTid,
         ts: record.sentAtUs,
       });
-      timed.push({ name: record.type, ph: 'f', bp: 'e', cat: 'message', id, pid, tid, ts: record.atUs });
+      timed.push({ name: record.type, ph: 'f', bp: 'e', cat, id, pid, tid, ts: record.atUs });
     }
     timed.push({
       name: record.type,
@@ -351,4 +354,19 @@ export function toChromeTrace(result: RunResult, options: PerfettoOptions): Chro
         : {}),
     },
   };
+}
+
+/** The events of the violations' explained chains: each step, and the event whose handler wrote it. */
+function chainEvents(result: RunResult): Set<number> {
+  const chain = new Set<number>();
+  const causeOf = new Map(result.notes.map((n) => [n.seq, n.cause]));
+  for (const explanation of result.why ?? []) {
+    for (const step of explanation.steps) {
+      if (step.seq === undefined) continue;
+      chain.add(step.seq);
+      const cause = causeOf.get(step.seq);
+      if (cause !== undefined) chain.add(cause);
+    }
+  }
+  return chain;
 }

@@ -25,6 +25,8 @@ export interface RunJson {
   readonly limit?: RunResult['limit'];
   /** `ok`, `violation` (a finding: exit 1), `check-failed` (a `check` step did not hold: exit 1) or `limited` (stopped at a limit with nothing found: exit 3). */
   readonly outcome: RunOutcome;
+  /** Each violation's causal chain, pruned (issue #16); absent when nothing was violated. */
+  readonly why?: RunResult['why'];
   /** Each judged `check` step: where, when, whether it held, both sides in words. */
   readonly checks: readonly CheckJson[];
   /** The system's view at the end of the run, and at each judged check. */
@@ -61,7 +63,9 @@ export function runResultToJson(result: RunResult): RunJson {
       entities: v.entities,
       violationSeconds: v.violationSeconds,
       episodes: v.episodes,
+      ...(v.seq !== undefined ? { seq: v.seq } : {}),
     })),
+    ...(result.why !== undefined ? { why: result.why } : {}),
     metrics: result.metrics,
     faultsOff: result.faultsOff,
     ...(result.stoppedEarly !== undefined ? { stoppedEarly: result.stoppedEarly } : {}),

@@ -1,7 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import { formatSimTime, msToUs } from '../engine/index.js';
 import type { Note } from '../engine/index.js';
-import type { RunResult } from '../run/result.js';
+import type { Explanation, RunResult } from '../run/result.js';
 import { formatDuration } from '../util/duration.js';
 
 export interface RunTextOptions {
@@ -61,6 +61,7 @@ export function renderRunText(result: RunResult, options: RunTextOptions): strin
   }
   out.push('');
   out.push(...summaryLines(result, c));
+  out.push(...whyLines(result.why ?? [], c));
   if (result.stoppedEarly !== undefined) out.push(c.yellow(`stopped early: ${result.stoppedEarly}`));
   out.push(
     c.dim(
@@ -176,6 +177,25 @@ function invariantLines(result: RunResult, c: ChalkInstance): string[] {
     const times = `${v.count} time${v.count === 1 ? '' : 's'}`;
     lines.push(`  ${c.red(v.invariant)} first at ${formatAt(msToUs(v.atMs))}, ${times}${seconds}`);
     lines.push(`    ${v.message}${entitiesText(v.entities, c)}`);
+  }
+  return lines;
+}
+
+/** Each violation's causal chain (`why`), one step a line, folds dimmed. */
+export function whyLines(why: readonly Explanation[], c: ChalkInstance): string[] {
+  const lines: string[] = [];
+  for (const explanation of why) {
+    if (explanation.steps.length === 0) continue;
+    lines.push(c.bold(`why ${explanation.invariant}:`));
+    const nodeWidth = Math.min(16, Math.max(4, ...explanation.steps.map((s) => s.node.length)));
+    for (const step of explanation.steps) {
+      const at = c.dim(formatAt(step.atUs).padEnd(14));
+      lines.push(
+        step.folded !== undefined
+          ? `  ${at} ${' '.repeat(nodeWidth)} ${c.dim(step.text)}`
+          : `  ${at} ${step.node.padEnd(nodeWidth)} ${step.text}`,
+      );
+    }
   }
   return lines;
 }

@@ -51,6 +51,11 @@ export interface WhyStep {
   readonly seq?: number;
   /** A fold of this many unremarkable steps (`… 6 heartbeats …`) instead of one step. */
   readonly folded?: number;
+  /**
+   * What kind of step it is, with no entity in it (a note's category, a scenario step's action,
+   * a fold's word): the stuff of a finding's signature (see src/explore/signature.ts).
+   */
+  readonly kind?: string;
 }
 
 /** The system's view at one moment, read from its actors. */

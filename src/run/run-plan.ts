@@ -8,6 +8,7 @@ import { DEFAULT_LIMITS, LIMIT_FLAGS } from './limits.js';
 import type { CheckStepArgs } from '../scenario/check-step.js';
 import { isCheckStep } from '../scenario/check-step.js';
 import type { CheckResult, RunResult, StateView } from './result.js';
+import { explainViolations } from './why.js';
 
 export interface RunOptions {
   /** Keep up to this many full trace records (for `--trace`). @defaultValue 0 */
@@ -32,7 +33,16 @@ export interface RunOptions {
    * deterministic, like everything else in a run.
    */
   readonly instrument?: (sim: Simulation, view: unknown) => void;
+  /**
+   * Explain each violation (`why`, issue #16). Needs the causal trace: a run without a full
+   * capture is run again with one (deterministic: same hash, else an internal error), so only
+   * violating runs pay. @defaultValue false
+   */
+  readonly explain?: boolean;
 }
+
+/** Records kept for a `why` re-run; a run past it explains from what was kept. */
+const WHY_CAPTURE_LIMIT = 2_000_000;
 
 const GENERIC: ReadonlySet<string> = new Set<GenericActionName>([
   'crash',
@@ -44,8 +54,28 @@ const GENERIC: ReadonlySet<string> = new Set<GenericActionName>([
 
 class StopRun extends Error {}
 
-/** Runs one concrete plan: engine + system, steps at their times, checks, metrics. */
+/** Runs one concrete plan: engine + system, steps at their times, checks, metrics (and `why`, if asked). */
 export function runPlan(plan: RunPlan, options: RunOptions = {}): RunResult {
+  const result = runOnce(plan, options);
+  if (options.explain !== true || result.violations.length === 0) return result;
+  const captured =
+    result.trace !== undefined && result.trace.truncated === 0 && options.keepNotes !== false
+      ? result
+      : runOnce(plan, { ...options, captureLimit: WHY_CAPTURE_LIMIT, keepNotes: true });
+  assert(captured.traceHash === result.traceHash, 'a run captured for its why replays the same trace', {
+    first: result.traceHash,
+    again: captured.traceHash,
+  });
+  const why = explainViolations(captured.violations, {
+    records: captured.trace?.records ?? [],
+    notes: captured.notes,
+    variant: plan.variant,
+    model: systemById(plan.scenario.system).why ?? {},
+  });
+  return { ...result, why };
+}
+
+function runOnce(plan: RunPlan, options: RunOptions): RunResult {
   const limits: RunLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const model = systemById(plan.scenario.system);
   const nodes = model.nodes(plan.scenario.cluster);

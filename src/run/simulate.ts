@@ -28,6 +28,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Run
     source: 'options',
   };
   const run: RunOptions = {
+    explain: true,
     ...(options.captureLimit !== undefined ? { captureLimit: options.captureLimit } : {}),
     ...(options.limits !== undefined ? { limits: options.limits } : {}),
   };

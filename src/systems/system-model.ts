@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Simulation } from '../engine/index.js';
 import type { Invariant } from './invariant.js';
+import type { WhyModel } from './why-model.js';
 
 export type { Invariant } from './invariant.js';
 
@@ -32,6 +33,8 @@ export interface SystemModel<Cluster = unknown, View = unknown> {
    * listed by `clustersim list checks`); empty when the system has none yet.
    */
   readonly checks?: readonly CheckSpec[];
+  /** How its violations explain themselves (`why`, issue #16); without it, the generic walk alone. */
+  readonly why?: WhyModel;
   /** Zod schema of `cluster:`; must reject unknown keys (use z.strictObject). */
   readonly clusterSchema: z.ZodType<Cluster>;
 

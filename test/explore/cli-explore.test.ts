@@ -250,12 +250,12 @@ describe('clustersim fuzz / shrink / merge / compare (CLI)', () => {
     );
     // Assert
     const report = JSON.parse(fuzz.stdout) as {
-      findings: { invariant: string; repro: string | null; shrunk?: string | null }[];
+      findings: { invariant: string; signature?: string; repro: string | null; shrunk?: string | null }[];
     };
     const withRepro = report.findings.filter((f) => f.repro !== null);
-    // --max-repros 4 in all, but the first finding of each invariant always gets one.
-    const invariants = new Set(report.findings.map((f) => f.invariant));
-    expect(withRepro.length).toBe(Math.max(4, invariants.size));
+    // --max-repros 4 in all, but the first finding of each cause (signature) always gets one.
+    const causes = new Set(report.findings.map((f) => f.signature));
+    expect(withRepro.length).toBe(Math.max(4, causes.size));
     for (const f of withRepro) {
       expect(f.shrunk).toBe((f.repro as string).replace(/\.yaml$/, '.min.yaml'));
       expect(existsSync(f.shrunk as string)).toBe(true);
@@ -304,6 +304,20 @@ describe('clustersim fuzz / shrink / merge / compare (CLI)', () => {
     expect(listed.filter((line) => line.includes('no repro'))).toHaveLength(listed.length - written);
     expect(compare.stdout).toMatch(/^model metrics, mean per seed:/m);
     expect(compare.stdout).toMatch(/^ {2}tickBodies +\d+ +\d+$/m);
+    // compare --verbose names the violating seeds per variant and invariant (no fuzz to find them).
+    const section = compare.stdout.split('violating seeds, per variant and invariant:\n')[1] ?? '';
+    expect(section).not.toBe('');
+    const pre = /^ {2}pre:\n((?: {4}.*\n)+)/m.exec(section)?.[1] ?? '';
+    const rows = pre
+      .trimEnd()
+      .split('\n')
+      .map((line) => /^ {4}(\S+) \((\d+)\): ([\d ]+)$/.exec(line));
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) {
+      const listedSeeds = (row?.[3] ?? '').split(' ').map(Number);
+      expect(listedSeeds).toHaveLength(Number(row?.[2]));
+      expect(listedSeeds.every((seed) => seed >= 1 && seed <= 3)).toBe(true);
+    }
   });
 
   it("should take compare's variants from --variant as well as --variants", () => {

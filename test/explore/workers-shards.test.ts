@@ -47,6 +47,9 @@ describe('fuzz across workers and shards', () => {
     expect(one.coverage?.points).toBeGreaterThan(10);
     expect(two.coverage).toEqual(one.coverage);
     expect(two.findability).toEqual(one.findability);
+    // Grouped by cause alike: a thread's outcome carries each finding's signature.
+    expect(one.groups?.length).toBeGreaterThan(0);
+    expect(two.groups).toEqual(one.groups);
     expect(two.seedsRun).toBe(48);
     expect(two.workers).toBe(2);
   });
@@ -62,6 +65,7 @@ describe('fuzz across workers and shards', () => {
     expect(shards.map((s) => s.seedsRun)).toEqual([16, 16, 16]);
     expect(outcomes(merged)).toEqual(outcomes(whole));
     expect(merged.byInvariant).toEqual(whole.byInvariant);
+    expect(merged.groups).toEqual(whole.groups);
     expect(merged.seedsRun).toBe(whole.seedsRun);
     expect(merged.missingShards).toEqual([]);
   });

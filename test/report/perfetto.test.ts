@@ -158,6 +158,8 @@ describe('run reports', () => {
         violationSeconds: 10,
         entities: { worker: 'w1' },
         episodes: [episode],
+        // The event after which it broke (issue #16's causality).
+        seq: expect.any(Number),
       },
     ]);
     // CONTRACT §9: the library's violations are the very objects `run --json` prints.

@@ -64,6 +64,7 @@ function runCommand(file: string, flags: RunCommandFlags): void {
   const capture = flags.trace !== undefined || flags.html !== undefined;
   const result = runPlan(plan, {
     limits,
+    explain: true,
     ...(capture ? { captureLimit: TRACE_CAPTURE_LIMIT } : {}),
   });
   if (flags.trace !== undefined) writeTraceFile(flags.trace, result, scenario);

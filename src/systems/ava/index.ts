@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { avaWhy } from './why.js';
 import { parseDuration } from '../../util/duration.js';
 import { durationSchema } from '../../util/duration-schema.js';
 import type { Simulation } from '../../engine/index.js';
@@ -118,6 +119,7 @@ export const avaModel: SystemModel<AvaCluster, AvaView> = {
   coverage: avaCoverage,
   checks: avaChecks,
   crossCheck: (check, args, cluster, steps) => crossCheckAva(check, args, cluster, steps),
+  why: avaWhy,
   clusterSchema: avaClusterSchema,
   checkVariant: checkAvaVariant,
   nodes: (cluster) => ['aggregator', ...cluster.operators.map((op) => op.node)],

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { mantisWhy } from './why.js';
 import type { Simulation } from '../../engine/index.js';
 import { msToUs } from '../../engine/index.js';
 import { parseDuration } from '../../util/duration.js';
@@ -102,6 +103,7 @@ export const mantisModel: SystemModel<MantisCluster, MantisView> = {
   coverage: mantisCoverage,
   checks: mantisChecks,
   crossCheck: crossCheckMantis,
+  why: mantisWhy,
   clusterSchema: mantisClusterSchema,
   checkVariant: checkMantisVariant,
   // Mantis errata 2: HEAD's resubmit table; every other variant stands on BUG or FIX784 (the default).
