@@ -1,5 +1,6 @@
 import type { CompareReport } from '../explore/compare.js';
 import type { FuzzReport } from '../explore/report.js';
+import { groupKey } from '../explore/report.js';
 import type { RateRow } from '../report/html/compare-chart.js';
 import { renderCompareSection } from '../report/html/compare-chart.js';
 import type { PageSection } from '../report/html/page.js';
@@ -39,23 +40,24 @@ export function writeRunHtml(path: string, result: RunResult, scenario: Scenario
  * when shrinking made it), replayed here with full trace capture.
  */
 export function writeFuzzHtml(path: string, report: FuzzReport): void {
+  // One section per cause group (its repro), the group's signature as the title.
   const firstOf = new Map<string, FuzzReport['findings'][number]>();
   for (const finding of report.findings)
-    if (!firstOf.has(finding.invariant) && (finding.shrunk ?? finding.repro) !== null)
-      firstOf.set(finding.invariant, finding);
+    if (!firstOf.has(groupKey(finding)) && (finding.shrunk ?? finding.repro) !== null)
+      firstOf.set(groupKey(finding), finding);
   const sections: PageSection[] = [];
   let n = 0;
-  for (const [invariant, finding] of firstOf) {
+  for (const [group, finding] of firstOf) {
     const file = finding.shrunk ?? finding.repro;
     if (file === null || file === undefined) continue;
     const scenario = loadScenario(file);
-    const result = runPlan(compilePlan(scenario), { captureLimit: TRACE_CAPTURE_LIMIT });
-    sections.push(runSection(result, scenario, `run${++n}`, `${invariant}: seed ${finding.seed} (${file})`));
+    const result = runPlan(compilePlan(scenario), { captureLimit: TRACE_CAPTURE_LIMIT, explain: true });
+    sections.push(runSection(result, scenario, `run${++n}`, `${group}: seed ${finding.seed} (${file})`));
   }
   const intro =
     sections.length === 0
       ? `No finding with a repro file in ${report.seedsRun} seeds of ${report.scenario}: nothing to draw.`
-      : `${INTRO} The first repro of each violated invariant, ${report.findings.length} findings in ${report.seedsRun} seeds.`;
+      : `${INTRO} The first repro of each cause group, ${report.findings.length} findings in ${report.seedsRun} seeds.`;
   writeFileAtomic(
     path,
     renderPage(`clustersim fuzz: ${report.scenario} (${report.variant})`, intro, sections),

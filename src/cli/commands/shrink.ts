@@ -144,7 +144,7 @@ async function shrinkCommand(file: string, flags: ShrinkFlags): Promise<void> {
   if (flags.trace !== undefined || flags.html !== undefined) {
     // The shrunk file as `clustersim run OUT` replays it.
     const shrunk = parseScenario(result.yaml, out);
-    const replay = runPlan(compilePlan(shrunk), { captureLimit: TRACE_CAPTURE_LIMIT });
+    const replay = runPlan(compilePlan(shrunk), { captureLimit: TRACE_CAPTURE_LIMIT, explain: true });
     if (flags.trace !== undefined) writeTraceFile(flags.trace, replay, shrunk);
     if (flags.html !== undefined) writeRunHtml(flags.html, replay, shrunk, `${shrunk.name} (shrunk)`);
   }
