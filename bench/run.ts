@@ -2,6 +2,7 @@ import type { BenchOptions, BenchOutcome, BenchRow } from './bench-result.js';
 import { fuzzBench } from './fuzz.js';
 import { heartbeatStormBench } from './heartbeat-storm.js';
 import { modelSpeedBench } from './model-speed.js';
+import { startUpBench } from './start-up.js';
 import { formatTargets } from './targets.js';
 import { timeToFindBench } from './time-to-find.js';
 
@@ -18,6 +19,7 @@ const BENCHMARKS: readonly {
   { name: 'fuzz', run: fuzzBench },
   { name: 'time-to-find', run: timeToFindBench },
   { name: 'model-speed', run: modelSpeedBench },
+  { name: 'start-up', run: startUpBench },
 ];
 
 interface Args {
@@ -57,7 +59,7 @@ class TablePrinter {
   private static readonly numberWidth = 12;
   /** Scenario paths are long; other text (impl, variant) is short. */
   private static textWidth(name: string): number {
-    return name === 'scenario' ? 58 : 14;
+    return name === 'scenario' ? 58 : name === 'command' ? 44 : 14;
   }
 
   row(row: BenchRow): void {
