@@ -1,8 +1,11 @@
 import { fail } from './assert.js';
 import { B_STRIDE, Buckets } from './buckets.js';
+import type { CacheWarmer, EventAgenda } from './event-agenda.js';
 import { PourOrder } from './pour-order.js';
 import type { Micros } from './time.js';
 import { grownF64 } from './typed-arrays.js';
+
+export type { CacheWarmer } from './event-agenda.js';
 
 /**
  * The engine's agenda, ordered by (time, insertion sequence): a 4-ary min-heap and a sorted run
@@ -82,18 +85,7 @@ const F_C = 4;
 const F_GENERATION = 5;
 const F_LIVE = 6;
 
-/**
- * What the queue's user knows about an event's memory, for cache warming (`warmBucket`). Both
- * only load: they never change anything observable.
- */
-export interface CacheWarmer<O> {
-  /** The owner an ownerless event (a delivery) will run against, found by its target. */
-  ownerFor(target: number): O | undefined;
-  /** Loads what an event of this owner touches: at depth 0 the owner itself, at 1 what it points to. */
-  touch(owner: O, depth: number): number;
-}
-
-export class EventQueue<P, O = unknown> {
+export class EventQueue<P, O = unknown> implements EventAgenda<P, O> {
   private capacity: number;
   // Slot records (STRIDE doubles each); payload and owner per slot, interleaved: [2s] and [2s + 1].
   private slots: Float64Array;
