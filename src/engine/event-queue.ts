@@ -18,7 +18,7 @@ export type { CacheWarmer } from './event-agenda.js';
  * recycled through a free list (most recently freed first, still in cache), so steady-state
  * scheduling allocates nothing. A heap entry is (time, sequence, slot) side by side in one
  * Float64Array, so sifting reads contiguous numbers instead of chasing slot ids (that
- * indirection cost a cache miss per comparison at 10^5 pending events); 4 children per node
+ * indirection cost a cache miss per comparison in a large heap); 4 children per node
  * halve the depth and keep siblings within two cache lines.
  *
  * Only the near future is sorted. An event at or past `horizonUs` waits, unsorted, in a bucket
@@ -29,7 +29,7 @@ export type { CacheWarmer } from './event-agenda.js';
  * array consumed from its head, and the horizon moves to the last one's end. Events pushed
  * below the horizon go into the heap. The next event is the smaller of the run's head and the
  * heap's top, so popping a poured event is O(1) and the heap holds only what was pushed into
- * the near future (at 10^5 executors a few dozen deliveries, not the 10^5 timers). A pour is
+ * the near future (in a large world a few dozen deliveries, not every actor's timer). A pour is
  * also the moment to warm the cache for the events just poured (`warmBucket`). A small queue (at most HEAP_ONLY_MAX live events at a refill: a few actors,
  * events seconds apart) pours everything and turns heap-only (horizon +inf) for good: buckets
  * would cost it more than they save; a run that starts that small and later grows stays correct
@@ -55,17 +55,16 @@ const H_SEQ = 1;
 const H_SLOT = 2;
 /**
  * Initial width of a bucket of not-yet-near events, µs (about 8 ms). Narrow, so that what
- * `warmBucket` touches is still in cache when the events run; 65 ms windows had their warmed
- * lines evicted before use. At most 2^14 for PourOrder's radix sort (wider windows still sort
+ * `warmBucket` touches is still in cache when the events run (docs/bench.md: engine tuning).
+ * At most 2^14 for PourOrder's radix sort (wider windows still sort
  * correctly, by comparator).
  */
 const WINDOW_US = 8_192;
 /**
  * A poured window of more than this many events halves the width of later windows, down to
- * MIN_WINDOW_US (see `narrowWindows`): a dense agenda (10^5 executors: ~800 events per 8 ms)
- * runs faster in narrower windows (what a pour warms stays in cache and in the TLB, and fewer
- * deliveries wait in the heap: +3-4 % beats/s at 10^5 with 2 ms), while a sparse one (10^3:
- * ~8 events per 8 ms) would only pay for more, smaller pours (-11 % with 4 ms).
+ * MIN_WINDOW_US (see `narrowWindows`): a dense agenda runs faster in narrower windows (what a
+ * pour warms stays in cache and in the TLB, and fewer deliveries wait in the heap), while a
+ * sparse one would only pay for more, smaller pours (docs/bench.md: engine tuning).
  */
 const DENSE_POUR = 256;
 const MIN_WINDOW_US = 1_024;
@@ -210,8 +209,8 @@ export class EventQueue<P, O = unknown> implements EventAgenda<P, O> {
     this.objects[2 * slot + 1] = undefined;
     this.liveCount--;
     // Lazy cancellation leaves dead entries behind; a model that re-arms a far timeout on every
-    // heartbeat (cancel, then arm again) fills a small heap with them (Mantis: ~80 % of ~110
-    // entries). After cancels numbering a quarter of the heap, drop them: O(n) per n/4 cancels.
+    // heartbeat (cancel, then arm again) fills a small heap with them (the Mantis model does).
+    // After cancels numbering a quarter of the heap, drop them: O(n) per n/4 cancels.
     if (++this.cancelsSinceCompaction > this.heapSize >> 2 && this.heapSize >= MIN_COMPACT)
       this.compactHeap();
     return true;
@@ -316,7 +315,7 @@ export class EventQueue<P, O = unknown> implements EventAgenda<P, O> {
   private readonly warming: (O | undefined)[] = [];
 
   /**
-   * Software prefetch. At 10^5 actors an event's record, its payload/owner pair and its owner
+   * Software prefetch. In a large world an event's record, its payload/owner pair and its owner
    * are cache misses, each waiting for the one before. Loaded while the event before it runs,
    * they overlap that event's own misses instead: this touches the record and pair of the event
    * now at the top (a guess: exact unless something earlier is pushed meanwhile) and hands the
@@ -492,13 +491,12 @@ export class EventQueue<P, O = unknown> implements EventAgenda<P, O> {
 
   /**
    * Cache warming for a poured bucket: the events of the next window, about to run in some
-   * order. At 10^5 actors every one of them would take a chain of cache misses (its record and
+   * order. In a large world every one of them would take a chain of cache misses (its record and
    * owner, what the owner holds, what that points to), each waiting for the one before. Here each
    * link of the chains is one loop over the whole bucket, whose loads do not depend on one
    * another, so the processor overlaps them (dozens in flight instead of one). The first loop
    * gathers the owners into one array (a delivery's: its receiver, by `ownerFor`), so the later
-   * loops are a few instructions each and keep more loads in flight (measured: +4-10 % beats/s
-   * at 10^5 over looping through the slots again). Loads only: nothing observable changes. The
+   * loops are a few instructions each and keep more loads in flight. Loads only: nothing observable changes. The
    * window is narrow enough that what is touched is still in cache when its event runs.
    */
   private warmBucket(data: Float64Array, end: number, warmer: CacheWarmer<O>): void {
@@ -616,7 +614,7 @@ const WASM_PAGE_BYTES = 65_536;
  * `grownF64` for the slot records. A typed array's memory comes from malloc: for a large one,
  * glibc returns a page plus a 16-byte header, so every 64-byte record straddles two cache lines
  * and touching an event costs two misses. A WebAssembly.Memory is page-aligned, so each record
- * is exactly one line (measured at 10^5 executors: +6-7 % beats/s). Only for large queues: a
+ * is exactly one line (docs/bench.md: engine tuning). Only for large queues: a
  * Memory reserves address space, which a small simulation (one per fuzz seed) should not pay
  * for; and a plain array if the Memory cannot be had.
  */

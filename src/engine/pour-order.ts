@@ -10,8 +10,7 @@ const RADIX = 1 << RADIX_BITS;
  * scratch: an insertion sort for a few events, else a two-pass radix sort on the time's offset
  * in its window (7 + 7 bits, so a window of at most 2^14 µs), linear and without comparator
  * calls. A fractional time (never from the engine, which counts whole µs) falls back to a
- * comparator sort. The native TypedArray sort on packed keys was measured slower than the heap
- * it replaced.
+ * comparator sort (docs/bench.md: engine tuning, for why not the native sort).
  */
 export class PourOrder {
   private order = new Int32Array(64);
