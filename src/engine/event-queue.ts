@@ -151,7 +151,7 @@ export class EventQueue<P, O = unknown> implements EventAgenda<P, O> {
     owner?: O,
   ): number {
     const slot = this.place(atUs, kind, target, a, b, c, payload, owner);
-    return (this.slots[slot * STRIDE + F_GENERATION] as number) * SLOT_LIMIT + slot;
+    return this.slots[slot * STRIDE + F_GENERATION] * SLOT_LIMIT + slot;
   }
 
   /**
@@ -184,7 +184,7 @@ export class EventQueue<P, O = unknown> implements EventAgenda<P, O> {
   ): number {
     if (!(atUs >= 0)) fail('event time >= 0', { atUs, kind });
     if (this.freeCount === 0) this.grow();
-    const slot = this.freeSlots[--this.freeCount] as number;
+    const slot = this.freeSlots[--this.freeCount];
     const slots = this.slots;
     const base = slot * STRIDE;
     slots[base + F_KIND] = kind;
@@ -226,28 +226,28 @@ export class EventQueue<P, O = unknown> implements EventAgenda<P, O> {
     let kept = 0;
     for (let i = 0; i < this.heapSize; i++) {
       const at = i * H_STRIDE;
-      const slot = heap[at + H_SLOT] as number;
+      const slot = heap[at + H_SLOT];
       if (!this.isLive(slot)) {
         this.release(slot);
         continue;
       }
       const to = kept++ * H_STRIDE;
-      heap[to + H_TIME] = heap[at + H_TIME] as number;
-      heap[to + H_SEQ] = heap[at + H_SEQ] as number;
+      heap[to + H_TIME] = heap[at + H_TIME];
+      heap[to + H_SEQ] = heap[at + H_SEQ];
       heap[to + H_SLOT] = slot;
     }
     this.heapSize = kept;
     for (let i = Math.floor((kept - 2) / ARITY); i >= 0; i--) {
       const at = i * H_STRIDE;
-      this.siftDown(heap[at + H_TIME] as number, heap[at + H_SEQ] as number, heap[at + H_SLOT] as number, i);
+      this.siftDown(heap[at + H_TIME], heap[at + H_SEQ], heap[at + H_SLOT], i);
     }
   }
 
   /** Time of the next live event, or +Infinity. Drops cancelled entries from the top. */
   peekTime(): Micros {
     this.dropCancelledTop();
-    if (this.nextIsInRun()) return this.run[this.runHead * H_STRIDE + H_TIME] as number;
-    return this.heapSize === 0 ? Number.POSITIVE_INFINITY : (this.heap[H_TIME] as number);
+    if (this.nextIsInRun()) return this.run[this.runHead * H_STRIDE + H_TIME];
+    return this.heapSize === 0 ? Number.POSITIVE_INFINITY : this.heap[H_TIME];
   }
 
   /**
@@ -264,25 +264,25 @@ export class EventQueue<P, O = unknown> implements EventAgenda<P, O> {
     if (this.nextIsInRun()) {
       const at = this.runHead++ * H_STRIDE;
       const run = this.run;
-      slot = run[at + H_SLOT] as number;
-      this.poppedTime = run[at + H_TIME] as number;
-      this.poppedSeq = run[at + H_SEQ] as number;
+      slot = run[at + H_SLOT];
+      this.poppedTime = run[at + H_TIME];
+      this.poppedSeq = run[at + H_SEQ];
       if (this.runHead === this.runEnd) this.runHead = this.runEnd = 0;
     } else {
       if (this.heapSize === 0) return false;
-      slot = this.heap[H_SLOT] as number;
-      this.poppedTime = this.heap[H_TIME] as number;
-      this.poppedSeq = this.heap[H_SEQ] as number;
+      slot = this.heap[H_SLOT];
+      this.poppedTime = this.heap[H_TIME];
+      this.poppedSeq = this.heap[H_SEQ];
       this.removeTop();
     }
     const slots = this.slots;
     this.prefetchAhead();
     const base = slot * STRIDE;
-    this.poppedKind = slots[base + F_KIND] as number;
-    this.poppedTarget = slots[base + F_TARGET] as number;
-    this.poppedA = slots[base + F_A] as number;
-    this.poppedB = slots[base + F_B] as number;
-    this.poppedC = slots[base + F_C] as number;
+    this.poppedKind = slots[base + F_KIND];
+    this.poppedTarget = slots[base + F_TARGET];
+    this.poppedA = slots[base + F_A];
+    this.poppedB = slots[base + F_B];
+    this.poppedC = slots[base + F_C];
     this.poppedPayload = this.objects[2 * slot] as P | undefined;
     this.poppedOwner = this.objects[2 * slot + 1] as O | undefined;
     // Dead from now on (a cancel of its handle fails), but the slot is kept until the next pop
@@ -323,13 +323,13 @@ export class EventQueue<P, O = unknown> implements EventAgenda<P, O> {
    */
   private prefetchAhead(): void {
     let next: number;
-    if (this.nextIsInRun()) next = this.run[this.runHead * H_STRIDE + H_SLOT] as number;
-    else if (this.heapSize > 0) next = this.heap[H_SLOT] as number;
+    if (this.nextIsInRun()) next = this.run[this.runHead * H_STRIDE + H_SLOT];
+    else if (this.heapSize > 0) next = this.heap[H_SLOT];
     else {
       this.nextOwner = undefined;
       return;
     }
-    this.prefetchSink = this.slots[next * STRIDE + F_KIND] as number;
+    this.prefetchSink = this.slots[next * STRIDE + F_KIND];
     this.nextOwner = this.objects[2 * next + 1] as O | undefined;
   }
 
@@ -338,12 +338,9 @@ export class EventQueue<P, O = unknown> implements EventAgenda<P, O> {
     if (this.runHead === this.runEnd) return false;
     if (this.heapSize === 0) return true;
     const at = this.runHead * H_STRIDE;
-    const runTime = this.run[at + H_TIME] as number;
-    const heapTime = this.heap[H_TIME] as number;
-    return (
-      runTime < heapTime ||
-      (runTime === heapTime && (this.run[at + H_SEQ] as number) < (this.heap[H_SEQ] as number))
-    );
+    const runTime = this.run[at + H_TIME];
+    const heapTime = this.heap[H_TIME];
+    return runTime < heapTime || (runTime === heapTime && this.run[at + H_SEQ] < this.heap[H_SEQ]);
   }
 
   /**
@@ -356,7 +353,7 @@ export class EventQueue<P, O = unknown> implements EventAgenda<P, O> {
     this.poppedSlot = NO_SLOT;
     this.slots[slot * STRIDE + F_LIVE] = 1;
     this.liveCount++;
-    return (this.slots[slot * STRIDE + F_GENERATION] as number) * SLOT_LIMIT + slot;
+    return this.slots[slot * STRIDE + F_GENERATION] * SLOT_LIMIT + slot;
   }
 
   /** Puts a parked event back in the heap at `atUs`, after everything already there at that time. */
@@ -413,13 +410,13 @@ export class EventQueue<P, O = unknown> implements EventAgenda<P, O> {
   private dropCancelledTop(): void {
     for (;;) {
       while (this.heapSize > 0) {
-        const top = this.heap[H_SLOT] as number;
+        const top = this.heap[H_SLOT];
         if (this.isLive(top)) break;
         this.removeTop();
         this.release(top);
       }
       while (this.runHead < this.runEnd) {
-        const head = this.run[this.runHead * H_STRIDE + H_SLOT] as number;
+        const head = this.run[this.runHead * H_STRIDE + H_SLOT];
         if (this.isLive(head)) break;
         this.runHead++;
         this.release(head);
@@ -481,11 +478,11 @@ export class EventQueue<P, O = unknown> implements EventAgenda<P, O> {
     const seqBase = this.nextSeq;
     this.nextSeq += count;
     for (let k = 0; k < count; k++) {
-      const i = order[k] as number;
+      const i = order[k];
       const at = this.runEnd++ * H_STRIDE;
-      run[at + H_TIME] = data[i * B_STRIDE] as number;
+      run[at + H_TIME] = data[i * B_STRIDE];
       run[at + H_SEQ] = seqBase + i;
-      run[at + H_SLOT] = data[i * B_STRIDE + 1] as number;
+      run[at + H_SLOT] = data[i * B_STRIDE + 1];
     }
   }
 
@@ -506,8 +503,8 @@ export class EventQueue<P, O = unknown> implements EventAgenda<P, O> {
     let count = 0;
     let sink = 0;
     for (let at = 0; at < end; at += B_STRIDE) {
-      const slot = data[at + 1] as number;
-      const target = slots[slot * STRIDE + F_TARGET] as number;
+      const slot = data[at + 1];
+      const target = slots[slot * STRIDE + F_TARGET];
       const owner = (objects[2 * slot + 1] as O | undefined) ?? warmer.ownerFor(target);
       if (owner !== undefined) owners[count++] = owner;
     }
@@ -521,7 +518,7 @@ export class EventQueue<P, O = unknown> implements EventAgenda<P, O> {
     this.slots[base + F_LIVE] = 0;
     this.objects[2 * slot] = undefined;
     this.objects[2 * slot + 1] = undefined;
-    this.slots[base + F_GENERATION] = ((this.slots[base + F_GENERATION] as number) + 1) % GENERATION_LIMIT;
+    this.slots[base + F_GENERATION] = (this.slots[base + F_GENERATION] + 1) % GENERATION_LIMIT;
     this.freeSlots[this.freeCount++] = slot;
   }
 
@@ -529,11 +526,7 @@ export class EventQueue<P, O = unknown> implements EventAgenda<P, O> {
     const last = --this.heapSize;
     if (last > 0) {
       const at = last * H_STRIDE;
-      this.siftDown(
-        this.heap[at + H_TIME] as number,
-        this.heap[at + H_SEQ] as number,
-        this.heap[at + H_SLOT] as number,
-      );
+      this.siftDown(this.heap[at + H_TIME], this.heap[at + H_SEQ], this.heap[at + H_SLOT]);
     }
   }
 
@@ -544,12 +537,12 @@ export class EventQueue<P, O = unknown> implements EventAgenda<P, O> {
     while (i > 0) {
       const parent = (i - 1) >> 2;
       const p = parent * H_STRIDE;
-      const parentTime = heap[p + H_TIME] as number;
-      if (parentTime < time || (parentTime === time && (heap[p + H_SEQ] as number) < seq)) break;
+      const parentTime = heap[p + H_TIME];
+      if (parentTime < time || (parentTime === time && heap[p + H_SEQ] < seq)) break;
       const at = i * H_STRIDE;
       heap[at + H_TIME] = parentTime;
-      heap[at + H_SEQ] = heap[p + H_SEQ] as number;
-      heap[at + H_SLOT] = heap[p + H_SLOT] as number;
+      heap[at + H_SEQ] = heap[p + H_SEQ];
+      heap[at + H_SLOT] = heap[p + H_SLOT];
       i = parent;
     }
     const at = i * H_STRIDE;
@@ -568,21 +561,21 @@ export class EventQueue<P, O = unknown> implements EventAgenda<P, O> {
       if (first >= size) break;
       const end = first + ARITY < size ? first + ARITY : size;
       let best = first;
-      let bestTime = heap[first * H_STRIDE + H_TIME] as number;
-      let bestSeq = heap[first * H_STRIDE + H_SEQ] as number;
+      let bestTime = heap[first * H_STRIDE + H_TIME];
+      let bestSeq = heap[first * H_STRIDE + H_SEQ];
       for (let c = first + 1; c < end; c++) {
-        const t = heap[c * H_STRIDE + H_TIME] as number;
-        if (t < bestTime || (t === bestTime && (heap[c * H_STRIDE + H_SEQ] as number) < bestSeq)) {
+        const t = heap[c * H_STRIDE + H_TIME];
+        if (t < bestTime || (t === bestTime && heap[c * H_STRIDE + H_SEQ] < bestSeq)) {
           best = c;
           bestTime = t;
-          bestSeq = heap[c * H_STRIDE + H_SEQ] as number;
+          bestSeq = heap[c * H_STRIDE + H_SEQ];
         }
       }
       if (time < bestTime || (time === bestTime && seq < bestSeq)) break;
       const at = i * H_STRIDE;
       heap[at + H_TIME] = bestTime;
       heap[at + H_SEQ] = bestSeq;
-      heap[at + H_SLOT] = heap[best * H_STRIDE + H_SLOT] as number;
+      heap[at + H_SLOT] = heap[best * H_STRIDE + H_SLOT];
       i = best;
     }
     const at = i * H_STRIDE;

@@ -160,7 +160,7 @@ export class PlainEventQueue<P, O = unknown> implements EventAgenda<P, O> {
   }
 
   private dropDeadTop(): void {
-    while (this.heap.length > 0 && !this.heap[0]!.live) this.takeTop();
+    while (this.heap.length > 0 && !this.heap[0].live) this.takeTop();
   }
 
   private takeTop(): Entry<P, O> | undefined {
@@ -179,10 +179,10 @@ export class PlainEventQueue<P, O = unknown> implements EventAgenda<P, O> {
 
   private siftUp(index: number): void {
     const heap = this.heap;
-    const entry = heap[index]!;
+    const entry = heap[index];
     while (index > 0) {
       const parent = Math.floor((index - 1) / ARITY);
-      if (!PlainEventQueue.before(entry, heap[parent]!)) break;
+      if (!PlainEventQueue.before(entry, heap[parent])) break;
       heap[index] = heap[parent]!;
       index = parent;
     }
@@ -191,14 +191,14 @@ export class PlainEventQueue<P, O = unknown> implements EventAgenda<P, O> {
 
   private siftDown(index: number): void {
     const heap = this.heap;
-    const entry = heap[index]!;
+    const entry = heap[index];
     for (;;) {
       const first = index * ARITY + 1;
       if (first >= heap.length) break;
       let best = first;
       for (let child = first + 1; child < Math.min(first + ARITY, heap.length); child++)
-        if (PlainEventQueue.before(heap[child]!, heap[best]!)) best = child;
-      if (!PlainEventQueue.before(heap[best]!, entry)) break;
+        if (PlainEventQueue.before(heap[child], heap[best])) best = child;
+      if (!PlainEventQueue.before(heap[best], entry)) break;
       heap[index] = heap[best]!;
       index = best;
     }
