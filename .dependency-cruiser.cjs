@@ -1,5 +1,5 @@
 /**
- * The layers of README "Architecture", enforced (`npm run lint`). Lower layers never import
+ * The layers of docs/architecture.md, enforced (`npm run lint`). Lower layers never import
  * higher ones; data flows scenario → run plan → engine + system → result → report.
  *
  *   util, engine  →  systems  →  scenario  →  run  →  report  →  explore  →  demo, tools  →  cli

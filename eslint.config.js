@@ -9,6 +9,8 @@ export default tseslint.config(
       'dist/',
       'node_modules/',
       'clustersim-findings/',
+      // Code blocks of the docs, kept verbatim for tsc (test/docs/code-blocks.test.ts).
+      'test/docs/blocks/',
       'eslint.config.js',
       '.dependency-cruiser.cjs',
     ],

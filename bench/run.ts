@@ -3,6 +3,7 @@ import { exploreBench } from './explore.js';
 import { fuzzBench } from './fuzz.js';
 import { heartbeatStormBench } from './heartbeat-storm.js';
 import { modelSpeedBench } from './model-speed.js';
+import { startUpBench } from './start-up.js';
 import { formatTargets } from './targets.js';
 import { timeToFindBench } from './time-to-find.js';
 
@@ -20,6 +21,7 @@ const BENCHMARKS: readonly {
   { name: 'time-to-find', run: timeToFindBench },
   { name: 'model-speed', run: modelSpeedBench },
   { name: 'explore', run: exploreBench },
+  { name: 'start-up', run: startUpBench },
 ];
 
 interface Args {
@@ -59,7 +61,7 @@ class TablePrinter {
   private static readonly numberWidth = 12;
   /** Scenario paths are long; other text (impl, variant) is short. */
   private static textWidth(name: string): number {
-    return name === 'scenario' ? 58 : 14;
+    return name === 'scenario' ? 58 : name === 'command' ? 44 : 14;
   }
 
   row(row: BenchRow): void {

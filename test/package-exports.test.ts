@@ -14,7 +14,7 @@ function runModule(source: string): string {
   });
 }
 
-/** The README's engine example, in plain JavaScript: a pinger crashed at 3.5 s and restarted at 6 s. */
+/** docs/engine.md's example, in plain JavaScript: a pinger crashed at 3.5 s and restarted at 6 s. */
 const ENGINE_EXAMPLE = `
 import { Simulation, msToUs } from 'clustersim/engine';
 class Pinger {

@@ -67,6 +67,28 @@ Examples:
 }
 
 /**
+ * Checks a command line against the CLI's parser without running it: unknown commands and
+ * options, missing arguments and bad flag values (each flag's own parser) are reported, as
+ * commander's message; nothing is read, written or simulated. Used by the docs' code-block test.
+ */
+export async function parseOnly(args: readonly string[]): Promise<string | undefined> {
+  const program = await buildProgram(args);
+  let message = '';
+  const silence = (command: Command): void => {
+    command.configureOutput({ writeOut: () => undefined, writeErr: (text) => (message += text) });
+    for (const sub of command.commands) silence(sub.action(() => undefined));
+  };
+  silence(program);
+  try {
+    await program.parseAsync(['node', 'clustersim', ...args]);
+    return undefined;
+  } catch (error) {
+    if (error instanceof CommanderError && error.exitCode === 0) return undefined;
+    return message.trim() || (error instanceof Error ? error.message : String(error));
+  }
+}
+
+/**
  * Runs the CLI; returns the exit code (bin/clustersim.js sets process.exitCode). Bad input
  * (ScenarioError, UsageError, an OutputError for a path that cannot be written, commander's
  * usage errors) → one line per problem on stderr, 2.

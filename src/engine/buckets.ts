@@ -60,7 +60,7 @@ export class Buckets {
   /** Takes out the earliest bucket (its index in `takenIndex`); hand it back with `recycle`. */
   takeFirst(): Bucket {
     const head = this.head;
-    this.takenIndex = this.indices[head] as number;
+    this.takenIndex = this.indices[head];
     const bucket = this.list[head] as Bucket;
     this.list[head] = undefined;
     this.head = head + 1 === this.end ? (this.end = 0) : head + 1;
@@ -90,8 +90,8 @@ export class Buckets {
     for (const bucket of old) {
       const data = bucket.data;
       for (let k = 0; k < bucket.length; k++) {
-        const timeUs = data[k * B_STRIDE] as number;
-        this.add(Math.floor(timeUs / windowUs), timeUs, data[k * B_STRIDE + 1] as number);
+        const timeUs = data[k * B_STRIDE];
+        this.add(Math.floor(timeUs / windowUs), timeUs, data[k * B_STRIDE + 1]);
       }
       this.recycle(bucket);
     }
@@ -113,11 +113,11 @@ export class Buckets {
     // Most adds land in one of the latest windows (timers re-armed by about the same period):
     // a short scan back from the end finds the place without a search.
     const stop = hi - TAIL_SCAN > lo ? hi - TAIL_SCAN : lo;
-    while (hi > stop && (indices[hi - 1] as number) >= index) hi--;
+    while (hi > stop && indices[hi - 1] >= index) hi--;
     if (hi > stop) lo = hi; // found in the tail: the first window at or after `index` is at hi
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if ((indices[mid] as number) < index) lo = mid + 1;
+      if (indices[mid] < index) lo = mid + 1;
       else hi = mid;
     }
     if (lo < this.end && indices[lo] === index) return list[lo] as Bucket;
@@ -129,7 +129,7 @@ export class Buckets {
         // Room at the front: move the live range down instead of growing.
         const head = this.head;
         for (let i = head; i < this.end; i++) {
-          indices[i - head] = indices[i] as number;
+          indices[i - head] = indices[i];
           list[i - head] = list[i];
         }
         for (let i = this.end - head; i < this.end; i++) list[i] = undefined;
@@ -142,7 +142,7 @@ export class Buckets {
       }
     }
     for (let i = this.end; i > lo; i--) {
-      indices[i] = indices[i - 1] as number;
+      indices[i] = indices[i - 1];
       list[i] = list[i - 1];
     }
     indices[lo] = index;

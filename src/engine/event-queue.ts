@@ -1,8 +1,11 @@
 import { fail } from './assert.js';
 import { B_STRIDE, Buckets } from './buckets.js';
+import type { CacheWarmer, EventAgenda } from './event-agenda.js';
 import { PourOrder } from './pour-order.js';
 import type { Micros } from './time.js';
 import { grownF64 } from './typed-arrays.js';
+
+export type { CacheWarmer } from './event-agenda.js';
 
 /**
  * The engine's agenda, ordered by (time, insertion sequence): a 4-ary min-heap and a sorted run
@@ -15,7 +18,7 @@ import { grownF64 } from './typed-arrays.js';
  * recycled through a free list (most recently freed first, still in cache), so steady-state
  * scheduling allocates nothing. A heap entry is (time, sequence, slot) side by side in one
  * Float64Array, so sifting reads contiguous numbers instead of chasing slot ids (that
- * indirection cost a cache miss per comparison at 10^5 pending events); 4 children per node
+ * indirection cost a cache miss per comparison in a large heap); 4 children per node
  * halve the depth and keep siblings within two cache lines.
  *
  * Only the near future is sorted. An event at or past `horizonUs` waits, unsorted, in a bucket
@@ -26,7 +29,7 @@ import { grownF64 } from './typed-arrays.js';
  * array consumed from its head, and the horizon moves to the last one's end. Events pushed
  * below the horizon go into the heap. The next event is the smaller of the run's head and the
  * heap's top, so popping a poured event is O(1) and the heap holds only what was pushed into
- * the near future (at 10^5 executors a few dozen deliveries, not the 10^5 timers). A pour is
+ * the near future (in a large world a few dozen deliveries, not every actor's timer). A pour is
  * also the moment to warm the cache for the events just poured (`warmBucket`). A small queue (at most HEAP_ONLY_MAX live events at a refill: a few actors,
  * events seconds apart) pours everything and turns heap-only (horizon +inf) for good: buckets
  * would cost it more than they save; a run that starts that small and later grows stays correct
@@ -52,17 +55,16 @@ const H_SEQ = 1;
 const H_SLOT = 2;
 /**
  * Initial width of a bucket of not-yet-near events, µs (about 8 ms). Narrow, so that what
- * `warmBucket` touches is still in cache when the events run; 65 ms windows had their warmed
- * lines evicted before use. At most 2^14 for PourOrder's radix sort (wider windows still sort
+ * `warmBucket` touches is still in cache when the events run (docs/bench.md: engine tuning).
+ * At most 2^14 for PourOrder's radix sort (wider windows still sort
  * correctly, by comparator).
  */
 const WINDOW_US = 8_192;
 /**
  * A poured window of more than this many events halves the width of later windows, down to
- * MIN_WINDOW_US (see `narrowWindows`): a dense agenda (10^5 executors: ~800 events per 8 ms)
- * runs faster in narrower windows (what a pour warms stays in cache and in the TLB, and fewer
- * deliveries wait in the heap: +3-4 % beats/s at 10^5 with 2 ms), while a sparse one (10^3:
- * ~8 events per 8 ms) would only pay for more, smaller pours (-11 % with 4 ms).
+ * MIN_WINDOW_US (see `narrowWindows`): a dense agenda runs faster in narrower windows (what a
+ * pour warms stays in cache and in the TLB, and fewer deliveries wait in the heap), while a
+ * sparse one would only pay for more, smaller pours (docs/bench.md: engine tuning).
  */
 const DENSE_POUR = 256;
 const MIN_WINDOW_US = 1_024;
@@ -84,18 +86,7 @@ const F_LIVE = 6;
 /** The record's eighth (spare) word: the id of the event that scheduled this one (see `cause`). */
 const F_CAUSE = 7;
 
-/**
- * What the queue's user knows about an event's memory, for cache warming (`warmBucket`). Both
- * only load: they never change anything observable.
- */
-export interface CacheWarmer<O> {
-  /** The owner an ownerless event (a delivery) will run against, found by its target. */
-  ownerFor(target: number): O | undefined;
-  /** Loads what an event of this owner touches: at depth 0 the owner itself, at 1 what it points to. */
-  touch(owner: O, depth: number): number;
-}
-
-export class EventQueue<P, O = unknown> {
+export class EventQueue<P, O = unknown> implements EventAgenda<P, O> {
   private capacity: number;
   // Slot records (STRIDE doubles each); payload and owner per slot, interleaved: [2s] and [2s + 1].
   private slots: Float64Array;
@@ -162,7 +153,7 @@ export class EventQueue<P, O = unknown> {
     owner?: O,
   ): number {
     const slot = this.place(atUs, kind, target, a, b, c, payload, owner);
-    return (this.slots[slot * STRIDE + F_GENERATION] as number) * SLOT_LIMIT + slot;
+    return this.slots[slot * STRIDE + F_GENERATION] * SLOT_LIMIT + slot;
   }
 
   /**
@@ -195,7 +186,7 @@ export class EventQueue<P, O = unknown> {
   ): number {
     if (!(atUs >= 0)) fail('event time >= 0', { atUs, kind });
     if (this.freeCount === 0) this.grow();
-    const slot = this.freeSlots[--this.freeCount] as number;
+    const slot = this.freeSlots[--this.freeCount];
     const slots = this.slots;
     const base = slot * STRIDE;
     slots[base + F_KIND] = kind;
@@ -221,8 +212,8 @@ export class EventQueue<P, O = unknown> {
     this.objects[2 * slot + 1] = undefined;
     this.liveCount--;
     // Lazy cancellation leaves dead entries behind; a model that re-arms a far timeout on every
-    // heartbeat (cancel, then arm again) fills a small heap with them (Mantis: ~80 % of ~110
-    // entries). After cancels numbering a quarter of the heap, drop them: O(n) per n/4 cancels.
+    // heartbeat (cancel, then arm again) fills a small heap with them (the Mantis model does).
+    // After cancels numbering a quarter of the heap, drop them: O(n) per n/4 cancels.
     if (++this.cancelsSinceCompaction > this.heapSize >> 2 && this.heapSize >= MIN_COMPACT)
       this.compactHeap();
     return true;
@@ -238,28 +229,28 @@ export class EventQueue<P, O = unknown> {
     let kept = 0;
     for (let i = 0; i < this.heapSize; i++) {
       const at = i * H_STRIDE;
-      const slot = heap[at + H_SLOT] as number;
+      const slot = heap[at + H_SLOT];
       if (!this.isLive(slot)) {
         this.release(slot);
         continue;
       }
       const to = kept++ * H_STRIDE;
-      heap[to + H_TIME] = heap[at + H_TIME] as number;
-      heap[to + H_SEQ] = heap[at + H_SEQ] as number;
+      heap[to + H_TIME] = heap[at + H_TIME];
+      heap[to + H_SEQ] = heap[at + H_SEQ];
       heap[to + H_SLOT] = slot;
     }
     this.heapSize = kept;
     for (let i = Math.floor((kept - 2) / ARITY); i >= 0; i--) {
       const at = i * H_STRIDE;
-      this.siftDown(heap[at + H_TIME] as number, heap[at + H_SEQ] as number, heap[at + H_SLOT] as number, i);
+      this.siftDown(heap[at + H_TIME], heap[at + H_SEQ], heap[at + H_SLOT], i);
     }
   }
 
   /** Time of the next live event, or +Infinity. Drops cancelled entries from the top. */
   peekTime(): Micros {
     this.dropCancelledTop();
-    if (this.nextIsInRun()) return this.run[this.runHead * H_STRIDE + H_TIME] as number;
-    return this.heapSize === 0 ? Number.POSITIVE_INFINITY : (this.heap[H_TIME] as number);
+    if (this.nextIsInRun()) return this.run[this.runHead * H_STRIDE + H_TIME];
+    return this.heapSize === 0 ? Number.POSITIVE_INFINITY : this.heap[H_TIME];
   }
 
   /**
@@ -276,26 +267,26 @@ export class EventQueue<P, O = unknown> {
     if (this.nextIsInRun()) {
       const at = this.runHead++ * H_STRIDE;
       const run = this.run;
-      slot = run[at + H_SLOT] as number;
-      this.poppedTime = run[at + H_TIME] as number;
-      this.poppedSeq = run[at + H_SEQ] as number;
+      slot = run[at + H_SLOT];
+      this.poppedTime = run[at + H_TIME];
+      this.poppedSeq = run[at + H_SEQ];
       if (this.runHead === this.runEnd) this.runHead = this.runEnd = 0;
     } else {
       if (this.heapSize === 0) return false;
-      slot = this.heap[H_SLOT] as number;
-      this.poppedTime = this.heap[H_TIME] as number;
-      this.poppedSeq = this.heap[H_SEQ] as number;
+      slot = this.heap[H_SLOT];
+      this.poppedTime = this.heap[H_TIME];
+      this.poppedSeq = this.heap[H_SEQ];
       this.removeTop();
     }
     const slots = this.slots;
     this.prefetchAhead();
     const base = slot * STRIDE;
-    this.poppedKind = slots[base + F_KIND] as number;
-    this.poppedTarget = slots[base + F_TARGET] as number;
-    this.poppedA = slots[base + F_A] as number;
-    this.poppedB = slots[base + F_B] as number;
-    this.poppedC = slots[base + F_C] as number;
-    this.poppedCause = slots[base + F_CAUSE] as number;
+    this.poppedKind = slots[base + F_KIND];
+    this.poppedTarget = slots[base + F_TARGET];
+    this.poppedA = slots[base + F_A];
+    this.poppedB = slots[base + F_B];
+    this.poppedC = slots[base + F_C];
+    this.poppedCause = slots[base + F_CAUSE];
     this.poppedPayload = this.objects[2 * slot] as P | undefined;
     this.poppedOwner = this.objects[2 * slot + 1] as O | undefined;
     // Dead from now on (a cancel of its handle fails), but the slot is kept until the next pop
@@ -334,7 +325,7 @@ export class EventQueue<P, O = unknown> {
   private readonly warming: (O | undefined)[] = [];
 
   /**
-   * Software prefetch. At 10^5 actors an event's record, its payload/owner pair and its owner
+   * Software prefetch. In a large world an event's record, its payload/owner pair and its owner
    * are cache misses, each waiting for the one before. Loaded while the event before it runs,
    * they overlap that event's own misses instead: this touches the record and pair of the event
    * now at the top (a guess: exact unless something earlier is pushed meanwhile) and hands the
@@ -342,13 +333,13 @@ export class EventQueue<P, O = unknown> {
    */
   private prefetchAhead(): void {
     let next: number;
-    if (this.nextIsInRun()) next = this.run[this.runHead * H_STRIDE + H_SLOT] as number;
-    else if (this.heapSize > 0) next = this.heap[H_SLOT] as number;
+    if (this.nextIsInRun()) next = this.run[this.runHead * H_STRIDE + H_SLOT];
+    else if (this.heapSize > 0) next = this.heap[H_SLOT];
     else {
       this.nextOwner = undefined;
       return;
     }
-    this.prefetchSink = this.slots[next * STRIDE + F_KIND] as number;
+    this.prefetchSink = this.slots[next * STRIDE + F_KIND];
     this.nextOwner = this.objects[2 * next + 1] as O | undefined;
   }
 
@@ -357,12 +348,9 @@ export class EventQueue<P, O = unknown> {
     if (this.runHead === this.runEnd) return false;
     if (this.heapSize === 0) return true;
     const at = this.runHead * H_STRIDE;
-    const runTime = this.run[at + H_TIME] as number;
-    const heapTime = this.heap[H_TIME] as number;
-    return (
-      runTime < heapTime ||
-      (runTime === heapTime && (this.run[at + H_SEQ] as number) < (this.heap[H_SEQ] as number))
-    );
+    const runTime = this.run[at + H_TIME];
+    const heapTime = this.heap[H_TIME];
+    return runTime < heapTime || (runTime === heapTime && this.run[at + H_SEQ] < this.heap[H_SEQ]);
   }
 
   /**
@@ -375,7 +363,7 @@ export class EventQueue<P, O = unknown> {
     this.poppedSlot = NO_SLOT;
     this.slots[slot * STRIDE + F_LIVE] = 1;
     this.liveCount++;
-    return (this.slots[slot * STRIDE + F_GENERATION] as number) * SLOT_LIMIT + slot;
+    return this.slots[slot * STRIDE + F_GENERATION] * SLOT_LIMIT + slot;
   }
 
   /** Puts a parked event back in the heap at `atUs`, after everything already there at that time. */
@@ -432,13 +420,13 @@ export class EventQueue<P, O = unknown> {
   private dropCancelledTop(): void {
     for (;;) {
       while (this.heapSize > 0) {
-        const top = this.heap[H_SLOT] as number;
+        const top = this.heap[H_SLOT];
         if (this.isLive(top)) break;
         this.removeTop();
         this.release(top);
       }
       while (this.runHead < this.runEnd) {
-        const head = this.run[this.runHead * H_STRIDE + H_SLOT] as number;
+        const head = this.run[this.runHead * H_STRIDE + H_SLOT];
         if (this.isLive(head)) break;
         this.runHead++;
         this.release(head);
@@ -500,23 +488,22 @@ export class EventQueue<P, O = unknown> {
     const seqBase = this.nextSeq;
     this.nextSeq += count;
     for (let k = 0; k < count; k++) {
-      const i = order[k] as number;
+      const i = order[k];
       const at = this.runEnd++ * H_STRIDE;
-      run[at + H_TIME] = data[i * B_STRIDE] as number;
+      run[at + H_TIME] = data[i * B_STRIDE];
       run[at + H_SEQ] = seqBase + i;
-      run[at + H_SLOT] = data[i * B_STRIDE + 1] as number;
+      run[at + H_SLOT] = data[i * B_STRIDE + 1];
     }
   }
 
   /**
    * Cache warming for a poured bucket: the events of the next window, about to run in some
-   * order. At 10^5 actors every one of them would take a chain of cache misses (its record and
+   * order. In a large world every one of them would take a chain of cache misses (its record and
    * owner, what the owner holds, what that points to), each waiting for the one before. Here each
    * link of the chains is one loop over the whole bucket, whose loads do not depend on one
    * another, so the processor overlaps them (dozens in flight instead of one). The first loop
    * gathers the owners into one array (a delivery's: its receiver, by `ownerFor`), so the later
-   * loops are a few instructions each and keep more loads in flight (measured: +4-10 % beats/s
-   * at 10^5 over looping through the slots again). Loads only: nothing observable changes. The
+   * loops are a few instructions each and keep more loads in flight. Loads only: nothing observable changes. The
    * window is narrow enough that what is touched is still in cache when its event runs.
    */
   private warmBucket(data: Float64Array, end: number, warmer: CacheWarmer<O>): void {
@@ -526,8 +513,8 @@ export class EventQueue<P, O = unknown> {
     let count = 0;
     let sink = 0;
     for (let at = 0; at < end; at += B_STRIDE) {
-      const slot = data[at + 1] as number;
-      const target = slots[slot * STRIDE + F_TARGET] as number;
+      const slot = data[at + 1];
+      const target = slots[slot * STRIDE + F_TARGET];
       const owner = (objects[2 * slot + 1] as O | undefined) ?? warmer.ownerFor(target);
       if (owner !== undefined) owners[count++] = owner;
     }
@@ -541,7 +528,7 @@ export class EventQueue<P, O = unknown> {
     this.slots[base + F_LIVE] = 0;
     this.objects[2 * slot] = undefined;
     this.objects[2 * slot + 1] = undefined;
-    this.slots[base + F_GENERATION] = ((this.slots[base + F_GENERATION] as number) + 1) % GENERATION_LIMIT;
+    this.slots[base + F_GENERATION] = (this.slots[base + F_GENERATION] + 1) % GENERATION_LIMIT;
     this.freeSlots[this.freeCount++] = slot;
   }
 
@@ -549,11 +536,7 @@ export class EventQueue<P, O = unknown> {
     const last = --this.heapSize;
     if (last > 0) {
       const at = last * H_STRIDE;
-      this.siftDown(
-        this.heap[at + H_TIME] as number,
-        this.heap[at + H_SEQ] as number,
-        this.heap[at + H_SLOT] as number,
-      );
+      this.siftDown(this.heap[at + H_TIME], this.heap[at + H_SEQ], this.heap[at + H_SLOT]);
     }
   }
 
@@ -564,12 +547,12 @@ export class EventQueue<P, O = unknown> {
     while (i > 0) {
       const parent = (i - 1) >> 2;
       const p = parent * H_STRIDE;
-      const parentTime = heap[p + H_TIME] as number;
-      if (parentTime < time || (parentTime === time && (heap[p + H_SEQ] as number) < seq)) break;
+      const parentTime = heap[p + H_TIME];
+      if (parentTime < time || (parentTime === time && heap[p + H_SEQ] < seq)) break;
       const at = i * H_STRIDE;
       heap[at + H_TIME] = parentTime;
-      heap[at + H_SEQ] = heap[p + H_SEQ] as number;
-      heap[at + H_SLOT] = heap[p + H_SLOT] as number;
+      heap[at + H_SEQ] = heap[p + H_SEQ];
+      heap[at + H_SLOT] = heap[p + H_SLOT];
       i = parent;
     }
     const at = i * H_STRIDE;
@@ -588,21 +571,21 @@ export class EventQueue<P, O = unknown> {
       if (first >= size) break;
       const end = first + ARITY < size ? first + ARITY : size;
       let best = first;
-      let bestTime = heap[first * H_STRIDE + H_TIME] as number;
-      let bestSeq = heap[first * H_STRIDE + H_SEQ] as number;
+      let bestTime = heap[first * H_STRIDE + H_TIME];
+      let bestSeq = heap[first * H_STRIDE + H_SEQ];
       for (let c = first + 1; c < end; c++) {
-        const t = heap[c * H_STRIDE + H_TIME] as number;
-        if (t < bestTime || (t === bestTime && (heap[c * H_STRIDE + H_SEQ] as number) < bestSeq)) {
+        const t = heap[c * H_STRIDE + H_TIME];
+        if (t < bestTime || (t === bestTime && heap[c * H_STRIDE + H_SEQ] < bestSeq)) {
           best = c;
           bestTime = t;
-          bestSeq = heap[c * H_STRIDE + H_SEQ] as number;
+          bestSeq = heap[c * H_STRIDE + H_SEQ];
         }
       }
       if (time < bestTime || (time === bestTime && seq < bestSeq)) break;
       const at = i * H_STRIDE;
       heap[at + H_TIME] = bestTime;
       heap[at + H_SEQ] = bestSeq;
-      heap[at + H_SLOT] = heap[best * H_STRIDE + H_SLOT] as number;
+      heap[at + H_SLOT] = heap[best * H_STRIDE + H_SLOT];
       i = best;
     }
     const at = i * H_STRIDE;
@@ -634,7 +617,7 @@ const WASM_PAGE_BYTES = 65_536;
  * `grownF64` for the slot records. A typed array's memory comes from malloc: for a large one,
  * glibc returns a page plus a 16-byte header, so every 64-byte record straddles two cache lines
  * and touching an event costs two misses. A WebAssembly.Memory is page-aligned, so each record
- * is exactly one line (measured at 10^5 executors: +6-7 % beats/s). Only for large queues: a
+ * is exactly one line (docs/bench.md: engine tuning). Only for large queues: a
  * Memory reserves address space, which a small simulation (one per fuzz seed) should not pay
  * for; and a plain array if the Memory cannot be had.
  */

@@ -10,8 +10,7 @@ const RADIX = 1 << RADIX_BITS;
  * scratch: an insertion sort for a few events, else a two-pass radix sort on the time's offset
  * in its window (7 + 7 bits, so a window of at most 2^14 µs), linear and without comparator
  * calls. A fractional time (never from the engine, which counts whole µs) falls back to a
- * comparator sort. The native TypedArray sort on packed keys was measured slower than the heap
- * it replaced.
+ * comparator sort (docs/bench.md: engine tuning, for why not the native sort).
  */
 export class PourOrder {
   private order = new Int32Array(64);
@@ -34,23 +33,23 @@ export class PourOrder {
     const offsets = this.offsets;
     let integral = windowUs <= 1 << (2 * RADIX_BITS);
     for (let i = 0; i < count; i++) {
-      const offsetUs = (data[i * B_STRIDE] as number) - windowStartUs;
+      const offsetUs = data[i * B_STRIDE] - windowStartUs;
       if (!(Number.isInteger(offsetUs) && offsetUs >= 0 && offsetUs < windowUs)) integral = false;
       offsets[i] = offsetUs;
       order[i] = i;
     }
     if (!integral) {
       const sorted = Array.from(order.subarray(0, count)).sort(
-        (x, y) => (data[x * B_STRIDE] as number) - (data[y * B_STRIDE] as number) || x - y,
+        (x, y) => data[x * B_STRIDE] - data[y * B_STRIDE] || x - y,
       );
-      for (let k = 0; k < count; k++) order[k] = sorted[k] as number;
+      for (let k = 0; k < count; k++) order[k] = sorted[k];
     } else if (count <= INSERTION_MAX) {
       for (let k = 1; k < count; k++) {
-        const i = order[k] as number;
-        const offset = offsets[i] as number;
+        const i = order[k];
+        const offset = offsets[i];
         let j = k - 1;
-        while (j >= 0 && (offsets[order[j] as number] as number) > offset) {
-          order[j + 1] = order[j] as number;
+        while (j >= 0 && offsets[order[j]] > offset) {
+          order[j + 1] = order[j];
           j--;
         }
         order[j + 1] = i;
@@ -67,17 +66,17 @@ export class PourOrder {
     const counts = this.counts;
     const offsets = this.offsets;
     counts.fill(0);
-    for (let k = 0; k < count; k++) counts[((offsets[from[k] as number] as number) >> shift) & (RADIX - 1)]++;
+    for (let k = 0; k < count; k++) counts[(offsets[from[k]] >> shift) & (RADIX - 1)]++;
     let total = 0;
     for (let d = 0; d < RADIX; d++) {
-      const c = counts[d] as number;
+      const c = counts[d];
       counts[d] = total;
       total += c;
     }
     for (let k = 0; k < count; k++) {
-      const i = from[k] as number;
-      const d = ((offsets[i] as number) >> shift) & (RADIX - 1);
-      to[counts[d] as number] = i;
+      const i = from[k];
+      const d = (offsets[i] >> shift) & (RADIX - 1);
+      to[counts[d]] = i;
       counts[d]++;
     }
   }

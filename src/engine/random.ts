@@ -101,15 +101,15 @@ export class Rng {
 
   pick<T>(items: readonly T[]): T {
     assert(items.length > 0, 'pick from a non-empty list', { stream: this.streamName });
-    return items[Math.floor(this.next() * items.length)] as T;
+    return items[Math.floor(this.next() * items.length)];
   }
 
   /** Fisher–Yates in place; returns the same array. */
   shuffle<T>(items: T[]): T[] {
     for (let i = items.length - 1; i > 0; i--) {
       const j = Math.floor(this.next() * (i + 1));
-      const tmp = items[i] as T;
-      items[i] = items[j] as T;
+      const tmp = items[i];
+      items[i] = items[j];
       items[j] = tmp;
     }
     return items;

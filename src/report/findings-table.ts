@@ -3,8 +3,9 @@ import type { FindingsTable } from '../run/findings.js';
 /**
  * Markdown: one row per scenario, one column per variant; a cell lists broken invariants, with
  * violation-seconds where the break lasted (an instant break, e.g. a duplicate send, has none).
+ * `linkBase` is the way from the page to the repository root (`../` for a page in docs/).
  */
-export function findingsMarkdown(table: FindingsTable): string {
+export function findingsMarkdown(table: FindingsTable, linkBase = ''): string {
   const header = `| scenario | ${table.variants.map((v) => `\`${v}\``).join(' | ')} |`;
   const rule = `|---|${table.variants.map(() => '---').join('|')}|`;
   const lines = table.rows.map((row) => {
@@ -19,7 +20,7 @@ export function findingsMarkdown(table: FindingsTable): string {
             )
             .join('<br>'),
     );
-    return `| [${row.scenario}](${row.file}) | ${cells.join(' | ')} |`;
+    return `| [${row.scenario}](${linkBase}${row.file}) | ${cells.join(' | ')} |`;
   });
   return [header, rule, ...lines].join('\n');
 }

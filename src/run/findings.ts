@@ -29,7 +29,7 @@ export interface FindingsTable {
 
 /**
  * Runs every scenario of a folder (faults drawn from each file's seed) under every variant given,
- * and records what broke. This is measured, never typed by hand: the README tables come from it.
+ * and records what broke. This is measured, never typed by hand: the tables of docs/findings.md come from it.
  */
 export function findingsTable(system: string, dir: string, variants?: readonly string[]): FindingsTable {
   const model = systemById(system);

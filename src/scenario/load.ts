@@ -52,7 +52,7 @@ export function formatProblem(problem: ScenarioProblem): string {
   return problem.line > 0 ? `${file}:${problem.line}:${problem.col}: ${message}` : `${file}: ${message}`;
 }
 
-/** Larger files are not scenarios; refuse before parsing them (README: Limits). */
+/** Larger files are not scenarios; refuse before parsing them (docs/scenarios.md: limits). */
 export const FILE_BYTES_MAX = 8 * 1024 * 1024;
 /** Keys that would poke at prototypes if a consumer ever copied the object naively. */
 const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);

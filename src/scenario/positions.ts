@@ -3,7 +3,7 @@ import { isAlias, isMap, isNode, isPair, isScalar, isSeq } from 'yaml';
 import type { ScenarioProblem } from './load.js';
 import { printable } from './printable.js';
 
-/** Problems kept per file; the rest are counted (README: Limits). */
+/** Problems kept per file; the rest are counted (docs/scenarios.md: limits). */
 export const PROBLEMS_MAX = 100;
 
 /** A path into the parsed file, as zod reports it: keys and list indexes. */

@@ -1,5 +1,5 @@
 /**
- * `npm run findings`: regenerates the measured tables in README.md, between markers
+ * `npm run findings`: regenerates the measured tables in docs/findings.md, between markers
  * `<!-- findings:<system>:start -->` … `:end -->` (every shipped scenario × every variant) and
  * `<!-- compare:<name>:start -->` … `:end -->` (output of `clustersim compare`). Nothing in
  * those tables is typed by hand.
@@ -10,7 +10,7 @@ import { findingsMarkdown } from '../report/findings-table.js';
 import { findingsTable } from '../run/findings.js';
 import { builtInSystemIds } from '../systems/registry.js';
 
-/** The compare campaigns the README shows: name → CLI arguments. */
+/** The compare campaigns docs/findings.md shows: name → CLI arguments. */
 const COMPARES: Readonly<Record<string, readonly string[]>> = {
   'mantis-report': [
     'scenarios/mantis/report.yaml',
@@ -29,6 +29,9 @@ const COMPARES: Readonly<Record<string, readonly string[]>> = {
   'ava-fuzz': ['scenarios/ava/fuzz.yaml', '--variants', 'pre,fixed,head', '--seeds', '200'],
 };
 
+/** The page sits in docs/: its links to scenario files go up one level. */
+const FROM_DOCS = '../';
+
 function replaceBetween(text: string, start: string, end: string, body: string): string {
   const from = text.indexOf(start);
   const to = text.indexOf(end);
@@ -36,16 +39,11 @@ function replaceBetween(text: string, start: string, end: string, body: string):
   return `${text.slice(0, from + start.length)}\n${body}\n${text.slice(to)}`;
 }
 
-const readmePath = process.argv[2] ?? 'README.md';
-let readme = readFileSync(readmePath, 'utf8');
+const pagePath = process.argv[2] ?? 'docs/findings.md';
+let page = readFileSync(pagePath, 'utf8');
 for (const system of builtInSystemIds()) {
-  const table = findingsMarkdown(findingsTable(system, `scenarios/${system}`));
-  readme = replaceBetween(
-    readme,
-    `<!-- findings:${system}:start -->`,
-    `<!-- findings:${system}:end -->`,
-    table,
-  );
+  const table = findingsMarkdown(findingsTable(system, `scenarios/${system}`), FROM_DOCS);
+  page = replaceBetween(page, `<!-- findings:${system}:start -->`, `<!-- findings:${system}:end -->`, table);
 }
 for (const [name, args] of Object.entries(COMPARES)) {
   const shown = ['compare', ...args];
@@ -53,10 +51,10 @@ for (const [name, args] of Object.entries(COMPARES)) {
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1' },
   });
-  const body = `\`\`\`\n$ clustersim ${shown.join(' ')}\n${output.trimEnd()}\n\`\`\``;
-  readme = replaceBetween(readme, `<!-- compare:${name}:start -->`, `<!-- compare:${name}:end -->`, body);
+  const body = `\`\`\`text\n$ clustersim ${shown.join(' ')}\n${output.trimEnd()}\n\`\`\``;
+  page = replaceBetween(page, `<!-- compare:${name}:start -->`, `<!-- compare:${name}:end -->`, body);
 }
-const tmp = `${readmePath}.tmp-${process.pid}`;
-writeFileSync(tmp, readme);
-renameSync(tmp, readmePath);
-process.stdout.write(`updated ${readmePath}\n`);
+const tmp = `${pagePath}.tmp-${process.pid}`;
+writeFileSync(tmp, page);
+renameSync(tmp, pagePath);
+process.stdout.write(`updated ${pagePath}\n`);

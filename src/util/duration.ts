@@ -39,7 +39,7 @@ export function parseDuration(value: unknown): DurationResult {
     const start = PART.lastIndex;
     const match = PART.exec(text);
     if (match === null || match.index !== start) return malformed(value);
-    const unitMs = MS_PER_UNIT[match[2] as string] as number;
+    const unitMs = MS_PER_UNIT[match[2]];
     // `1m30s` reads naturally; `30s1m` or `1s1s` is almost certainly a typo.
     if (unitMs >= lastUnitMs)
       return {

@@ -1,9 +1,12 @@
-// bin/clustersim.js as users run it (it imports dist/: `npm test` builds first).
+// bin/clustersim.js as users run it (it imports dist/: `npm test` builds first): one process per
+// behaviour that needs one (a command's smoke test, a trace hash across processes, colour from the
+// environment); messages and exit codes are checked in-process, without a node start-up each.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cli } from '../helpers/cli-capture.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'clustersim.js');
 const dir = mkdtempSync(join(tmpdir(), 'clustersim-spawn-'));
@@ -61,14 +64,14 @@ describe('bin/clustersim.js', () => {
     expect(code).toBe(0);
   });
 
-  it('should exit 2 on a bad copy of a scenario, naming the line, the key and what is allowed, without a stack trace', () => {
+  it('should exit 2 on a bad copy of a scenario, naming the line, the key and what is allowed, without a stack trace', async () => {
     const bad = file(
       'bad.yaml',
       AVA.replace('drop: "0xA1"', 'drop: "0xA9"')
         .replace('clock: next', 'clock: sometimes')
         .replace('duration: 60s', 'duration: 60s\nconfig:\n  tickerIntervall: 5s'),
     );
-    const { code, stdout, stderr } = clustersim(['validate', bad]);
+    const { code, stdout, stderr } = await cli('validate', bad);
     expect(code).toBe(2);
     expect(stdout).toBe('1 of 1 file(s) invalid\n');
     const lines = stderr.trimEnd().split('\n');
@@ -111,13 +114,13 @@ describe('bin/clustersim.js', () => {
     );
   });
 
-  it('should answer --help with an example, and exit 2 on unknown commands, options and files', () => {
-    const help = clustersim(['run', '--help']);
+  it('should answer --help with an example, and exit 2 on unknown commands, options and files', async () => {
+    const help = await cli('run', '--help');
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('$ clustersim run scenarios/');
-    expect(clustersim(['frobnicate']).code).toBe(2);
-    expect(clustersim(['run', file('x.yaml', AVA), '--bogus']).code).toBe(2);
-    const missing = clustersim(['run', join(dir, 'nope.yaml')]);
+    expect((await cli('frobnicate')).code).toBe(2);
+    expect((await cli('run', file('x.yaml', AVA), '--bogus')).code).toBe(2);
+    const missing = await cli('run', join(dir, 'nope.yaml'));
     expect([missing.code, missing.stderr]).toEqual([2, `${join(dir, 'nope.yaml')}: no such file\n`]);
   });
 });

@@ -15,8 +15,9 @@ import { main } from '../../src/cli/main.js';
 import { captured } from '../helpers/cli-capture.js';
 import { parseScenario } from '../../src/scenario/load.js';
 
-// fuzz, run and shrink spawn the built CLI once, as a user runs it, and so do the Ctrl-C tests;
-// the rest call the CLI's main() in-process (pool threads still run the built worker).
+// fuzz, shrink, merge and compare spawn the built CLI once each, as a user runs it (run's spawned
+// smoke test is in test/cli/cli-spawn.test.ts), and so do the signal tests; the rest call the
+// CLI's main() in-process (pool threads still run the built worker).
 const dir = mkdtempSync(join(tmpdir(), 'clustersim-cli-explore-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -63,8 +64,8 @@ function interruptedCli(trigger: string, ...args: string[]): ReturnType<typeof s
 }
 
 describe('clustersim fuzz / shrink / merge / compare (CLI)', () => {
-  it('should exit 1 with findings whose repro replays under `run` and shrinks under `shrink`', () => {
-    // Act
+  it('should exit 1 with findings whose repro replays under `run` and shrinks under `shrink`', async () => {
+    // Act: fuzz as a user runs it (the spawned smoke test of fuzz); the replays in-process.
     const out = join(dir, 'findings');
     const fuzz = spawned(
       'fuzz',
@@ -97,14 +98,14 @@ describe('clustersim fuzz / shrink / merge / compare (CLI)', () => {
     const first = report.findings[0];
     expect(first?.repro).toBeTruthy();
     const repro = first?.repro as string;
-    const run = spawned('run', repro, '--json');
+    const run = await cli('run', repro, '--json');
     expect(run.status).toBe(1);
     expect(run.stderr).not.toMatch(/NON-DETERMINISM/);
     const replay = JSON.parse(run.stdout) as { traceHash: string; violations: { invariant: string }[] };
     expect(replay.traceHash).toBe(parseScenario(readFileSync(repro, 'utf8'), repro).traceHash);
     expect(replay.violations.map((v) => v.invariant)).toContain(first?.invariant);
 
-    const shrink = spawned('shrink', repro, '--json');
+    const shrink = await cli('shrink', repro, '--json');
     expect(shrink.status).toBe(0);
     const shrunk = JSON.parse(shrink.stdout) as {
       out: string;
@@ -114,7 +115,7 @@ describe('clustersim fuzz / shrink / merge / compare (CLI)', () => {
     };
     expect(shrunk.invariant).toBe(first?.invariant);
     expect(shrunk.after.steps).toBeLessThan(shrunk.before.steps);
-    const rerun = spawned('run', shrunk.out, '--json');
+    const rerun = await cli('run', shrunk.out, '--json');
     expect(rerun.status).toBe(1);
     expect(
       (JSON.parse(rerun.stdout) as { violations: { invariant: string }[] }).violations.map(
@@ -124,41 +125,11 @@ describe('clustersim fuzz / shrink / merge / compare (CLI)', () => {
   });
 
   it('should shrink a fuzz finding straight from the fuzz scenario with --seed', async () => {
-    // Act: fuzz's first ava finding under pre is seed 3 (live-owner); shrink the fuzz file at it.
-    const out = join(dir, 'seed3.min.yaml');
-    const shrink = await cli(
-      'shrink',
-      'scenarios/ava/fuzz.yaml',
-      '--seed',
-      '3',
-      '--variant',
-      'pre',
-      '--invariant',
-      'live-owner',
-      '--out',
-      out,
-      '--json',
-    );
-    // Assert
-    expect(shrink.status).toBe(0);
-    expect(JSON.parse(shrink.stdout)).toMatchObject({
-      status: 'shrunk',
-      invariant: 'live-owner',
-      variant: 'pre',
-    });
-    const shrunk = parseScenario(readFileSync(out, 'utf8'), out);
-    expect(shrunk.seed).toBe(3);
-    expect(shrunk.faults).toBeUndefined();
-    const rerun = await cli('run', out, '--json');
-    expect(
-      (JSON.parse(rerun.stdout) as { violations: { invariant: string }[] }).violations.map(
-        (v) => v.invariant,
-      ),
-    ).toContain('live-owner');
-    // Without --out it goes where fuzz puts findings, not beside the scenario.
+    // Act: fuzz's first ava finding under pre is seed 3 (live-owner); shrink the fuzz file at it,
+    // as a user runs it (the spawned smoke test of shrink), without --out.
     const cwd = join(dir, 'shrink-cwd');
     mkdirSync(cwd);
-    const byDefault = spawnSync(
+    const shrink = spawnSync(
       process.execPath,
       [
         resolve('bin/clustersim.js'),
@@ -170,12 +141,28 @@ describe('clustersim fuzz / shrink / merge / compare (CLI)', () => {
         'pre',
         '--invariant',
         'live-owner',
-        '--quiet',
+        '--json',
       ],
       { cwd, encoding: 'utf8' },
     );
-    expect(byDefault.stdout.trim()).toBe(join('clustersim-findings', 'ava-fuzz-seed3.min.yaml'));
-    expect(existsSync(join(cwd, 'clustersim-findings', 'ava-fuzz-seed3.min.yaml'))).toBe(true);
+    // Assert: without --out it goes where fuzz puts findings, not beside the scenario.
+    expect(shrink.status).toBe(0);
+    expect(JSON.parse(shrink.stdout)).toMatchObject({
+      status: 'shrunk',
+      invariant: 'live-owner',
+      variant: 'pre',
+      out: join('clustersim-findings', 'ava-fuzz-seed3.min.yaml'),
+    });
+    const out = join(cwd, 'clustersim-findings', 'ava-fuzz-seed3.min.yaml');
+    const shrunk = parseScenario(readFileSync(out, 'utf8'), out);
+    expect(shrunk.seed).toBe(3);
+    expect(shrunk.faults).toBeUndefined();
+    const rerun = await cli('run', out, '--json');
+    expect(
+      (JSON.parse(rerun.stdout) as { violations: { invariant: string }[] }).violations.map(
+        (v) => v.invariant,
+      ),
+    ).toContain('live-owner');
   });
 
   it('should exit 1 from shrink on a scenario that does not fail, and 2 on bad input', async () => {

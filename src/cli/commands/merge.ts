@@ -48,7 +48,7 @@ function mergeCommand(files: string[], flags: MergeFlags): void {
   process.exitCode = 0;
 }
 
-/** A report larger than this is not one fuzz --report wrote (README: Limits). */
+/** A report larger than this is not one fuzz --report wrote (docs/scenarios.md: limits). */
 export const REPORT_BYTES_MAX = 128 * 1024 * 1024;
 
 /** A fuzz report file, checked: its shape, and made by this clustersim (the CLI stamps it). */

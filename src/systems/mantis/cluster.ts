@@ -80,7 +80,7 @@ const executorSchema = z.union([
   }),
 ]);
 
-/** Model size limits (README: Limits): beyond them a file is refused with the limit named. */
+/** Model size limits (docs/scenarios.md: limits): beyond them a file is refused with the limit named. */
 export const EXECUTORS_MAX = 100_000;
 export const JOBS_MAX = 10_000;
 
