@@ -263,6 +263,7 @@ async function shrinkFindings(
         file,
         text: readFileSync(file, 'utf8'),
         invariant: finding.invariant,
+        ...(finding.signature !== undefined ? { signature: finding.signature } : {}),
         variant: options.variant,
         ...(options.deadlineMs !== undefined ? { deadlineMs: options.deadlineMs } : {}),
       },

@@ -37,7 +37,7 @@ export interface ShrinkOptions {
    */
   readonly sameFailure?: (result: RunResult) => boolean;
   /** Run options a `sameFailure` judgement needs (trace capture for the causal explanation). */
-  readonly sameFailureRun?: Pick<RunOptions, 'captureLimit'>;
+  readonly sameFailureRun?: Pick<RunOptions, 'captureLimit' | 'explain'>;
 }
 
 export interface ShrinkSize {

@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fuzzCampaign } from '../../src/explore/fuzz.js';
+import { signatureOf } from '../../src/explore/signature.js';
+import { runPlan } from '../../src/run/run-plan.js';
+import { compilePlan } from '../../src/scenario/compile.js';
 import { loadScenario } from '../../src/scenario/load.js';
 
 const dirs: string[] = [];
@@ -47,5 +50,40 @@ describe('fuzz findings grouped by cause', () => {
     const repros = new Set(groups.map((g) => g.repro));
     expect(repros.has(null)).toBe(false);
     expect(readdirSync(outDir)).toHaveLength(groups.length);
+  });
+
+  it('shrinks each group to a repro with the same cause, cutting even a liveness run short', async () => {
+    // Arrange: seeds 4-5 of the shipped profile break crash-detected (judged at the end of a 15m
+    // run) and no-foreign-advertisement.
+    const outDir = mkdtempSync(join(tmpdir(), 'clustersim-groups-shrink-'));
+    dirs.push(outDir);
+    // Act
+    const report = await fuzzCampaign({
+      spec: {
+        scenario: loadScenario('scenarios/mantis/fuzz.yaml'),
+        variant: 'as-is',
+        strategy: { kind: 'random' },
+      },
+      fromSeed: 4,
+      seeds: 2,
+      shard: { index: 1, count: 1 },
+      workers: 1,
+      outDir,
+      shrink: true,
+      stopOnFirst: false,
+      timeLimitMs: null,
+      maxRepros: 0,
+    });
+    // Assert: each group's shrunk file fails with the group's own signature, and is shorter.
+    const groups = report.groups ?? [];
+    expect(groups.map((g) => g.invariant)).toContain('crash-detected');
+    for (const g of groups) {
+      expect(g.shrunk, g.signature).toBeTruthy();
+      const shrunk = loadScenario(g.shrunk as string);
+      const result = runPlan(compilePlan(shrunk), { explain: true });
+      const why = (result.why ?? []).find((e) => e.invariant === g.invariant);
+      expect(why && signatureOf(why)).toBe(g.signature);
+      expect(shrunk.durationMs).toBeLessThan(loadScenario('scenarios/mantis/fuzz.yaml').durationMs);
+    }
   });
 });
