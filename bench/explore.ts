@@ -43,7 +43,7 @@ export function exploreBench(options: BenchOptions): BenchOutcome {
       }
       const randomWallS = (Date.now() - randomStart) / 1000;
       const shard = { index: 1, count: 1 };
-      const random = findabilityOf({ fromSeed: 1, shards: [shard], seedsRun: SEEDS }, hits);
+      const random = findabilityOf({ fromSeed: 1, shards: [shard], seedsRun: SEEDS }, hits, []);
       const coverageStart = Date.now();
       const guided = coverageSearch({
         spec: { ...spec, strategy: { kind: 'coverage' } },

@@ -32,5 +32,5 @@ export { Simulation } from './simulation.js';
 export type { Micros } from './time.js';
 export { formatSimTime, msToUs, US_PER_MS, US_PER_S, usToMs } from './time.js';
 export type { DropReason, TraceRecord } from './trace.js';
-export { TraceKind } from './trace.js';
+export { FAULT_TRACE_KINDS, TraceKind } from './trace.js';
 export type { ModelActorContext, ModelNodeHandle, ModelSimulation } from './model-api.js';

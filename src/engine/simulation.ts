@@ -375,7 +375,7 @@ export class Simulation {
   private readonly streams: StreamLink[] = [];
   private readonly periodic = new Map<number, { handle: number; periodUs: Micros }>();
   private nextPeriodicId = 1;
-  private safety: SafetyInvariant[] = [];
+  private readonly safety: SafetyInvariant[] = [];
   private readonly liveness: LivenessInvariant[] = [];
   private readonly watches: { readonly watch: ChangeWatch; readonly match: WatchMatch }[] = [];
   private readonly samplers: Sampler[] = [];
@@ -545,7 +545,9 @@ export class Simulation {
 
   /** Runs every sample due at or before `untilUs` (and the checks after each), in time order. */
   private runSamples(untilUs: Micros): void {
-    while (this.nextSampleUs <= untilUs) {
+    // A sampler (or a check after it) may post an event at the sample's time: stop there, so
+    // that event runs before any later sample and time never goes backwards.
+    while (this.nextSampleUs <= untilUs && this.nextSampleUs < this.queue.peekTime()) {
       const atUs = this.nextSampleUs;
       this.nowUs = atUs;
       // No event runs here: a violation a sample finds has no event to point at.
@@ -567,15 +569,6 @@ export class Simulation {
 
   addSafety(invariant: SafetyInvariant): void {
     this.safety.push(invariant);
-  }
-
-  /**
-   * Stops checking a safety invariant for the rest of the run (a campaign that only needs its
-   * first violation). Its open episode stays open until `finish`; later episodes go unseen.
-   */
-  stopChecking(id: string): void {
-    // A new array: a check loop running now keeps iterating the old one.
-    this.safety = this.safety.filter((invariant) => invariant.id !== id);
   }
 
   addLiveness(invariant: LivenessInvariant): void {
@@ -663,6 +656,19 @@ export class Simulation {
    */
   runUntil(endUs: Micros): void {
     const queue = this.queue;
+    for (;;) {
+      this.runEventsUntil(endUs);
+      if (this.nextSampleUs > endUs) break;
+      this.runSamples(endUs);
+      // A sample may have posted an event before the end: run it (and the samples after it).
+      if (this.nextSampleUs > endUs && queue.peekTime() > endUs) break;
+    }
+    if (endUs > this.nowUs) this.nowUs = endUs;
+  }
+
+  /** The events due at or before `endUs`, each followed by the checks, with the samples between them. */
+  private runEventsUntil(endUs: Micros): void {
+    const queue = this.queue;
     while (queue.peekTime() <= endUs) {
       if (this.nextSampleUs < queue.peekTime()) this.runSamples(queue.peekTime() - 1);
       if (this.eventsPopped >= this.maxEvents) {
@@ -688,8 +694,6 @@ export class Simulation {
       this.dispatch();
       this.checkSafety();
     }
-    if (this.nextSampleUs <= endUs) this.runSamples(endUs);
-    if (endUs > this.nowUs) this.nowUs = endUs;
   }
 
   /** Judges liveness invariants and closes open safety episodes. */

@@ -18,6 +18,16 @@ export const TraceKind = {
 } as const;
 export type TraceKindCode = (typeof TraceKind)[keyof typeof TraceKind];
 
+/** The kinds a fault step records on a node (a crash, a pause, a partition, …). */
+export const FAULT_TRACE_KINDS: ReadonlySet<number> = new Set([
+  TraceKind.Crash,
+  TraceKind.Restart,
+  TraceKind.Pause,
+  TraceKind.Resume,
+  TraceKind.Partition,
+  TraceKind.Heal,
+]);
+
 /** Why a message never arrived. */
 export type DropReason =
   'cut' | 'random' | 'dead' | 'stale-incarnation' | 'half-open' | 'closed' | 'no-actor';

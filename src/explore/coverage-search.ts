@@ -6,7 +6,7 @@ import type { PlanStep } from '../systems/system-model.js';
 import { systemById } from '../systems/registry.js';
 import type { RunPlan } from '../scenario/types.js';
 import { CoverageTally } from './coverage.js';
-import { findabilityOf } from './findability.js';
+import { findabilityOf, seedsWithoutVerdict } from './findability.js';
 import type { FuzzOptions } from './fuzz.js';
 import { round2 } from './merge.js';
 import { makeRepro } from './repro.js';
@@ -135,6 +135,7 @@ export function coverageSearch(options: FuzzOptions): FuzzReport {
     findability: findabilityOf(
       { fromSeed: options.fromSeed, shards: [options.shard], seedsRun: done },
       findings.map((f) => ({ seed: f.seed, key: f.invariant })),
+      seedsWithoutVerdict({ errors, limited, findings }),
     ),
     ...(tally !== null ? { coverage: tally.summary() } : {}),
     errors,

@@ -36,10 +36,27 @@ function seedsUpTo(seed: number, fromSeed: number, shards: readonly Shard[]): nu
 
 const round4 = (x: number): number => Math.round(x * 10_000) / 10_000;
 
-/** Findability of each key, from findings given as (seed, key) pairs, keys in sorted order. */
+/**
+ * Seeds that ran without a verdict: an internal error (never a pass), or a limit reached before
+ * any violation. Findability counts neither as a seed that did not show the bug.
+ */
+export function seedsWithoutVerdict(
+  report: Pick<FuzzReport, 'errors' | 'limited' | 'findings'>,
+): readonly number[] {
+  const found = new Set(report.findings.map((f) => f.seed));
+  const seeds = new Set(report.errors.map((e) => e.seed));
+  for (const l of report.limited ?? []) if (!found.has(l.seed)) seeds.add(l.seed);
+  return [...seeds];
+}
+
+/**
+ * Findability of each key, from findings given as (seed, key) pairs, keys in sorted order, over
+ * the seeds that reached a verdict (`noVerdict`: see seedsWithoutVerdict).
+ */
 export function findabilityOf(
   report: Pick<FuzzReport, 'fromSeed' | 'shards' | 'seedsRun'>,
   findings: readonly { readonly seed: number; readonly key: string }[],
+  noVerdict: readonly number[],
 ): Findability[] {
   const seedsByKey = new Map<string, Set<number>>();
   for (const f of findings) {
@@ -50,10 +67,11 @@ export function findabilityOf(
   return [...seedsByKey.keys()].sort().map((key) => {
     const seeds = seedsByKey.get(key) as Set<number>;
     const firstSeed = Math.min(...seeds);
-    const interval = wilsonInterval(seeds.size, report.seedsRun);
+    const interval = wilsonInterval(seeds.size, report.seedsRun - noVerdict.length);
     return {
       key,
-      seedsToFirstHit: seedsUpTo(firstSeed, report.fromSeed, report.shards),
+      seedsToFirstHit:
+        seedsUpTo(firstSeed, report.fromSeed, report.shards) - noVerdict.filter((s) => s < firstSeed).length,
       firstSeed,
       hits: seeds.size,
       hitRate: { rate: round4(interval.rate), low: round4(interval.low), high: round4(interval.high) },
@@ -67,6 +85,7 @@ export function findabilityByInvariant(report: FuzzReport): Findability[] {
   return findabilityOf(
     report,
     report.findings.map((f) => ({ seed: f.seed, key: f.invariant })),
+    seedsWithoutVerdict(report),
   );
 }
 

@@ -12,7 +12,7 @@ import { silentProgress } from './progress.js';
 import { makeRepro } from './repro.js';
 import { shellQuote } from '../util/shell-quote.js';
 import type { Finding, FuzzReport, SeedError, SeedLimit } from './report.js';
-import { findabilityOf } from './findability.js';
+import { findabilityOf, seedsWithoutVerdict } from './findability.js';
 import { CoverageTally } from './coverage.js';
 import { coverageCampaign } from './coverage-search.js';
 import { systemById } from '../systems/registry.js';
@@ -157,6 +157,7 @@ export async function fuzzCampaign(options: FuzzOptions): Promise<FuzzReport> {
     const findability = findabilityOf(
       { fromSeed: options.fromSeed, shards: [options.shard], seedsRun: drive.done },
       findings.map((f) => ({ seed: f.seed, key: f.invariant })),
+      seedsWithoutVerdict({ errors, limited, findings }),
     );
     return {
       scenario: spec.scenario.name,

@@ -1,6 +1,6 @@
 import { UsageError } from '../util/errors.js';
 import type { FuzzReport } from './report.js';
-import { findabilityOf } from './findability.js';
+import { findabilityOf, seedsWithoutVerdict } from './findability.js';
 import { countByInvariant, groupFindings } from './report.js';
 import type { Shard } from './shard.js';
 
@@ -83,6 +83,7 @@ export function mergeReports(
         seedsRun: reports.reduce((n, { report }) => n + report.seedsRun, 0),
       },
       findings.map((f) => ({ seed: f.seed, key: f.invariant })),
+      seedsWithoutVerdict({ errors, limited, findings }),
     ),
     groups: groupFindings(findings),
     errors,

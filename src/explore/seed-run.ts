@@ -100,10 +100,9 @@ export function fuzzSeed(spec: CampaignSpec, seed: number, plan?: RunPlan): Fuzz
       plan ?? compileSeed(spec, seed),
       strategyRunOptions(spec, {
         stopOnceViolated: counted,
-        keepNotes: false,
         keepState: false,
-        // Captured as it runs (a fuzz run is small): the why of a violating seed, which
-        // signs its finding, then needs no second run.
+        // Captured as it runs, notes too (a fuzz run is small): the why of a violating seed,
+        // which signs its finding, then needs no second run.
         explain: true,
         captureLimit: FUZZ_CAPTURE_LIMIT,
         ...(coverage !== undefined

@@ -16,9 +16,10 @@ export interface RunOptions {
   /**
    * Stop as soon as every one of these invariants has been violated: nothing the run could still
    * do would change which of them it violates (fuzz counts each invariant a seed violates). A
-   * liveness invariant is judged at the end, so a list holding one stops only there. Each
-   * safety invariant is checked only until its first violation, and one not in the list not at
-   * all: the result has first violations only, and its trace hash is not a full run's.
+   * liveness invariant is judged at the end, so a list holding one stops only there. Every
+   * invariant is still checked after every event until then: a check may be the first to read
+   * what an actor did (Ava's view notices a new connection when a check asks), so leaving one
+   * out would move when the others judge.
    */
   readonly stopOnceViolated?: readonly string[];
   /** Where the run stops without a verdict (see RunLimits). @defaultValue DEFAULT_LIMITS */
@@ -118,13 +119,8 @@ function runOnce(plan: RunPlan, options: RunOptions): RunResult {
   let limit: LimitHit | undefined;
   if (options.stopOnceViolated !== undefined) {
     const waiting = new Set(options.stopOnceViolated);
-    for (const invariant of model.invariants)
-      if (invariant.kind === 'safety' && !waiting.has(invariant.id)) sim.stopChecking(invariant.id);
     sim.addViolationListener((id) => {
-      if (!waiting.delete(id)) return;
-      if (waiting.size === 0) throw new StopRun(id);
-      // Its first violation is all this run is for: checking it again is wasted work.
-      sim.stopChecking(id);
+      if (waiting.delete(id) && waiting.size === 0) throw new StopRun(id);
     });
   }
   sim.startAll();

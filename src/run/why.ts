@@ -1,5 +1,5 @@
 import type { Note, TraceRecord, Violation } from '../engine/index.js';
-import { msToUs, TraceKind } from '../engine/index.js';
+import { FAULT_TRACE_KINDS, msToUs, TraceKind } from '../engine/index.js';
 import type { WhyModel } from '../systems/why-model.js';
 import type { Explanation, WhyStep } from './result.js';
 
@@ -8,15 +8,6 @@ export const WHY_LINES_MAX = 12;
 
 /** The node of the notes the runner writes for a timeline step (see run-plan.ts applyStep). */
 const SCENARIO_NODE = 'scenario';
-
-const FAULT_KINDS: ReadonlySet<number> = new Set([
-  TraceKind.Crash,
-  TraceKind.Restart,
-  TraceKind.Pause,
-  TraceKind.Resume,
-  TraceKind.Partition,
-  TraceKind.Heal,
-]);
 
 /** What the walk reads: a run's captured trace and notes, both carrying seq/cause. */
 export interface WhyInput {
@@ -157,7 +148,10 @@ function explainOne(violation: Violation, index: WhyIndex, input: WhyInput): Exp
     const event = index.event(seq);
     if (event === undefined) continue;
     // A fault a scenario step made is told by the step's own note, its cause.
-    if (FAULT_KINDS.has(event.kind) && (event.cause === undefined || index.note(event.cause) === undefined))
+    if (
+      FAULT_TRACE_KINDS.has(event.kind) &&
+      (event.cause === undefined || index.note(event.cause) === undefined)
+    )
       shown.add(seq);
     for (const n of index.notesOf(seq)) if (relevant(n) && n.seq !== undefined) work.push(n.seq);
     if (event.cause !== undefined) work.push(event.cause);

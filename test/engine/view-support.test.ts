@@ -100,6 +100,22 @@ describe('samplers (periodic checks outside the trace)', () => {
     expect(flagged).toBe(1);
   });
 
+  it('runs an event a sampler posts at its own time before any later sample', () => {
+    // Arrange: the first sample posts an event at that instant (a check's deadline found late).
+    const sim = makeSim(['a']);
+    const order: string[] = [];
+    sim.sample(1_000_000, (nowUs) => {
+      order.push(`sample ${nowUs}`);
+      if (nowUs === 1_000_000) sim.at(nowUs, () => void order.push(`event ${sim.now()}`));
+      return false;
+    });
+    sim.startAll();
+    // Act: nothing else is queued, so every sample runs from the end-of-run path.
+    sim.runUntil(3_000_000);
+    // Assert
+    expect(order).toEqual(['sample 1000000', 'event 1000000', 'sample 2000000', 'sample 3000000']);
+  });
+
   it('sees the state after every event at its own time', () => {
     const sim = makeSim(['a']);
     let value = 0;

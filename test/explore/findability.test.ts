@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findabilityOf, renderFindability } from '../../src/explore/findability.js';
+import { findabilityOf, renderFindability, seedsWithoutVerdict } from '../../src/explore/findability.js';
 
 describe('findability', () => {
   it('counts seeds to the first hit in seed order, and the hit rate over the seeds run', () => {
@@ -11,7 +11,11 @@ describe('findability', () => {
       { seed: 100, key: 'y' },
     ];
     // Act
-    const rows = findabilityOf({ fromSeed: 1, shards: [{ index: 1, count: 1 }], seedsRun: 100 }, findings);
+    const rows = findabilityOf(
+      { fromSeed: 1, shards: [{ index: 1, count: 1 }], seedsRun: 100 },
+      findings,
+      [],
+    );
     // Assert
     expect(rows.map((r) => [r.key, r.seedsToFirstHit, r.hits, r.hitRate.rate])).toEqual([
       ['x', 10, 2, 0.02],
@@ -27,17 +31,47 @@ describe('findability', () => {
 
   it('counts the seeds of this shard only: shard 2/4 from seed 1 runs 2, 6, 10, …', () => {
     // Act
-    const rows = findabilityOf({ fromSeed: 1, shards: [{ index: 2, count: 4 }], seedsRun: 25 }, [
-      { seed: 10, key: 'x' },
-    ]);
+    const rows = findabilityOf(
+      { fromSeed: 1, shards: [{ index: 2, count: 4 }], seedsRun: 25 },
+      [{ seed: 10, key: 'x' }],
+      [],
+    );
     // Assert: 2, 6, 10 → the third seed of the shard
+    expect(rows[0]?.seedsToFirstHit).toBe(3);
+  });
+
+  it('leaves seeds without a verdict (an internal error, a limit before any violation) out of the count', () => {
+    // Arrange: seeds 1..10; seed 3 crashed clustersim, seed 4 stopped at a limit with nothing
+    // found, seed 5 stopped at a limit after showing x (a hit: the violation happened).
+    const report = {
+      findings: [{ seed: 5, invariant: 'x', atMs: 1, repro: null }],
+      errors: [{ seed: 3, message: 'AssertionError' }],
+      limited: [
+        { seed: 4, limit: 'events' as const, message: 'limit' },
+        { seed: 5, limit: 'events' as const, message: 'limit' },
+      ],
+    };
+    // Act
+    const noVerdict = seedsWithoutVerdict(report);
+    const rows = findabilityOf(
+      { fromSeed: 1, shards: [{ index: 1, count: 1 }], seedsRun: 10 },
+      [{ seed: 5, key: 'x' }],
+      noVerdict,
+    );
+    // Assert: 1 hit in the 8 seeds with a verdict, the third of them (1, 2, 5).
+    expect([...noVerdict].sort()).toEqual([3, 4]);
+    expect(rows[0]?.hitRate.rate).toBe(0.125);
     expect(rows[0]?.seedsToFirstHit).toBe(3);
   });
 
   it('prints one line per key', () => {
     // Act
     const lines = renderFindability(
-      findabilityOf({ fromSeed: 5, shards: [{ index: 1, count: 1 }], seedsRun: 50 }, [{ seed: 9, key: 'x' }]),
+      findabilityOf(
+        { fromSeed: 5, shards: [{ index: 1, count: 1 }], seedsRun: 50 },
+        [{ seed: 9, key: 'x' }],
+        [],
+      ),
     );
     // Assert
     expect(lines[1]).toMatch(/^ {2}x {2}first after 5 seeds · rate 2\.0% \(0\.\d+%–\d+\.\d%\) · \d+ seeds$/);

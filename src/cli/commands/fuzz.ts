@@ -17,6 +17,7 @@ import { shellQuote } from '../../util/shell-quote.js';
 import { commandName } from '../../util/command-name.js';
 import type { StopSignal } from '../../explore/interrupt.js';
 import type { Shard } from '../../explore/shard.js';
+import { UsageError } from '../../util/errors.js';
 import { SIGNAL_EXIT, withInterrupt } from '../../explore/interrupt.js';
 import { EXIT_BUG } from '../exit-codes.js';
 import { invocationArgs } from '../invocation.js';
@@ -65,7 +66,7 @@ export function register(program: Command): void {
     .option('--time-limit <duration>', 'stop after this much wall time (e.g. 30s, 5m)')
     .option(
       '--max-repros <n>',
-      'repro files in all; the first finding of each invariant always gets one',
+      'repro files in all; the first finding of each cause group always gets one',
       '20',
     )
     .option(
@@ -116,6 +117,11 @@ async function fuzzCommand(file: string, flags: FuzzFlags): Promise<void> {
   const { seeds, fromSeed } = parseSeedRange(flags.seeds, flags.fromSeed);
   const workers = parseWorkers(flags.workers);
   const shard = flags.shard === undefined ? wholeCampaign : parseShard(flags.shard);
+  // Its corpus grows from the seeds run before: a shard's plans would depend on the split.
+  if (strategy.kind === 'coverage' && shard.count > 1)
+    throw new UsageError(
+      '--strategy coverage cannot be sharded (its corpus spans the whole campaign): drop --shard',
+    );
   const timeLimitMs =
     flags.timeLimit === undefined ? null : parseDurationFlag('--time-limit', flags.timeLimit, 1);
   const maxRepros = parseCount('--max-repros', flags.maxRepros, 0, 100_000);

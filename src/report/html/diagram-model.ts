@@ -1,5 +1,5 @@
 import type { TraceRecord } from '../../engine/index.js';
-import { formatSimTime, msToUs, TraceKind } from '../../engine/index.js';
+import { FAULT_TRACE_KINDS, formatSimTime, msToUs, TraceKind } from '../../engine/index.js';
 import type { RunResult } from '../../run/result.js';
 import { chainSeqs } from './chain.js';
 
@@ -83,15 +83,6 @@ export interface DiagramLimits {
 
 /** Enough to read a long run, small enough for a browser to zoom smoothly. */
 export const DEFAULT_DIAGRAM_LIMITS: DiagramLimits = { arrows: 4000, timers: 3000, notes: 2000 };
-
-const FAULT_KINDS: ReadonlySet<number> = new Set([
-  TraceKind.Crash,
-  TraceKind.Restart,
-  TraceKind.Pause,
-  TraceKind.Resume,
-  TraceKind.Partition,
-  TraceKind.Heal,
-]);
 
 const t = (us: number): string => formatSimTime(us);
 
@@ -216,7 +207,7 @@ export function buildDiagram(
   };
   const lastIncarnation = new Map<string, number>();
   for (const r of records) {
-    if (FAULT_KINDS.has(r.kind)) {
+    if (FAULT_TRACE_KINDS.has(r.kind)) {
       if (r.kind === TraceKind.Crash) {
         lastIncarnation.set(r.node, upSince.get(r.node)?.incarnation ?? lastIncarnation.get(r.node) ?? 0);
         endLife(r.node, r.atUs, 'crash');
