@@ -13,28 +13,35 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
+/** A campaign of the shipped Mantis fuzz profile (as-is) on one worker, no repro beyond each group's first. */
+function mantisProfile(part: {
+  fromSeed: number;
+  seeds: number;
+  outDir: string;
+  shrink: boolean;
+}): Parameters<typeof fuzzCampaign>[0] {
+  return {
+    spec: {
+      scenario: loadScenario('scenarios/mantis/fuzz.yaml'),
+      variant: 'as-is',
+      strategy: { kind: 'random' },
+    },
+    shard: { index: 1, count: 1 },
+    workers: 1,
+    stopOnFirst: false,
+    timeLimitMs: null,
+    maxRepros: 0,
+    ...part,
+  };
+}
+
 describe('fuzz findings grouped by cause', () => {
   it('gives every group its count, its first seed and one repro of its own', async () => {
     // Arrange
     const outDir = mkdtempSync(join(tmpdir(), 'clustersim-groups-'));
     dirs.push(outDir);
     // Act: no repro beyond the first of each group.
-    const report = await fuzzCampaign({
-      spec: {
-        scenario: loadScenario('scenarios/mantis/fuzz.yaml'),
-        variant: 'as-is',
-        strategy: { kind: 'random' },
-      },
-      fromSeed: 1,
-      seeds: 40,
-      shard: { index: 1, count: 1 },
-      workers: 1,
-      outDir,
-      shrink: false,
-      stopOnFirst: false,
-      timeLimitMs: null,
-      maxRepros: 0,
-    });
+    const report = await fuzzCampaign(mantisProfile({ fromSeed: 1, seeds: 40, outDir, shrink: false }));
     // Assert
     const groups = report.groups ?? [];
     // One invariant broken more than one way makes more groups than invariants.
@@ -58,22 +65,7 @@ describe('fuzz findings grouped by cause', () => {
     const outDir = mkdtempSync(join(tmpdir(), 'clustersim-groups-shrink-'));
     dirs.push(outDir);
     // Act
-    const report = await fuzzCampaign({
-      spec: {
-        scenario: loadScenario('scenarios/mantis/fuzz.yaml'),
-        variant: 'as-is',
-        strategy: { kind: 'random' },
-      },
-      fromSeed: 4,
-      seeds: 2,
-      shard: { index: 1, count: 1 },
-      workers: 1,
-      outDir,
-      shrink: true,
-      stopOnFirst: false,
-      timeLimitMs: null,
-      maxRepros: 0,
-    });
+    const report = await fuzzCampaign(mantisProfile({ fromSeed: 4, seeds: 2, outDir, shrink: true }));
     // Assert: each group's shrunk file fails with the group's own signature, and is shorter.
     const groups = report.groups ?? [];
     expect(groups.map((g) => g.invariant)).toContain('crash-detected');
