@@ -95,6 +95,16 @@ describe('why of the shipped Ava scenarios', () => {
     // Assert
     checkCommon(result);
   });
+
+  it('names the drop that orphaned a task in the why of live-owner (s4 under fixed)', () => {
+    // Act: 0xA1 is dropped at 12s; its handler's cleanup then deadlocks and T1 is left unassigned.
+    const result = simulate(loadScenario('scenarios/ava/s4-deadlock.yaml'), { variant: 'fixed' });
+    // Assert: the violation names who lost the task, so its why reaches that operator's fault.
+    const violation = result.violations.find((v) => v.invariant === 'live-owner');
+    expect(violation?.entities).toMatchObject({ task: 'T1', previousOwner: '0xA1' });
+    const why = result.why?.find((e) => e.invariant === 'live-owner');
+    expect(why?.steps.map((s) => s.text)).toContain('drop 0xA1');
+  });
 });
 
 describe('why of the report', () => {

@@ -286,7 +286,7 @@ const liveOwner = remembering(
   'live-owner',
   'I6: within 15s of a live, stabilized, approved, capable operator existing, every task is assigned to a live, approved, capable operator',
   (view) => {
-    const memory: LiveOwnerMemory = { badSince: new Map(), detail: null, judged: null };
+    const memory: LiveOwnerMemory = { badSince: new Map(), lastOwner: new Map(), detail: null, judged: null };
     view.sample(msToUs(LIVE_OWNER_SAMPLE_MS), () => {
       const before = memory.detail;
       memory.detail = judgeLiveOwner(view, memory);
@@ -301,6 +301,8 @@ const liveOwner = remembering(
 interface LiveOwnerMemory {
   /** Since when each task lacks a live owner while a candidate exists. */
   readonly badSince: Map<string, number>;
+  /** The operator each task was last seen assigned to: who lost it, when it has no owner now. */
+  readonly lastOwner: Map<string, string>;
   detail: ViolationDetail | null;
   /** The last judgement of which tasks lack an owner, while its inputs stay the same. */
   judged: OwnerJudgement | null;
@@ -314,6 +316,7 @@ interface OwnerJudgement {
   readonly bad: readonly {
     readonly task: string;
     readonly owner: string | undefined;
+    readonly previousOwner: string | undefined;
     readonly candidates: string;
   }[];
 }
@@ -340,14 +343,18 @@ function judgeLiveOwner(view: AvaView, memory: LiveOwnerMemory): ViolationDetail
     judged.operators !== view.generation('operators') ||
     now >= judged.validUntilUs
   )
-    memory.judged = judged = judgeOwners(view, engine, badSince);
-  for (const { task, owner, candidates } of judged.bad) {
+    memory.judged = judged = judgeOwners(view, engine, memory);
+  for (const { task, owner, previousOwner, candidates } of judged.bad) {
     const since = badSince.get(task) as number;
     if (now - since >= msToUs(LIVE_OWNER_GRACE_MS)) {
       const who = owner === undefined ? 'no operator' : `operator ${owner}, which is not live`;
       return {
         message: `task ${task} has been assigned to ${who} for ${((now - since) / 1e6).toFixed(0)}s while live operator ${candidates} could run it`,
-        entities: { task, ...(owner !== undefined ? { owner } : {}) },
+        // Who lost it (an unassigned task), so its why can reach that operator's fault.
+        entities: {
+          task,
+          ...(owner !== undefined ? { owner } : previousOwner !== undefined ? { previousOwner } : {}),
+        },
       };
     }
   }
@@ -355,7 +362,8 @@ function judgeLiveOwner(view: AvaView, memory: LiveOwnerMemory): ViolationDetail
 }
 
 /** The tasks that lack a live owner now (oldest first in task order), starting their clocks in `badSince`. */
-function judgeOwners(view: AvaView, engine: EngineView, badSince: Map<string, number>): OwnerJudgement {
+function judgeOwners(view: AvaView, engine: EngineView, memory: LiveOwnerMemory): OwnerJudgement {
+  const { badSince, lastOwner } = memory;
   const now = view.now();
   const stabilizedUs = msToUs(view.config.stabilizationMs);
   const newest = newestOf(view, engine);
@@ -376,6 +384,7 @@ function judgeOwners(view: AvaView, engine: EngineView, badSince: Map<string, nu
   for (const task of engine.tasks.values()) {
     const candidates = stabilized.filter((r) => supportsTaskTrigger(r.capabilities, task.trigger));
     const owner = engine.taskAssignments.get(task.id);
+    if (owner !== undefined) lastOwner.set(task.id, owner);
     const ownerOk =
       owner !== undefined &&
       live.some((r) => r.address === owner && supportsTaskTrigger(r.capabilities, task.trigger));
@@ -384,7 +393,12 @@ function judgeOwners(view: AvaView, engine: EngineView, badSince: Map<string, nu
       continue;
     }
     if (!badSince.has(task.id)) badSince.set(task.id, now);
-    bad.push({ task: task.id, owner, candidates: candidates.map((c) => c.address).join(', ') });
+    bad.push({
+      task: task.id,
+      owner,
+      previousOwner: lastOwner.get(task.id),
+      candidates: candidates.map((c) => c.address).join(', '),
+    });
   }
   // A task that left memory (cancelled) starts afresh if it comes back (E10's reload).
   for (const id of badSince.keys()) if (!engine.tasks.has(id)) badSince.delete(id);
