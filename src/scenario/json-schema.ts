@@ -11,6 +11,9 @@ import { writeFileAtomic } from '../report/write-file.js';
 
 type JsonSchema = Record<string, unknown>;
 
+/** An npm package name (scoped or not), which a scenario may name as its plug-in system. */
+const PACKAGE_NAME = '^(@[a-z0-9-~][a-z0-9-._~]*/)?[a-z0-9-~][a-z0-9-._~]*$';
+
 /** Where the committed schema lives (editors point `# yaml-language-server: $schema=` at it). */
 export const SCENARIO_SCHEMA_PATH = 'schema/scenario.schema.json';
 
@@ -131,9 +134,13 @@ export function buildScenarioJsonSchema(systems: readonly SystemModel[] = allSys
   const base = toJson(scenarioFileSchema);
   const properties = base.properties as Record<string, JsonSchema>;
   properties.system = {
-    type: 'string',
-    enum: systems.map((s) => s.id),
-    description: 'The system under test.',
+    description:
+      'The system under test: a built-in or configured system id, a plug-in module (a path relative to this file), or a package name.',
+    anyOf: [
+      { type: 'string', enum: systems.map((s) => s.id) },
+      { type: 'string', pattern: '^\\.{0,2}/', description: 'A plug-in module, relative to this file.' },
+      { type: 'string', pattern: PACKAGE_NAME, description: 'A package exporting a plug-in system.' },
+    ],
   };
   properties.name = { ...properties.name, description: 'Scenario name: a-z, 0-9 and -.' };
   properties.seed = { ...properties.seed, description: 'Seed of the run (default 1).' };

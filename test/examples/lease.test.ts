@@ -148,9 +148,9 @@ describe('examples/lease through the CLI', () => {
     expect(report.findings.length).toBeGreaterThan(0);
 
     const schema = JSON.parse(clustersim(['list', 'schema']).stdout) as {
-      properties: { system: { enum: string[] } };
+      properties: { system: { anyOf: { enum?: string[] }[] } };
     };
-    expect(schema.properties.system.enum).toContain('lease');
+    expect(schema.properties.system.anyOf[0]?.enum).toContain('lease');
   }, 60_000);
 
   it('type-checks against the published types (dist/*.d.ts, through the package exports)', () => {

@@ -10,10 +10,18 @@ describe('schema/scenario.schema.json', () => {
 
   it('should describe durations, systems and exactly-one-action steps', () => {
     const schema = JSON.parse(scenarioJsonSchemaText()) as {
-      properties: Record<string, { enum?: string[]; anyOf?: { pattern?: string }[] }>;
+      properties: Record<string, { enum?: string[]; anyOf?: { pattern?: string; enum?: string[] }[] }>;
       allOf: { then: { properties: { timeline: { items: { maxProperties: number } } } } }[];
     };
-    expect(schema.properties.system?.enum).toEqual(['mantis', 'ava']);
+    // A built-in id, a plug-in module by path (relative to the file) or a package name.
+    const [ids, path, pkg] = schema.properties.system?.anyOf ?? [];
+    expect(ids?.enum).toEqual(['mantis', 'ava']);
+    const matches = (p: { pattern?: string } | undefined, text: string): boolean =>
+      new RegExp(p?.pattern ?? '^$').test(text);
+    expect(['./models/lease.ts', '../lease.js', '/abs/lease.mjs'].every((t) => matches(path, t))).toBe(true);
+    expect(matches(path, 'mantis')).toBe(false);
+    expect(['clustersim-lease', '@acme/lease-model'].every((t) => matches(pkg, t))).toBe(true);
+    expect(matches(pkg, 'Lease Model')).toBe(false);
     expect(schema.properties.duration?.anyOf?.[1]?.pattern).toBeDefined();
     expect(new RegExp(schema.properties.duration?.anyOf?.[1]?.pattern ?? '').test('1m30s')).toBe(true);
     expect(schema.allOf.map((s) => s.then.properties.timeline.items.maxProperties)).toEqual([2, 2]);
