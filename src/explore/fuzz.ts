@@ -47,8 +47,10 @@ export interface FuzzOptions {
 
 /**
  * A fuzz campaign: every seed of the shard compiled with its own faults (swarm included) and run
- * until its first violation; findings handed over in seed order, so the report is the same for
- * any number of workers; a repro file per finding (capped), then each repro shrunk.
+ * until every counted invariant is violated (else to its end), each violation explained and
+ * signed by its cause; findings handed over in seed order, so the report is the same for any
+ * number of workers; a repro for the first finding of each cause group (more, capped), then
+ * each repro shrunk under its group's cause.
  */
 export async function fuzzCampaign(options: FuzzOptions): Promise<FuzzReport> {
   if (options.spec.strategy.kind === 'coverage') return coverageCampaign(options);
