@@ -89,7 +89,7 @@ export function findabilityByInvariant(report: FuzzReport): Findability[] {
   );
 }
 
-const percent = (x: number): string => `${(x * 100).toFixed(x < 0.01 ? 2 : 1)}%`;
+export const percent = (x: number): string => `${(x * 100).toFixed(x < 0.01 ? 2 : 1)}%`;
 
 /** One line per key: `first hit after 12 seeds · rate 3.1% (95%: 2.0–4.7%) · 95 seeds show it (95%)`. */
 export function renderFindability(rows: readonly Findability[]): string[] {

@@ -156,10 +156,12 @@ export async function fuzzCampaign(options: FuzzOptions): Promise<FuzzReport> {
       if (cut !== null && stopped === null) stopped = cut;
     }
     const wallS = (Date.now() - startedMs) / 1000;
+    const campaign = { fromSeed: options.fromSeed, shards: [options.shard], seedsRun: drive.done };
+    const noVerdict = seedsWithoutVerdict({ errors, limited, findings });
     const findability = findabilityOf(
-      { fromSeed: options.fromSeed, shards: [options.shard], seedsRun: drive.done },
+      campaign,
       findings.map((f) => ({ seed: f.seed, key: f.invariant })),
-      seedsWithoutVerdict({ errors, limited, findings }),
+      noVerdict,
     );
     return {
       scenario: spec.scenario.name,
@@ -180,7 +182,7 @@ export async function fuzzCampaign(options: FuzzOptions): Promise<FuzzReport> {
       byInvariant: countByInvariant(findings),
       findability,
       ...(tally !== null ? { coverage: tally.summary() } : {}),
-      groups: groupFindings(findings),
+      groups: groupFindings(findings, { ...campaign, noVerdict }),
       errors,
       limited,
     };

@@ -59,6 +59,11 @@ export function mergeReports(
   const errors = reports.flatMap(({ report }) => report.errors ?? []).sort((a, b) => a.seed - b.seed);
   const limited = reports.flatMap(({ report }) => report.limited ?? []).sort((a, b) => a.seed - b.seed);
   const stops = reports.map(({ report }) => report.stopped).filter((s): s is string => s !== null);
+  const campaign = {
+    fromSeed: first.report.fromSeed,
+    shards,
+    seedsRun: reports.reduce((n, { report }) => n + report.seedsRun, 0),
+  };
   return {
     scenario: first.report.scenario,
     file: first.report.file,
@@ -77,15 +82,14 @@ export function mergeReports(
     findings,
     byInvariant: countByInvariant(findings),
     findability: findabilityOf(
-      {
-        fromSeed: first.report.fromSeed,
-        shards,
-        seedsRun: reports.reduce((n, { report }) => n + report.seedsRun, 0),
-      },
+      campaign,
       findings.map((f) => ({ seed: f.seed, key: f.invariant })),
       seedsWithoutVerdict({ errors, limited, findings }),
     ),
-    groups: groupFindings(findings),
+    groups: groupFindings(findings, {
+      ...campaign,
+      noVerdict: seedsWithoutVerdict({ errors, limited, findings }),
+    }),
     errors,
     limited,
     missingShards,

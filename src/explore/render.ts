@@ -4,7 +4,7 @@ import type { CompareReport, VariantSummary } from './compare.js';
 import { commandName } from '../util/command-name.js';
 import { shellQuote } from '../util/shell-quote.js';
 import { renderCoverage } from './coverage-render.js';
-import { findabilityByInvariant, renderFindability } from './findability.js';
+import { findabilityByInvariant, percent, renderFindability } from './findability.js';
 import type { FuzzReport } from './report.js';
 
 /** What the summaries show besides the default. */
@@ -116,8 +116,13 @@ function groupLines(report: FuzzReport, c: ChalkInstance): string[] {
   for (const g of groups) {
     lines.push(`  ${String(g.count).padStart(6)} seed${g.count === 1 ? ' ' : 's'}  ${c.red(g.signature)}`);
     const files = g.repro === null ? '' : `  repro ${g.repro}${g.shrunk ? `  shrunk ${g.shrunk}` : ''}`;
+    // How rare the cause is: its first hit and its rate with a 95% Wilson interval.
+    const rate =
+      g.hitRate === undefined || g.seedsToFirstHit === undefined
+        ? ''
+        : ` (after ${g.seedsToFirstHit} seed${g.seedsToFirstHit === 1 ? '' : 's'}; rate ${percent(g.hitRate.rate)}, ${percent(g.hitRate.low)}–${percent(g.hitRate.high)})`;
     lines.push(
-      `  ${''.padEnd(12)} first: seed ${g.firstSeed} at t=${formatSimTime(msToUs(g.firstAtMs))}${files}`,
+      `  ${''.padEnd(12)} first: seed ${g.firstSeed} at t=${formatSimTime(msToUs(g.firstAtMs))}${rate}${files}`,
     );
   }
   return lines;

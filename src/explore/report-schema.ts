@@ -40,6 +40,8 @@ export const fuzzReportSchema = z.object({
         firstAtMs: z.number().min(0),
         repro: z.string().nullable(),
         shrunk: z.string().nullable().optional(),
+        seedsToFirstHit: count.optional(),
+        hitRate: z.object({ rate: z.number(), low: z.number(), high: z.number() }).optional(),
       }),
     )
     .optional(),

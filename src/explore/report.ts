@@ -1,5 +1,7 @@
 import type { CoverageSummary } from './coverage.js';
 import type { Findability } from './findability.js';
+import { findabilityOf } from './findability.js';
+import type { RateInterval } from './wilson.js';
 import type { LimitKind } from '../run/limits.js';
 import type { Shard } from './shard.js';
 
@@ -27,6 +29,9 @@ export interface FindingGroup {
   /** The group's repro (its first finding that has one), or null. */
   readonly repro: string | null;
   readonly shrunk?: string | null;
+  /** How findable the group is (its first hit, its rate over the seeds with a verdict), when known. */
+  readonly seedsToFirstHit?: number;
+  readonly hitRate?: RateInterval;
 }
 
 /** A clustersim bug met while fuzzing (an exception from the engine or a model), not a finding. */
@@ -92,8 +97,23 @@ export function groupKey(finding: Pick<Finding, 'invariant' | 'signature'>): str
   return finding.signature ?? `${finding.invariant}: ?`;
 }
 
-/** Findings grouped by signature: largest group first, then by first seed (the same for any workers). */
-export function groupFindings(findings: readonly Finding[]): FindingGroup[] {
+/**
+ * Findings grouped by signature: largest group first, then by first seed (the same for any
+ * workers); with `campaign`, each group's findability over the seeds that reached a verdict.
+ */
+export function groupFindings(
+  findings: readonly Finding[],
+  campaign?: Parameters<typeof findabilityOf>[0] & { readonly noVerdict: readonly number[] },
+): FindingGroup[] {
+  const findable = new Map(
+    campaign === undefined
+      ? []
+      : findabilityOf(
+          campaign,
+          findings.map((f) => ({ seed: f.seed, key: groupKey(f) })),
+          campaign.noVerdict,
+        ).map((row) => [row.key, row]),
+  );
   const groups = new Map<string, { first: Finding; count: number; repro: Finding | undefined }>();
   for (const f of findings) {
     const key = groupKey(f);
@@ -113,6 +133,12 @@ export function groupFindings(findings: readonly Finding[]): FindingGroup[] {
       firstAtMs: g.first.atMs,
       repro: g.repro?.repro ?? null,
       ...(g.repro?.shrunk !== undefined ? { shrunk: g.repro.shrunk } : {}),
+      ...(findable.has(signature)
+        ? {
+            seedsToFirstHit: findable.get(signature)!.seedsToFirstHit,
+            hitRate: findable.get(signature)!.hitRate,
+          }
+        : {}),
     }))
     .sort((a, b) => b.count - a.count || a.firstSeed - b.firstSeed || (a.signature < b.signature ? -1 : 1));
 }

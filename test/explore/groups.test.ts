@@ -53,6 +53,10 @@ describe('fuzz findings grouped by cause', () => {
       expect(g.firstSeed).toBe(members[0]!.seed);
       expect(g.signature.startsWith(`${g.invariant}: `)).toBe(true);
       expect(g.repro).toBe(members[0]!.repro);
+      // How findable the cause is: from seed 1, with no seed lacking a verdict.
+      expect(g.seedsToFirstHit).toBe(g.firstSeed);
+      expect(g.hitRate?.rate).toBeCloseTo(g.count / report.seedsRun, 4);
+      expect(g.hitRate!.low).toBeLessThan(g.hitRate!.rate);
     }
     const repros = new Set(groups.map((g) => g.repro));
     expect(repros.has(null)).toBe(false);
