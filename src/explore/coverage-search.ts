@@ -11,7 +11,7 @@ import type { FuzzOptions } from './fuzz.js';
 import { round2 } from './merge.js';
 import { makeRepro } from './repro.js';
 import type { Finding, FuzzReport, SeedError, SeedLimit } from './report.js';
-import { countByInvariant } from './report.js';
+import { countByInvariant, groupFindings, groupKey } from './report.js';
 import type { CampaignSpec, FuzzOutcome } from './seed-run.js';
 import { compileSeed, fuzzSeed } from './seed-run.js';
 import { shardSeeds } from './shard.js';
@@ -91,12 +91,18 @@ export function coverageSearch(options: FuzzOptions): FuzzReport {
       if (outcome.limit !== undefined)
         limited.push({ seed, limit: outcome.limit.kind, message: outcome.limit.message });
       for (const violation of outcome.violations) {
-        const finding = { seed, invariant: violation.invariant, atMs: violation.atMs };
+        const finding = {
+          seed,
+          invariant: violation.invariant,
+          atMs: violation.atMs,
+          ...(violation.signature !== undefined ? { signature: violation.signature } : {}),
+        };
         let repro: string | null = null;
-        const wanted = !reproFor.has(finding.invariant) || reprosWritten < options.maxRepros;
+        // The first finding of each cause (signature) always gets a repro, as in random fuzz.
+        const wanted = !reproFor.has(groupKey(finding)) || reprosWritten < options.maxRepros;
         if (wanted && options.outDir !== null) {
           repro = writeRepro(spec, finding, plan, options.outDir, (line) => options.progress?.log(line));
-          reproFor.add(finding.invariant);
+          reproFor.add(groupKey(finding));
           reprosWritten++;
         }
         findings.push({ ...finding, repro });
@@ -115,6 +121,8 @@ export function coverageSearch(options: FuzzOptions): FuzzReport {
   }
   options.progress?.stop();
   const wallS = (Date.now() - startedMs) / 1000;
+  const campaign = { fromSeed: options.fromSeed, shards: [options.shard], seedsRun: done };
+  const noVerdict = seedsWithoutVerdict({ errors, limited, findings });
   return {
     scenario: spec.scenario.name,
     file: spec.scenario.file ?? null,
@@ -133,10 +141,11 @@ export function coverageSearch(options: FuzzOptions): FuzzReport {
     findings,
     byInvariant: countByInvariant(findings),
     findability: findabilityOf(
-      { fromSeed: options.fromSeed, shards: [options.shard], seedsRun: done },
+      campaign,
       findings.map((f) => ({ seed: f.seed, key: f.invariant })),
-      seedsWithoutVerdict({ errors, limited, findings }),
+      noVerdict,
     ),
+    groups: groupFindings(findings, { ...campaign, noVerdict }),
     ...(tally !== null ? { coverage: tally.summary() } : {}),
     errors,
     limited,
