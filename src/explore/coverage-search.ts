@@ -6,12 +6,11 @@ import type { PlanStep } from '../systems/system-model.js';
 import { systemById } from '../systems/registry.js';
 import type { RunPlan } from '../scenario/types.js';
 import { CoverageTally } from './coverage.js';
-import { findabilityOf, seedsWithoutVerdict } from './findability.js';
 import type { FuzzOptions } from './fuzz.js';
 import { round2 } from './merge.js';
 import { makeRepro } from './repro.js';
 import type { Finding, FuzzReport, SeedError, SeedLimit } from './report.js';
-import { countByInvariant, groupFindings, groupKey } from './report.js';
+import { countByInvariant, findingsSummary, groupKey } from './report.js';
 import type { CampaignSpec, FuzzOutcome } from './seed-run.js';
 import { compileSeed, fuzzSeed } from './seed-run.js';
 import { shardSeeds } from './shard.js';
@@ -121,8 +120,6 @@ export function coverageSearch(options: FuzzOptions): FuzzReport {
   }
   options.progress?.stop();
   const wallS = (Date.now() - startedMs) / 1000;
-  const campaign = { fromSeed: options.fromSeed, shards: [options.shard], seedsRun: done };
-  const noVerdict = seedsWithoutVerdict({ errors, limited, findings });
   return {
     scenario: spec.scenario.name,
     file: spec.scenario.file ?? null,
@@ -140,12 +137,10 @@ export function coverageSearch(options: FuzzOptions): FuzzReport {
     stopped,
     findings,
     byInvariant: countByInvariant(findings),
-    findability: findabilityOf(
-      campaign,
-      findings.map((f) => ({ seed: f.seed, key: f.invariant })),
-      noVerdict,
+    ...findingsSummary(
+      { fromSeed: options.fromSeed, shards: [options.shard], seedsRun: done },
+      { findings, errors, limited },
     ),
-    groups: groupFindings(findings, { ...campaign, noVerdict }),
     ...(tally !== null ? { coverage: tally.summary() } : {}),
     errors,
     limited,

@@ -12,11 +12,10 @@ import { silentProgress } from './progress.js';
 import { makeRepro } from './repro.js';
 import { shellQuote } from '../util/shell-quote.js';
 import type { Finding, FuzzReport, SeedError, SeedLimit } from './report.js';
-import { findabilityOf, seedsWithoutVerdict } from './findability.js';
 import { CoverageTally } from './coverage.js';
 import { coverageCampaign } from './coverage-search.js';
 import { systemById } from '../systems/registry.js';
-import { countByInvariant, groupFindings, groupKey } from './report.js';
+import { countByInvariant, findingsSummary, groupKey } from './report.js';
 import type { CampaignSpec, FuzzOutcome } from './seed-run.js';
 import { compileSeed, pctProbeMessages } from './seed-run.js';
 import type { Shard } from './shard.js';
@@ -156,13 +155,6 @@ export async function fuzzCampaign(options: FuzzOptions): Promise<FuzzReport> {
       if (cut !== null && stopped === null) stopped = cut;
     }
     const wallS = (Date.now() - startedMs) / 1000;
-    const campaign = { fromSeed: options.fromSeed, shards: [options.shard], seedsRun: drive.done };
-    const noVerdict = seedsWithoutVerdict({ errors, limited, findings });
-    const findability = findabilityOf(
-      campaign,
-      findings.map((f) => ({ seed: f.seed, key: f.invariant })),
-      noVerdict,
-    );
     return {
       scenario: spec.scenario.name,
       file: spec.scenario.file ?? null,
@@ -180,9 +172,11 @@ export async function fuzzCampaign(options: FuzzOptions): Promise<FuzzReport> {
       stopped,
       findings,
       byInvariant: countByInvariant(findings),
-      findability,
+      ...findingsSummary(
+        { fromSeed: options.fromSeed, shards: [options.shard], seedsRun: drive.done },
+        { findings, errors, limited },
+      ),
       ...(tally !== null ? { coverage: tally.summary() } : {}),
-      groups: groupFindings(findings, { ...campaign, noVerdict }),
       errors,
       limited,
     };

@@ -1,7 +1,6 @@
 import { UsageError } from '../util/errors.js';
 import type { FuzzReport } from './report.js';
-import { findabilityOf, seedsWithoutVerdict } from './findability.js';
-import { countByInvariant, groupFindings } from './report.js';
+import { countByInvariant, findingsSummary } from './report.js';
 import type { Shard } from './shard.js';
 
 export interface MergedReport extends FuzzReport {
@@ -59,11 +58,6 @@ export function mergeReports(
   const errors = reports.flatMap(({ report }) => report.errors ?? []).sort((a, b) => a.seed - b.seed);
   const limited = reports.flatMap(({ report }) => report.limited ?? []).sort((a, b) => a.seed - b.seed);
   const stops = reports.map(({ report }) => report.stopped).filter((s): s is string => s !== null);
-  const campaign = {
-    fromSeed: first.report.fromSeed,
-    shards,
-    seedsRun: reports.reduce((n, { report }) => n + report.seedsRun, 0),
-  };
   return {
     scenario: first.report.scenario,
     file: first.report.file,
@@ -81,15 +75,14 @@ export function mergeReports(
     stopped: stops[0] ?? null,
     findings,
     byInvariant: countByInvariant(findings),
-    findability: findabilityOf(
-      campaign,
-      findings.map((f) => ({ seed: f.seed, key: f.invariant })),
-      seedsWithoutVerdict({ errors, limited, findings }),
+    ...findingsSummary(
+      {
+        fromSeed: first.report.fromSeed,
+        shards,
+        seedsRun: reports.reduce((n, { report }) => n + report.seedsRun, 0),
+      },
+      { findings, errors, limited },
     ),
-    groups: groupFindings(findings, {
-      ...campaign,
-      noVerdict: seedsWithoutVerdict({ errors, limited, findings }),
-    }),
     errors,
     limited,
     missingShards,

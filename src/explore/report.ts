@@ -1,6 +1,6 @@
 import type { CoverageSummary } from './coverage.js';
 import type { Findability } from './findability.js';
-import { findabilityOf } from './findability.js';
+import { findabilityOf, seedsWithoutVerdict } from './findability.js';
 import type { RateInterval } from './wilson.js';
 import type { LimitKind } from '../run/limits.js';
 import type { Shard } from './shard.js';
@@ -95,6 +95,26 @@ export function countByInvariant(findings: readonly Finding[]): Record<string, n
 /** The key a finding is grouped by: its signature, or its invariant when it has none. */
 export function groupKey(finding: Pick<Finding, 'invariant' | 'signature'>): string {
   return finding.signature ?? `${finding.invariant}: ?`;
+}
+
+/**
+ * How findable a campaign's findings are, over the seeds that reached a verdict: per invariant,
+ * and the findings grouped by cause, each group with its own findability.
+ */
+export function findingsSummary(
+  campaign: Parameters<typeof findabilityOf>[0],
+  report: Pick<FuzzReport, 'findings' | 'errors' | 'limited'>,
+): Pick<FuzzReport, 'findability' | 'groups'> {
+  const noVerdict = seedsWithoutVerdict(report);
+  const findings = report.findings;
+  return {
+    findability: findabilityOf(
+      campaign,
+      findings.map((f) => ({ seed: f.seed, key: f.invariant })),
+      noVerdict,
+    ),
+    groups: groupFindings(findings, { ...campaign, noVerdict }),
+  };
 }
 
 /**
