@@ -11,6 +11,7 @@ import { compilePlan } from '../../src/scenario/compile.js';
 import { parseScenario } from '../../src/scenario/load.js';
 import { registerSystemForTests } from '../../src/systems/registry.js';
 import { PAIR_FUZZ, pairModel } from './pair-model.js';
+import { PLAIN_CAMPAIGN } from '../helpers/campaign.js';
 
 let unregister: () => void = () => undefined;
 let outDir = '';
@@ -23,16 +24,7 @@ afterAll(() => {
   rmSync(outDir, { recursive: true, force: true });
 });
 
-const base = {
-  fromSeed: 1,
-  seeds: 40,
-  shard: { index: 1, count: 1 },
-  workers: 1,
-  shrink: false,
-  stopOnFirst: false,
-  timeLimitMs: null,
-  maxRepros: 3,
-};
+const base = { ...PLAIN_CAMPAIGN, seeds: 40, maxRepros: 3 };
 
 describe('fuzz and shrink on a test system (in-process)', () => {
   it('should find pair-up, write repros that replay to their stored hash, and shrink to the two crashes', async () => {

@@ -7,6 +7,7 @@ import { signatureOf } from '../../src/explore/signature.js';
 import { runPlan } from '../../src/run/run-plan.js';
 import { compilePlan } from '../../src/scenario/compile.js';
 import { loadScenario } from '../../src/scenario/load.js';
+import { PLAIN_CAMPAIGN } from '../helpers/campaign.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -26,11 +27,7 @@ function mantisProfile(part: {
       variant: 'as-is',
       strategy: { kind: 'random' },
     },
-    shard: { index: 1, count: 1 },
-    workers: 1,
-    stopOnFirst: false,
-    timeLimitMs: null,
-    maxRepros: 0,
+    ...PLAIN_CAMPAIGN,
     ...part,
   };
 }

@@ -16,6 +16,7 @@ import { runPlan } from '../../src/run/run-plan.js';
 import { compilePlan } from '../../src/scenario/compile.js';
 import { loadScenario, parseScenario } from '../../src/scenario/load.js';
 import { cli } from '../helpers/cli-capture.js';
+import { PLAIN_CAMPAIGN } from '../helpers/campaign.js';
 
 let dir = '';
 beforeAll(() => {
@@ -38,16 +39,7 @@ duration: 48h
 cluster: { executors: 1 }
 `;
 
-const campaign = {
-  fromSeed: 1,
-  shard: { index: 1, count: 1 },
-  workers: 1,
-  shrink: false,
-  stopOnFirst: false,
-  timeLimitMs: null,
-  maxRepros: 0,
-  outDir: null,
-};
+const campaign = PLAIN_CAMPAIGN;
 
 describe('runaway runs are never a pass', () => {
   it('stops a runaway scenario by the default limits within seconds, with no verdict and exit 3', async () => {

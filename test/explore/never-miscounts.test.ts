@@ -14,6 +14,7 @@ import { registerSystemForTests } from '../../src/systems/registry.js';
 import { FAULTY_FUZZ, FAULTY_REPRO, faultyModel } from './faulty-model.js';
 import { PAIR_FUZZ, pairModel } from './pair-model.js';
 import { cli } from '../helpers/cli-capture.js';
+import { PLAIN_CAMPAIGN } from '../helpers/campaign.js';
 
 let unregister: (() => void)[] = [];
 let dir = '';
@@ -26,15 +27,7 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const campaign = {
-  fromSeed: 1,
-  shard: { index: 1, count: 1 },
-  workers: 1,
-  shrink: false,
-  stopOnFirst: false,
-  timeLimitMs: null,
-  maxRepros: 0,
-};
+const campaign = PLAIN_CAMPAIGN;
 
 describe('a run that hits an internal error is never a pass', () => {
   it('compare marks the column invalid, shows no rate over it and exits 70', async () => {
